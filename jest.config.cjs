@@ -1,0 +1,23 @@
+/** One Jest run for every package; sources are mapped so tests need no build. */
+const swc = [
+  '@swc/jest',
+  {
+    jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
+    module: { type: 'commonjs' },
+  },
+];
+
+module.exports = {
+  testEnvironment: 'node',
+  testMatch: ['<rootDir>/packages/*/test/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
+  transform: { '^.+\\.(t|j|mj)s$': swc },
+  // Middy is published as ESM only: let swc turn it into CommonJS like our sources.
+  transformIgnorePatterns: ['/node_modules/(?!@middy/)'],
+  moduleNameMapper: {
+    '^@kpl-lambda/([a-z-]+)/testing$': '<rootDir>/packages/$1/src/testing/index.ts',
+    '^@kpl-lambda/([a-z-]+)$': '<rootDir>/packages/$1/src/index.ts',
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
+  collectCoverageFrom: ['packages/*/src/**/*.ts'],
+  coverageReporters: ['text-summary', 'lcov'],
+};

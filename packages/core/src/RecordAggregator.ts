@@ -1,0 +1,284 @@
+import { createHash } from 'node:crypto';
+import protobuf from 'protobufjs/minimal.js';
+import {
+  DEFAULT_MAX_AGGREGATE_BYTES,
+  KPL_DIGEST_SIZE,
+  KPL_MAGIC,
+  MAX_KINESIS_RECORD_BYTES,
+} from './constants.js';
+import { KplInvalidRecordError, KplRecordTooLargeError } from './errors.js';
+import { assertValidKeys } from './hashKey.js';
+import type { AggregatedRecord, AggregatorOptions, UserRecordInput } from './types.js';
+
+const { Writer } = protobuf;
+
+/** Magic and digest: what an aggregate adds around its protobuf body. */
+const FRAME_BYTES = KPL_MAGIC.length + KPL_DIGEST_SIZE;
+
+/**
+ * Packs user records into KPL aggregates, one at a time, counting every byte exactly (UTF-8
+ * keys, varints, magic and digest) so that no output exceeds `maxBytes`.
+ *
+ * `add` hands back the finished aggregate whenever the next record would not fit (that record
+ * then opens the next one); `flush` hands back what is left. An aggregate of a single user record
+ * is handed back as that plain record, as the KPL sends it. Input records are never mutated.
+ *
+ * @example
+ * ```ts
+ * import { RecordAggregator } from '@kpl-lambda/core';
+ * const aggregator = new RecordAggregator({ maxBytes: 1_048_576 });
+ * const ready = [];
+ * for (const record of records) {
+ *   const full = aggregator.add({ partitionKey: record.id, data: JSON.stringify(record) });
+ *   if (full) ready.push(full);
+ * }
+ * const last = aggregator.flush();
+ * if (last) ready.push(last);
+ * // ready: [{ partitionKey, explicitHashKey?, data, userRecords }] for PutRecords
+ * ```
+ */
+export class RecordAggregator<T extends UserRecordInput = UserRecordInput> {
+  /** Bound on data bytes plus outer partition key bytes of each output record. */
+  public readonly maxBytes: number;
+  /** Bound on the number of user records in one aggregate. */
+  public readonly maxRecords: number;
+  /** Whether a lone user record is still sent as an aggregate. */
+  public readonly aggregateSingleRecord: boolean;
+
+  #userRecords: T[] = [];
+  #data: Uint8Array[] = [];
+  #partitionKeys = new Map<string, number>();
+  #explicitHashKeys = new Map<string, number>();
+  #partitionKeyIndexes: number[] = [];
+  #explicitHashKeyIndexes: number[] = [];
+  /** Size of the protobuf body so far. */
+  #bodyBytes = 0;
+  /** UTF-8 bytes of the first record's partition key, which becomes the outer key. */
+  #outerPartitionKeyBytes = 0;
+
+  public constructor(options: AggregatorOptions = {}) {
+    const {
+      maxBytes = DEFAULT_MAX_AGGREGATE_BYTES,
+      maxRecords = Number.POSITIVE_INFINITY,
+      aggregateSingleRecord = false,
+    } = options;
+    if (!Number.isInteger(maxBytes) || maxBytes < 1 || maxBytes > MAX_KINESIS_RECORD_BYTES) {
+      throw new RangeError(`maxBytes must be an integer from 1 to ${MAX_KINESIS_RECORD_BYTES}`);
+    }
+    if (
+      !(maxRecords >= 1) ||
+      (maxRecords !== Number.POSITIVE_INFINITY && !Number.isInteger(maxRecords))
+    ) {
+      throw new RangeError('maxRecords must be a positive integer');
+    }
+    this.maxBytes = maxBytes;
+    this.maxRecords = maxRecords;
+    this.aggregateSingleRecord = aggregateSingleRecord;
+  }
+
+  /** Number of user records in the aggregate being built. */
+  public get length(): number {
+    return this.#userRecords.length;
+  }
+
+  /** Size, as Kinesis counts it, of the record that {@link flush} would hand back now. */
+  public get sizeBytes(): number {
+    if (this.#userRecords.length === 0) return 0;
+    if (this.#userRecords.length === 1 && !this.aggregateSingleRecord) {
+      return this.#data[0]!.length + this.#outerPartitionKeyBytes;
+    }
+    return FRAME_BYTES + this.#bodyBytes + this.#outerPartitionKeyBytes;
+  }
+
+  /**
+   * Adds a user record. Returns the finished aggregate when this record did not fit in it (the
+   * record then opens the next aggregate), otherwise `undefined`.
+   *
+   * @throws {@link KplInvalidRecordError} for keys Kinesis would refuse.
+   * @throws {@link KplRecordTooLargeError} when the record cannot fit `maxBytes` even alone.
+   */
+  public add(record: T): AggregatedRecord<T> | undefined {
+    const { partitionKey, explicitHashKey } = record;
+    assertValidKeys(partitionKey, explicitHashKey);
+    const data = toBytes(record.data);
+    const partitionKeyBytes = Buffer.byteLength(partitionKey, 'utf8');
+    const aloneBytes = this.aggregateSingleRecord
+      ? FRAME_BYTES + loneRecordBodyBytes(partitionKeyBytes, explicitHashKey, data.length)
+      : data.length;
+    if (aloneBytes + partitionKeyBytes > this.maxBytes) {
+      throw new KplRecordTooLargeError(aloneBytes + partitionKeyBytes, this.maxBytes);
+    }
+
+    let finished: AggregatedRecord<T> | undefined;
+    let growth = this.#bodyGrowth(partitionKey, partitionKeyBytes, explicitHashKey, data.length);
+    if (
+      this.#userRecords.length > 0 &&
+      (this.#userRecords.length >= this.maxRecords ||
+        FRAME_BYTES + this.#bodyBytes + growth + this.#outerPartitionKeyBytes > this.maxBytes)
+    ) {
+      finished = this.flush();
+      growth = this.#bodyGrowth(partitionKey, partitionKeyBytes, explicitHashKey, data.length);
+    }
+    this.#append(record, data, partitionKeyBytes, growth);
+    return finished;
+  }
+
+  /** Hands back the aggregate being built, if any, and starts an empty one. */
+  public flush(): AggregatedRecord<T> | undefined {
+    const userRecords = this.#userRecords;
+    if (userRecords.length === 0) return undefined;
+    const first = userRecords[0]!;
+    const aggregated: AggregatedRecord<T> = {
+      partitionKey: first.partitionKey,
+      data:
+        userRecords.length === 1 && !this.aggregateSingleRecord ? this.#data[0]! : this.#encode(),
+      userRecords,
+    };
+    if (first.explicitHashKey !== undefined) aggregated.explicitHashKey = first.explicitHashKey;
+    this.#reset();
+    return aggregated;
+  }
+
+  /** How many bytes the protobuf body grows by when this record is added to it. */
+  #bodyGrowth(
+    partitionKey: string,
+    partitionKeyBytes: number,
+    explicitHashKey: string | undefined,
+    dataBytes: number,
+  ): number {
+    let growth = 0;
+    let partitionKeyIndex = this.#partitionKeys.get(partitionKey);
+    if (partitionKeyIndex === undefined) {
+      partitionKeyIndex = this.#partitionKeys.size;
+      growth += fieldBytes(partitionKeyBytes);
+    }
+    let recordBytes = 1 + varintBytes(partitionKeyIndex) + fieldBytes(dataBytes);
+    if (explicitHashKey !== undefined) {
+      let explicitHashKeyIndex = this.#explicitHashKeys.get(explicitHashKey);
+      if (explicitHashKeyIndex === undefined) {
+        explicitHashKeyIndex = this.#explicitHashKeys.size;
+        // Hash keys are decimal digits: one byte each in UTF-8.
+        growth += fieldBytes(explicitHashKey.length);
+      }
+      recordBytes += 1 + varintBytes(explicitHashKeyIndex);
+    }
+    return growth + fieldBytes(recordBytes);
+  }
+
+  #append(record: T, data: Uint8Array, partitionKeyBytes: number, bodyGrowth: number): void {
+    const { partitionKey, explicitHashKey } = record;
+    this.#bodyBytes += bodyGrowth;
+    if (this.#userRecords.length === 0) this.#outerPartitionKeyBytes = partitionKeyBytes;
+    let partitionKeyIndex = this.#partitionKeys.get(partitionKey);
+    if (partitionKeyIndex === undefined) {
+      partitionKeyIndex = this.#partitionKeys.size;
+      this.#partitionKeys.set(partitionKey, partitionKeyIndex);
+    }
+    let explicitHashKeyIndex = -1;
+    if (explicitHashKey !== undefined) {
+      explicitHashKeyIndex =
+        this.#explicitHashKeys.get(explicitHashKey) ?? this.#explicitHashKeys.size;
+      this.#explicitHashKeys.set(explicitHashKey, explicitHashKeyIndex);
+    }
+    this.#userRecords.push(record);
+    this.#data.push(data);
+    this.#partitionKeyIndexes.push(partitionKeyIndex);
+    this.#explicitHashKeyIndexes.push(explicitHashKeyIndex);
+  }
+
+  #encode(): Uint8Array {
+    const writer = Writer.create();
+    for (const partitionKey of this.#partitionKeys.keys()) writer.uint32(10).string(partitionKey);
+    for (const explicitHashKey of this.#explicitHashKeys.keys())
+      writer.uint32(18).string(explicitHashKey);
+    for (let i = 0; i < this.#data.length; i++) {
+      writer.uint32(26).fork().uint32(8).uint32(this.#partitionKeyIndexes[i]!);
+      const explicitHashKeyIndex = this.#explicitHashKeyIndexes[i]!;
+      if (explicitHashKeyIndex >= 0) writer.uint32(16).uint32(explicitHashKeyIndex);
+      writer.uint32(26).bytes(this.#data[i]!).ldelim();
+    }
+    const body = writer.finish();
+    const aggregate = Buffer.allocUnsafe(FRAME_BYTES + body.length);
+    aggregate.set(KPL_MAGIC, 0);
+    aggregate.set(body, KPL_MAGIC.length);
+    createHash('md5')
+      .update(body)
+      .digest()
+      .copy(aggregate, KPL_MAGIC.length + body.length);
+    return aggregate;
+  }
+
+  #reset(): void {
+    this.#userRecords = [];
+    this.#data = [];
+    this.#partitionKeys = new Map();
+    this.#explicitHashKeys = new Map();
+    this.#partitionKeyIndexes = [];
+    this.#explicitHashKeyIndexes = [];
+    this.#bodyBytes = 0;
+    this.#outerPartitionKeyBytes = 0;
+  }
+}
+
+function toBytes(data: unknown): Uint8Array {
+  if (data instanceof Uint8Array) return data;
+  if (typeof data === 'string') return Buffer.from(data, 'utf8');
+  throw new KplInvalidRecordError(
+    `User record data must be a Uint8Array or a string, got ${typeof data}`,
+  );
+}
+
+function varintBytes(value: number): number {
+  let bytes = 1;
+  while (value >= 0x80) {
+    value = Math.floor(value / 128);
+    bytes++;
+  }
+  return bytes;
+}
+
+/** Body of an aggregate holding only this record: both indexes are 0, one byte each. */
+function loneRecordBodyBytes(
+  partitionKeyBytes: number,
+  explicitHashKey: string | undefined,
+  dataBytes: number,
+): number {
+  const hashKeyBytes = explicitHashKey === undefined ? 0 : fieldBytes(explicitHashKey.length);
+  const indexBytes = explicitHashKey === undefined ? 2 : 4;
+  return (
+    fieldBytes(partitionKeyBytes) + hashKeyBytes + fieldBytes(indexBytes + fieldBytes(dataBytes))
+  );
+}
+
+/** A length-delimited field: tag, length varint, payload. */
+function fieldBytes(payloadBytes: number): number {
+  return 1 + varintBytes(payloadBytes) + payloadBytes;
+}
+
+/**
+ * Aggregates user records into as few records as fit `maxBytes` (and `maxRecords`), in order.
+ *
+ * @example
+ * ```ts
+ * import { aggregate } from '@kpl-lambda/core';
+ * const records = aggregate([
+ *   { partitionKey: 'user-1', data: '{"event":"login"}' },
+ *   { partitionKey: 'user-2', data: new Uint8Array([1, 2, 3]) },
+ * ]);
+ * // one KPL aggregate: [{ partitionKey: 'user-1', data: Uint8Array, userRecords: [...] }]
+ * ```
+ */
+export function aggregate<T extends UserRecordInput>(
+  records: Iterable<T>,
+  options?: AggregatorOptions,
+): AggregatedRecord<T>[] {
+  const aggregator = new RecordAggregator<T>(options);
+  const aggregated: AggregatedRecord<T>[] = [];
+  for (const record of records) {
+    const full = aggregator.add(record);
+    if (full) aggregated.push(full);
+  }
+  const last = aggregator.flush();
+  if (last) aggregated.push(last);
+  return aggregated;
+}

@@ -1,0 +1,22 @@
+/**
+ * The 4 bytes that open every KPL aggregated record (`84maw` in base64).
+ */
+export const KPL_MAGIC: Uint8Array = Uint8Array.of(0xf3, 0x89, 0x9a, 0xc2);
+
+/** Size of the MD5 digest that closes an aggregated record. */
+export const KPL_DIGEST_SIZE = 16;
+
+/**
+ * Default bound on an aggregate's data plus its outer partition key: the default
+ * Kinesis record size limit of 1 MiB.
+ */
+export const DEFAULT_MAX_AGGREGATE_BYTES = 1_048_576;
+
+/** Largest record a Kinesis stream can be configured to accept (`MaxRecordSizeInKiB`): 10 MiB. */
+export const MAX_KINESIS_RECORD_BYTES = 10_485_760;
+
+/** Kinesis accepts partition keys of 1 to 256 characters. */
+export const MAX_PARTITION_KEY_LENGTH = 256;
+
+/** Largest explicit hash key Kinesis accepts: 2^128 - 1. */
+export const MAX_HASH_KEY: bigint = (1n << 128n) - 1n;

@@ -1,0 +1,217 @@
+import type { KinesisStreamRecord } from 'aws-lambda';
+import { decodeAggregate, isAggregated } from './decoder.js';
+import { type KplDecodeError, KplInvalidRecordError } from './errors.js';
+import type {
+  DeaggregateOptions,
+  KinesisStreamUserRecord,
+  ParentRecordKeys,
+  SdkKinesisRecord,
+  SdkUserRecord,
+  UserRecord,
+} from './types.js';
+
+/** Every aggregate's base64 starts with this: the magic bytes F3 89 9A C2. */
+const BASE64_MAGIC_PREFIX = '84maw';
+
+/**
+ * Deaggregates the bytes of one Kinesis record from any source (SDK, KCL, a file, a test).
+ * A KPL aggregate gives its user records in order, each `data` a zero-copy view into `data`;
+ * anything else gives one plain user record with the parent's keys. A corrupt aggregate is
+ * passed through with a `deaggregationError`, or throws {@link KplDecodeError} with
+ * `onCorrupt: 'throw'`.
+ *
+ * @example
+ * ```ts
+ * import { deaggregateBytes } from '@kpl-lambda/core';
+ * for (const userRecord of deaggregateBytes(bytes, { partitionKey: 'a' })) {
+ *   console.log(userRecord.subSequenceNumber, userRecord.partitionKey, userRecord.data.length);
+ * }
+ * ```
+ */
+export function deaggregateBytes(
+  data: Uint8Array,
+  parent: ParentRecordKeys,
+  options?: DeaggregateOptions,
+): UserRecord[] {
+  if (!isAggregated(data)) return [plainUserRecord(data, parent)];
+  try {
+    const decoded = decodeAggregate(data, parent.sequenceNumber);
+    const userRecords: UserRecord[] = new Array(decoded.length);
+    for (let i = 0; i < decoded.length; i++) {
+      const { partitionKey, explicitHashKey, data: userData } = decoded[i]!;
+      const userRecord: UserRecord = {
+        partitionKey,
+        data: userData,
+        subSequenceNumber: i,
+        aggregated: true,
+      };
+      if (explicitHashKey !== undefined) userRecord.explicitHashKey = explicitHashKey;
+      userRecords[i] = userRecord;
+    }
+    return userRecords;
+  } catch (error) {
+    if (options?.onCorrupt === 'throw') throw error;
+    const userRecord = plainUserRecord(data, parent);
+    userRecord.deaggregationError = (error as KplDecodeError).message;
+    return [userRecord];
+  }
+}
+
+function plainUserRecord(data: Uint8Array, parent: ParentRecordKeys): UserRecord {
+  const userRecord: UserRecord = {
+    partitionKey: parent.partitionKey,
+    data,
+    subSequenceNumber: 0,
+    aggregated: false,
+  };
+  if (parent.explicitHashKey !== undefined) userRecord.explicitHashKey = parent.explicitHashKey;
+  return userRecord;
+}
+
+/**
+ * Deaggregates AWS SDK v3 Kinesis records (`GetRecordsCommand` output `Records`, or
+ * `SubscribeToShard` events). Each user record carries its parent's sequence number and
+ * arrival time.
+ *
+ * @example
+ * ```ts
+ * import { GetRecordsCommand } from '@aws-sdk/client-kinesis';
+ * import { deaggregateSdkRecords } from '@kpl-lambda/core';
+ * const { Records = [] } = await kinesis.send(new GetRecordsCommand({ ShardIterator }));
+ * for (const userRecord of deaggregateSdkRecords(Records)) {
+ *   console.log(userRecord.sequenceNumber, userRecord.subSequenceNumber);
+ * }
+ * ```
+ */
+export function deaggregateSdkRecords(
+  records: readonly SdkKinesisRecord[],
+  options?: DeaggregateOptions,
+): SdkUserRecord[] {
+  const userRecords: SdkUserRecord[] = [];
+  for (const record of records) {
+    const { Data, PartitionKey, SequenceNumber, ApproximateArrivalTimestamp } = record;
+    if (!(Data instanceof Uint8Array) || typeof PartitionKey !== 'string') {
+      throw new KplInvalidRecordError(
+        `Kinesis record ${SequenceNumber ?? '(no sequence number)'} has no Data bytes or no PartitionKey`,
+      );
+    }
+    const sequenceNumber = SequenceNumber ?? '';
+    for (const userRecord of deaggregateBytes(
+      Data,
+      { partitionKey: PartitionKey, sequenceNumber },
+      options,
+    )) {
+      const sdkUserRecord = userRecord as SdkUserRecord;
+      sdkUserRecord.sequenceNumber = sequenceNumber;
+      if (ApproximateArrivalTimestamp !== undefined) {
+        sdkUserRecord.approximateArrivalTimestamp = ApproximateArrivalTimestamp;
+      }
+      userRecords.push(sdkUserRecord);
+    }
+  }
+  return userRecords;
+}
+
+/**
+ * Deaggregates the records of a Lambda Kinesis event into user records, in order. Each user
+ * record keeps every envelope field of its parent (`eventID`, `eventSourceARN`, ...) and the
+ * parent's `sequenceNumber`, and gains `subSequenceNumber` and `aggregated`; `data` stays base64
+ * as Lambda gives it. Plain records pass through with `subSequenceNumber: 0`.
+ *
+ * @example
+ * ```ts
+ * import type { KinesisStreamEvent } from 'aws-lambda';
+ * import { deaggregateRecords } from '@kpl-lambda/core';
+ * export const handler = async (event: KinesisStreamEvent) => {
+ *   for (const record of deaggregateRecords(event.Records)) {
+ *     const { sequenceNumber, subSequenceNumber, data } = record.kinesis;
+ *     console.log(sequenceNumber, subSequenceNumber, Buffer.from(data, 'base64').toString());
+ *   }
+ * };
+ * ```
+ */
+export function deaggregateRecords(
+  records: readonly KinesisStreamRecord[],
+  options?: DeaggregateOptions,
+): KinesisStreamUserRecord[] {
+  const lambdaUserRecords: KinesisStreamUserRecord[] = [];
+  for (const record of records) {
+    const userRecords = deaggregateLambdaRecordData(record, options);
+    if (userRecords === undefined) lambdaUserRecords.push(plainLambdaUserRecord(record));
+    else
+      for (const userRecord of userRecords)
+        lambdaUserRecords.push(toLambdaUserRecord(record, userRecord));
+  }
+  return lambdaUserRecords;
+}
+
+/**
+ * The generator form of {@link deaggregateRecords}: the same user records, produced one by one.
+ * Each user record's data is encoded to base64 only when it is taken, so a batch of tens of
+ * thousands of user records is never held in memory at once.
+ *
+ * @example
+ * ```ts
+ * import { iterDeaggregateRecords } from '@kpl-lambda/core';
+ * for (const record of iterDeaggregateRecords(event.Records)) await handle(record);
+ * ```
+ */
+export function* iterDeaggregateRecords(
+  records: Iterable<KinesisStreamRecord>,
+  options?: DeaggregateOptions,
+): Generator<KinesisStreamUserRecord, void, undefined> {
+  for (const record of records) {
+    const userRecords = deaggregateLambdaRecordData(record, options);
+    if (userRecords === undefined) yield plainLambdaUserRecord(record);
+    else for (const userRecord of userRecords) yield toLambdaUserRecord(record, userRecord);
+  }
+}
+
+/** The user records of a Lambda record's data, or undefined when it cannot be an aggregate. */
+function deaggregateLambdaRecordData(
+  record: KinesisStreamRecord,
+  options: DeaggregateOptions | undefined,
+): UserRecord[] | undefined {
+  const kinesis = record.kinesis;
+  if (typeof kinesis?.data !== 'string') {
+    throw new KplInvalidRecordError(
+      `Kinesis record ${kinesis?.sequenceNumber ?? record.eventID}: kinesis.data is not a base64 string (was it decoded before deaggregation?)`,
+    );
+  }
+  // Decoding base64 only where an aggregate can be keeps plain records cheap.
+  if (!kinesis.data.startsWith(BASE64_MAGIC_PREFIX)) return undefined;
+  return deaggregateBytes(
+    Buffer.from(kinesis.data, 'base64'),
+    { partitionKey: kinesis.partitionKey, sequenceNumber: kinesis.sequenceNumber },
+    options,
+  );
+}
+
+function plainLambdaUserRecord(record: KinesisStreamRecord): KinesisStreamUserRecord {
+  return { ...record, kinesis: { ...record.kinesis, subSequenceNumber: 0, aggregated: false } };
+}
+
+function toLambdaUserRecord(
+  record: KinesisStreamRecord,
+  userRecord: UserRecord,
+): KinesisStreamUserRecord {
+  const kinesis = record.kinesis;
+  const payload: KinesisStreamUserRecord['kinesis'] = {
+    ...kinesis,
+    partitionKey: userRecord.partitionKey,
+    // A plain or corrupt record keeps its data exactly as Lambda delivered it.
+    data: userRecord.aggregated ? toBase64(userRecord.data) : kinesis.data,
+    subSequenceNumber: userRecord.subSequenceNumber,
+    aggregated: userRecord.aggregated,
+  };
+  if (userRecord.explicitHashKey !== undefined)
+    payload.explicitHashKey = userRecord.explicitHashKey;
+  if (userRecord.deaggregationError !== undefined) {
+    payload.deaggregationError = userRecord.deaggregationError;
+  }
+  return { ...record, kinesis: payload };
+}
+
+function toBase64(view: Uint8Array): string {
+  return Buffer.from(view.buffer, view.byteOffset, view.byteLength).toString('base64');
+}

@@ -1,0 +1,108 @@
+import type { KplDecodeErrorReason } from './types.js';
+
+/**
+ * Base class of every error thrown by `@kpl-lambda/core`.
+ *
+ * @example
+ * ```ts
+ * import { KplError, deaggregateRecords } from '@kpl-lambda/core';
+ * try {
+ *   deaggregateRecords(event.Records, { onCorrupt: 'throw' });
+ * } catch (error) {
+ *   if (error instanceof KplError) console.error(error.name, error.message);
+ * }
+ * ```
+ */
+export class KplError extends Error {
+  public constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'KplError';
+  }
+}
+
+/**
+ * An aggregated record whose MD5 digest matches but whose protobuf body cannot be decoded:
+ * truncated, missing a required field, an index outside its table, a malformed varint or a
+ * length past the end. Thrown only in `onCorrupt: 'throw'` mode; by default such a record
+ * passes through unchanged with a `deaggregationError`.
+ *
+ * @example
+ * ```ts
+ * import { KplDecodeError, deaggregateRecords } from '@kpl-lambda/core';
+ * try {
+ *   deaggregateRecords(event.Records, { onCorrupt: 'throw' });
+ * } catch (error) {
+ *   if (error instanceof KplDecodeError) console.error(error.reason, error.sequenceNumber);
+ * }
+ * ```
+ */
+export class KplDecodeError extends KplError {
+  /** What is wrong with the aggregate, as a stable code. */
+  public readonly reason: KplDecodeErrorReason;
+  /** Sequence number of the corrupt parent record, when the caller knows it. */
+  public readonly sequenceNumber?: string;
+
+  public constructor(
+    reason: KplDecodeErrorReason,
+    message: string,
+    options?: ErrorOptions & { sequenceNumber?: string },
+  ) {
+    super(message, options);
+    this.name = 'KplDecodeError';
+    this.reason = reason;
+    if (options?.sequenceNumber !== undefined) this.sequenceNumber = options.sequenceNumber;
+  }
+}
+
+/**
+ * A record given to the API that Kinesis or the KPL format cannot carry: an empty or too long
+ * partition key, an explicit hash key that is not a decimal in 0 .. 2^128-1, Lambda record data
+ * that is not a base64 string.
+ *
+ * @example
+ * ```ts
+ * import { KplInvalidRecordError, aggregate } from '@kpl-lambda/core';
+ * try {
+ *   aggregate([{ partitionKey: '', data: 'x' }]);
+ * } catch (error) {
+ *   if (error instanceof KplInvalidRecordError) console.error(error.message);
+ * }
+ * ```
+ */
+export class KplInvalidRecordError extends KplError {
+  public constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'KplInvalidRecordError';
+  }
+}
+
+/**
+ * A single user record too large to be sent even on its own within `maxBytes`
+ * (its data plus its partition key).
+ *
+ * @example
+ * ```ts
+ * import { KplRecordTooLargeError, RecordAggregator } from '@kpl-lambda/core';
+ * const aggregator = new RecordAggregator({ maxBytes: 1024 });
+ * try {
+ *   aggregator.add({ partitionKey: 'k', data: new Uint8Array(2048) });
+ * } catch (error) {
+ *   if (error instanceof KplRecordTooLargeError) console.error(error.recordBytes, error.maxBytes);
+ * }
+ * ```
+ */
+export class KplRecordTooLargeError extends KplInvalidRecordError {
+  /** Data bytes plus partition key bytes of the rejected record. */
+  public readonly recordBytes: number;
+  /** The limit it was checked against. */
+  public readonly maxBytes: number;
+
+  public constructor(recordBytes: number, maxBytes: number) {
+    super(
+      `User record of ${recordBytes} bytes (data plus partition key) exceeds the ${maxBytes} byte record limit`,
+    );
+    this.name = 'KplRecordTooLargeError';
+    this.recordBytes = recordBytes;
+    this.maxBytes = maxBytes;
+  }
+}

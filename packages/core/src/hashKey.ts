@@ -1,0 +1,60 @@
+import { createHash } from 'node:crypto';
+import { MAX_HASH_KEY, MAX_PARTITION_KEY_LENGTH } from './constants.js';
+import { KplInvalidRecordError } from './errors.js';
+
+/**
+ * The hash key Kinesis derives from a partition key: the MD5 of its UTF-8 bytes read as an
+ * unsigned big-endian 128-bit integer, in decimal. A record goes to the shard whose hash key
+ * range holds this value (unless it has an explicit hash key).
+ *
+ * @example
+ * ```ts
+ * import { computeHashKey } from '@kpl-lambda/core';
+ * computeHashKey('abcd'); // '301716283811389038011477436469853762335'
+ * ```
+ */
+export function computeHashKey(partitionKey: string): string {
+  return BigInt(`0x${createHash('md5').update(partitionKey, 'utf8').digest('hex')}`).toString();
+}
+
+const decimal = /^(0|[1-9][0-9]{0,38})$/;
+
+/**
+ * Whether a string is a hash key Kinesis accepts as `ExplicitHashKey`: a decimal integer in
+ * 0 .. 2^128-1 without sign or leading zeros.
+ *
+ * @example
+ * ```ts
+ * import { isValidHashKey } from '@kpl-lambda/core';
+ * isValidHashKey('340282366920938463463374607431768211455'); // true (2^128 - 1)
+ * isValidHashKey('-1'); // false
+ * ```
+ */
+export function isValidHashKey(hashKey: string): boolean {
+  return decimal.test(hashKey) && BigInt(hashKey) <= MAX_HASH_KEY;
+}
+
+/** Throws {@link KplInvalidRecordError} unless the keys are ones Kinesis accepts. */
+export function assertValidKeys(partitionKey: unknown, explicitHashKey: unknown): void {
+  if (
+    typeof partitionKey !== 'string' ||
+    partitionKey.length === 0 ||
+    partitionKey.length > MAX_PARTITION_KEY_LENGTH
+  ) {
+    throw new KplInvalidRecordError(
+      `Partition key must be a string of 1 to ${MAX_PARTITION_KEY_LENGTH} characters, got ${describe(partitionKey)}`,
+    );
+  }
+  if (
+    explicitHashKey !== undefined &&
+    (typeof explicitHashKey !== 'string' || !isValidHashKey(explicitHashKey))
+  ) {
+    throw new KplInvalidRecordError(
+      `Explicit hash key must be a decimal string in 0 .. 2^128-1, got ${describe(explicitHashKey)}`,
+    );
+  }
+}
+
+function describe(value: unknown): string {
+  return typeof value === 'string' ? `a string of length ${value.length}` : typeof value;
+}

@@ -1,0 +1,24 @@
+export {
+  DEFAULT_MAX_AGGREGATE_BYTES,
+  KPL_DIGEST_SIZE,
+  KPL_MAGIC,
+  MAX_HASH_KEY,
+  MAX_KINESIS_RECORD_BYTES,
+  MAX_PARTITION_KEY_LENGTH,
+} from './constants.js';
+export {
+  deaggregateBytes,
+  deaggregateRecords,
+  deaggregateSdkRecords,
+  iterDeaggregateRecords,
+} from './deaggregate.js';
+export { isAggregated } from './decoder.js';
+export {
+  KplDecodeError,
+  KplError,
+  KplInvalidRecordError,
+  KplRecordTooLargeError,
+} from './errors.js';
+export { computeHashKey, isValidHashKey } from './hashKey.js';
+export { aggregate, RecordAggregator } from './RecordAggregator.js';
+export type * from './types.js';

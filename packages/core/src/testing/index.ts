@@ -1,0 +1,140 @@
+/**
+ * Builders of realistic Lambda Kinesis events, for tests of handlers that read KPL-aggregated
+ * streams. Import from `@kpl-lambda/core/testing`.
+ *
+ * @example
+ * ```ts
+ * import { aggregatedRecord, kinesisStreamEvent, plainRecord } from '@kpl-lambda/core/testing';
+ * const event = kinesisStreamEvent([
+ *   aggregatedRecord([
+ *     { partitionKey: 'user-1', data: '{"n":1}' },
+ *     { partitionKey: 'user-2', data: '{"n":2}' },
+ *   ]),
+ *   plainRecord({ partitionKey: 'user-3', data: '{"n":3}' }),
+ * ]);
+ * await handler(event, context);
+ * ```
+ */
+import type { KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
+import { MAX_KINESIS_RECORD_BYTES } from '../constants.js';
+import { RecordAggregator } from '../RecordAggregator.js';
+import type { UserRecordInput } from '../types.js';
+
+/** How one Kinesis record of a test event is made. Build it with the helpers below. */
+export interface ParentRecordSpec {
+  /** The Kinesis record's data. */
+  data: Uint8Array;
+  /** The Kinesis record's partition key. */
+  partitionKey: string;
+  /** Its sequence number; the event generates increasing ones when absent. */
+  sequenceNumber?: string;
+  /** Its arrival time in epoch seconds; default: now. */
+  approximateArrivalTimestamp?: number;
+}
+
+/** Options of {@link aggregatedRecord}. */
+export interface AggregatedRecordOptions {
+  sequenceNumber?: string;
+  approximateArrivalTimestamp?: number;
+  /** Outer partition key; default: the first user record's, as `aggregate` makes it. */
+  partitionKey?: string;
+}
+
+/**
+ * A KPL aggregate of the given user records, always aggregated (even a single one), so that
+ * tests can exercise the aggregated path.
+ */
+export function aggregatedRecord(
+  userRecords: readonly UserRecordInput[],
+  options: AggregatedRecordOptions = {},
+): ParentRecordSpec {
+  if (userRecords.length === 0) throw new RangeError('An aggregate needs at least one user record');
+  const aggregator = new RecordAggregator({
+    maxBytes: MAX_KINESIS_RECORD_BYTES,
+    aggregateSingleRecord: true,
+  });
+  for (const record of userRecords) {
+    if (aggregator.add(record))
+      throw new RangeError('User records do not fit in one 10 MiB aggregate');
+  }
+  const built = aggregator.flush()!;
+  const data = built.data;
+  const spec: ParentRecordSpec = { data, partitionKey: options.partitionKey ?? built.partitionKey };
+  return withOptionalFields(spec, options);
+}
+
+/** A plain (not aggregated) Kinesis record; `data` as bytes, or a string encoded as UTF-8. */
+export function plainRecord(
+  record: { partitionKey: string; data: Uint8Array | string },
+  options: Omit<AggregatedRecordOptions, 'partitionKey'> = {},
+): ParentRecordSpec {
+  const data = typeof record.data === 'string' ? Buffer.from(record.data, 'utf8') : record.data;
+  return withOptionalFields({ data, partitionKey: record.partitionKey }, options);
+}
+
+/** Options of {@link kinesisStreamEvent}. */
+export interface KinesisStreamEventOptions {
+  /** Default `shardId-000000000000`. */
+  shardId?: string;
+  /** Default `arn:aws:kinesis:us-east-1:123456789012:stream/test-stream`. */
+  eventSourceARN?: string;
+  /** Default `us-east-1`. */
+  awsRegion?: string;
+  /** Sequence number of the first generated record; the next ones increase from it. */
+  firstSequenceNumber?: string;
+}
+
+const DEFAULT_FIRST_SEQUENCE_NUMBER = '49590338271490256608559692538361571095921575989136588898';
+
+/**
+ * A `KinesisStreamEvent` as Lambda delivers it: one record per spec, in order, with base64
+ * data, `eventID` `shardId-...:sequenceNumber`, the stream ARN and increasing sequence numbers.
+ */
+export function kinesisStreamEvent(
+  parents: readonly ParentRecordSpec[],
+  options: KinesisStreamEventOptions = {},
+): KinesisStreamEvent {
+  const {
+    shardId = 'shardId-000000000000',
+    eventSourceARN = 'arn:aws:kinesis:us-east-1:123456789012:stream/test-stream',
+    awsRegion = 'us-east-1',
+    firstSequenceNumber = DEFAULT_FIRST_SEQUENCE_NUMBER,
+  } = options;
+  let nextSequenceNumber = BigInt(firstSequenceNumber);
+  const now = Date.now() / 1000;
+  const Records = parents.map((parent): KinesisStreamRecord => {
+    const sequenceNumber = parent.sequenceNumber ?? (nextSequenceNumber++).toString();
+    return {
+      kinesis: {
+        kinesisSchemaVersion: '1.0',
+        partitionKey: parent.partitionKey,
+        sequenceNumber,
+        data: Buffer.from(
+          parent.data.buffer,
+          parent.data.byteOffset,
+          parent.data.byteLength,
+        ).toString('base64'),
+        approximateArrivalTimestamp: parent.approximateArrivalTimestamp ?? now,
+      },
+      eventSource: 'aws:kinesis',
+      eventVersion: '1.0',
+      eventID: `${shardId}:${sequenceNumber}`,
+      eventName: 'aws:kinesis:record',
+      invokeIdentityArn: 'arn:aws:iam::123456789012:role/lambda-kinesis-role',
+      awsRegion,
+      eventSourceARN,
+    };
+  });
+  return { Records };
+}
+
+function withOptionalFields(
+  spec: ParentRecordSpec,
+  options: Omit<AggregatedRecordOptions, 'partitionKey'>,
+): ParentRecordSpec {
+  if (options.sequenceNumber !== undefined) spec.sequenceNumber = options.sequenceNumber;
+  if (options.approximateArrivalTimestamp !== undefined) {
+    spec.approximateArrivalTimestamp = options.approximateArrivalTimestamp;
+  }
+  return spec;
+}

@@ -1,0 +1,148 @@
+import type { KinesisStreamRecord, KinesisStreamRecordPayload } from 'aws-lambda';
+
+/**
+ * What to do with a corrupt aggregate: one whose MD5 digest matches but whose body cannot be
+ * decoded.
+ * - `'passthrough'` (default): hand it on unchanged as one record with a `deaggregationError`,
+ *   so that nothing is lost and the caller decides.
+ * - `'throw'`: throw a {@link KplDecodeError}.
+ */
+export type OnCorrupt = 'passthrough' | 'throw';
+
+/** Options of every deaggregation function. */
+export interface DeaggregateOptions {
+  /** What to do with a corrupt aggregate. Default `'passthrough'`. */
+  onCorrupt?: OnCorrupt;
+}
+
+/** Stable codes for what is wrong with a corrupt aggregate. */
+export type KplDecodeErrorReason =
+  /** A field or length runs past the end of the message. */
+  | 'TRUNCATED'
+  /** A varint longer than 10 bytes, or a value too large for its field. */
+  | 'MALFORMED_VARINT'
+  /** A known field with the wrong wire type, a reserved wire type, or field number 0. */
+  | 'MALFORMED_FIELD'
+  /** A user record without `partition_key_index` or `data`. */
+  | 'MISSING_FIELD'
+  /** A partition key or explicit hash key index outside its table. */
+  | 'INDEX_OUT_OF_RANGE'
+  /** A well-formed aggregate that holds no user record. */
+  | 'NO_RECORDS';
+
+/**
+ * The `kinesis` payload of a user record delivered to a Lambda handler: the parent's payload
+ * with the user record's own partition key and data, plus what aggregation adds.
+ */
+export interface KinesisStreamUserRecordPayload extends KinesisStreamRecordPayload {
+  /** The user record's partition key (for a plain record, the record's own). */
+  partitionKey: string;
+  /** The user record's data, base64-encoded as Lambda delivers it. */
+  data: string;
+  /** The parent (Kinesis) record's sequence number, shared by every user record of an aggregate. */
+  sequenceNumber: string;
+  /** 0-based position of the user record in its aggregate; 0 for a plain record. */
+  subSequenceNumber: number;
+  /** Whether this user record was unpacked from a KPL aggregate. */
+  aggregated: boolean;
+  /** The user record's explicit hash key, present only when the aggregate gives it one. */
+  explicitHashKey?: string;
+  /**
+   * Present only on a corrupt aggregate passed through unchanged (`onCorrupt: 'passthrough'`):
+   * why it could not be decoded. `data` is then the whole original aggregate.
+   */
+  deaggregationError?: string;
+}
+
+/**
+ * A user record in the shape of a Lambda `KinesisStreamRecord`: every envelope field of its
+ * parent (`eventID`, `eventSourceARN`, `awsRegion`, ...) and a {@link KinesisStreamUserRecordPayload}.
+ */
+export interface KinesisStreamUserRecord extends Omit<KinesisStreamRecord, 'kinesis'> {
+  kinesis: KinesisStreamUserRecordPayload;
+}
+
+/** A Kinesis Data Streams Lambda event whose records are user records. */
+export interface KinesisStreamUserEvent {
+  Records: KinesisStreamUserRecord[];
+}
+
+/** The keys of the Kinesis record that carried some bytes, for {@link deaggregateBytes}. */
+export interface ParentRecordKeys {
+  /** The Kinesis record's partition key: a plain record's user record keeps it. */
+  partitionKey: string;
+  /** The Kinesis record's explicit hash key, if the caller knows it. */
+  explicitHashKey?: string;
+  /** The Kinesis record's sequence number, used only in error messages. */
+  sequenceNumber?: string;
+}
+
+/** A user record decoded from bytes: `data` is a zero-copy view into the parent's bytes. */
+export interface UserRecord {
+  partitionKey: string;
+  /** Present only when the user record has an explicit hash key. */
+  explicitHashKey?: string;
+  data: Uint8Array;
+  /** 0-based position in the aggregate; 0 for a plain record. */
+  subSequenceNumber: number;
+  /** Whether it was unpacked from a KPL aggregate. */
+  aggregated: boolean;
+  /** Present only on a corrupt aggregate passed through unchanged. */
+  deaggregationError?: string;
+}
+
+/**
+ * The fields of an AWS SDK v3 Kinesis `_Record` (from `GetRecords` or `SubscribeToShard`) that
+ * deaggregation reads. SDK records fit it as they are.
+ */
+export interface SdkKinesisRecord {
+  Data?: Uint8Array;
+  PartitionKey?: string;
+  SequenceNumber?: string;
+  ApproximateArrivalTimestamp?: Date;
+}
+
+/** A user record decoded from an SDK record, with its parent's sequence number and arrival time. */
+export interface SdkUserRecord extends UserRecord {
+  sequenceNumber: string;
+  approximateArrivalTimestamp?: Date;
+}
+
+/** A user record to aggregate. A string `data` is encoded as UTF-8. */
+export interface UserRecordInput {
+  partitionKey: string;
+  data: Uint8Array | string;
+  /** Decimal string in 0 .. 2^128-1; routes the user record instead of its partition key. */
+  explicitHashKey?: string;
+}
+
+/** Options of {@link aggregate} and {@link RecordAggregator}. */
+export interface AggregatorOptions {
+  /**
+   * Bound on each output record's data bytes plus the UTF-8 bytes of its partition key, as
+   * Kinesis counts a record. Default 1 MiB (1048576); at most 10 MiB for streams configured
+   * with a larger `MaxRecordSizeInKiB`.
+   */
+  maxBytes?: number;
+  /** Bound on the number of user records in one aggregate. Default: no bound. */
+  maxRecords?: number;
+  /**
+   * Emit a KPL aggregate even for a single user record. Default `false`: like the KPL, a lone
+   * user record is sent plain, which saves 20+ bytes and lets consumers without
+   * deaggregation read it.
+   */
+  aggregateSingleRecord?: boolean;
+}
+
+/**
+ * A record ready for `PutRecords`. When it holds one user record it is that record, plain
+ * (as the KPL sends it); otherwise a KPL aggregate whose partition key and explicit hash key
+ * are those of its first user record, so it is routed where that record belongs.
+ */
+export interface AggregatedRecord<T extends UserRecordInput = UserRecordInput> {
+  partitionKey: string;
+  explicitHashKey?: string;
+  data: Uint8Array;
+  /** The input records it holds, in order (their position is their sub-sequence number). */
+  userRecords: T[];
+}
