@@ -30,7 +30,9 @@ describe('real KPL output (shared/vectors/kpl-real.json)', () => {
           sequenceNumber: vector.parent.sequenceNumber,
           subSequenceNumber: expected.subSequenceNumber,
           partitionKey: expected.partitionKey,
-          ...(expected.explicitHashKey === null ? {} : { explicitHashKey: expected.explicitHashKey }),
+          ...(expected.explicitHashKey === null
+            ? {}
+            : { explicitHashKey: expected.explicitHashKey }),
           data: expected.data,
           aggregated: vector.aggregated,
         })),
@@ -46,6 +48,8 @@ describe('real KPL output (shared/vectors/kpl-real.json)', () => {
 
     expect(userRecords).toHaveLength(100);
     expect(userRecords.every((record) => record.data.buffer === bytes.buffer)).toBe(true);
-    expect(Buffer.from(userRecords[99]!.data).toString('base64')).toBe(vector.userRecords[99]!.data);
+    expect(Buffer.from(userRecords[99]!.data).toString('base64')).toBe(
+      vector.userRecords[99]!.data,
+    );
   });
 });

@@ -1,0 +1,291 @@
+import { createHash } from 'node:crypto';
+import {
+  deaggregateBytes,
+  deaggregateRecords,
+  isAggregated,
+  KPL_MAGIC,
+  KplDecodeError,
+  type KplDecodeErrorReason,
+} from '@kpl-lambda/core';
+import { kinesisStreamEvent } from '@kpl-lambda/core/testing';
+import {
+  data,
+  explicitHashKeyEntry,
+  explicitHashKeyIndex,
+  frame,
+  partitionKeyEntry,
+  partitionKeyIndex,
+  recordEntry,
+} from './helpers';
+
+const parent = { partitionKey: 'outer', sequenceNumber: '4959' };
+const valid = [...partitionKeyEntry('pk'), ...recordEntry([...partitionKeyIndex(0), ...data('x')])];
+
+describe('what counts as an aggregate (the KCL rule)', () => {
+  it('takes a well-formed aggregate', () => {
+    expect(isAggregated(frame(valid))).toBe(true);
+  });
+
+  it('passes through a record of 20 bytes or less, even magic plus a valid digest of nothing', () => {
+    const emptyBody = Buffer.concat([
+      KPL_MAGIC,
+      createHash('md5').update(Buffer.alloc(0)).digest(),
+    ]);
+    expect(emptyBody).toHaveLength(20);
+
+    expect(deaggregateBytes(emptyBody, parent)).toEqual([
+      { partitionKey: 'outer', data: emptyBody, subSequenceNumber: 0, aggregated: false },
+    ]);
+  });
+
+  it('passes through a record with the magic but a digest that does not match', () => {
+    const tampered = frame(valid);
+    tampered[tampered.length - 1]! ^= 0xff;
+
+    const [userRecord] = deaggregateBytes(tampered, parent);
+
+    expect(userRecord).toMatchObject({ aggregated: false, data: tampered });
+    expect(userRecord!.deaggregationError).toBeUndefined();
+  });
+
+  it('passes through a record without the magic', () => {
+    const withoutMagic = frame(valid).subarray(1);
+    expect(deaggregateBytes(withoutMagic, parent)[0]!.aggregated).toBe(false);
+  });
+});
+
+/** Aggregates whose digest matches but whose body is broken, one rule each. */
+const corruptBodies: Array<[string, number[], KplDecodeErrorReason]> = [
+  ['truncated in a length', [0x0a, 0x05, 0x61], 'TRUNCATED'],
+  ['truncated inside a varint', [...partitionKeyEntry('pk'), 0x1a, 0x03, 0x08, 0x80], 'TRUNCATED'],
+  [
+    'a user record length past the end',
+    [...partitionKeyEntry('pk'), 0x1a, 0x7f, ...partitionKeyIndex(0)],
+    'TRUNCATED',
+  ],
+  [
+    'a field running past the end of its user record',
+    [...partitionKeyEntry('pk'), 0x1a, 0x04, ...partitionKeyIndex(0), 0x1a, 0x05, 0x61, 0x62, 0x63],
+    'TRUNCATED',
+  ],
+  [
+    'a user record without data',
+    [...partitionKeyEntry('pk'), ...recordEntry(partitionKeyIndex(0))],
+    'MISSING_FIELD',
+  ],
+  [
+    'a user record without partition_key_index',
+    [...partitionKeyEntry('pk'), ...recordEntry(data('x'))],
+    'MISSING_FIELD',
+  ],
+  [
+    'a partition key index outside its table',
+    [...partitionKeyEntry('pk'), ...recordEntry([...partitionKeyIndex(1), ...data('x')])],
+    'INDEX_OUT_OF_RANGE',
+  ],
+  [
+    'an explicit hash key index into an empty table',
+    [
+      ...partitionKeyEntry('pk'),
+      ...recordEntry([...partitionKeyIndex(0), ...explicitHashKeyIndex(0), ...data('x')]),
+    ],
+    'INDEX_OUT_OF_RANGE',
+  ],
+  [
+    // 2^32 would wrap to index 0 if read as 32 bits: a silently wrong partition key.
+    'an index of 2^32',
+    [
+      ...partitionKeyEntry('pk'),
+      ...recordEntry([0x08, 0x80, 0x80, 0x80, 0x80, 0x10, ...data('x')]),
+    ],
+    'INDEX_OUT_OF_RANGE',
+  ],
+  [
+    'an index of 2^63 in a 10-byte varint',
+    [
+      ...partitionKeyEntry('pk'),
+      ...recordEntry([
+        0x08,
+        0x80,
+        0x80,
+        0x80,
+        0x80,
+        0x80,
+        0x80,
+        0x80,
+        0x80,
+        0x80,
+        0x01,
+        ...data('x'),
+      ]),
+    ],
+    'INDEX_OUT_OF_RANGE',
+  ],
+  [
+    'an overlong varint (11 bytes)',
+    [
+      ...partitionKeyEntry('pk'),
+      ...recordEntry([
+        0x08,
+        0x80,
+        0x80,
+        0x80,
+        0x80,
+        0x80,
+        0x80,
+        0x80,
+        0x80,
+        0x80,
+        0x80,
+        0x00,
+        ...data('x'),
+      ]),
+    ],
+    'MALFORMED_VARINT',
+  ],
+  ['a length of 2^31 or more', [0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f, 0x61], 'MALFORMED_VARINT'],
+  [
+    'a known field with the wrong wire type',
+    [0x08, 0x01, ...recordEntry([...partitionKeyIndex(0), ...data('x')])],
+    'MALFORMED_FIELD',
+  ],
+  ['field number 0', [0x02, 0x00, ...valid], 'MALFORMED_FIELD'],
+  ['a reserved wire type', [0x7e, ...valid], 'MALFORMED_FIELD'],
+  ['no user record at all', [...partitionKeyEntry('pk')], 'NO_RECORDS'],
+];
+
+describe.each(corruptBodies)('a corrupt aggregate: %s', (_, body, reason) => {
+  const corrupt = frame(body);
+
+  it('is recognised as an aggregate (its digest matches)', () => {
+    expect(isAggregated(corrupt)).toBe(true);
+  });
+
+  it('passes through unchanged as one record with a deaggregationError by default', () => {
+    const userRecords = deaggregateBytes(corrupt, parent);
+
+    expect(userRecords).toEqual([
+      {
+        partitionKey: 'outer',
+        data: corrupt,
+        subSequenceNumber: 0,
+        aggregated: false,
+        deaggregationError: expect.stringContaining(`(${reason})`),
+      },
+    ]);
+    expect(userRecords[0]!.deaggregationError).toContain('4959');
+  });
+
+  it(`throws KplDecodeError with reason ${reason} with onCorrupt: 'throw'`, () => {
+    let thrown: unknown;
+    try {
+      deaggregateBytes(corrupt, parent, { onCorrupt: 'throw' });
+    } catch (error) {
+      thrown = error;
+    }
+
+    expect(thrown).toBeInstanceOf(KplDecodeError);
+    expect(thrown).toMatchObject({ name: 'KplDecodeError', reason, sequenceNumber: '4959' });
+  });
+});
+
+describe('a corrupt aggregate in a Lambda batch', () => {
+  const corrupt = frame([...partitionKeyEntry('pk'), ...recordEntry(partitionKeyIndex(0))]);
+  const event = kinesisStreamEvent([
+    { data: corrupt, partitionKey: 'a' },
+    { data: frame(valid), partitionKey: 'a' },
+  ]);
+
+  it('is kept, with its original data, and the rest of the batch is decoded', () => {
+    const [passedThrough, decoded] = deaggregateRecords(event.Records);
+
+    expect(passedThrough!.kinesis).toMatchObject({
+      data: event.Records[0]!.kinesis.data,
+      aggregated: false,
+      subSequenceNumber: 0,
+      deaggregationError: expect.stringContaining('MISSING_FIELD'),
+    });
+    expect(decoded!.kinesis).toMatchObject({ partitionKey: 'pk', aggregated: true });
+  });
+
+  it("stops the batch with onCorrupt: 'throw', naming the parent's sequence number", () => {
+    expect(() => deaggregateRecords(event.Records, { onCorrupt: 'throw' })).toThrow(
+      event.Records[0]!.kinesis.sequenceNumber,
+    );
+  });
+});
+
+describe('fields that are not errors', () => {
+  it('takes an absent explicit_hash_key_index as absent, never as index 0', () => {
+    const body = [
+      ...partitionKeyEntry('pk'),
+      ...explicitHashKeyEntry('123'),
+      ...recordEntry([...partitionKeyIndex(0), ...data('without')]),
+      ...recordEntry([...partitionKeyIndex(0), ...explicitHashKeyIndex(0), ...data('with')]),
+    ];
+
+    const [without, withKey] = deaggregateBytes(frame(body), parent);
+
+    expect(without).not.toHaveProperty('explicitHashKey');
+    expect(withKey!.explicitHashKey).toBe('123');
+  });
+
+  it('skips tags and unknown fields', () => {
+    const tag = [0x22, 0x06, ...[0x0a, 0x01, 0x6b], ...[0x12, 0x01, 0x76]];
+    const unknownVarint = [0x28, 0x96, 0x01];
+    const unknownFixed32 = [0x3d, 1, 2, 3, 4];
+    const body = [
+      ...unknownVarint,
+      ...partitionKeyEntry('pk'),
+      ...recordEntry([...tag, ...partitionKeyIndex(0), ...unknownFixed32, ...data('x')]),
+    ];
+
+    expect(deaggregateBytes(frame(body), parent)).toEqual([
+      { partitionKey: 'pk', data: Buffer.from('x'), subSequenceNumber: 0, aggregated: true },
+    ]);
+  });
+
+  it('resolves tables that come after the records that use them', () => {
+    const body = [
+      ...recordEntry([...partitionKeyIndex(0), ...data('x')]),
+      ...partitionKeyEntry('late'),
+    ];
+
+    expect(deaggregateBytes(frame(body), parent)[0]!.partitionKey).toBe('late');
+  });
+
+  it('accepts a non-canonical (padded) varint of a small index', () => {
+    const body = [
+      ...partitionKeyEntry('pk'),
+      ...recordEntry([0x08, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00, ...data('x')]),
+    ];
+
+    expect(deaggregateBytes(frame(body), parent)[0]!.partitionKey).toBe('pk');
+  });
+
+  it.each(['__proto__', 'constructor', '1', '4294967295', 'hasOwnProperty', ''])(
+    'treats the key %j as an ordinary string',
+    (key) => {
+      const body = [
+        ...partitionKeyEntry(key),
+        ...explicitHashKeyEntry(key),
+        ...recordEntry([...partitionKeyIndex(0), ...explicitHashKeyIndex(0), ...data('x')]),
+      ];
+
+      const [userRecord] = deaggregateBytes(frame(body), parent);
+
+      expect(userRecord!.partitionKey).toBe(key);
+      expect(userRecord!.explicitHashKey).toBe(key);
+      expect(Object.getPrototypeOf(userRecord)).toBe(Object.prototype);
+    },
+  );
+
+  it('keeps empty user record data', () => {
+    const body = [
+      ...partitionKeyEntry('pk'),
+      ...recordEntry([...partitionKeyIndex(0), ...data('')]),
+    ];
+
+    expect(deaggregateBytes(frame(body), parent)[0]!.data).toHaveLength(0);
+  });
+});

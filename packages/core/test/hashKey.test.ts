@@ -1,0 +1,31 @@
+import { computeHashKey, isValidHashKey, MAX_HASH_KEY } from '@kpl-lambda/core';
+
+describe('computeHashKey', () => {
+  it.each([
+    ['abcd', '301716283811389038011477436469853762335'],
+    ['', '281949768489412648962353822266799178366'],
+    // MD5('a') is 0cc175b9...: a leading zero digit must not shift the value.
+    ['a', '16955237001963240173058271559858726497'],
+    ['é', '136732923097551493579404309126273812335'],
+  ])('gives the MD5 of %j as a 128-bit decimal', (partitionKey, hashKey) => {
+    expect(computeHashKey(partitionKey)).toBe(hashKey);
+  });
+
+  it('always gives a valid hash key', () => {
+    for (const key of ['x', '🦀', 'k'.repeat(256)])
+      expect(isValidHashKey(computeHashKey(key))).toBe(true);
+  });
+});
+
+describe('isValidHashKey', () => {
+  it.each(['0', '1', '42', MAX_HASH_KEY.toString()])('accepts %s', (hashKey) => {
+    expect(isValidHashKey(hashKey)).toBe(true);
+  });
+
+  it.each(['', '-1', '01', '1.5', ' 1', '0x1f', (MAX_HASH_KEY + 1n).toString(), '9'.repeat(40)])(
+    'rejects %j',
+    (hashKey) => {
+      expect(isValidHashKey(hashKey)).toBe(false);
+    },
+  );
+});

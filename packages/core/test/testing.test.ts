@@ -1,0 +1,67 @@
+import { deaggregateRecords, isAggregated } from '@kpl-lambda/core';
+import { aggregatedRecord, kinesisStreamEvent, plainRecord } from '@kpl-lambda/core/testing';
+
+describe('@kpl-lambda/core/testing', () => {
+  it('builds an event as Lambda delivers it, with increasing sequence numbers', () => {
+    const event = kinesisStreamEvent(
+      [
+        plainRecord({ partitionKey: 'a', data: 'x' }),
+        plainRecord({ partitionKey: 'b', data: 'y' }),
+      ],
+      {
+        shardId: 'shardId-000000000003',
+        eventSourceARN: 'arn:aws:kinesis:eu-west-1:111122223333:stream/orders',
+        awsRegion: 'eu-west-1',
+        firstSequenceNumber: '49000000000000000000000000000000000000000000000000000001',
+      },
+    );
+
+    expect(event.Records[1]).toEqual({
+      kinesis: {
+        kinesisSchemaVersion: '1.0',
+        partitionKey: 'b',
+        sequenceNumber: '49000000000000000000000000000000000000000000000000000002',
+        data: Buffer.from('y').toString('base64'),
+        approximateArrivalTimestamp: expect.any(Number),
+      },
+      eventSource: 'aws:kinesis',
+      eventVersion: '1.0',
+      eventID: 'shardId-000000000003:49000000000000000000000000000000000000000000000000000002',
+      eventName: 'aws:kinesis:record',
+      invokeIdentityArn: expect.stringMatching(/^arn:aws:iam::/),
+      awsRegion: 'eu-west-1',
+      eventSourceARN: 'arn:aws:kinesis:eu-west-1:111122223333:stream/orders',
+    });
+  });
+
+  it('aggregates even a single user record, and takes given sequence numbers and timestamps', () => {
+    const event = kinesisStreamEvent([
+      aggregatedRecord([{ partitionKey: 'only', data: 'one' }], {
+        sequenceNumber: '5',
+        approximateArrivalTimestamp: 1_700_000_000,
+        partitionKey: 'a',
+      }),
+    ]);
+    const [record] = event.Records;
+
+    expect(isAggregated(Buffer.from(record!.kinesis.data, 'base64'))).toBe(true);
+    expect(record!.kinesis).toMatchObject({
+      sequenceNumber: '5',
+      partitionKey: 'a',
+      approximateArrivalTimestamp: 1_700_000_000,
+    });
+    expect(deaggregateRecords(event.Records)[0]!.kinesis).toMatchObject({
+      partitionKey: 'only',
+      aggregated: true,
+    });
+  });
+
+  it('refuses an aggregate of nothing, or one that does not fit 10 MiB', () => {
+    expect(() => aggregatedRecord([])).toThrow(RangeError);
+    const huge = Array.from({ length: 12 }, () => ({
+      partitionKey: 'k',
+      data: Buffer.alloc(1_000_000),
+    }));
+    expect(() => aggregatedRecord(huge)).toThrow('10 MiB');
+  });
+});
