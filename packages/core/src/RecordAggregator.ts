@@ -12,6 +12,9 @@ import type { AggregatedRecord, AggregatorOptions, UserRecordInput } from './typ
 
 const { Writer } = protobuf;
 
+/** Marks a user record without an explicit hash key. */
+const NO_INDEX = -1;
+
 /** Magic and digest: what an aggregate adds around its protobuf body. */
 const FRAME_BYTES = KPL_MAGIC.length + KPL_DIGEST_SIZE;
 
@@ -152,17 +155,16 @@ export class RecordAggregator<T extends UserRecordInput = UserRecordInput> {
       partitionKeyIndex = this.#partitionKeys.size;
       growth += fieldBytes(partitionKeyBytes);
     }
-    let recordBytes = 1 + varintBytes(partitionKeyIndex) + fieldBytes(dataBytes);
+    let explicitHashKeyIndex = NO_INDEX;
     if (explicitHashKey !== undefined) {
-      let explicitHashKeyIndex = this.#explicitHashKeys.get(explicitHashKey);
-      if (explicitHashKeyIndex === undefined) {
+      explicitHashKeyIndex = this.#explicitHashKeys.get(explicitHashKey) ?? NO_INDEX;
+      if (explicitHashKeyIndex === NO_INDEX) {
         explicitHashKeyIndex = this.#explicitHashKeys.size;
         // Hash keys are decimal digits: one byte each in UTF-8.
         growth += fieldBytes(explicitHashKey.length);
       }
-      recordBytes += 1 + varintBytes(explicitHashKeyIndex);
     }
-    return growth + fieldBytes(recordBytes);
+    return growth + fieldBytes(userRecordBytes(partitionKeyIndex, explicitHashKeyIndex, dataBytes));
   }
 
   #append(record: T, data: Uint8Array, partitionKeyBytes: number, bodyGrowth: number): void {
@@ -174,7 +176,7 @@ export class RecordAggregator<T extends UserRecordInput = UserRecordInput> {
       partitionKeyIndex = this.#partitionKeys.size;
       this.#partitionKeys.set(partitionKey, partitionKeyIndex);
     }
-    let explicitHashKeyIndex = -1;
+    let explicitHashKeyIndex = NO_INDEX;
     if (explicitHashKey !== undefined) {
       explicitHashKeyIndex =
         this.#explicitHashKeys.get(explicitHashKey) ?? this.#explicitHashKeys.size;
@@ -192,10 +194,16 @@ export class RecordAggregator<T extends UserRecordInput = UserRecordInput> {
     for (const explicitHashKey of this.#explicitHashKeys.keys())
       writer.uint32(18).string(explicitHashKey);
     for (let i = 0; i < this.#data.length; i++) {
-      writer.uint32(26).fork().uint32(8).uint32(this.#partitionKeyIndexes[i]!);
+      const partitionKeyIndex = this.#partitionKeyIndexes[i]!;
       const explicitHashKeyIndex = this.#explicitHashKeyIndexes[i]!;
-      if (explicitHashKeyIndex >= 0) writer.uint32(16).uint32(explicitHashKeyIndex);
-      writer.uint32(26).bytes(this.#data[i]!).ldelim();
+      const data = this.#data[i]!;
+      // The length is known, so the record is written in one pass rather than forked.
+      writer
+        .uint32(26)
+        .uint32(userRecordBytes(partitionKeyIndex, explicitHashKeyIndex, data.length));
+      writer.uint32(8).uint32(partitionKeyIndex);
+      if (explicitHashKeyIndex !== NO_INDEX) writer.uint32(16).uint32(explicitHashKeyIndex);
+      writer.uint32(26).bytes(data);
     }
     const body = writer.finish();
     const aggregate = Buffer.allocUnsafe(FRAME_BYTES + body.length);
@@ -237,16 +245,29 @@ function varintBytes(value: number): number {
   return bytes;
 }
 
-/** Body of an aggregate holding only this record: both indexes are 0, one byte each. */
+/** Size of a `Record` message: its indexes and its data (we write no tags). */
+function userRecordBytes(
+  partitionKeyIndex: number,
+  explicitHashKeyIndex: number,
+  dataBytes: number,
+): number {
+  const explicitHashKeyIndexBytes =
+    explicitHashKeyIndex === NO_INDEX ? 0 : 1 + varintBytes(explicitHashKeyIndex);
+  return 1 + varintBytes(partitionKeyIndex) + explicitHashKeyIndexBytes + fieldBytes(dataBytes);
+}
+
+/** Body of an aggregate holding only this record: its keys are the first of their tables. */
 function loneRecordBodyBytes(
   partitionKeyBytes: number,
   explicitHashKey: string | undefined,
   dataBytes: number,
 ): number {
-  const hashKeyBytes = explicitHashKey === undefined ? 0 : fieldBytes(explicitHashKey.length);
-  const indexBytes = explicitHashKey === undefined ? 2 : 4;
+  const hashKeyTableBytes = explicitHashKey === undefined ? 0 : fieldBytes(explicitHashKey.length);
+  const explicitHashKeyIndex = explicitHashKey === undefined ? NO_INDEX : 0;
   return (
-    fieldBytes(partitionKeyBytes) + hashKeyBytes + fieldBytes(indexBytes + fieldBytes(dataBytes))
+    fieldBytes(partitionKeyBytes) +
+    hashKeyTableBytes +
+    fieldBytes(userRecordBytes(0, explicitHashKeyIndex, dataBytes))
   );
 }
 

@@ -35,20 +35,7 @@ export function deaggregateBytes(
 ): UserRecord[] {
   if (!isAggregated(data)) return [plainUserRecord(data, parent)];
   try {
-    const decoded = decodeAggregate(data, parent.sequenceNumber);
-    const userRecords: UserRecord[] = new Array(decoded.length);
-    for (let i = 0; i < decoded.length; i++) {
-      const { partitionKey, explicitHashKey, data: userData } = decoded[i]!;
-      const userRecord: UserRecord = {
-        partitionKey,
-        data: userData,
-        subSequenceNumber: i,
-        aggregated: true,
-      };
-      if (explicitHashKey !== undefined) userRecord.explicitHashKey = explicitHashKey;
-      userRecords[i] = userRecord;
-    }
-    return userRecords;
+    return decodeAggregate(data, parent.sequenceNumber);
   } catch (error) {
     if (options?.onCorrupt === 'throw') throw error;
     const userRecord = plainUserRecord(data, parent);
@@ -137,10 +124,12 @@ export function deaggregateRecords(
   const lambdaUserRecords: KinesisStreamUserRecord[] = [];
   for (const record of records) {
     const userRecords = deaggregateLambdaRecordData(record, options);
-    if (userRecords === undefined) lambdaUserRecords.push(plainLambdaUserRecord(record));
-    else
-      for (const userRecord of userRecords)
-        lambdaUserRecords.push(toLambdaUserRecord(record, userRecord));
+    if (userRecords === undefined) {
+      lambdaUserRecords.push(plainLambdaUserRecord(record));
+      continue;
+    }
+    const toLambdaUserRecord = lambdaUserRecordFactory(record);
+    for (const userRecord of userRecords) lambdaUserRecords.push(toLambdaUserRecord(userRecord));
   }
   return lambdaUserRecords;
 }
@@ -162,8 +151,12 @@ export function* iterDeaggregateRecords(
 ): Generator<KinesisStreamUserRecord, void, undefined> {
   for (const record of records) {
     const userRecords = deaggregateLambdaRecordData(record, options);
-    if (userRecords === undefined) yield plainLambdaUserRecord(record);
-    else for (const userRecord of userRecords) yield toLambdaUserRecord(record, userRecord);
+    if (userRecords === undefined) {
+      yield plainLambdaUserRecord(record);
+      continue;
+    }
+    const toLambdaUserRecord = lambdaUserRecordFactory(record);
+    for (const userRecord of userRecords) yield toLambdaUserRecord(userRecord);
   }
 }
 
@@ -191,25 +184,98 @@ function plainLambdaUserRecord(record: KinesisStreamRecord): KinesisStreamUserRe
   return { ...record, kinesis: { ...record.kinesis, subSequenceNumber: 0, aggregated: false } };
 }
 
-function toLambdaUserRecord(
+/** The fields Lambda puts on a Kinesis event record, and on its `kinesis` payload. */
+const ENVELOPE_KEYS = [
+  'kinesis',
+  'eventSource',
+  'eventVersion',
+  'eventID',
+  'eventName',
+  'invokeIdentityArn',
+  'awsRegion',
+  'eventSourceARN',
+];
+const PAYLOAD_KEYS = [
+  'kinesisSchemaVersion',
+  'partitionKey',
+  'sequenceNumber',
+  'data',
+  'approximateArrivalTimestamp',
+];
+
+/**
+ * Makes the Lambda user records of one parent. Most parents have exactly Lambda's fields:
+ * building those from one object literal is several times faster than spreading the parent
+ * for each of thousands of user records. Any other parent is copied field by field, so that no
+ * envelope field is ever lost.
+ */
+function lambdaUserRecordFactory(
   record: KinesisStreamRecord,
-  userRecord: UserRecord,
-): KinesisStreamUserRecord {
+): (userRecord: UserRecord) => KinesisStreamUserRecord {
   const kinesis = record.kinesis;
-  const payload: KinesisStreamUserRecord['kinesis'] = {
-    ...kinesis,
+  if (!hasExactly(record, ENVELOPE_KEYS) || !hasExactly(kinesis, PAYLOAD_KEYS)) {
+    return (userRecord) => ({
+      ...record,
+      kinesis: { ...kinesis, ...userPayloadFields(userRecord, kinesis) },
+    });
+  }
+  const {
+    eventSource,
+    eventVersion,
+    eventID,
+    eventName,
+    invokeIdentityArn,
+    awsRegion,
+    eventSourceARN,
+  } = record;
+  const { kinesisSchemaVersion, sequenceNumber, approximateArrivalTimestamp } = kinesis;
+  return (userRecord) => ({
+    kinesis: {
+      kinesisSchemaVersion,
+      sequenceNumber,
+      approximateArrivalTimestamp,
+      ...userPayloadFields(userRecord, kinesis),
+    },
+    eventSource,
+    eventVersion,
+    eventID,
+    eventName,
+    invokeIdentityArn,
+    awsRegion,
+    eventSourceARN,
+  });
+}
+
+function hasExactly(object: object, keys: readonly string[]): boolean {
+  const own = Object.keys(object);
+  return own.length === keys.length && keys.every((key) => Object.hasOwn(object, key));
+}
+
+/** What a user record puts in its payload over its parent's. */
+function userPayloadFields(
+  userRecord: UserRecord,
+  kinesis: KinesisStreamRecord['kinesis'],
+): Pick<
+  KinesisStreamUserRecord['kinesis'],
+  | 'partitionKey'
+  | 'data'
+  | 'subSequenceNumber'
+  | 'aggregated'
+  | 'explicitHashKey'
+  | 'deaggregationError'
+> {
+  const fields: ReturnType<typeof userPayloadFields> = {
     partitionKey: userRecord.partitionKey,
     // A plain or corrupt record keeps its data exactly as Lambda delivered it.
     data: userRecord.aggregated ? toBase64(userRecord.data) : kinesis.data,
     subSequenceNumber: userRecord.subSequenceNumber,
     aggregated: userRecord.aggregated,
   };
-  if (userRecord.explicitHashKey !== undefined)
-    payload.explicitHashKey = userRecord.explicitHashKey;
+  if (userRecord.explicitHashKey !== undefined) fields.explicitHashKey = userRecord.explicitHashKey;
   if (userRecord.deaggregationError !== undefined) {
-    payload.deaggregationError = userRecord.deaggregationError;
+    fields.deaggregationError = userRecord.deaggregationError;
   }
-  return { ...record, kinesis: payload };
+  return fields;
 }
 
 function toBase64(view: Uint8Array): string {

@@ -2,17 +2,10 @@ import { createHash } from 'node:crypto';
 import protobuf from 'protobufjs/minimal.js';
 import { KPL_DIGEST_SIZE, KPL_MAGIC } from './constants.js';
 import { KplDecodeError } from './errors.js';
-import type { KplDecodeErrorReason } from './types.js';
+import type { KplDecodeErrorReason, UserRecord } from './types.js';
 
 const { Reader } = protobuf;
 type ProtobufReader = InstanceType<typeof Reader>;
-
-/** A user record as the aggregate stores it; `data` is a view into the aggregate. */
-export interface DecodedUserRecord {
-  partitionKey: string;
-  explicitHashKey: string | undefined;
-  data: Uint8Array;
-}
 
 /** Tags (field number << 3 | wire type) of the fields we read. */
 const PARTITION_KEY_TABLE_TAG = (1 << 3) | 2;
@@ -51,7 +44,7 @@ export function isAggregated(data: Uint8Array): boolean {
  * after the records that use them (protobuf allows any field order), so indexes are resolved
  * only once the whole message is read. Throws {@link KplDecodeError}.
  */
-export function decodeAggregate(data: Uint8Array, sequenceNumber?: string): DecodedUserRecord[] {
+export function decodeAggregate(data: Uint8Array, sequenceNumber?: string): UserRecord[] {
   const body = data.subarray(KPL_MAGIC.length, data.length - KPL_DIGEST_SIZE);
   try {
     return resolveUserRecords(readAggregatedRecord(Reader.create(body)));
@@ -129,9 +122,13 @@ function skipUnknownField(reader: ProtobufReader, tag: number, knownFields: numb
   reader.skipType(tag & 7, 0, fieldNumber);
 }
 
-function resolveUserRecords({ partitionKeys, explicitHashKeys, records }: RawAggregate) {
+function resolveUserRecords({
+  partitionKeys,
+  explicitHashKeys,
+  records,
+}: RawAggregate): UserRecord[] {
   if (records.length === 0) throw fail('NO_RECORDS', 'the aggregate holds no user record');
-  const userRecords: DecodedUserRecord[] = new Array(records.length);
+  const userRecords: UserRecord[] = new Array(records.length);
   for (let i = 0; i < records.length; i++) {
     const { partitionKeyIndex, explicitHashKeyIndex, data } = records[i]!;
     const partitionKey = partitionKeys[partitionKeyIndex];
@@ -141,17 +138,18 @@ function resolveUserRecords({ partitionKeys, explicitHashKeys, records }: RawAgg
         `user record ${i}: partition_key_index ${partitionKeyIndex} is outside a table of ${partitionKeys.length}`,
       );
     }
-    let explicitHashKey: string | undefined;
+    const userRecord: UserRecord = { partitionKey, data, subSequenceNumber: i, aggregated: true };
     if (explicitHashKeyIndex !== NO_INDEX) {
-      explicitHashKey = explicitHashKeys[explicitHashKeyIndex];
+      const explicitHashKey = explicitHashKeys[explicitHashKeyIndex];
       if (explicitHashKey === undefined) {
         throw fail(
           'INDEX_OUT_OF_RANGE',
           `user record ${i}: explicit_hash_key_index ${explicitHashKeyIndex} is outside a table of ${explicitHashKeys.length}`,
         );
       }
+      userRecord.explicitHashKey = explicitHashKey;
     }
-    userRecords[i] = { partitionKey, explicitHashKey, data };
+    userRecords[i] = userRecord;
   }
   return userRecords;
 }
