@@ -39,8 +39,12 @@ export interface VectorCase {
   }>;
 }
 
-/** Real KPL output with the user records each aggregate must decode to. */
+/**
+ * Real KPL output with the user records each aggregate must decode to: a copy of the team's
+ * shared vectors (themselves from the kinesis-aggregation project's test files), kept here so
+ * that a fresh clone tests on its own.
+ */
 export function loadKplVectors(): VectorCase[] {
-  const path = join(__dirname, '../../../../shared/vectors/kpl-real.json');
+  const path = join(__dirname, 'fixtures/kpl-real.json');
   return (JSON.parse(readFileSync(path, 'utf8')) as { cases: VectorCase[] }).cases;
 }

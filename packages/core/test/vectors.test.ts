@@ -2,7 +2,7 @@ import { deaggregateBytes, deaggregateRecords, isAggregated } from '@kpl-lambda/
 import { kinesisStreamEvent } from '@kpl-lambda/core/testing';
 import { loadKplVectors } from './helpers';
 
-describe('real KPL output (shared/vectors/kpl-real.json)', () => {
+describe('real KPL output (test/fixtures/kpl-real.json)', () => {
   const vectors = loadKplVectors();
 
   it('has the cases it is meant to have', () => {
