@@ -18,6 +18,10 @@ module.exports = {
     '^@kpl-lambda/([a-z-]+)$': '<rootDir>/packages/$1/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
-  collectCoverageFrom: ['packages/*/src/**/*.ts'],
+  collectCoverageFrom: ['packages/*/src/**/*.ts', '!**/types.ts'],
+  coverageProvider: 'v8',
+  coverageThreshold: {
+    './packages/middy/src/': { statements: 100, branches: 100, functions: 100, lines: 100 },
+  },
   coverageReporters: ['text-summary', 'lcov'],
 };

@@ -1,0 +1,3 @@
+export { KplDeaggConfigurationError } from './errors.js';
+export { default, kplDeagg } from './kplDeagg.js';
+export type { KplDeaggLogger, KplDeaggOnCorrupt, KplDeaggOptions } from './types.js';

@@ -1,0 +1,194 @@
+import {
+  deaggregateRecords,
+  type KinesisStreamUserEvent,
+  type KinesisStreamUserRecord,
+} from '@kpl-lambda/core';
+import type { MiddlewareObj, Request } from '@middy/core';
+import type {
+  Context,
+  KinesisStreamBatchItemFailure,
+  KinesisStreamBatchResponse,
+} from 'aws-lambda';
+import { KplDeaggConfigurationError } from './errors.js';
+import type { KplDeaggOptions } from './types.js';
+
+const defaults: Required<Pick<KplDeaggOptions, 'onCorrupt'>> & KplDeaggOptions = {
+  onCorrupt: 'passthrough',
+  filter: undefined,
+  logger: undefined,
+};
+
+/** What one invocation's `before` learnt, for its `after`. */
+interface InvocationState {
+  /** Parent sequence numbers in batch order. */
+  parentSequenceNumbers: string[];
+  /** Parents reported as failed whatever the handler says (`onCorrupt: 'fail'`). */
+  corruptParents: string[];
+}
+
+type KplDeaggRequest = Request<
+  KinesisStreamUserEvent,
+  KinesisStreamBatchResponse | undefined,
+  Error,
+  Context
+>;
+
+const base64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/**
+ * Middy middleware that makes a KPL-aggregated Kinesis stream look to the handler exactly like a
+ * plain one: before the handler, `event.Records` becomes the user records of `@kpl-lambda/core`
+ * (each with its parent's `sequenceNumber`, plus `subSequenceNumber`, `aggregated` and, when it
+ * has one, `explicitHashKey`); after it, every `batchItemFailures` identifier is mapped to its
+ * parent's sequence number, de-duplicated, so that Lambda retries the right records.
+ *
+ * Other events (SQS, DynamoDB, Firehose, an empty batch) pass through untouched.
+ *
+ * @example
+ * ```ts
+ * import middy from '@middy/core';
+ * import kplDeagg from '@kpl-lambda/middy';
+ * import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
+ *
+ * export const handler = middy<KinesisStreamEvent, KinesisStreamBatchResponse>()
+ *   .use(kplDeagg({ onCorrupt: 'fail' }))
+ *   .handler(async (event) => {
+ *     const batchItemFailures = [];
+ *     for (const record of event.Records) {
+ *       try {
+ *         await process(record);
+ *       } catch {
+ *         batchItemFailures.push({ itemIdentifier: record.kinesis.sequenceNumber });
+ *       }
+ *     }
+ *     return { batchItemFailures };
+ *   });
+ * ```
+ */
+export function kplDeagg(
+  opts: KplDeaggOptions = {},
+): MiddlewareObj<KinesisStreamUserEvent, KinesisStreamBatchResponse | undefined> {
+  const { onCorrupt, filter, logger } = { ...defaults, ...opts };
+  // One middleware object serves concurrent invocations: state lives with each request.
+  const invocations = new WeakMap<object, InvocationState>();
+
+  const kplDeaggMiddlewareBefore = (request: KplDeaggRequest): void => {
+    const records: unknown = (request.event as { Records?: unknown } | null | undefined)?.Records;
+    if (!Array.isArray(records) || records.length === 0) return;
+    if ((records[0] as { eventSource?: unknown }).eventSource !== 'aws:kinesis') return;
+    assertRecordsNotDecoded(records as KinesisStreamUserRecord[]);
+
+    const parentSequenceNumbers = records.map(
+      (record: KinesisStreamUserRecord) => record.kinesis.sequenceNumber,
+    );
+    const userRecords = deaggregateRecords(records, {
+      onCorrupt: onCorrupt === 'throw' ? 'throw' : 'passthrough',
+    });
+
+    const corruptParents: string[] = [];
+    let aggregated = 0;
+    let corrupt = 0;
+    let filtered = 0;
+    const handed: KinesisStreamUserRecord[] = [];
+    for (const userRecord of userRecords) {
+      const { deaggregationError, sequenceNumber } = userRecord.kinesis;
+      if (userRecord.kinesis.aggregated) aggregated++;
+      if (deaggregationError !== undefined) {
+        corrupt++;
+        logger?.warn('Corrupt KPL aggregate', { sequenceNumber, deaggregationError, onCorrupt });
+        if (onCorrupt === 'fail') {
+          corruptParents.push(sequenceNumber);
+          continue;
+        }
+      }
+      if (filter && !filter(userRecord)) {
+        filtered++;
+        continue;
+      }
+      handed.push(userRecord);
+    }
+    // A new event, so that the caller's event object still holds what Lambda delivered.
+    request.event = { ...request.event, Records: handed };
+    invocations.set(request, { parentSequenceNumbers, corruptParents });
+
+    logger?.debug('KPL deaggregation', {
+      parents: parentSequenceNumbers.length,
+      userRecords: userRecords.length,
+      aggregated,
+      corrupt,
+      filtered,
+    });
+  };
+
+  const kplDeaggMiddlewareAfter = (request: KplDeaggRequest): void => {
+    const state = invocations.get(request);
+    if (!state) return;
+    invocations.delete(request);
+    const response = request.response as Partial<KinesisStreamBatchResponse> | null | undefined;
+    const reported = response?.batchItemFailures;
+    if (!Array.isArray(reported) && state.corruptParents.length === 0) return;
+
+    const failedParents = new Set(state.corruptParents);
+    const parents = new Set(state.parentSequenceNumbers);
+    for (const failure of Array.isArray(reported) ? reported : []) {
+      const parent = parentOfItemIdentifier(failure, parents);
+      if (parent === undefined) {
+        logger?.error('Dropped a batch item failure that matches no record of the batch', {
+          itemIdentifier: failure?.itemIdentifier,
+        });
+      } else {
+        failedParents.add(parent);
+      }
+    }
+    // Batch order, so that the first failure is the lowest sequence number: Lambda resumes there.
+    const batchItemFailures: KinesisStreamBatchItemFailure[] = state.parentSequenceNumbers
+      .filter((sequenceNumber) => failedParents.delete(sequenceNumber))
+      .map((itemIdentifier) => ({ itemIdentifier }));
+    request.response = { ...(response ?? {}), batchItemFailures };
+  };
+
+  /** Maps an identifier a handler reported to the parent sequence number Lambda knows. */
+  function parentOfItemIdentifier(
+    failure: KinesisStreamBatchItemFailure | undefined,
+    parents: Set<string>,
+  ): string | undefined {
+    const itemIdentifier: unknown = failure?.itemIdentifier;
+    if (itemIdentifier === undefined || itemIdentifier === null || itemIdentifier === '') {
+      // Lambda reads an empty identifier as "the whole batch failed": keep that meaning with a
+      // valid identifier, the first parent, from which Lambda retries everything.
+      logger?.warn('A batch item failure has no itemIdentifier: reporting the whole batch');
+      return parents.values().next().value;
+    }
+    if (typeof itemIdentifier !== 'string') return undefined;
+    // "<sequenceNumber>:<subSequenceNumber>" names a user record; its parent is what Lambda knows.
+    const sequenceNumber = itemIdentifier.split(':', 1)[0]!;
+    return parents.has(sequenceNumber) ? sequenceNumber : undefined;
+  }
+
+  return { before: kplDeaggMiddlewareBefore, after: kplDeaggMiddlewareAfter };
+}
+
+/**
+ * Lambda delivers `kinesis.data` as base64 text. Anything else means another middleware (most
+ * often `@middy/event-normalizer`) decoded the records first, and the aggregates are lost.
+ * Checking the ends of each string keeps this cheap on a 6 MB batch.
+ */
+function assertRecordsNotDecoded(records: KinesisStreamUserRecord[]): void {
+  for (const record of records) {
+    const data: unknown = record.kinesis?.data;
+    if (
+      typeof data !== 'string' ||
+      data.length % 4 !== 0 ||
+      !base64.test(data.slice(0, 64)) ||
+      !base64.test(data.slice(-4))
+    ) {
+      throw new KplDeaggConfigurationError(
+        `Kinesis record ${record.kinesis?.sequenceNumber} was decoded before kplDeagg() saw it. ` +
+          'Use kplDeagg() before any middleware that decodes records, e.g. ' +
+          'middy(handler).use(kplDeagg()).use(eventNormalizer()).',
+      );
+    }
+  }
+}
+
+export default kplDeagg;

@@ -1,0 +1,482 @@
+import { createHash } from 'node:crypto';
+import {
+  type KinesisStreamUserEvent,
+  type KinesisStreamUserRecord,
+  KPL_MAGIC,
+  KplDecodeError,
+} from '@kpl-lambda/core';
+import { aggregatedRecord, kinesisStreamEvent, plainRecord } from '@kpl-lambda/core/testing';
+import kplDeagg, { KplDeaggConfigurationError, type KplDeaggOptions } from '@kpl-lambda/middy';
+import middy from '@middy/core';
+import eventNormalizer from '@middy/event-normalizer';
+import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent, SQSEvent } from 'aws-lambda';
+
+const context = { awsRequestId: 'test', getRemainingTimeInMillis: () => 60_000 } as Context;
+const text = (data: string) => Buffer.from(data, 'base64').toString('utf8');
+
+/** An aggregate whose digest matches but whose body is cut short. */
+const corruptAggregate = () => {
+  const body = Buffer.from([0x0a, 0x05, 0x61]);
+  return Buffer.concat([KPL_MAGIC, body, createHash('md5').update(body).digest()]);
+};
+
+/**
+ * A handler that records the user records it saw and reports the failures `fail` picks, wrapped
+ * in the given middlewares. `.handler<KinesisStreamEvent>` types the exported handler with the
+ * event Lambda sends, while the inner handler sees user records.
+ */
+function recordingHandler(
+  fail: (record: KinesisStreamUserRecord) => string | undefined = () => undefined,
+) {
+  const seen: KinesisStreamUserRecord[] = [];
+  const handle = (
+    event: KinesisStreamEvent,
+    ...middlewares: Array<ReturnType<typeof kplDeagg> | ReturnType<typeof eventNormalizer>>
+  ) =>
+    middy<KinesisStreamEvent, KinesisStreamBatchResponse>()
+      .use(middlewares)
+      .handler<KinesisStreamEvent>(async (incoming) => {
+        const { Records } = incoming as unknown as KinesisStreamUserEvent;
+        seen.push(...Records);
+        const batchItemFailures = Records.flatMap((record) => {
+          const itemIdentifier = fail(record);
+          return itemIdentifier === undefined ? [] : [{ itemIdentifier }];
+        });
+        return { batchItemFailures };
+      })(event, context);
+  return { seen, handle };
+}
+
+/** Three parents: an aggregate of three, a plain record, an aggregate of two. */
+const batch = () =>
+  kinesisStreamEvent([
+    aggregatedRecord([
+      { partitionKey: 'a', data: 'a0' },
+      { partitionKey: 'b', data: 'a1', explicitHashKey: '7' },
+      { partitionKey: 'c', data: 'a2' },
+    ]),
+    plainRecord({ partitionKey: 'p', data: 'plain' }),
+    aggregatedRecord([
+      { partitionKey: 'd', data: 'b0' },
+      { partitionKey: 'e', data: 'b1' },
+    ]),
+  ]);
+
+const sequenceNumbers = (event: KinesisStreamEvent) =>
+  event.Records.map((record) => record.kinesis.sequenceNumber);
+
+describe('kplDeagg before the handler', () => {
+  it('hands the handler user records, in order, with their parent sequence numbers', async () => {
+    const event = batch();
+    const [first, plain, second] = sequenceNumbers(event);
+    const { seen, handle } = recordingHandler();
+
+    await handle(event, kplDeagg());
+
+    expect(
+      seen.map(({ kinesis }) => [
+        text(kinesis.data),
+        kinesis.sequenceNumber,
+        kinesis.subSequenceNumber,
+        kinesis.aggregated,
+        kinesis.explicitHashKey,
+      ]),
+    ).toEqual([
+      ['a0', first, 0, true, undefined],
+      ['a1', first, 1, true, '7'],
+      ['a2', first, 2, true, undefined],
+      ['plain', plain, 0, false, undefined],
+      ['b0', second, 0, true, undefined],
+      ['b1', second, 1, true, undefined],
+    ]);
+  });
+
+  it("leaves the caller's event object as Lambda delivered it", async () => {
+    const event = batch();
+    const before = structuredClone(event);
+
+    await recordingHandler().handle(event, kplDeagg());
+
+    expect(event).toEqual(before);
+  });
+
+  it('passes through a plain record that starts with the magic bytes', async () => {
+    const data = Buffer.concat([KPL_MAGIC, Buffer.from('just data')]);
+    const { seen, handle } = recordingHandler();
+
+    await handle(kinesisStreamEvent([plainRecord({ partitionKey: 'k', data })]), kplDeagg());
+
+    expect(seen.map(({ kinesis }) => [kinesis.data, kinesis.aggregated])).toEqual([
+      [data.toString('base64'), false],
+    ]);
+  });
+
+  it.each([
+    ['SQS', { Records: [{ eventSource: 'aws:sqs', body: 'x', messageId: '1' }] }],
+    ['DynamoDB', { Records: [{ eventSource: 'aws:dynamodb', dynamodb: {} }] }],
+    ['Firehose', { records: [{ recordId: '1', data: 'eA==' }], deliveryStreamArn: 'arn' }],
+    ['an empty Kinesis batch', { Records: [] }],
+    ['an event without records', {}],
+  ])('leaves %s events untouched', async (_, event) => {
+    let received: unknown;
+    const handler = middy()
+      .use(kplDeagg())
+      .handler<unknown>(async (incoming: unknown) => {
+        received = incoming;
+        return { batchItemFailures: [{ itemIdentifier: 'x' }] };
+      });
+
+    const response = await handler(event as SQSEvent, context);
+
+    expect(received).toBe(event);
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'x' }] });
+  });
+
+  it('decodes aggregates made by aws-kinesis-agg', async () => {
+    const { aggregate } = await import('aws-kinesis-agg');
+    const encoded: Array<{ partitionKey: string; data: Buffer }> = [];
+    await new Promise<void>((resolve, reject) =>
+      aggregate(
+        Array.from({ length: 50 }, (_, i) => ({
+          partitionKey: `k${i}`,
+          data: Buffer.from(`r${i}`),
+        })),
+        (record: { partitionKey: string; data: Buffer }, done?: () => void) => {
+          encoded.push(record);
+          done?.();
+        },
+        () => resolve(),
+        reject,
+      ),
+    );
+    const { seen, handle } = recordingHandler();
+
+    await handle(kinesisStreamEvent(encoded), kplDeagg());
+
+    expect(seen.map(({ kinesis }) => text(kinesis.data))).toEqual(
+      Array.from({ length: 50 }, (_, i) => `r${i}`),
+    );
+  });
+});
+
+describe('kplDeagg after the handler: partial batch failures', () => {
+  const failing = (...data: string[]) => recordingHandlerFailing(data);
+  function recordingHandlerFailing(
+    data: string[],
+    identify = (sequenceNumber: string, _subSequenceNumber: number) => sequenceNumber,
+  ) {
+    const { handle } = recordingHandler((record) =>
+      data.includes(text(record.kinesis.data))
+        ? identify(record.kinesis.sequenceNumber, record.kinesis.subSequenceNumber)
+        : undefined,
+    );
+    return (event: KinesisStreamEvent) => handle(event, kplDeagg());
+  }
+
+  it.each([['a0'], ['a1'], ['a2']])(
+    'reports the parent when user record %s of it fails',
+    async (failed) => {
+      const event = batch();
+
+      const response = await failing(failed)(event);
+
+      expect(response).toEqual({
+        batchItemFailures: [{ itemIdentifier: sequenceNumbers(event)[0] }],
+      });
+    },
+  );
+
+  it('reports each failed parent once, in batch order', async () => {
+    const event = batch();
+    const [first, plain, second] = sequenceNumbers(event);
+
+    const response = await failing('b1', 'a2', 'plain', 'a0', 'b0')(event);
+
+    expect(response).toEqual({
+      batchItemFailures: [
+        { itemIdentifier: first },
+        { itemIdentifier: plain },
+        { itemIdentifier: second },
+      ],
+    });
+  });
+
+  it('accepts "<sequenceNumber>:<subSequenceNumber>" identifiers', async () => {
+    const event = batch();
+    const handler = recordingHandlerFailing(
+      ['b1'],
+      (sequenceNumber, sub) => `${sequenceNumber}:${sub}`,
+    );
+
+    const response = await handler(event);
+
+    expect(response).toEqual({
+      batchItemFailures: [{ itemIdentifier: sequenceNumbers(event)[2] }],
+    });
+  });
+
+  it('gives an empty list when nothing failed', async () => {
+    expect(await failing()(batch())).toEqual({ batchItemFailures: [] });
+  });
+
+  it('leaves a handler that returns nothing returning nothing', async () => {
+    const handler = middy<KinesisStreamEvent>()
+      .use(kplDeagg())
+      .handler<KinesisStreamEvent>(async () => undefined);
+
+    expect(await handler(batch(), context)).toBeUndefined();
+  });
+
+  it('lets an error of the handler propagate, so Lambda retries the batch', async () => {
+    const handler = middy<KinesisStreamEvent>()
+      .use(kplDeagg())
+      .handler<KinesisStreamEvent>(async () => {
+        throw new Error('database down');
+      });
+
+    await expect(handler(batch(), context)).rejects.toThrow('database down');
+  });
+
+  it('drops, and logs, an identifier that matches no record of the batch', async () => {
+    const logger = recordingLogger();
+    const event = batch();
+    const handler = middy<KinesisStreamEvent, KinesisStreamBatchResponse>()
+      .use(kplDeagg({ logger }))
+      .handler<KinesisStreamEvent>(async () => ({
+        batchItemFailures: [
+          { itemIdentifier: '12345' },
+          { itemIdentifier: sequenceNumbers(event)[1]! },
+        ],
+      }));
+
+    const response = await handler(event, context);
+
+    expect(response).toEqual({
+      batchItemFailures: [{ itemIdentifier: sequenceNumbers(event)[1] }],
+    });
+    expect(logger.lines).toContainEqual([
+      'error',
+      expect.stringContaining('matches no record'),
+      { itemIdentifier: '12345' },
+    ]);
+  });
+
+  it.each([[''], [null], [undefined]])(
+    'turns an empty identifier (%j), which Lambda reads as total failure, into the first parent',
+    async (itemIdentifier) => {
+      const logger = recordingLogger();
+      const event = batch();
+      const handler = middy<KinesisStreamEvent, KinesisStreamBatchResponse>()
+        .use(kplDeagg({ logger }))
+        .handler<KinesisStreamEvent>(async () => ({
+          batchItemFailures: [{ itemIdentifier: itemIdentifier as string }],
+        }));
+
+      expect(await handler(event, context)).toEqual({
+        batchItemFailures: [{ itemIdentifier: sequenceNumbers(event)[0] }],
+      });
+      expect(logger.lines).toContainEqual(['warn', expect.stringContaining('no itemIdentifier')]);
+    },
+  );
+
+  it('drops an identifier that is not a string', async () => {
+    const handler = middy<KinesisStreamEvent, KinesisStreamBatchResponse>()
+      .use(kplDeagg())
+      .handler<KinesisStreamEvent>(async () => ({
+        batchItemFailures: [{ itemIdentifier: 42 as unknown as string }],
+      }));
+
+    expect(await handler(batch(), context)).toEqual({ batchItemFailures: [] });
+  });
+
+  it('keeps interleaved invocations of one handler apart', async () => {
+    const releases: Array<() => void> = [];
+    const handler = middy<KinesisStreamEvent, KinesisStreamBatchResponse>()
+      .use(kplDeagg())
+      .handler<KinesisStreamEvent>(async (event) => {
+        await new Promise<void>((resolve) => releases.push(resolve));
+        const last = event.Records.at(-1)!;
+        return { batchItemFailures: [{ itemIdentifier: last.kinesis.sequenceNumber }] };
+      });
+    const one = batch();
+    const two = kinesisStreamEvent(
+      [
+        aggregatedRecord([
+          { partitionKey: 'x', data: '1' },
+          { partitionKey: 'y', data: '2' },
+        ]),
+      ],
+      { firstSequenceNumber: '49000000000000000000000000000000000000000000000000000777' },
+    );
+
+    const first = handler(one, context);
+    const second = handler(two, context);
+    await new Promise((resolve) => setImmediate(resolve));
+    // Finish them in the opposite order from the one they started in.
+    for (const release of releases.reverse()) release();
+
+    expect(await first).toEqual({
+      batchItemFailures: [{ itemIdentifier: sequenceNumbers(one)[2] }],
+    });
+    expect(await second).toEqual({
+      batchItemFailures: [{ itemIdentifier: sequenceNumbers(two)[0] }],
+    });
+  });
+});
+
+describe('kplDeagg with corrupt aggregates', () => {
+  const mixed = () =>
+    kinesisStreamEvent([
+      aggregatedRecord([
+        { partitionKey: 'a', data: 'good' },
+        { partitionKey: 'b', data: 'good too' },
+      ]),
+      { data: corruptAggregate(), partitionKey: 'a' },
+      plainRecord({ partitionKey: 'p', data: 'plain' }),
+    ]);
+
+  it('passes them to the handler with a deaggregationError by default, and warns', async () => {
+    const logger = recordingLogger();
+    const event = mixed();
+    const { seen, handle } = recordingHandler();
+
+    await handle(event, kplDeagg({ logger }));
+
+    expect(seen.map(({ kinesis }) => kinesis.deaggregationError !== undefined)).toEqual([
+      false,
+      false,
+      true,
+      false,
+    ]);
+    expect(seen[2]!.kinesis.data).toBe(event.Records[1]!.kinesis.data);
+    expect(logger.lines).toContainEqual([
+      'warn',
+      'Corrupt KPL aggregate',
+      expect.objectContaining({ sequenceNumber: sequenceNumbers(event)[1] }),
+    ]);
+  });
+
+  it("fails the invocation with onCorrupt: 'throw'", async () => {
+    const { handle } = recordingHandler();
+
+    await expect(handle(mixed(), kplDeagg({ onCorrupt: 'throw' }))).rejects.toThrow(KplDecodeError);
+  });
+
+  it("keeps them from the handler and reports their parents with onCorrupt: 'fail'", async () => {
+    const event = mixed();
+    const { seen, handle } = recordingHandler((record) =>
+      text(record.kinesis.data) === 'plain' ? record.kinesis.sequenceNumber : undefined,
+    );
+
+    const response = await handle(event, kplDeagg({ onCorrupt: 'fail' }));
+
+    expect(seen.map(({ kinesis }) => text(kinesis.data))).toEqual(['good', 'good too', 'plain']);
+    expect(response).toEqual({
+      batchItemFailures: [
+        { itemIdentifier: sequenceNumbers(event)[1] },
+        { itemIdentifier: sequenceNumbers(event)[2] },
+      ],
+    });
+  });
+
+  it("creates the response when the handler returned none, with onCorrupt: 'fail'", async () => {
+    const event = mixed();
+    const handler = middy<KinesisStreamEvent>()
+      .use(kplDeagg({ onCorrupt: 'fail' }))
+      .handler<KinesisStreamEvent>(async () => undefined);
+
+    expect(await handler(event, context)).toEqual({
+      batchItemFailures: [{ itemIdentifier: sequenceNumbers(event)[1] }],
+    });
+  });
+});
+
+describe('kplDeagg filter and logger', () => {
+  it('drops filtered user records before the handler; they count as processed', async () => {
+    const event = batch();
+    const { seen, handle } = recordingHandler(() => undefined);
+    const options: KplDeaggOptions = { filter: (record) => record.kinesis.partitionKey !== 'b' };
+
+    const response = await handle(event, kplDeagg(options));
+
+    expect(seen.map(({ kinesis }) => kinesis.partitionKey)).toEqual(['a', 'c', 'p', 'd', 'e']);
+    expect(response).toEqual({ batchItemFailures: [] });
+  });
+
+  it('logs one debug summary per invocation', async () => {
+    const logger = recordingLogger();
+    const event = kinesisStreamEvent([
+      ...batch().Records.map((r) => ({
+        data: Buffer.from(r.kinesis.data, 'base64'),
+        partitionKey: r.kinesis.partitionKey,
+      })),
+      { data: corruptAggregate(), partitionKey: 'z' },
+    ]);
+
+    await recordingHandler().handle(
+      event,
+      kplDeagg({ logger, filter: (r) => r.kinesis.partitionKey !== 'a' }),
+    );
+
+    expect(logger.lines.filter(([level]) => level === 'debug')).toEqual([
+      [
+        'debug',
+        'KPL deaggregation',
+        { parents: 4, userRecords: 7, aggregated: 5, corrupt: 1, filtered: 1 },
+      ],
+    ]);
+  });
+});
+
+describe('kplDeagg and @middy/event-normalizer', () => {
+  const jsonBatch = () =>
+    kinesisStreamEvent([
+      aggregatedRecord([
+        { partitionKey: 'a', data: '{"n":1}' },
+        { partitionKey: 'b', data: '{"n":2}' },
+      ]),
+      plainRecord({ partitionKey: 'c', data: '{"n":3}' }),
+    ]);
+
+  it('hands JSON-decoded user records to the handler when used after kplDeagg', async () => {
+    const { seen, handle } = recordingHandler();
+
+    await handle(jsonBatch(), kplDeagg(), eventNormalizer());
+
+    expect(seen.map(({ kinesis }) => kinesis.data as unknown)).toEqual([
+      { n: 1 },
+      { n: 2 },
+      { n: 3 },
+    ]);
+    expect(seen.map(({ kinesis }) => kinesis.subSequenceNumber)).toEqual([0, 1, 0]);
+  });
+
+  it('fails with a configuration error that says the right order when used before it', async () => {
+    const { handle } = recordingHandler();
+    const wrongOrder = (event: KinesisStreamEvent) => handle(event, eventNormalizer(), kplDeagg());
+
+    await expect(wrongOrder(jsonBatch())).rejects.toThrow(KplDeaggConfigurationError);
+    await expect(wrongOrder(jsonBatch())).rejects.toThrow(
+      '.use(kplDeagg()).use(eventNormalizer())',
+    );
+  });
+
+  it('notices decoded text that is not JSON as well', async () => {
+    const event = kinesisStreamEvent([plainRecord({ partitionKey: 'c', data: 'plain text!' })]);
+    const { handle } = recordingHandler();
+
+    await expect(handle(event, eventNormalizer(), kplDeagg())).rejects.toMatchObject({
+      name: 'KplDeaggConfigurationError',
+      cause: { package: '@kpl-lambda/middy' },
+    });
+  });
+});
+
+function recordingLogger() {
+  const lines: Array<[string, string, ...unknown[]]> = [];
+  const log =
+    (level: string) =>
+    (message: string, ...extra: unknown[]) =>
+      lines.push([level, message, ...extra]);
+  return { lines, debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
+}
