@@ -16,7 +16,7 @@ import {
   partitionKeyEntry,
   partitionKeyIndex,
   recordEntry,
-} from './helpers';
+} from './helpers.js';
 
 const parent = { partitionKey: 'outer', sequenceNumber: '4959' };
 const valid = [...partitionKeyEntry('pk'), ...recordEntry([...partitionKeyIndex(0), ...data('x')])];

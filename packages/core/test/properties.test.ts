@@ -7,7 +7,7 @@ import {
 } from '@kpl-lambda/core';
 import { kinesisStreamEvent } from '@kpl-lambda/core/testing';
 import fc from 'fast-check';
-import { frame } from './helpers';
+import { frame } from './helpers.js';
 
 const userRecord = fc.record(
   {

@@ -1,0 +1,71 @@
+/**
+ * Base class of the errors of `@kpl-lambda/powertools`.
+ *
+ * @example
+ * ```ts
+ * import { KplBatchProcessorError } from '@kpl-lambda/powertools';
+ * if (error instanceof KplBatchProcessorError) logger.error('KPL batch processing', { error });
+ * ```
+ */
+export class KplBatchProcessorError extends Error {
+  public constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'KplBatchProcessorError';
+  }
+}
+
+/**
+ * The processor was given options that contradict each other, such as `stopOnFirstFailure`
+ * with `processInParallel: true`.
+ *
+ * @example
+ * ```ts
+ * // Throws KplBatchConfigurationError: stopping on a failure needs records processed in order.
+ * await processPartialResponse(event, handler, new KplBatchProcessor({ stopOnFirstFailure: true }), {
+ *   processInParallel: true,
+ * });
+ * ```
+ */
+export class KplBatchConfigurationError extends KplBatchProcessorError {
+  public constructor(message: string) {
+    super(message);
+    this.name = 'KplBatchConfigurationError';
+  }
+}
+
+/**
+ * Why a corrupt aggregate was reported without calling the record handler
+ * (`onCorrupt: 'fail'`). The message is the record's `deaggregationError`.
+ *
+ * @example
+ * ```ts
+ * const processor = new KplBatchProcessor({ onCorrupt: 'fail' });
+ * await processPartialResponse(event, recordHandler, processor);
+ * processor.errors.filter((error) => error instanceof KplCorruptAggregateError);
+ * ```
+ */
+export class KplCorruptAggregateError extends KplBatchProcessorError {
+  public constructor(deaggregationError: string) {
+    super(deaggregationError);
+    this.name = 'KplCorruptAggregateError';
+  }
+}
+
+/**
+ * Why a user record was reported without calling the record handler under
+ * `stopOnFirstFailure`: an earlier user record of the batch failed, so Lambda delivers this one
+ * again anyway.
+ *
+ * @example
+ * ```ts
+ * processor.errors.filter((error) => error instanceof KplSkippedRecordError).length; // records not tried
+ * ```
+ */
+export class KplSkippedRecordError extends KplBatchProcessorError {
+  public constructor(sequenceNumber: string, subSequenceNumber: number) {
+    super(
+      `User record ${sequenceNumber}:${subSequenceNumber} was not processed: an earlier user record failed and Lambda delivers it again`,
+    );
+    this.name = 'KplSkippedRecordError';
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * Zod schemas of user records, for the Powertools parser. Import from
+ * `@kpl-lambda/powertools/schemas`; they need `@aws-lambda-powertools/parser` and `zod`.
+ *
+ * @example
+ * ```ts
+ * import { parser } from '@aws-lambda-powertools/batch/parser';
+ * import { Base64Encoded } from '@aws-lambda-powertools/parser/helpers';
+ * import { KinesisUserRecordPayloadSchema, KinesisUserRecordSchema } from '@kpl-lambda/powertools/schemas';
+ * import { z } from 'zod';
+ *
+ * const schema = KinesisUserRecordSchema.extend({
+ *   kinesis: KinesisUserRecordPayloadSchema.extend({
+ *     data: Base64Encoded(z.object({ orderId: z.string() })),
+ *   }),
+ * });
+ * const processor = new KplBatchProcessor({ parser, schema });
+ * ```
+ */
+import {
+  KinesisDataStreamRecord,
+  KinesisDataStreamRecordPayload,
+} from '@aws-lambda-powertools/parser/schemas/kinesis';
+import { z } from 'zod';
+
+/**
+ * The `kinesis` payload of a user record: Powertools' Kinesis payload schema (which decodes
+ * `data` from base64) plus `subSequenceNumber`, `aggregated`, and the optional
+ * `explicitHashKey` and `deaggregationError`, which a plain Kinesis schema would strip.
+ */
+export const KinesisUserRecordPayloadSchema = KinesisDataStreamRecordPayload.extend({
+  subSequenceNumber: z.number().int().nonnegative(),
+  aggregated: z.boolean(),
+  explicitHashKey: z.string().optional(),
+  deaggregationError: z.string().optional(),
+});
+
+/** A user record as `deaggregateRecords` gives it: a Kinesis record with a user record payload. */
+export const KinesisUserRecordSchema = KinesisDataStreamRecord.extend({
+  kinesis: KinesisUserRecordPayloadSchema,
+});
+
+/** A Kinesis event whose records were deaggregated (e.g. by `@kpl-lambda/middy` first). */
+export const KinesisUserEventSchema = z.object({
+  Records: z.array(KinesisUserRecordSchema),
+});

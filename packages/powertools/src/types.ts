@@ -1,0 +1,31 @@
+import type { BatchProcessor } from '@aws-lambda-powertools/batch';
+
+/**
+ * Powertools' own processor configuration: `parser` with `schema` or `innerSchema` (and
+ * `transformer`), and `logger`, which this processor uses too.
+ */
+export type BatchProcessorConfig = NonNullable<ConstructorParameters<typeof BatchProcessor>[1]>;
+
+/**
+ * What to do with a corrupt aggregate (its MD5 digest matches, its body does not decode).
+ * - `'passthrough'` (default): hand it to the record handler unchanged, with
+ *   `kinesis.deaggregationError`.
+ * - `'throw'`: fail the invocation with `KplDecodeError`; Lambda retries the batch.
+ * - `'fail'`: report its sequence number without calling the record handler.
+ */
+export type KplBatchOnCorrupt = 'passthrough' | 'throw' | 'fail';
+
+/**
+ * Options of {@link KplBatchProcessor}: Powertools' processor configuration (`parser`,
+ * `schema` or `innerSchema`, `transformer`, `logger`), plus these.
+ */
+export type KplBatchProcessorOptions = BatchProcessorConfig & {
+  /** What to do with a corrupt aggregate. Default `'passthrough'`. */
+  onCorrupt?: KplBatchOnCorrupt;
+  /**
+   * Once a user record fails, report every later one without calling the handler: Lambda
+   * delivers them again anyway, so their side effects would otherwise happen twice. Implies
+   * sequential processing. Default `false`.
+   */
+  stopOnFirstFailure?: boolean;
+};

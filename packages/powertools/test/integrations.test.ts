@@ -1,0 +1,234 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { parser } from '@aws-lambda-powertools/batch/parser';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Base64Encoded } from '@aws-lambda-powertools/parser/helpers';
+import type { KinesisStreamUserRecord } from '@kpl-lambda/core';
+import { aggregatedRecord, kinesisStreamEvent, plainRecord } from '@kpl-lambda/core/testing';
+import { KplBatchProcessor } from '@kpl-lambda/powertools';
+import {
+  KinesisUserEventSchema,
+  KinesisUserRecordPayloadSchema,
+  KinesisUserRecordSchema,
+} from '@kpl-lambda/powertools/schemas';
+import middy from '@middy/core';
+import type { Context, KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
+import { z } from 'zod';
+
+const context = {
+  awsRequestId: 'request-1',
+  functionName: 'consumer',
+  functionVersion: '$LATEST',
+  invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:consumer',
+  memoryLimitInMB: '256',
+  getRemainingTimeInMillis: () => 60_000,
+} as Context;
+
+const Order = z.object({ orderId: z.string(), quantity: z.number().int().positive() });
+
+const orders = () =>
+  kinesisStreamEvent([
+    aggregatedRecord([
+      { partitionKey: 'o1', data: JSON.stringify({ orderId: 'o1', quantity: 1 }) },
+      { partitionKey: 'o2', data: JSON.stringify({ orderId: 'o2', quantity: -5 }) },
+      {
+        partitionKey: 'o3',
+        data: JSON.stringify({ orderId: 'o3', quantity: 3 }),
+        explicitHashKey: '9',
+      },
+    ]),
+    plainRecord({ partitionKey: 'o4', data: JSON.stringify({ orderId: 'o4', quantity: 4 }) }),
+  ]);
+
+type ParsedOrder = Omit<KinesisStreamUserRecord, 'kinesis'> & {
+  kinesis: Omit<KinesisStreamUserRecord['kinesis'], 'data'> & { data: z.infer<typeof Order> };
+};
+
+describe('the Powertools parser', () => {
+  it('parses user records with innerSchema and the base64 transformer, keeping user record fields', async () => {
+    const event = orders();
+    const parsed: ParsedOrder[] = [];
+    const processor = new KplBatchProcessor({ parser, innerSchema: Order, transformer: 'base64' });
+
+    const response = await processPartialResponse(
+      event,
+      async (record: ParsedOrder) => {
+        parsed.push(record);
+      },
+      processor,
+      { context, processInParallel: false },
+    );
+
+    expect(
+      parsed.map(({ kinesis }) => [
+        kinesis.data,
+        kinesis.subSequenceNumber,
+        kinesis.aggregated,
+        kinesis.explicitHashKey,
+      ]),
+    ).toEqual([
+      [{ orderId: 'o1', quantity: 1 }, 0, true, undefined],
+      [{ orderId: 'o3', quantity: 3 }, 2, true, '9'],
+      [{ orderId: 'o4', quantity: 4 }, 0, false, undefined],
+    ]);
+    // The order with a negative quantity fails parsing: its parent is reported.
+    expect(response).toEqual({
+      batchItemFailures: [{ itemIdentifier: event.Records[0]!.kinesis.sequenceNumber }],
+    });
+  });
+
+  it('parses user records with a full schema built from the shipped user record schema', async () => {
+    const schema = KinesisUserRecordSchema.extend({
+      kinesis: KinesisUserRecordPayloadSchema.extend({ data: Base64Encoded(Order) }),
+    });
+    const parsed: ParsedOrder[] = [];
+
+    await processPartialResponse(
+      orders(),
+      async (record: ParsedOrder) => {
+        parsed.push(record);
+      },
+      new KplBatchProcessor({ parser, schema }),
+      { context },
+    );
+
+    expect(
+      parsed.map(({ kinesis }) => `${kinesis.data.orderId}:${kinesis.subSequenceNumber}`).sort(),
+    ).toEqual(['o1:0', 'o3:2', 'o4:0']);
+  });
+
+  it('validates a whole deaggregated event with KinesisUserEventSchema', async () => {
+    const { deaggregateRecords } = await import('@kpl-lambda/core');
+    const userEvent = { Records: deaggregateRecords(orders().Records) };
+
+    const result = KinesisUserEventSchema.safeParse(userEvent);
+
+    expect(result.success).toBe(true);
+    expect(result.data?.Records.map((record) => record.kinesis.subSequenceNumber)).toEqual([
+      0, 1, 2, 0,
+    ]);
+  });
+});
+
+/**
+ * Captures what a Logger writes, one parsed JSON object per log call. With POWERTOOLS_DEV set the
+ * Logger writes through the global console rather than its own, so its lines can be read here.
+ */
+function captureLogs() {
+  const lines: Array<Record<string, unknown>> = [];
+  const spies = (['debug', 'info', 'warn', 'error'] as const).map((method) =>
+    jest.spyOn(console, method).mockImplementation((...args: unknown[]) => {
+      lines.push(JSON.parse(String(args[0])));
+    }),
+  );
+  return {
+    lines,
+    restore: () => {
+      for (const spy of spies) spy.mockRestore();
+    },
+  };
+}
+
+describe('the Powertools Logger', () => {
+  it('logs each failed user record with its own keys, inside a Middy handler with injectLambdaContext', async () => {
+    process.env.POWERTOOLS_DEV = 'true';
+    const logger = new Logger({ serviceName: 'consumer', logLevel: 'DEBUG' });
+    delete process.env.POWERTOOLS_DEV;
+    const processor = new KplBatchProcessor({ logger });
+    const event = kinesisStreamEvent(
+      [
+        aggregatedRecord([
+          { partitionKey: 'a', data: 'ok' },
+          { partitionKey: 'b', data: 'bad' },
+          { partitionKey: 'c', data: 'bad' },
+        ]),
+      ],
+      { shardId: 'shardId-000000000004' },
+    );
+    const recordHandler = async (record: KinesisStreamUserRecord) => {
+      if (Buffer.from(record.kinesis.data, 'base64').toString() === 'bad') throw new Error('no');
+    };
+    const handler = middy(async (incoming: KinesisStreamEvent, lambdaContext: Context) =>
+      processPartialResponse(incoming, recordHandler, processor, { context: lambdaContext }),
+    ).use(injectLambdaContext(logger));
+    const logs = captureLogs();
+
+    try {
+      await handler(event, context);
+    } finally {
+      logs.restore();
+    }
+
+    const failures = logs.lines.filter((line) => line.message === 'User record failed');
+    expect(
+      failures.map((line) => [
+        line.subSequenceNumber,
+        line.sequenceNumber,
+        line.shardId,
+        line.function_request_id,
+      ]),
+    ).toEqual([
+      [1, event.Records[0]!.kinesis.sequenceNumber, 'shardId-000000000004', 'request-1'],
+      [2, event.Records[0]!.kinesis.sequenceNumber, 'shardId-000000000004', 'request-1'],
+    ]);
+  });
+});
+
+describe('one processor shared by interleaved invocations', () => {
+  it('keeps each invocation’s user records and failures apart (Lambda Managed Instances)', () => {
+    // The InvokeStore's concurrent mode loads node:async_hooks with import(), which Jest's
+    // CommonJS runtime cannot do: the scenario runs in Node itself, on the built packages.
+    const script = join(__dirname, 'fixtures/interleaved-invocations.mjs');
+    const output = execFileSync(process.execPath, [script], {
+      encoding: 'utf8',
+      env: { ...process.env, AWS_LAMBDA_MAX_CONCURRENCY: '4' },
+    });
+    const { one, two, responses } = JSON.parse(output) as {
+      one: string[];
+      two: string[];
+      responses: unknown[];
+    };
+
+    expect(responses).toEqual([
+      { batchItemFailures: [{ itemIdentifier: one[0] }] },
+      { batchItemFailures: [{ itemIdentifier: two[1] }] },
+    ]);
+  });
+});
+
+describe('parity with the stock BatchProcessor on plain records', () => {
+  const plainOrders = () =>
+    kinesisStreamEvent([
+      plainRecord({ partitionKey: 'o1', data: JSON.stringify({ orderId: 'o1', quantity: 1 }) }),
+      plainRecord({ partitionKey: 'o2', data: JSON.stringify({ orderId: 'o2', quantity: 0 }) }),
+    ]);
+
+  it.each([
+    ['no transformer', undefined, z.string()],
+    ['json', 'json' as const, Order],
+    ['base64', 'base64' as const, Order],
+    ['unmarshall', 'unmarshall' as const, Order],
+  ])('parses innerSchema with %s as Powertools does', async (_, transformer, innerSchema) => {
+    const logger = { debug: () => undefined, warn: () => undefined, error: () => undefined };
+    const config = { parser, innerSchema, logger, ...(transformer ? { transformer } : {}) };
+    const outcome = async (processor: BatchProcessor) => {
+      const seen: unknown[] = [];
+      const response = await processPartialResponse(
+        plainOrders(),
+        async (record: KinesisStreamRecord) => {
+          seen.push(record.kinesis.data);
+        },
+        processor,
+        { context, processInParallel: false, throwOnFullBatchFailure: false },
+      );
+      return { seen, response };
+    };
+
+    const ours = await outcome(new KplBatchProcessor(config));
+    const stock = await outcome(new BatchProcessor(EventType.KinesisDataStreams, config));
+
+    expect(ours).toEqual(stock);
+  });
+});
