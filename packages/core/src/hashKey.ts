@@ -34,7 +34,17 @@ export function isValidHashKey(hashKey: string): boolean {
   return decimal.test(hashKey) && BigInt(hashKey) <= MAX_HASH_KEY;
 }
 
-/** Throws {@link KplInvalidRecordError} unless the keys are ones Kinesis accepts. */
+/**
+ * Throws {@link KplInvalidRecordError} unless Kinesis accepts the keys: a partition key of 1 to
+ * 256 characters, and an explicit hash key, when given, that {@link isValidHashKey} accepts.
+ *
+ * @example
+ * ```ts
+ * import { assertValidKeys } from '@kpl-lambda/core';
+ * assertValidKeys('user-1', undefined); // fine
+ * assertValidKeys('', '42'); // throws KplInvalidRecordError
+ * ```
+ */
 export function assertValidKeys(partitionKey: unknown, explicitHashKey: unknown): void {
   if (
     typeof partitionKey !== 'string' ||

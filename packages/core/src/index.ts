@@ -19,6 +19,6 @@ export {
   KplInvalidRecordError,
   KplRecordTooLargeError,
 } from './errors.js';
-export { computeHashKey, isValidHashKey } from './hashKey.js';
+export { assertValidKeys, computeHashKey, isValidHashKey } from './hashKey.js';
 export { aggregate, RecordAggregator } from './RecordAggregator.js';
 export type * from './types.js';

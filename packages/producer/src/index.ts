@@ -1,0 +1,17 @@
+export {
+  DEFAULT_MAX_REQUEST_BYTES,
+  MAX_RECORDS_PER_REQUEST,
+  MAX_REQUEST_BYTES_LIMIT,
+  PUT_PAYLOAD_UNIT_BYTES,
+} from './constants.js';
+export { KplProducerConfigurationError, KplProducerError } from './errors.js';
+export { KinesisProducer } from './KinesisProducer.js';
+export type {
+  FlushResult,
+  JsonValue,
+  KinesisProducerOptions,
+  ProducerLogger,
+  ProducerMetrics,
+  ProducerRecord,
+  UndeliverableRecord,
+} from './types.js';

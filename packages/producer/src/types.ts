@@ -1,0 +1,105 @@
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
+
+/** A JSON value: what `data` may be besides bytes and text. */
+export type JsonValue =
+  | string
+  | number
+  | boolean
+  | null
+  | JsonValue[]
+  | { [key: string]: JsonValue | undefined };
+
+/**
+ * A user record to write. `data` is bytes, text (written as UTF-8) or any other JSON value
+ * (serialised with `JSON.stringify`).
+ */
+export interface ProducerRecord {
+  data: Uint8Array | JsonValue;
+  /** The partition key; otherwise from the `partitionKey` option, or random. */
+  partitionKey?: string;
+  /** Decimal string in 0 .. 2^128-1; routes the record instead of its partition key. */
+  explicitHashKey?: string;
+}
+
+/** The logging methods used; a Powertools `Logger` or `console` fits. */
+export interface ProducerLogger {
+  debug(message: string, ...extra: unknown[]): void;
+  info(message: string, ...extra: unknown[]): void;
+  warn(message: string, ...extra: unknown[]): void;
+  error(message: string, ...extra: unknown[]): void;
+}
+
+/** Options of {@link KinesisProducer}. Give `streamName` or `streamARN`. */
+export interface KinesisProducerOptions {
+  /** A configured AWS SDK v3 Kinesis client. */
+  client: KinesisClient;
+  streamName?: string;
+  streamARN?: string;
+  /** Pack user records into KPL aggregates. Default `true`. */
+  aggregate?: boolean;
+  /**
+   * Where a record without its own `partitionKey` gets one: a function of the record, or the
+   * name of a top-level field of a JSON object `data` (like boto3-batch-utils'
+   * `partition_key_identifier`). Without it, or when the field is missing, the key is random.
+   */
+  partitionKey?: string | ((record: ProducerRecord) => string);
+  /**
+   * Bound on one Kinesis record: data plus partition key. Default 1 MiB (1048576); up to
+   * 10 MiB for streams configured with a larger `MaxRecordSizeInKiB`.
+   */
+  maxRecordBytes?: number;
+  /** Bound on one PutRecords request. Default 5 MiB; up to 10 MiB. */
+  maxRequestBytes?: number;
+  /** Bound on the records of one PutRecords request. Default and most 500. */
+  maxRecordsPerRequest?: number;
+  /** Write what is buffered at the latest this long after it was put. Default: only on flush. */
+  maxBufferedMs?: number;
+  /** Tries per Kinesis record (first attempt included) before it is given up. Default 5. */
+  maxAttempts?: number;
+  /** Base of the exponential backoff with full jitter. Default 100 ms. */
+  baseDelayMs?: number;
+  /** Cap of the backoff. Default 5,000 ms. */
+  maxDelayMs?: number;
+  /** PutRecords requests in flight at once. Default 4. */
+  maxConcurrentRequests?: number;
+  /** Learn the shard map again when it is older than this. Default 60,000 ms. */
+  shardMapMaxAgeMs?: number;
+  logger?: ProducerLogger;
+}
+
+/** A user record given up after its retries, with the last error Kinesis gave for it. */
+export interface UndeliverableRecord {
+  /** The record exactly as it was put. */
+  record: ProducerRecord;
+  /** `ProvisionedThroughputExceededException`, `InternalFailure`, or the failed call's error name. */
+  errorCode: string;
+  errorMessage: string;
+}
+
+/** What {@link KinesisProducer.flush} reports. */
+export interface FlushResult {
+  /** User records given up since the previous flush; empty when everything was written. */
+  undeliverable: UndeliverableRecord[];
+}
+
+/** Counters since the producer was made. */
+export interface ProducerMetrics {
+  /** User records accepted by `put`. */
+  userRecordsPut: number;
+  /** User records Kinesis acknowledged. */
+  userRecordsWritten: number;
+  /** Kinesis records (aggregates or plain records) Kinesis acknowledged. */
+  kinesisRecordsWritten: number;
+  /** Data plus partition key bytes of the Kinesis records written. */
+  bytesWritten: number;
+  /** PUT payload units (per started 25 KB of each record) of the Kinesis records written. */
+  putPayloadUnits: number;
+  /** PutRecords calls made. */
+  putRecordsRequests: number;
+  /** Kinesis records sent again after a failure. */
+  retries: number;
+  /** User records given up. */
+  failedUserRecords: number;
+  /** Aggregates that landed on a shard other than the one they were built for (resharding). */
+  misroutedKinesisRecords: number;
+}
