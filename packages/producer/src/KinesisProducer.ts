@@ -137,6 +137,7 @@ export class KinesisProducer {
   #queues = new Map<string, QueuedKinesisRecord[]>();
   #inFlight = new Set<Promise<void>>();
   #pumping: Promise<void> | undefined;
+  #pumpRequested = false;
   #flushing = 0;
   #linger: ReturnType<typeof setTimeout> | undefined;
   #undeliverable: UndeliverableRecord[] = [];
@@ -392,11 +393,23 @@ export class KinesisProducer {
     this.#linger.unref?.();
   }
 
-  /** Sends what may be sent, until nothing more may be; one loop at a time. */
+  /**
+   * Sends what may be sent, until nothing more may be: one loop at a time, run again when asked
+   * while it runs. It starts after the current task, so a burst of puts is batched first.
+   */
   #pump(): Promise<void> {
-    this.#pumping ??= this.#sendWhileSendable().finally(() => {
-      this.#pumping = undefined;
-    });
+    this.#pumpRequested = true;
+    this.#pumping ??= (async () => {
+      try {
+        await Promise.resolve();
+        while (this.#pumpRequested) {
+          this.#pumpRequested = false;
+          await this.#sendWhileSendable();
+        }
+      } finally {
+        this.#pumping = undefined;
+      }
+    })();
     return this.#pumping;
   }
 
