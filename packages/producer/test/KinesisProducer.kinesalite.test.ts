@@ -1,9 +1,12 @@
 import { SplitShardCommand } from '@aws-sdk/client-kinesis';
 import { computeHashKey } from '@kpl-lambda/core';
+import {
+  type LocalKinesis,
+  startLocalKinesis,
+} from '@kpl-lambda/local-event-source-mapping/local-kinesis';
 import { KinesisProducer } from '@kpl-lambda/producer';
-import { readStream, type ShardContent, startLocalKinesis } from './localKinesis.js';
+import { readStream, type ShardContent } from './readStream.js';
 
-type LocalKinesis = Awaited<ReturnType<typeof startLocalKinesis>>;
 let kinesis: LocalKinesis;
 let streams = 0;
 

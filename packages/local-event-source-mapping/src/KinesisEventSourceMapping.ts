@@ -1,0 +1,356 @@
+import { randomUUID } from 'node:crypto';
+import {
+  type _Record,
+  DescribeStreamSummaryCommand,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  type KinesisClient,
+  ListShardsCommand,
+  type Shard,
+} from '@aws-sdk/client-kinesis';
+import type {
+  Context,
+  KinesisStreamBatchResponse,
+  KinesisStreamEvent,
+  KinesisStreamRecord,
+} from 'aws-lambda';
+import type {
+  EventSourceMappingStats,
+  InvocationReport,
+  KinesisEventSourceMappingOptions,
+  KinesisOnFailureRecord,
+} from './types.js';
+
+/** Lambda's invocation payload limit; the event is cut to fit it. */
+const MAX_EVENT_BYTES = 6_291_456;
+/** A generous bound on what an event record adds around its base64 data. */
+const RECORD_ENVELOPE_BYTES = 600;
+
+type Outcome =
+  | { kind: 'success' }
+  | { kind: 'partial'; firstFailed: number }
+  | { kind: 'error'; error: unknown };
+
+/**
+ * A local stand-in for Lambda's Kinesis event source mapping, for testing handlers end to end
+ * against a Kinesis API (a local one such as kinesalite, or a real stream).
+ *
+ * Like Lambda, it reads each shard in order, one batch in flight per shard, parents before their
+ * children after resharding; it gives the handler batches of up to `batchSize` records within
+ * the 6 MB payload limit, in the exact event shape (`eventID` `shardId-...:sequenceNumber`,
+ * `eventSourceARN`, base64 `data`); it honours partial batch responses (checkpoint before the
+ * lowest reported sequence number, retry from there), treats an empty or unknown identifier as
+ * a failure of the whole batch, bisects a batch on a function error when asked, retries up to
+ * `maximumRetryAttempts`, and sends what it gives up to the on-failure destination as Lambda
+ * does: batch metadata, not the records.
+ *
+ * @example
+ * ```ts
+ * import { KinesisEventSourceMapping } from '@kpl-lambda/local-event-source-mapping';
+ *
+ * const givenUp = [];
+ * const mapping = new KinesisEventSourceMapping({
+ *   client,
+ *   streamName: 'orders',
+ *   handler,
+ *   batchSize: 100,
+ *   functionResponseTypes: ['ReportBatchItemFailures'],
+ *   bisectBatchOnFunctionError: true,
+ *   maximumRetryAttempts: 2,
+ *   onFailure: (record) => givenUp.push(record.KinesisBatchInfo),
+ * });
+ * await mapping.drain(); // until every shard is read to its end
+ * ```
+ */
+export class KinesisEventSourceMapping {
+  /** Counters since the mapping was made. */
+  public readonly stats: EventSourceMappingStats = {
+    invocations: 0,
+    recordsDelivered: 0,
+    retries: 0,
+    bisections: 0,
+    batchesGivenUp: 0,
+    invalidResponses: 0,
+  };
+
+  readonly #client: KinesisClient;
+  readonly #streamName: string;
+  readonly #options: KinesisEventSourceMappingOptions;
+  readonly #batchSize: number;
+  readonly #maximumRetryAttempts: number;
+  readonly #functionName: string;
+  readonly #awsRegion: string;
+  /** Last sequence number processed, per shard. */
+  readonly #checkpoints = new Map<string, string>();
+  readonly #finishedShards = new Set<string>();
+  #streamArn: string | undefined;
+
+  public constructor(options: KinesisEventSourceMappingOptions) {
+    const { batchSize = 100, maximumRetryAttempts = -1 } = options;
+    if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000) {
+      throw new RangeError('batchSize must be an integer from 1 to 10,000');
+    }
+    if (!Number.isInteger(maximumRetryAttempts) || maximumRetryAttempts < -1) {
+      throw new RangeError('maximumRetryAttempts must be -1 or a non-negative integer');
+    }
+    this.#client = options.client;
+    this.#streamName = options.streamName;
+    this.#options = options;
+    this.#batchSize = batchSize;
+    this.#maximumRetryAttempts = maximumRetryAttempts;
+    this.#functionName = options.functionName ?? 'local-function';
+    this.#awsRegion = options.awsRegion ?? 'us-east-1';
+  }
+
+  /**
+   * Delivers every record of the stream not yet delivered, and resolves once each shard is read
+   * to its end (a closed shard finished, an open one caught up). Shards are read concurrently, a
+   * child only after its parents. Call again to deliver what was written since.
+   */
+  public async drain(): Promise<void> {
+    this.#streamArn ??= (
+      await this.#client.send(new DescribeStreamSummaryCommand({ StreamName: this.#streamName }))
+    ).StreamDescriptionSummary?.StreamARN;
+    for (;;) {
+      const shards = await this.#listShards();
+      const known = new Set(shards.map((shard) => shard.ShardId!));
+      const ready = shards.filter(
+        (shard) =>
+          !this.#finishedShards.has(shard.ShardId!) &&
+          [shard.ParentShardId, shard.AdjacentParentShardId].every(
+            (parent) =>
+              parent === undefined || !known.has(parent) || this.#finishedShards.has(parent),
+          ),
+      );
+      if (ready.length === 0) return;
+      const caughtUp = await Promise.all(ready.map((shard) => this.#readShard(shard)));
+      // Open shards caught up and no closed shard newly finished: nothing more to read now.
+      if (caughtUp.every((finished) => !finished)) return;
+    }
+  }
+
+  async #listShards(): Promise<Shard[]> {
+    const shards: Shard[] = [];
+    let NextToken: string | undefined;
+    do {
+      const page = await this.#client.send(
+        new ListShardsCommand(
+          NextToken === undefined ? { StreamName: this.#streamName } : { NextToken },
+        ),
+      );
+      shards.push(...(page.Shards ?? []));
+      NextToken = page.NextToken;
+    } while (NextToken !== undefined);
+    return shards;
+  }
+
+  /** Reads a shard until it has nothing more; true when a closed shard was read to its end. */
+  async #readShard(shard: Shard): Promise<boolean> {
+    const shardId = shard.ShardId!;
+    for (;;) {
+      const checkpoint = this.#checkpoints.get(shardId);
+      const { ShardIterator } = await this.#client.send(
+        new GetShardIteratorCommand({
+          StreamName: this.#streamName,
+          ShardId: shardId,
+          ...(checkpoint === undefined
+            ? { ShardIteratorType: 'TRIM_HORIZON' }
+            : { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', StartingSequenceNumber: checkpoint }),
+        }),
+      );
+      const page = ShardIterator
+        ? await this.#client.send(new GetRecordsCommand({ ShardIterator, Limit: this.#batchSize }))
+        : { Records: [], NextShardIterator: undefined };
+      const records = this.#withinPayloadLimit(page.Records ?? []);
+      if (records.length === 0) {
+        if (page.NextShardIterator === undefined || page.NextShardIterator === null) {
+          this.#finishedShards.add(shardId);
+          return true;
+        }
+        return false;
+      }
+      await this.#deliver(shardId, records);
+    }
+  }
+
+  /** The first records whose event fits Lambda's 6 MB payload; the rest are read again later. */
+  #withinPayloadLimit(records: _Record[]): _Record[] {
+    let bytes = 100;
+    let count = 0;
+    for (const record of records) {
+      bytes += Math.ceil(record.Data!.length / 3) * 4 + RECORD_ENVELOPE_BYTES;
+      if (bytes > MAX_EVENT_BYTES && count > 0) break;
+      count++;
+    }
+    return records.slice(0, count);
+  }
+
+  /** Invokes the handler with a batch until it is done or given up, as Lambda retries it. */
+  async #deliver(shardId: string, records: _Record[]): Promise<void> {
+    const pending: Array<{ records: _Record[]; attempt: number }> = [{ records, attempt: 0 }];
+    while (pending.length > 0) {
+      const { records: batch, attempt } = pending.shift()!;
+      const outcome = await this.#invoke(shardId, batch, attempt);
+      if (outcome.kind === 'success') {
+        this.#checkpoints.set(shardId, batch.at(-1)!.SequenceNumber!);
+        continue;
+      }
+      let retry = batch;
+      if (outcome.kind === 'partial') {
+        // Checkpoint before the lowest failed record; retry from it, later successes included.
+        if (outcome.firstFailed > 0) {
+          this.#checkpoints.set(shardId, batch[outcome.firstFailed - 1]!.SequenceNumber!);
+        }
+        retry = batch.slice(outcome.firstFailed);
+      }
+      if (this.#maximumRetryAttempts !== -1 && attempt >= this.#maximumRetryAttempts) {
+        await this.#giveUp(shardId, retry, attempt + 1, outcome);
+        this.#checkpoints.set(shardId, retry.at(-1)!.SequenceNumber!);
+        continue;
+      }
+      if (
+        outcome.kind === 'error' &&
+        this.#options.bisectBatchOnFunctionError &&
+        retry.length > 1
+      ) {
+        const half = Math.ceil(retry.length / 2);
+        this.stats.bisections++;
+        pending.unshift(
+          { records: retry.slice(0, half), attempt: attempt + 1 },
+          { records: retry.slice(half), attempt: attempt + 1 },
+        );
+      } else {
+        pending.unshift({ records: retry, attempt: attempt + 1 });
+      }
+    }
+  }
+
+  async #invoke(shardId: string, batch: _Record[], attempt: number): Promise<Outcome> {
+    const event: KinesisStreamEvent = {
+      Records: batch.map((record) => this.#eventRecord(shardId, record)),
+    };
+    this.stats.invocations++;
+    this.stats.recordsDelivered += batch.length;
+    if (attempt > 0) this.stats.retries++;
+    let outcome: Outcome;
+    try {
+      const response = await this.#options.handler(event, this.#context());
+      outcome = this.#readResponse(batch, response);
+    } catch (error) {
+      outcome = { kind: 'error', error };
+    }
+    this.#options.onInvoke?.({
+      shardId,
+      records: batch.length,
+      outcome: outcome.kind,
+      attempt,
+    } satisfies InvocationReport);
+    return outcome;
+  }
+
+  /** How Lambda reads a partial batch response. */
+  #readResponse(batch: _Record[], response: unknown): Outcome {
+    if (!this.#options.functionResponseTypes?.includes('ReportBatchItemFailures'))
+      return { kind: 'success' };
+    const failures = (response as Partial<KinesisStreamBatchResponse> | null | undefined)
+      ?.batchItemFailures;
+    if (!Array.isArray(failures) || failures.length === 0) return { kind: 'success' };
+    let firstFailed = batch.length;
+    for (const failure of failures) {
+      const index = batch.findIndex((record) => record.SequenceNumber === failure?.itemIdentifier);
+      if (index === -1) {
+        // Empty means the whole batch failed; an unknown identifier is undocumented: same here.
+        this.stats.invalidResponses++;
+        return {
+          kind: 'error',
+          error: new Error(`Invalid itemIdentifier ${JSON.stringify(failure?.itemIdentifier)}`),
+        };
+      }
+      firstFailed = Math.min(firstFailed, index);
+    }
+    return { kind: 'partial', firstFailed };
+  }
+
+  async #giveUp(
+    shardId: string,
+    batch: _Record[],
+    invokeCount: number,
+    outcome: Outcome,
+  ): Promise<void> {
+    this.stats.batchesGivenUp++;
+    const first = batch[0]!;
+    const last = batch.at(-1)!;
+    await this.#options.onFailure?.({
+      requestContext: {
+        requestId: randomUUID(),
+        functionArn: this.#functionArn(),
+        condition: 'RetryAttemptsExhausted',
+        approximateInvokeCount: invokeCount,
+      },
+      responseContext: {
+        statusCode: 200,
+        executedVersion: '$LATEST',
+        ...(outcome.kind === 'error' ? { functionError: 'Unhandled' as const } : {}),
+      },
+      version: '1.0',
+      timestamp: new Date().toISOString(),
+      KinesisBatchInfo: {
+        shardId,
+        startSequenceNumber: first.SequenceNumber!,
+        endSequenceNumber: last.SequenceNumber!,
+        approximateArrivalOfFirstRecord: (
+          first.ApproximateArrivalTimestamp ?? new Date()
+        ).toISOString(),
+        approximateArrivalOfLastRecord: (
+          last.ApproximateArrivalTimestamp ?? new Date()
+        ).toISOString(),
+        batchSize: batch.length,
+        streamArn: this.#streamArn ?? '',
+      },
+    });
+  }
+
+  #eventRecord(shardId: string, record: _Record): KinesisStreamRecord {
+    const data = record.Data!;
+    return {
+      kinesis: {
+        kinesisSchemaVersion: '1.0',
+        partitionKey: record.PartitionKey!,
+        sequenceNumber: record.SequenceNumber!,
+        data: Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64'),
+        approximateArrivalTimestamp:
+          (record.ApproximateArrivalTimestamp?.getTime() ?? Date.now()) / 1000,
+      },
+      eventSource: 'aws:kinesis',
+      eventVersion: '1.0',
+      eventID: `${shardId}:${record.SequenceNumber}`,
+      eventName: 'aws:kinesis:record',
+      invokeIdentityArn: `arn:aws:iam::000000000000:role/${this.#functionName}-role`,
+      awsRegion: this.#awsRegion,
+      eventSourceARN: this.#streamArn ?? '',
+    };
+  }
+
+  #functionArn(): string {
+    return `arn:aws:lambda:${this.#awsRegion}:000000000000:function:${this.#functionName}`;
+  }
+
+  #context(): Context {
+    const deadline = Date.now() + 60_000;
+    const noop = () => undefined;
+    return {
+      callbackWaitsForEmptyEventLoop: true,
+      functionName: this.#functionName,
+      functionVersion: '$LATEST',
+      invokedFunctionArn: this.#functionArn(),
+      memoryLimitInMB: '512',
+      awsRequestId: randomUUID(),
+      logGroupName: `/aws/lambda/${this.#functionName}`,
+      logStreamName: `local/${randomUUID()}`,
+      getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+      done: noop,
+      fail: noop,
+      succeed: noop,
+    };
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * A real Kinesis API in this process: kinesalite, in memory, on a random loopback port, with an
+ * AWS SDK v3 client set up for it. Import from `@kpl-lambda/local-event-source-mapping/local-kinesis`;
+ * needs `kinesalite` and `@smithy/node-http-handler`.
+ *
+ * @example
+ * ```ts
+ * import { startLocalKinesis } from '@kpl-lambda/local-event-source-mapping/local-kinesis';
+ * const kinesis = await startLocalKinesis();
+ * await kinesis.createStream('orders', 2);
+ * // ... kinesis.client works like any KinesisClient
+ * await kinesis.stop();
+ * ```
+ */
+import type { AddressInfo } from 'node:net';
+import { CreateStreamCommand, KinesisClient, waitUntilStreamExists } from '@aws-sdk/client-kinesis';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import kinesalite from 'kinesalite';
+
+/** A running local Kinesis. */
+export interface LocalKinesis {
+  /** `http://127.0.0.1:<port>` */
+  endpoint: string;
+  client: KinesisClient;
+  /** Creates a stream and waits until it is active. */
+  createStream(streamName: string, shardCount: number): Promise<void>;
+  /** Stops the server and the client. */
+  stop(): Promise<void>;
+}
+
+/** Starts kinesalite on 127.0.0.1 with a random port; streams are created and changed at once. */
+export async function startLocalKinesis(): Promise<LocalKinesis> {
+  const server = kinesalite({
+    createStreamMs: 0,
+    deleteStreamMs: 0,
+    updateStreamMs: 0,
+    shardLimit: 100,
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const client = new KinesisClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    // The SDK's default HTTP/2 handler does not work against kinesalite.
+    requestHandler: new NodeHttpHandler(),
+  });
+  return {
+    endpoint,
+    client,
+    async createStream(StreamName, ShardCount) {
+      await client.send(new CreateStreamCommand({ StreamName, ShardCount }));
+      await waitUntilStreamExists({ client, maxWaitTime: 10, minDelay: 0.01 }, { StreamName });
+    },
+    async stop() {
+      client.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
