@@ -1,35 +1,101 @@
-// Deaggregates a sample Lambda Kinesis event (one KPL aggregate, one plain record, one corrupt
-// aggregate) and prints its user records. Run with `npm run demo`.
-import { createHash } from 'node:crypto';
-import { deaggregateRecords, KPL_MAGIC } from '@kpl-lambda/core';
-import { aggregatedRecord, kinesisStreamEvent, plainRecord } from '@kpl-lambda/core/testing';
+// npm run demo: the whole path on this machine, with no AWS account.
+//
+// 1. starts a local Kinesis (kinesalite, in process, in memory, on loopback) with a 2-shard stream;
+// 2. writes a few thousand orders with @kpl-lambda/producer, aggregated, one of them poison;
+// 3. bundles the example SAM application's two consumers with esbuild, as `sam build` would, and
+//    delivers the stream to each through a local event source mapping that behaves like Lambda's
+//    (ReportBatchItemFailures, BisectBatchOnFunctionError, MaximumRetryAttempts, on-failure
+//    destination);
+// 4. reports what happened and checks that every order was processed or given up: exits 1 if not.
+//
+// With --endpoint URL --stream NAME it writes to, and reads from, that Kinesis stream instead,
+// with the default AWS credential chain.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { KinesisClient } from '@aws-sdk/client-kinesis';
+import { startLocalKinesis } from '@kpl-lambda/local-event-source-mapping/local-kinesis';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { bundleFunctions } from '../sam-app/scripts/bundle.mjs';
+import { runPipeline } from './pipeline.mjs';
 
-// An aggregate whose digest matches but whose body is cut short: it must not be lost.
-const cutBody = Buffer.from([0x0a, 0x05, 0x61]);
-const corrupt = Buffer.concat([KPL_MAGIC, cutBody, createHash('md5').update(cutBody).digest()]);
+const { values } = parseArgs({
+  options: {
+    endpoint: { type: 'string' },
+    stream: { type: 'string' },
+    orders: { type: 'string', default: '5000' },
+  },
+});
+// The consumers' Powertools loggers would print a line per failed order; the report says it all.
+process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
+const say = (line) => console.log(`  ${line}`);
 
-const event = kinesisStreamEvent([
-  aggregatedRecord([
-    { partitionKey: 'order-1', data: JSON.stringify({ order: 1, item: 'book' }) },
-    {
-      partitionKey: 'order-2',
-      data: JSON.stringify({ order: 2, item: 'pen' }),
-      explicitHashKey: '42',
+let local;
+let client;
+const streamName = values.stream ?? 'orders';
+if (values.endpoint) {
+  if (!values.stream) throw new Error('--endpoint needs --stream NAME (an existing stream)');
+  client = new KinesisClient({ endpoint: values.endpoint, requestHandler: new NodeHttpHandler() });
+  console.log(`Kinesis at ${values.endpoint}, stream ${streamName}, default AWS credentials`);
+} else {
+  local = await startLocalKinesis();
+  client = local.client;
+  await local.createStream(streamName, 2);
+  console.log(`Local Kinesis (kinesalite) at ${local.endpoint}: stream ${streamName}, 2 shards`);
+}
+
+const buildDirectory = mkdtempSync(join(tmpdir(), 'kpl-lambda-demo-'));
+try {
+  console.log('Bundling the example consumers with esbuild, as sam build does');
+  const functions = await bundleFunctions(buildDirectory);
+  const consumers = {};
+  for (const name of ['MiddyConsumerFunction', 'PowertoolsConsumerFunction']) {
+    consumers[name] = (await import(functions[name].path)).createHandler;
+  }
+
+  console.log(`Writing ${values.orders} orders, then delivering them to both consumers`);
+  let lastLine = '';
+  const report = await runPipeline({
+    client,
+    streamName,
+    consumers,
+    orders: Number(values.orders),
+    progress: (line) => {
+      if (line !== lastLine) say(line);
+      lastLine = line;
     },
-    { partitionKey: 'order-3', data: JSON.stringify({ order: 3, item: 'ink' }) },
-  ]),
-  plainRecord({ partitionKey: 'order-4', data: JSON.stringify({ order: 4, item: 'lamp' }) }),
-  { data: corrupt, partitionKey: 'a' },
-]);
+  });
 
-console.log(`Lambda delivered ${event.Records.length} Kinesis records; the handler sees:`);
-for (const { kinesis } of deaggregateRecords(event.Records)) {
-  const text = kinesis.deaggregationError ?? Buffer.from(kinesis.data, 'base64').toString('utf8');
+  console.log('\nReport');
   console.log(
-    `  ${kinesis.sequenceNumber.slice(-6)}:${kinesis.subSequenceNumber}`,
-    kinesis.aggregated ? 'aggregated' : 'plain     ',
-    kinesis.partitionKey.padEnd(8),
-    kinesis.explicitHashKey ? `hash key ${kinesis.explicitHashKey}` : '',
-    text,
+    `  orders written          ${report.ordersWritten} (in ${report.kinesisRecordsWritten} Kinesis records)`,
   );
+  if (report.ordersNotWritten) console.log(`  orders NOT written      ${report.ordersNotWritten}`);
+  console.log(`  poison orders           ${report.poisonOrders.join(', ')}`);
+  for (const [name, consumer] of Object.entries(report.consumers)) {
+    console.log(`  ${name}`);
+    console.log(`    orders processed        ${consumer.ordersProcessed}`);
+    console.log(
+      `    processed more than once ${consumer.processedMoreThanOnce} (siblings and followers of failed records, delivered again)`,
+    );
+    console.log(`    invocations             ${consumer.invocations}`);
+    console.log(`    Kinesis records delivered again ${consumer.kinesisRecordsRedelivered}`);
+    console.log(
+      `    on-failure destination  ${consumer.batchesGivenUp} batch(es), ${consumer.ordersGivenUp} order(s)${consumer.poisonGivenUp ? ', poison included' : ', POISON MISSING'}`,
+    );
+    console.log(
+      "      (a given-up batch is the poison order's aggregate and what followed it in its batch)",
+    );
+    console.log(`    lost                    ${consumer.lost.length}`);
+  }
+  console.log(
+    report.ok
+      ? '\nCheck passed: every order was processed or reached the on-failure destination; none lost.'
+      : '\nCheck FAILED: some orders were neither processed nor given up (see "lost" above).',
+  );
+  process.exitCode = report.ok ? 0 : 1;
+} finally {
+  rmSync(buildDirectory, { recursive: true, force: true });
+  await local?.stop();
 }

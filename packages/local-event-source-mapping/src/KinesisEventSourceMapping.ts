@@ -16,7 +16,6 @@ import type {
 } from 'aws-lambda';
 import type {
   EventSourceMappingStats,
-  InvocationReport,
   KinesisEventSourceMappingOptions,
   KinesisOnFailureRecord,
 } from './types.js';
@@ -244,7 +243,7 @@ export class KinesisEventSourceMapping {
       records: batch.length,
       outcome: outcome.kind,
       attempt,
-    } satisfies InvocationReport);
+    });
     return outcome;
   }
 

@@ -36,7 +36,12 @@ const userRecords = (count, bytes, keys) =>
   }));
 
 async function produce(records) {
-  const producer = new KinesisProducer({ client: acknowledgingClient, streamName: 'bench' });
+  // 1 MiB aggregates, as aws-kinesis-agg makes them, to compare like with like.
+  const producer = new KinesisProducer({
+    client: acknowledgingClient,
+    streamName: 'bench',
+    aggregationMaxBytes: 1_048_576,
+  });
   for (const record of records) producer.put(record);
   await producer.flush();
   return producer.metrics;

@@ -16,6 +16,7 @@ import {
   RecordAggregator,
 } from '@kpl-lambda/core';
 import {
+  DEFAULT_AGGREGATION_MAX_BYTES,
   DEFAULT_MAX_REQUEST_BYTES,
   MAX_RECORDS_PER_REQUEST,
   MAX_REQUEST_BYTES_LIMIT,
@@ -110,6 +111,8 @@ export class KinesisProducer {
   readonly #aggregate: boolean;
   readonly #partitionKey: KinesisProducerOptions['partitionKey'];
   readonly #maxRecordBytes: number;
+  readonly #aggregationMaxBytes: number;
+  readonly #aggregationMaxCount: number;
   readonly #maxRequestBytes: number;
   readonly #maxRecordsPerRequest: number;
   readonly #maxBufferedMs: number | undefined;
@@ -150,6 +153,8 @@ export class KinesisProducer {
       aggregate = true,
       partitionKey,
       maxRecordBytes = DEFAULT_MAX_AGGREGATE_BYTES,
+      aggregationMaxBytes = DEFAULT_AGGREGATION_MAX_BYTES,
+      aggregationMaxCount = Number.POSITIVE_INFINITY,
       maxRequestBytes = DEFAULT_MAX_REQUEST_BYTES,
       maxRecordsPerRequest = MAX_RECORDS_PER_REQUEST,
       maxBufferedMs,
@@ -165,6 +170,10 @@ export class KinesisProducer {
     }
     assertIntegerIn('maxRecordBytes', maxRecordBytes, 1, MAX_KINESIS_RECORD_BYTES);
     assertIntegerIn('maxRequestBytes', maxRequestBytes, maxRecordBytes, MAX_REQUEST_BYTES_LIMIT);
+    assertIntegerIn('aggregationMaxBytes', aggregationMaxBytes, 1, MAX_KINESIS_RECORD_BYTES);
+    if (!(aggregationMaxCount >= 1)) {
+      throw new KplProducerConfigurationError('aggregationMaxCount must be at least 1');
+    }
     assertIntegerIn('maxRecordsPerRequest', maxRecordsPerRequest, 1, MAX_RECORDS_PER_REQUEST);
     assertIntegerIn('maxAttempts', maxAttempts, 1, Number.MAX_SAFE_INTEGER);
     assertIntegerIn('maxConcurrentRequests', maxConcurrentRequests, 1, Number.MAX_SAFE_INTEGER);
@@ -173,6 +182,8 @@ export class KinesisProducer {
     this.#aggregate = aggregate;
     this.#partitionKey = partitionKey;
     this.#maxRecordBytes = maxRecordBytes;
+    this.#aggregationMaxBytes = Math.min(aggregationMaxBytes, maxRecordBytes);
+    this.#aggregationMaxCount = aggregationMaxCount;
     this.#maxRequestBytes = maxRequestBytes;
     this.#maxRecordsPerRequest = maxRecordsPerRequest;
     this.#maxBufferedMs = maxBufferedMs;
@@ -266,8 +277,7 @@ export class KinesisProducer {
   #route(userRecord: BufferedUserRecord): void {
     if (this.#withoutShardMap) {
       // Records with one explicit hash key, or one partition key, go to one shard.
-      const group = userRecord.explicitHashKey ?? `partition key ${userRecord.partitionKey}`;
-      this.#aggregateInto(group, undefined, userRecord);
+      this.#aggregateInto(aggregateGroup(userRecord), undefined, userRecord);
       return;
     }
     const shardMap = this.#shardMap;
@@ -289,10 +299,23 @@ export class KinesisProducer {
     let slot = this.#aggregators.get(group);
     if (slot === undefined) {
       slot = {
-        aggregator: new RecordAggregator<BufferedUserRecord>({ maxBytes: this.#maxRecordBytes }),
+        aggregator: new RecordAggregator<BufferedUserRecord>({
+          maxBytes: this.#aggregationMaxBytes,
+          maxRecords: this.#aggregationMaxCount,
+        }),
         shardId,
       };
       this.#aggregators.set(group, slot);
+    }
+    if (
+      userRecord.data.length + Buffer.byteLength(userRecord.partitionKey) >
+      this.#aggregationMaxBytes
+    ) {
+      // Larger than an aggregate may be: sent plain, after what its shard already holds.
+      const held = slot.aggregator.flush();
+      if (held) this.#enqueue(this.#aggregatedKinesisRecord(held, shardId));
+      this.#enqueue(queued(plainEntry(userRecord), [userRecord], group, shardId));
+      return;
     }
     const full = slot.aggregator.add(userRecord);
     if (full) this.#enqueue(this.#aggregatedKinesisRecord(full, shardId));
@@ -582,14 +605,28 @@ function queued(
   };
 }
 
-/** Without aggregation, each user record is a Kinesis record, ordered per partition key. */
-function plainKinesisRecord(userRecord: BufferedUserRecord): QueuedKinesisRecord {
+/** Without a shard map, records with one explicit hash key, or one partition key, share a shard. */
+function aggregateGroup({ explicitHashKey, partitionKey }: BufferedUserRecord): string {
+  return explicitHashKey ?? `partition key ${partitionKey}`;
+}
+
+function plainEntry(userRecord: BufferedUserRecord): PutRecordsRequestEntry {
   const entry: PutRecordsRequestEntry = {
     Data: userRecord.data,
     PartitionKey: userRecord.partitionKey,
   };
   if (userRecord.explicitHashKey !== undefined) entry.ExplicitHashKey = userRecord.explicitHashKey;
-  return queued(entry, [userRecord], `partition key ${userRecord.partitionKey}`, undefined);
+  return entry;
+}
+
+/** Without aggregation, each user record is a Kinesis record, ordered per partition key. */
+function plainKinesisRecord(userRecord: BufferedUserRecord): QueuedKinesisRecord {
+  return queued(
+    plainEntry(userRecord),
+    [userRecord],
+    `partition key ${userRecord.partitionKey}`,
+    undefined,
+  );
 }
 
 function serialize(data: ProducerRecord['data']): Uint8Array {

@@ -1,3 +1,9 @@
+/**
+ * Default bound on an aggregate, as the KPL's `AggregationMaxSize`: 50 KB. Smaller aggregates mean
+ * fewer siblings delivered again when one user record fails; PUT payload units stay the same.
+ */
+export const DEFAULT_AGGREGATION_MAX_BYTES = 51_200;
+
 /** Kinesis takes at most 500 records in one PutRecords request. */
 export const MAX_RECORDS_PER_REQUEST = 500;
 

@@ -48,6 +48,15 @@ export interface KinesisProducerOptions {
    * 10 MiB for streams configured with a larger `MaxRecordSizeInKiB`.
    */
   maxRecordBytes?: number;
+  /**
+   * Bound on one aggregate (data plus partition key). Default 51,200 bytes, the KPL's
+   * `AggregationMaxSize`: a failed user record makes Lambda deliver its whole aggregate again, so
+   * smaller aggregates redeliver less, at the same PUT payload units. At most `maxRecordBytes`.
+   * A user record larger than this is sent plain.
+   */
+  aggregationMaxBytes?: number;
+  /** Bound on the user records of one aggregate. Default: none. */
+  aggregationMaxCount?: number;
   /** Bound on one PutRecords request. Default 5 MiB; up to 10 MiB. */
   maxRequestBytes?: number;
   /** Bound on the records of one PutRecords request. Default and most 500. */

@@ -205,6 +205,47 @@ describe('KinesisProducer order under retries', () => {
   });
 });
 
+describe('KinesisProducer aggregate size', () => {
+  it('sends plain a user record larger than an aggregate may be, after what its shard held', async () => {
+    const sent: PutRecordsRequestEntry[] = [];
+    answer = (entry) => {
+      sent.push(entry);
+      return { SequenceNumber: '1', ShardId: 'shardId-0' };
+    };
+    const producer = new KinesisProducer({
+      client,
+      streamName: 's',
+      aggregationMaxBytes: 1_000,
+      ...fast,
+    });
+    const big = 'big'.padEnd(2_000, '.');
+
+    producer.putMany(['a', 'b', big, 'c', 'd'].map((data) => ({ partitionKey: 'same', data })));
+    await producer.flush();
+
+    expect(calls.flat()).toEqual(['a', 'b', big, 'c', 'd']);
+    expect(sent.map((entry) => Buffer.from(entry.Data!).toString() === big)).toEqual([
+      false,
+      true,
+      false,
+    ]);
+  });
+
+  it('bounds the user records of an aggregate with aggregationMaxCount', async () => {
+    const producer = new KinesisProducer({
+      client,
+      streamName: 's',
+      aggregationMaxCount: 4,
+      ...fast,
+    });
+
+    for (let i = 0; i < 10; i++) producer.put({ partitionKey: 'same', data: `${i}` });
+    await producer.flush();
+
+    expect(producer.metrics.kinesisRecordsWritten).toBe(3);
+  });
+});
+
 describe('KinesisProducer without a shard map', () => {
   it('aggregates per explicit hash key or partition key, and says so once', async () => {
     kinesis

@@ -1,0 +1,18 @@
+import { processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { KinesisStreamUserRecord } from '@kpl-lambda/core';
+import { KplBatchProcessor } from '@kpl-lambda/powertools';
+import type { Context, KinesisStreamEvent } from 'aws-lambda';
+import { logger, logOrder, type ProcessOrder, readOrder } from './orders.js';
+
+/** The Powertools consumer around any way of processing an order. */
+export const createHandler = (processOrder: ProcessOrder) => {
+  const processor = new KplBatchProcessor({ onCorrupt: 'fail', logger });
+  const recordHandler = (record: KinesisStreamUserRecord) =>
+    processOrder(readOrder(record), record);
+  return async (event: KinesisStreamEvent, context: Context) => {
+    logger.addContext(context);
+    return processPartialResponse(event, recordHandler, processor, { context });
+  };
+};
+
+export const handler = createHandler(logOrder);
