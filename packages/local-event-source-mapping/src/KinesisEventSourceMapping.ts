@@ -17,7 +17,6 @@ import type {
 import type {
   EventSourceMappingStats,
   KinesisEventSourceMappingOptions,
-  KinesisOnFailureRecord,
 } from './types.js';
 
 /** Lambda's invocation payload limit; the event is cut to fit it. */
