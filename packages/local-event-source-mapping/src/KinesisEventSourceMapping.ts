@@ -14,10 +14,7 @@ import type {
   KinesisStreamEvent,
   KinesisStreamRecord,
 } from 'aws-lambda';
-import type {
-  EventSourceMappingStats,
-  KinesisEventSourceMappingOptions,
-} from './types.js';
+import type { EventSourceMappingStats, KinesisEventSourceMappingOptions } from './types.js';
 
 /** Lambda's invocation payload limit; the event is cut to fit it. */
 const MAX_EVENT_BYTES = 6_291_456;
