@@ -237,10 +237,21 @@ export class KinesisProducer {
           if (last) this.#enqueue(this.#aggregatedKinesisRecord(last, shardId));
         }
         await this.#pump();
-      } while (this.#queues.size > 0 || this.#unrouted.length > 0 || this.#shardMapLoading);
+      } while (this.#holdsRecords());
     } finally {
       this.#flushing--;
     }
+  }
+
+  /**
+   * Whether any user record is still held: queued, unrouted, in an open aggregate, or waiting for
+   * the shard map. A shard map learnt during a flush routes records into aggregates the flush had
+   * already closed, so open aggregates count too.
+   */
+  #holdsRecords(): boolean {
+    if (this.#queues.size > 0 || this.#unrouted.length > 0 || this.#shardMapLoading) return true;
+    for (const { aggregator } of this.#aggregators.values()) if (aggregator.length > 0) return true;
+    return false;
   }
 
   #toBufferedUserRecord(record: ProducerRecord): BufferedUserRecord {

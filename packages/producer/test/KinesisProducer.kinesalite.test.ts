@@ -146,6 +146,24 @@ describe('KinesisProducer against a local Kinesis', () => {
     expect(producer.metrics.misroutedKinesisRecords).toBe(0);
   }, 60_000);
 
+  it('writes everything on flush although the shard map is learnt again during the flush', async () => {
+    // A 1 ms map is learnt again all the time, also while a flush sends: records it routes then
+    // land in aggregates the flush had already closed, and must still be written.
+    const streamName = await newStream(2);
+    const producer = new KinesisProducer({
+      client: kinesis.client,
+      streamName,
+      shardMapMaxAgeMs: 1,
+    });
+
+    for (let i = 0; i < 20_000; i++) producer.put(userRecord(i));
+    const { undeliverable } = await producer.flush();
+
+    expect(undeliverable).toEqual([]);
+    expect(producer.metrics.userRecordsWritten).toBe(20_000);
+    expectDelivered(await readStream(kinesis.client, streamName), 0, 20_000);
+  }, 60_000);
+
   it('notices a write that lands on an unexpected shard, and aggregates anew for the new shards', async () => {
     const streamName = await newStream(1);
     const producer = new KinesisProducer({
