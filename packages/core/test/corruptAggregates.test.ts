@@ -9,6 +9,7 @@ import {
 } from '@kpl-lambda/core';
 import { kinesisStreamEvent } from '@kpl-lambda/core/testing';
 import {
+  continuation,
   data,
   explicitHashKeyEntry,
   explicitHashKeyIndex,
@@ -102,45 +103,12 @@ const corruptBodies: Array<[string, number[], KplDecodeErrorReason]> = [
   ],
   [
     'an index of 2^63 in a 10-byte varint',
-    [
-      ...partitionKeyEntry('pk'),
-      ...recordEntry([
-        0x08,
-        0x80,
-        0x80,
-        0x80,
-        0x80,
-        0x80,
-        0x80,
-        0x80,
-        0x80,
-        0x80,
-        0x01,
-        ...data('x'),
-      ]),
-    ],
+    [...partitionKeyEntry('pk'), ...recordEntry([0x08, ...continuation(9), 0x01, ...data('x')])],
     'INDEX_OUT_OF_RANGE',
   ],
   [
     'an overlong varint (11 bytes)',
-    [
-      ...partitionKeyEntry('pk'),
-      ...recordEntry([
-        0x08,
-        0x80,
-        0x80,
-        0x80,
-        0x80,
-        0x80,
-        0x80,
-        0x80,
-        0x80,
-        0x80,
-        0x80,
-        0x00,
-        ...data('x'),
-      ]),
-    ],
+    [...partitionKeyEntry('pk'), ...recordEntry([0x08, ...continuation(10), 0x00, ...data('x')])],
     'MALFORMED_VARINT',
   ],
   ['a length of 2^31 or more', [0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f, 0x61], 'MALFORMED_VARINT'],

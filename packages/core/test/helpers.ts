@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { KPL_MAGIC } from '@kpl-lambda/core';
+import { KPL_MAGIC, type UserRecordInput } from '@kpl-lambda/core';
+import * as awsKinesisAgg from 'aws-kinesis-agg';
 
 /** Frames a protobuf body as an aggregate: magic, body, MD5 of the body. */
 export function frame(body: readonly number[] | Uint8Array): Buffer {
@@ -47,4 +48,29 @@ export interface VectorCase {
 export function loadKplVectors(): VectorCase[] {
   const path = join(__dirname, 'fixtures/kpl-real.json');
   return (JSON.parse(readFileSync(path, 'utf8')) as { cases: VectorCase[] }).cases;
+}
+
+/** Varint bytes that say "more follows" and add nothing: padding, or the low bits of a large value. */
+export const continuation = (count: number): number[] => new Array<number>(count).fill(0x80);
+
+export interface ReferenceEncodedRecord {
+  partitionKey: string;
+  explicitHashKey?: string;
+  data: Buffer;
+}
+
+/** Aggregates with aws-kinesis-agg (the reference Node implementation), collecting every encoded record. */
+export function referenceAggregate(records: UserRecordInput[]): Promise<ReferenceEncodedRecord[]> {
+  const encoded: ReferenceEncodedRecord[] = [];
+  return new Promise((resolve, reject) => {
+    awsKinesisAgg.aggregate(
+      records.map((record) => ({ ...record, data: Buffer.from(record.data) })),
+      (encodedRecord: ReferenceEncodedRecord, done?: () => void) => {
+        encoded.push(encodedRecord);
+        done?.();
+      },
+      () => resolve(encoded),
+      (error: Error) => reject(error),
+    );
+  });
 }

@@ -1,17 +1,12 @@
 import { aggregate, deaggregateRecords, type UserRecordInput } from '@kpl-lambda/core';
 import { kinesisStreamEvent } from '@kpl-lambda/core/testing';
 import * as awsKinesisAgg from 'aws-kinesis-agg';
+import { referenceAggregate } from './helpers.js';
 
 interface ReferenceUserRecord {
   partitionKey: string;
   explicitPartitionKey?: string;
   data: string;
-}
-
-interface ReferenceEncodedRecord {
-  partitionKey: string;
-  explicitHashKey?: string;
-  data: Buffer;
 }
 
 /** aws-kinesis-agg's synchronous deaggregator, MD5 check on. */
@@ -32,22 +27,6 @@ function referenceDeaggregate(data: Uint8Array, partitionKey: string): Reference
     },
   );
   return result;
-}
-
-/** aws-kinesis-agg's aggregator, collecting every encoded record. */
-function referenceAggregate(records: UserRecordInput[]): Promise<ReferenceEncodedRecord[]> {
-  const encoded: ReferenceEncodedRecord[] = [];
-  return new Promise((resolve, reject) => {
-    awsKinesisAgg.aggregate(
-      records.map((record) => ({ ...record, data: Buffer.from(record.data) })),
-      (encodedRecord: ReferenceEncodedRecord, done?: () => void) => {
-        encoded.push(encodedRecord);
-        done?.();
-      },
-      () => resolve(encoded),
-      (error: Error) => reject(error),
-    );
-  });
 }
 
 const userRecords: UserRecordInput[] = Array.from({ length: 300 }, (_, i) => ({

@@ -10,6 +10,7 @@ import kplDeagg, { KplDeaggConfigurationError, type KplDeaggOptions } from '@kpl
 import middy from '@middy/core';
 import eventNormalizer from '@middy/event-normalizer';
 import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent, SQSEvent } from 'aws-lambda';
+import { referenceAggregate } from '../../core/test/helpers.js';
 
 const context = { awsRequestId: 'test', getRemainingTimeInMillis: () => 60_000 } as Context;
 const text = (data: string) => Buffer.from(data, 'base64').toString('utf8');
@@ -133,21 +134,8 @@ describe('kplDeagg before the handler', () => {
   });
 
   it('decodes aggregates made by aws-kinesis-agg', async () => {
-    const { aggregate } = await import('aws-kinesis-agg');
-    const encoded: Array<{ partitionKey: string; data: Buffer }> = [];
-    await new Promise<void>((resolve, reject) =>
-      aggregate(
-        Array.from({ length: 50 }, (_, i) => ({
-          partitionKey: `k${i}`,
-          data: Buffer.from(`r${i}`),
-        })),
-        (record: { partitionKey: string; data: Buffer }, done?: () => void) => {
-          encoded.push(record);
-          done?.();
-        },
-        () => resolve(),
-        reject,
-      ),
+    const encoded = await referenceAggregate(
+      Array.from({ length: 50 }, (_, i) => ({ partitionKey: `k${i}`, data: `r${i}` })),
     );
     const { seen, handle } = recordingHandler();
 

@@ -9,6 +9,7 @@ import {
   KplSkippedRecordError,
 } from '@kpl-lambda/powertools';
 import type { Context, KinesisStreamEvent } from 'aws-lambda';
+import { referenceAggregate } from '../../core/test/helpers.js';
 
 const context = { awsRequestId: 'request-1', functionName: 'consumer' } as Context;
 const text = (record: KinesisStreamUserRecord) =>
@@ -227,21 +228,8 @@ describe.each([
   });
 
   it('reads aggregates made by aws-kinesis-agg', async () => {
-    const { aggregate } = await import('aws-kinesis-agg');
-    const encoded: Array<{ partitionKey: string; data: Buffer }> = [];
-    await new Promise<void>((resolve, reject) =>
-      aggregate(
-        Array.from({ length: 30 }, (_, i) => ({
-          partitionKey: `k${i}`,
-          data: Buffer.from(`r${i}`),
-        })),
-        (record: { partitionKey: string; data: Buffer }, done?: () => void) => {
-          encoded.push(record);
-          done?.();
-        },
-        () => resolve(),
-        reject,
-      ),
+    const encoded = await referenceAggregate(
+      Array.from({ length: 30 }, (_, i) => ({ partitionKey: `k${i}`, data: `r${i}` })),
     );
     const { seen, recordHandler } = failingOn();
 
