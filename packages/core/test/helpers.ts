@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KPL_MAGIC, type UserRecordInput } from '@kpl-lambda/core';
+import { aggregatedRecord, kinesisStreamEvent, plainRecord } from '@kpl-lambda/core/testing';
 import * as awsKinesisAgg from 'aws-kinesis-agg';
+import type { KinesisStreamEvent } from 'aws-lambda';
 
 /** Frames a protobuf body as an aggregate: magic, body, MD5 of the body. */
 export function frame(body: readonly number[] | Uint8Array): Buffer {
@@ -74,3 +76,40 @@ export function referenceAggregate(records: UserRecordInput[]): Promise<Referenc
     );
   });
 }
+
+/** An aggregate whose digest matches but whose body is cut short. */
+export const corruptAggregate = (): Buffer => frame([0x0a, 0x05, 0x61]);
+
+/**
+ * The batch the middleware and processor tests share: three parents, an aggregate of three user
+ * records (`a0`..`a2`, `a1` with an explicit hash key), a plain record (`plain`), an aggregate of
+ * two (`b0`, `b1`).
+ */
+export const batchOfThreeParents = (): KinesisStreamEvent =>
+  kinesisStreamEvent([
+    aggregatedRecord([
+      { partitionKey: 'a', data: 'a0' },
+      { partitionKey: 'b', data: 'a1', explicitHashKey: '7' },
+      { partitionKey: 'c', data: 'a2' },
+    ]),
+    plainRecord({ partitionKey: 'p', data: 'plain' }),
+    aggregatedRecord([
+      { partitionKey: 'd', data: 'b0' },
+      { partitionKey: 'e', data: 'b1' },
+    ]),
+  ]);
+
+/** A good aggregate (`good`, `fine`), a corrupt one, and a plain record (`plain`). */
+export const batchWithCorruptAggregate = (): KinesisStreamEvent =>
+  kinesisStreamEvent([
+    aggregatedRecord([
+      { partitionKey: 'a', data: 'good' },
+      { partitionKey: 'b', data: 'fine' },
+    ]),
+    { data: corruptAggregate(), partitionKey: 'a' },
+    plainRecord({ partitionKey: 'p', data: 'plain' }),
+  ]);
+
+/** The parents' sequence numbers, in batch order. */
+export const sequenceNumbers = (event: KinesisStreamEvent): string[] =>
+  event.Records.map((record) => record.kinesis.sequenceNumber);

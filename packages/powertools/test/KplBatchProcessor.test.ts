@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
 import { FullBatchFailureError, processPartialResponse } from '@aws-lambda-powertools/batch';
-import { type KinesisStreamUserRecord, KPL_MAGIC, KplDecodeError } from '@kpl-lambda/core';
-import { aggregatedRecord, kinesisStreamEvent, plainRecord } from '@kpl-lambda/core/testing';
+import { type KinesisStreamUserRecord, KplDecodeError } from '@kpl-lambda/core';
+import { kinesisStreamEvent } from '@kpl-lambda/core/testing';
 import {
   KplBatchConfigurationError,
   KplBatchProcessor,
@@ -9,34 +8,16 @@ import {
   KplSkippedRecordError,
 } from '@kpl-lambda/powertools';
 import type { Context, KinesisStreamEvent } from 'aws-lambda';
-import { referenceAggregate } from '../../core/test/helpers.js';
+import {
+  batchOfThreeParents,
+  batchWithCorruptAggregate,
+  referenceAggregate,
+  sequenceNumbers,
+} from '../../core/test/helpers.js';
 
 const context = { awsRequestId: 'request-1', functionName: 'consumer' } as Context;
 const text = (record: KinesisStreamUserRecord) =>
   Buffer.from(record.kinesis.data, 'base64').toString('utf8');
-const sequenceNumbers = (event: KinesisStreamEvent) =>
-  event.Records.map((record) => record.kinesis.sequenceNumber);
-
-const corruptAggregate = () => {
-  const body = Buffer.from([0x0a, 0x05, 0x61]);
-  return Buffer.concat([KPL_MAGIC, body, createHash('md5').update(body).digest()]);
-};
-
-/** Three parents: an aggregate of three, a plain record, an aggregate of two. */
-const batch = () =>
-  kinesisStreamEvent([
-    aggregatedRecord([
-      { partitionKey: 'a', data: 'a0' },
-      { partitionKey: 'b', data: 'a1', explicitHashKey: '7' },
-      { partitionKey: 'c', data: 'a2' },
-    ]),
-    plainRecord({ partitionKey: 'p', data: 'plain' }),
-    aggregatedRecord([
-      { partitionKey: 'd', data: 'b0' },
-      { partitionKey: 'e', data: 'b1' },
-    ]),
-  ]);
-
 /** A record handler that records what it saw and throws for the data listed. */
 function failingOn(...failing: string[]) {
   const seen: string[] = [];
@@ -59,7 +40,7 @@ describe.each([
   ) => processPartialResponse(event, recordHandler, processor, { context, processInParallel });
 
   it('hands the record handler user records with sub-sequence numbers', async () => {
-    const event = batch();
+    const event = batchOfThreeParents();
     const records: KinesisStreamUserRecord[] = [];
 
     const response = await run(event, async (record) => {
@@ -91,7 +72,7 @@ describe.each([
   it.each([['a0'], ['a1'], ['a2']])(
     'reports the parent when user record %s fails',
     async (failed) => {
-      const event = batch();
+      const event = batchOfThreeParents();
 
       const response = await run(event, failingOn(failed).recordHandler);
 
@@ -102,7 +83,7 @@ describe.each([
   );
 
   it('reports each failed parent once, in sequence order', async () => {
-    const event = batch();
+    const event = batchOfThreeParents();
 
     const response = await run(event, failingOn('b1', 'a2', 'plain', 'a0', 'b0').recordHandler);
 
@@ -112,7 +93,7 @@ describe.each([
   });
 
   it('lists parents in sequence order even when their failures complete out of order', async () => {
-    const event = batch();
+    const event = batchOfThreeParents();
     const finishOrder = ['b1', 'plain', 'a0'];
 
     const response = await run(event, async (record) => {
@@ -129,14 +110,16 @@ describe.each([
   it('applies the full-batch rule to user records: all failed, the invocation fails', async () => {
     const all = ['a0', 'a1', 'a2', 'plain', 'b0', 'b1'];
 
-    await expect(run(batch(), failingOn(...all).recordHandler)).rejects.toThrow(
+    await expect(run(batchOfThreeParents(), failingOn(...all).recordHandler)).rejects.toThrow(
       FullBatchFailureError,
     );
-    await expect(run(batch(), failingOn(...all.slice(1)).recordHandler)).resolves.toBeDefined();
+    await expect(
+      run(batchOfThreeParents(), failingOn(...all.slice(1)).recordHandler),
+    ).resolves.toBeDefined();
   });
 
   it('reports every parent instead with throwOnFullBatchFailure: false', async () => {
-    const event = batch();
+    const event = batchOfThreeParents();
 
     const response = await processPartialResponse(
       event,
@@ -151,29 +134,22 @@ describe.each([
   it('passes the context to the record handler', async () => {
     const contexts: unknown[] = [];
 
-    await run(batch(), async (_record: KinesisStreamUserRecord, handlerContext?: Context) => {
-      contexts.push(handlerContext);
-    });
+    await run(
+      batchOfThreeParents(),
+      async (_record: KinesisStreamUserRecord, handlerContext?: Context) => {
+        contexts.push(handlerContext);
+      },
+    );
 
     expect(contexts).toHaveLength(6);
     expect(new Set(contexts)).toEqual(new Set([context]));
   });
 
   describe('with a corrupt aggregate', () => {
-    const mixed = () =>
-      kinesisStreamEvent([
-        aggregatedRecord([
-          { partitionKey: 'a', data: 'good' },
-          { partitionKey: 'b', data: 'fine' },
-        ]),
-        { data: corruptAggregate(), partitionKey: 'a' },
-        plainRecord({ partitionKey: 'p', data: 'plain' }),
-      ]);
-
     it('hands it to the handler with a deaggregationError by default', async () => {
       const errors: Array<string | undefined> = [];
 
-      await run(mixed(), async (record) => {
+      await run(batchWithCorruptAggregate(), async (record) => {
         errors.push(record.kinesis.deaggregationError);
       });
 
@@ -189,7 +165,7 @@ describe.each([
         warn: (...line: unknown[]) => warnings.push(line),
         error: () => undefined,
       };
-      const event = mixed();
+      const event = batchWithCorruptAggregate();
 
       await run(event, failingOn().recordHandler, new KplBatchProcessor({ logger }));
 
@@ -208,12 +184,16 @@ describe.each([
 
     it("fails the invocation with onCorrupt: 'throw'", async () => {
       await expect(
-        run(mixed(), failingOn().recordHandler, new KplBatchProcessor({ onCorrupt: 'throw' })),
+        run(
+          batchWithCorruptAggregate(),
+          failingOn().recordHandler,
+          new KplBatchProcessor({ onCorrupt: 'throw' }),
+        ),
       ).rejects.toThrow(KplDecodeError);
     });
 
     it("reports its parent without calling the handler with onCorrupt: 'fail'", async () => {
-      const event = mixed();
+      const event = batchWithCorruptAggregate();
       const { seen, recordHandler } = failingOn();
       const processor = new KplBatchProcessor({ onCorrupt: 'fail' });
 
@@ -241,7 +221,7 @@ describe.each([
 
 describe('KplBatchProcessor with stopOnFirstFailure', () => {
   it('reports later user records without processing them', async () => {
-    const event = batch();
+    const event = batchOfThreeParents();
     const { seen, recordHandler } = failingOn('a2');
     const processor = new KplBatchProcessor({ stopOnFirstFailure: true });
 
@@ -260,7 +240,7 @@ describe('KplBatchProcessor with stopOnFirstFailure', () => {
     const { seen, recordHandler } = failingOn();
 
     await processPartialResponse(
-      batch(),
+      batchOfThreeParents(),
       recordHandler,
       new KplBatchProcessor({ stopOnFirstFailure: true }),
     );
@@ -271,7 +251,7 @@ describe('KplBatchProcessor with stopOnFirstFailure', () => {
   it('refuses processInParallel: true', async () => {
     await expect(
       processPartialResponse(
-        batch(),
+        batchOfThreeParents(),
         failingOn().recordHandler,
         new KplBatchProcessor({ stopOnFirstFailure: true }),
         {
