@@ -12,6 +12,13 @@ import type { AggregatedRecord, AggregatorOptions, UserRecordInput } from './typ
 
 const { Writer } = protobuf;
 
+/** Where a user record's keys go in the tables, and what it adds to the body. */
+interface Placement {
+  partitionKeyIndex: number;
+  explicitHashKeyIndex: number;
+  growth: number;
+}
+
 /** Marks a user record without an explicit hash key. */
 const NO_INDEX = -1;
 
@@ -113,16 +120,17 @@ export class RecordAggregator<T extends UserRecordInput = UserRecordInput> {
     }
 
     let finished: AggregatedRecord<T> | undefined;
-    let growth = this.#bodyGrowth(partitionKey, partitionKeyBytes, explicitHashKey, data.length);
+    let placement = this.#place(partitionKey, partitionKeyBytes, explicitHashKey, data.length);
     if (
       this.#userRecords.length > 0 &&
       (this.#userRecords.length >= this.maxRecords ||
-        FRAME_BYTES + this.#bodyBytes + growth + this.#outerPartitionKeyBytes > this.maxBytes)
+        FRAME_BYTES + this.#bodyBytes + placement.growth + this.#outerPartitionKeyBytes >
+          this.maxBytes)
     ) {
       finished = this.flush();
-      growth = this.#bodyGrowth(partitionKey, partitionKeyBytes, explicitHashKey, data.length);
+      placement = this.#place(partitionKey, partitionKeyBytes, explicitHashKey, data.length);
     }
-    this.#append(record, data, partitionKeyBytes, growth);
+    this.#append(record, data, partitionKeyBytes, placement);
     return finished;
   }
 
@@ -142,46 +150,39 @@ export class RecordAggregator<T extends UserRecordInput = UserRecordInput> {
     return aggregated;
   }
 
-  /** How many bytes the protobuf body grows by when this record is added to it. */
-  #bodyGrowth(
+  /**
+   * Where the record's keys go in the tables (an existing entry, or the next one), and how many
+   * bytes the protobuf body grows by when the record is added.
+   */
+  #place(
     partitionKey: string,
     partitionKeyBytes: number,
     explicitHashKey: string | undefined,
     dataBytes: number,
-  ): number {
-    let growth = 0;
-    let partitionKeyIndex = this.#partitionKeys.get(partitionKey);
-    if (partitionKeyIndex === undefined) {
-      partitionKeyIndex = this.#partitionKeys.size;
-      growth += fieldBytes(partitionKeyBytes);
-    }
+  ): Placement {
+    const knownPartitionKeyIndex = this.#partitionKeys.get(partitionKey);
+    const partitionKeyIndex = knownPartitionKeyIndex ?? this.#partitionKeys.size;
+    let growth = knownPartitionKeyIndex === undefined ? fieldBytes(partitionKeyBytes) : 0;
     let explicitHashKeyIndex = NO_INDEX;
     if (explicitHashKey !== undefined) {
-      explicitHashKeyIndex = this.#explicitHashKeys.get(explicitHashKey) ?? NO_INDEX;
-      if (explicitHashKeyIndex === NO_INDEX) {
-        explicitHashKeyIndex = this.#explicitHashKeys.size;
-        // Hash keys are decimal digits: one byte each in UTF-8.
-        growth += fieldBytes(explicitHashKey.length);
-      }
+      const knownExplicitHashKeyIndex = this.#explicitHashKeys.get(explicitHashKey);
+      explicitHashKeyIndex = knownExplicitHashKeyIndex ?? this.#explicitHashKeys.size;
+      // Hash keys are decimal digits: one byte each in UTF-8.
+      if (knownExplicitHashKeyIndex === undefined) growth += fieldBytes(explicitHashKey.length);
     }
-    return growth + fieldBytes(userRecordBytes(partitionKeyIndex, explicitHashKeyIndex, dataBytes));
+    growth += fieldBytes(userRecordBytes(partitionKeyIndex, explicitHashKeyIndex, dataBytes));
+    return { partitionKeyIndex, explicitHashKeyIndex, growth };
   }
 
-  #append(record: T, data: Uint8Array, partitionKeyBytes: number, bodyGrowth: number): void {
+  #append(record: T, data: Uint8Array, partitionKeyBytes: number, placement: Placement): void {
     const { partitionKey, explicitHashKey } = record;
-    this.#bodyBytes += bodyGrowth;
+    const { partitionKeyIndex, explicitHashKeyIndex, growth } = placement;
+    this.#bodyBytes += growth;
     if (this.#userRecords.length === 0) this.#outerPartitionKeyBytes = partitionKeyBytes;
-    let partitionKeyIndex = this.#partitionKeys.get(partitionKey);
-    if (partitionKeyIndex === undefined) {
-      partitionKeyIndex = this.#partitionKeys.size;
-      this.#partitionKeys.set(partitionKey, partitionKeyIndex);
-    }
-    let explicitHashKeyIndex = NO_INDEX;
-    if (explicitHashKey !== undefined) {
-      explicitHashKeyIndex =
-        this.#explicitHashKeys.get(explicitHashKey) ?? this.#explicitHashKeys.size;
+    // Setting a key already in a table keeps its place: the tables stay in first-use order.
+    this.#partitionKeys.set(partitionKey, partitionKeyIndex);
+    if (explicitHashKey !== undefined)
       this.#explicitHashKeys.set(explicitHashKey, explicitHashKeyIndex);
-    }
     this.#userRecords.push(record);
     this.#data.push(data);
     this.#partitionKeyIndexes.push(partitionKeyIndex);
