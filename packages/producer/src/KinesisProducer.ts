@@ -41,6 +41,8 @@ interface BufferedUserRecord {
   explicitHashKey?: string;
   data: Uint8Array;
   source: ProducerRecord;
+  /** Data plus partition key, as Kinesis counts a record: measured once, at put. */
+  bytes: number;
   /** Put order, to re-aggregate in that order after resharding. */
   sequence: number;
 }
@@ -204,7 +206,11 @@ export class KinesisProducer {
     const userRecord = this.#toBufferedUserRecord(record);
     this.metrics.userRecordsPut++;
     if (this.#aggregate) this.#route(userRecord);
-    else this.#enqueue(plainKinesisRecord(userRecord));
+    // Without aggregation each user record is a Kinesis record, ordered per partition key.
+    else
+      this.#enqueue(
+        plainKinesisRecord(userRecord, `partition key ${userRecord.partitionKey}`, undefined),
+      );
     this.#armLinger();
     void this.#pump();
   }
@@ -267,6 +273,7 @@ export class KinesisProducer {
       partitionKey,
       data,
       source: record,
+      bytes,
       sequence: this.#sequence++,
     };
     if (record.explicitHashKey !== undefined) userRecord.explicitHashKey = record.explicitHashKey;
@@ -318,14 +325,11 @@ export class KinesisProducer {
       };
       this.#aggregators.set(group, slot);
     }
-    if (
-      userRecord.data.length + Buffer.byteLength(userRecord.partitionKey) >
-      this.#aggregationMaxBytes
-    ) {
+    if (userRecord.bytes > this.#aggregationMaxBytes) {
       // Larger than an aggregate may be: sent plain, after what its shard already holds.
       const held = slot.aggregator.flush();
       if (held) this.#enqueue(this.#aggregatedKinesisRecord(held, shardId));
-      this.#enqueue(queued(plainEntry(userRecord), [userRecord], group, shardId));
+      this.#enqueue(plainKinesisRecord(userRecord, group, shardId));
       return;
     }
     const full = slot.aggregator.add(userRecord);
@@ -404,11 +408,13 @@ export class KinesisProducer {
     // The aggregate goes where its first user record goes: that record's explicit hash key, or
     // else its partition key, which is the aggregate's.
     if (explicitHashKey !== undefined) entry.ExplicitHashKey = explicitHashKey;
+    const bytes = data.length + Buffer.byteLength(partitionKey, 'utf8');
     return queued(
       entry,
       userRecords,
       shardId ?? `aggregate ${userRecords[0]!.partitionKey}`,
       shardId,
+      bytes,
     );
   }
 
@@ -602,8 +608,8 @@ function queued(
   userRecords: BufferedUserRecord[],
   group: string,
   expectedShardId: string | undefined,
+  bytes: number,
 ): QueuedKinesisRecord {
-  const bytes = entry.Data!.length + Buffer.byteLength(entry.PartitionKey!, 'utf8');
   return {
     entry,
     userRecords,
@@ -630,14 +636,13 @@ function plainEntry(userRecord: BufferedUserRecord): PutRecordsRequestEntry {
   return entry;
 }
 
-/** Without aggregation, each user record is a Kinesis record, ordered per partition key. */
-function plainKinesisRecord(userRecord: BufferedUserRecord): QueuedKinesisRecord {
-  return queued(
-    plainEntry(userRecord),
-    [userRecord],
-    `partition key ${userRecord.partitionKey}`,
-    undefined,
-  );
+/** A user record sent on its own, plain, in its group's queue. */
+function plainKinesisRecord(
+  userRecord: BufferedUserRecord,
+  group: string,
+  shardId: string | undefined,
+): QueuedKinesisRecord {
+  return queued(plainEntry(userRecord), [userRecord], group, shardId, userRecord.bytes);
 }
 
 function serialize(data: ProducerRecord['data']): Uint8Array {
