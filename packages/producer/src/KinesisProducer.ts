@@ -238,9 +238,9 @@ export class KinesisProducer {
     try {
       do {
         await this.#shardMapLoading;
-        for (const { aggregator, shardId } of this.#aggregators.values()) {
+        for (const [group, { aggregator, shardId }] of this.#aggregators) {
           const last = aggregator.flush();
-          if (last) this.#enqueue(this.#aggregatedKinesisRecord(last, shardId));
+          if (last) this.#enqueue(this.#aggregatedKinesisRecord(last, group, shardId));
         }
         await this.#pump();
       } while (this.#holdsRecords());
@@ -328,12 +328,12 @@ export class KinesisProducer {
     if (userRecord.bytes > this.#aggregationMaxBytes) {
       // Larger than an aggregate may be: sent plain, after what its shard already holds.
       const held = slot.aggregator.flush();
-      if (held) this.#enqueue(this.#aggregatedKinesisRecord(held, shardId));
+      if (held) this.#enqueue(this.#aggregatedKinesisRecord(held, group, shardId));
       this.#enqueue(plainKinesisRecord(userRecord, group, shardId));
       return;
     }
     const full = slot.aggregator.add(userRecord);
-    if (full) this.#enqueue(this.#aggregatedKinesisRecord(full, shardId));
+    if (full) this.#enqueue(this.#aggregatedKinesisRecord(full, group, shardId));
   }
 
   #hashKeyOf({ explicitHashKey, partitionKey }: BufferedUserRecord): bigint {
@@ -401,6 +401,7 @@ export class KinesisProducer {
 
   #aggregatedKinesisRecord(
     aggregated: AggregatedRecord<BufferedUserRecord>,
+    group: string,
     shardId: string | undefined,
   ): QueuedKinesisRecord {
     const { partitionKey, explicitHashKey, data, userRecords } = aggregated;
@@ -409,13 +410,7 @@ export class KinesisProducer {
     // else its partition key, which is the aggregate's.
     if (explicitHashKey !== undefined) entry.ExplicitHashKey = explicitHashKey;
     const bytes = data.length + Buffer.byteLength(partitionKey, 'utf8');
-    return queued(
-      entry,
-      userRecords,
-      shardId ?? `aggregate ${userRecords[0]!.partitionKey}`,
-      shardId,
-      bytes,
-    );
+    return queued(entry, userRecords, group, shardId, bytes);
   }
 
   #enqueue(kinesisRecord: QueuedKinesisRecord): void {

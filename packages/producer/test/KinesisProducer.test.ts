@@ -252,6 +252,31 @@ describe('KinesisProducer aggregate size', () => {
 });
 
 describe('KinesisProducer without a shard map', () => {
+  it('keeps the aggregates of one explicit hash key in order under retries', async () => {
+    kinesis
+      .on(ListShardsCommand)
+      .rejects(Object.assign(new Error('not allowed'), { name: 'AccessDeniedException' }));
+    let failures = 0;
+    answer = () => (failures++ === 0 ? throttled : { SequenceNumber: '1', ShardId: 'shardId-0' });
+    const producer = new KinesisProducer({
+      client,
+      streamName: 's',
+      aggregationMaxCount: 2,
+      ...fast,
+    });
+    const order = ['1', '2', '3', '4', '5', '6'];
+
+    // One explicit hash key, so one shard, and one queue: partition keys vary inside it.
+    producer.putMany(
+      order.map((data) => ({ partitionKey: `key-${data}`, data, explicitHashKey: '42' })),
+    );
+    await producer.flush();
+
+    // The first aggregate is throttled; nothing behind it may be written before it.
+    expect(calls[0]).toEqual(['1', '2']);
+    expect(calls.slice(1).flat()).toEqual(order);
+  });
+
   it('aggregates per explicit hash key or partition key, and says so once', async () => {
     kinesis
       .on(ListShardsCommand)
