@@ -20,8 +20,8 @@ const defaults: Required<Pick<KplDeaggOptions, 'onCorrupt'>> & KplDeaggOptions =
 
 /** What one invocation's `before` learnt, for its `after`. */
 interface InvocationState {
-  /** Parent sequence numbers in batch order. */
-  parentSequenceNumbers: string[];
+  /** Parent sequence numbers, in batch order (a Set keeps insertion order). */
+  parents: Set<string>;
   /** Parents reported as failed whatever the handler says (`onCorrupt: 'fail'`). */
   corruptParents: string[];
 }
@@ -78,8 +78,8 @@ export function kplDeagg(
     if ((records[0] as { eventSource?: unknown }).eventSource !== 'aws:kinesis') return;
     assertRecordsNotDecoded(records as KinesisStreamUserRecord[]);
 
-    const parentSequenceNumbers = records.map(
-      (record: KinesisStreamUserRecord) => record.kinesis.sequenceNumber,
+    const parents = new Set(
+      records.map((record: KinesisStreamUserRecord) => record.kinesis.sequenceNumber),
     );
     const userRecords = deaggregateRecords(records, {
       onCorrupt: onCorrupt === 'throw' ? 'throw' : 'passthrough',
@@ -109,10 +109,10 @@ export function kplDeagg(
     }
     // A new event, so that the caller's event object still holds what Lambda delivered.
     request.event = { ...request.event, Records: handed };
-    invocations.set(request, { parentSequenceNumbers, corruptParents });
+    invocations.set(request, { parents, corruptParents });
 
     logger?.debug('KPL deaggregation', {
-      parents: parentSequenceNumbers.length,
+      parents: parents.size,
       userRecords: userRecords.length,
       aggregated,
       corrupt,
@@ -129,9 +129,8 @@ export function kplDeagg(
     if (!Array.isArray(reported) && state.corruptParents.length === 0) return;
 
     const failedParents = new Set(state.corruptParents);
-    const parents = new Set(state.parentSequenceNumbers);
     for (const failure of Array.isArray(reported) ? reported : []) {
-      const parent = parentOfItemIdentifier(failure, parents);
+      const parent = parentOfItemIdentifier(failure, state.parents);
       if (parent === undefined) {
         logger?.error('Dropped a batch item failure that matches no record of the batch', {
           itemIdentifier: failure?.itemIdentifier,
@@ -141,8 +140,8 @@ export function kplDeagg(
       }
     }
     // Batch order, so that the first failure is the lowest sequence number: Lambda resumes there.
-    const batchItemFailures: KinesisStreamBatchItemFailure[] = state.parentSequenceNumbers
-      .filter((sequenceNumber) => failedParents.delete(sequenceNumber))
+    const batchItemFailures: KinesisStreamBatchItemFailure[] = [...state.parents]
+      .filter((sequenceNumber) => failedParents.has(sequenceNumber))
       .map((itemIdentifier) => ({ itemIdentifier }));
     request.response = { ...(response ?? {}), batchItemFailures };
   };
