@@ -25,6 +25,12 @@ const NO_INDEX = -1;
 /** Magic and digest: what an aggregate adds around its protobuf body. */
 const FRAME_BYTES = KPL_MAGIC.length + KPL_DIGEST_SIZE;
 
+/** The magic as the little-endian fixed32 that writes its four bytes in order. */
+const KPL_MAGIC_LITTLE_ENDIAN = Buffer.from(KPL_MAGIC).readUInt32LE(0);
+
+/** The most the writer reserves at once: a string of 127 UTF-16 units at 3 bytes each, plus its length. */
+const WRITER_SLACK_BYTES = 3 * 127 + 5;
+
 /**
  * Packs user records into KPL aggregates, one at a time, counting every byte exactly (UTF-8
  * keys, varints, magic and digest) so that no output exceeds `maxBytes`.
@@ -190,7 +196,13 @@ export class RecordAggregator<T extends UserRecordInput = UserRecordInput> {
   }
 
   #encode(): Uint8Array {
-    const writer = Writer.create();
+    // The aggregate's size is known exactly, so the writer gets a buffer that holds all of it:
+    // it never grows (which copies), the body is not copied out of it, and the magic and the
+    // digest are written around the body in place. The slack covers the writer reserving the
+    // worst case of a short string before it writes one.
+    const writer: protobuf.Writer = Writer.create();
+    writer.buf = Buffer.allocUnsafe(FRAME_BYTES + this.#bodyBytes + WRITER_SLACK_BYTES);
+    writer.fixed32(KPL_MAGIC_LITTLE_ENDIAN);
     for (const partitionKey of this.#partitionKeys.keys()) writer.uint32(10).string(partitionKey);
     for (const explicitHashKey of this.#explicitHashKeys.keys())
       writer.uint32(18).string(explicitHashKey);
@@ -206,15 +218,13 @@ export class RecordAggregator<T extends UserRecordInput = UserRecordInput> {
       if (explicitHashKeyIndex !== NO_INDEX) writer.uint32(16).uint32(explicitHashKeyIndex);
       writer.uint32(26).bytes(data);
     }
-    const body = writer.finish();
-    const aggregate = Buffer.allocUnsafe(FRAME_BYTES + body.length);
-    aggregate.set(KPL_MAGIC, 0);
-    aggregate.set(body, KPL_MAGIC.length);
-    createHash('md5')
-      .update(body)
-      .digest()
-      .copy(aggregate, KPL_MAGIC.length + body.length);
-    return aggregate;
+    const digest = createHash('md5')
+      .update(writer.buf.subarray(KPL_MAGIC.length, writer.pos))
+      .digest();
+    for (let offset = 0; offset < KPL_DIGEST_SIZE; offset += 4) {
+      writer.fixed32(digest.readUInt32LE(offset));
+    }
+    return writer.finish(true);
   }
 
   #reset(): void {
