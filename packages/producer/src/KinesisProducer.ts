@@ -8,7 +8,6 @@ import {
 import {
   type AggregatedRecord,
   assertValidKeys,
-  computeHashKey,
   DEFAULT_MAX_AGGREGATE_BYTES,
   KplInvalidRecordError,
   KplRecordTooLargeError,
@@ -61,8 +60,6 @@ interface QueuedKinesisRecord {
   notBefore: number;
   inFlight: boolean;
 }
-
-const HASH_KEY_CACHE_SIZE = 10_000;
 
 /**
  * An aggregating, shard-aware, batching producer on the AWS SDK v3 Kinesis client.
@@ -126,7 +123,6 @@ export class KinesisProducer {
   readonly #logger: ProducerLogger | undefined;
 
   #sequence = 0;
-  #hashKeys = new Map<string, bigint>();
   #shardMap: ShardMap | undefined;
   #shardMapStale = false;
   #shardMapLoading: Promise<void> | undefined;
@@ -309,7 +305,10 @@ export class KinesisProducer {
       void this.#learnShardMap();
       return;
     }
-    const { shardId } = shardMap.shardFor(this.#hashKeyOf(userRecord));
+    const { shardId } =
+      userRecord.explicitHashKey === undefined
+        ? shardMap.shardForPartitionKey(userRecord.partitionKey)
+        : shardMap.shardForExplicitHashKey(userRecord.explicitHashKey);
     this.#aggregateInto(shardId, shardId, userRecord);
   }
 
@@ -334,17 +333,6 @@ export class KinesisProducer {
     }
     const full = slot.aggregator.add(userRecord);
     if (full) this.#enqueue(this.#aggregatedKinesisRecord(full, group, shardId));
-  }
-
-  #hashKeyOf({ explicitHashKey, partitionKey }: BufferedUserRecord): bigint {
-    if (explicitHashKey !== undefined) return BigInt(explicitHashKey);
-    let hashKey = this.#hashKeys.get(partitionKey);
-    if (hashKey === undefined) {
-      if (this.#hashKeys.size >= HASH_KEY_CACHE_SIZE) this.#hashKeys.clear();
-      hashKey = BigInt(computeHashKey(partitionKey));
-      this.#hashKeys.set(partitionKey, hashKey);
-    }
-    return hashKey;
   }
 
   /**
