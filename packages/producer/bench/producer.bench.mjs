@@ -5,7 +5,7 @@
 // Run with `npm run bench`.
 import { KinesisProducer, PUT_PAYLOAD_UNIT_BYTES } from '@kpl-lambda/producer';
 import awsKinesisAgg from 'aws-kinesis-agg';
-import { Bench } from 'tinybench';
+import { medianMilliseconds } from '../../../scripts/bench.mjs';
 
 const quarter = 2n ** 126n;
 const shards = Array.from({ length: 4 }, (_, i) => ({
@@ -80,12 +80,11 @@ for (const [name, records] of cases) {
       ),
     0,
   );
-  const bench = new Bench({ time: 2000, warmupTime: 300 });
-  bench
-    .add('kpl-lambda', () => produce(records))
-    .add('aws-kinesis-agg', () => referenceAggregate(records));
-  await bench.run();
-  const [oursHz, referenceHz] = bench.tasks.map((task) => task.result.throughput.mean);
+  const [oursMs, referenceMs] = await medianMilliseconds({
+    'kpl-lambda': () => produce(records),
+    'aws-kinesis-agg': () => referenceAggregate(records),
+  });
+  const [oursHz, referenceHz] = [1000 / oursMs, 1000 / referenceMs];
   const row = (implementation, hz, kinesisRecords, putPayloadUnits) => ({
     case: name,
     implementation,
