@@ -13,11 +13,17 @@ const median = (values) => {
  * on a shared machine a neighbour's burst or a garbage collection then moves one round of one
  * task, not the comparison.
  */
-export async function medianMilliseconds(tasks, { rounds = 7, time = 300 } = {}) {
+export async function medianMilliseconds(tasks, { rounds = 7, time = 300, iterations = 5 } = {}) {
   const names = Object.keys(tasks);
   const samples = new Map(names.map((name) => [name, []]));
   for (let round = 0; round < rounds; round++) {
-    const bench = new Bench({ time, warmupTime: round === 0 ? 300 : 50 });
+    // At least `time` ms and `iterations` runs per task and round (tinybench's default is 64 runs).
+    const bench = new Bench({
+      time,
+      iterations,
+      warmupTime: round === 0 ? 300 : 50,
+      warmupIterations: round === 0 ? iterations : 1,
+    });
     const order = round % 2 === 0 ? names : [...names].reverse();
     for (const name of order) bench.add(name, tasks[name]);
     await bench.run();

@@ -1,8 +1,11 @@
 // Aggregation + batching throughput of KinesisProducer against aws-kinesis-agg's aggregate(), in
 // one process, on the same user records, with the Kinesis records and PUT payload units (per
-// started 25 KB of a record) each produces. The producer writes to an in-memory client that
-// acknowledges every PutRecords call and lists 4 shards: no network, only our work is measured.
+// started 25 KB of a record) each produces, and how many user records each puts on another shard
+// than their key's. The producer writes to an in-memory client that acknowledges every PutRecords
+// call and lists 4 shards: no network, only our work is measured.
 // Run with `npm run bench`.
+import { createHash, hash } from 'node:crypto';
+import { computeHashKey, deaggregateBytes } from '@kpl-lambda/core';
 import { KinesisProducer, PUT_PAYLOAD_UNIT_BYTES } from '@kpl-lambda/producer';
 import awsKinesisAgg from 'aws-kinesis-agg';
 import { medianMilliseconds } from '../../../scripts/bench.mjs';
@@ -16,18 +19,49 @@ const shards = Array.from({ length: 4 }, (_, i) => ({
   },
   SequenceNumberRange: { StartingSequenceNumber: '1' },
 }));
-const acknowledgingClient = {
+const shardIndexOf = (hashKey) =>
+  shards.findIndex(
+    ({ HashKeyRange }) =>
+      BigInt(HashKeyRange.StartingHashKey) <= hashKey &&
+      hashKey <= BigInt(HashKeyRange.EndingHashKey),
+  );
+const hashKeyOf = ({ partitionKey, explicitHashKey }) =>
+  BigInt(explicitHashKey ?? computeHashKey(partitionKey));
+
+/** Acknowledges every PutRecords entry, on the shard Kinesis would put it on; can keep them. */
+const acknowledgingClient = (written) => ({
   async send(command) {
     if (command.constructor.name === 'ListShardsCommand') return { Shards: shards };
+    const entries = command.input.Records.map((entry) => ({
+      partitionKey: entry.PartitionKey,
+      explicitHashKey: entry.ExplicitHashKey,
+      data: entry.Data,
+    }));
+    written?.push(...entries);
     return {
       FailedRecordCount: 0,
-      Records: command.input.Records.map(() => ({
+      Records: entries.map((entry) => ({
         SequenceNumber: '1',
-        ShardId: 'shardId-000000000000',
+        ShardId: shards[shardIndexOf(hashKeyOf(entry))].ShardId,
       })),
     };
   },
-};
+});
+
+/**
+ * User records that Kinesis puts on another shard than the one their own key belongs to: their
+ * order with the other records of that key is lost to a consumer reading shards in parallel.
+ */
+function userRecordsOffTheirShard(kinesisRecords) {
+  let count = 0;
+  for (const record of kinesisRecords) {
+    const shard = shardIndexOf(hashKeyOf(record));
+    for (const userRecord of deaggregateBytes(record.data, record)) {
+      if (shardIndexOf(hashKeyOf(userRecord)) !== shard) count++;
+    }
+  }
+  return count;
+}
 
 const userRecords = (count, bytes, keys) =>
   Array.from({ length: count }, (_, i) => ({
@@ -35,10 +69,10 @@ const userRecords = (count, bytes, keys) =>
     data: Buffer.alloc(bytes, i % 256),
   }));
 
-async function produce(records) {
+async function produce(records, written) {
   // 1 MiB aggregates, as aws-kinesis-agg makes them, to compare like with like.
   const producer = new KinesisProducer({
-    client: acknowledgingClient,
+    client: acknowledgingClient(written),
     streamName: 'bench',
     aggregationMaxBytes: 1_048_576,
   });
@@ -68,9 +102,12 @@ const cases = [
   ['100,000 x 100 B, unique keys', userRecords(100_000, 100, 'unique')],
 ];
 
+const ms = (value) => `${value.toFixed(1)} ms`;
 const rows = [];
+const floors = [];
 for (const [name, records] of cases) {
-  const ours = await produce(records);
+  const oursWritten = [];
+  const ours = await produce(records, oursWritten);
   const reference = await referenceAggregate(records);
   const referenceUnits = reference.reduce(
     (units, record) =>
@@ -80,24 +117,48 @@ for (const [name, records] of cases) {
       ),
     0,
   );
-  const [oursMs, referenceMs] = await medianMilliseconds({
+  // The MD5s a shard-aware producer cannot skip: one of every aggregate (the reference makes them
+  // too) and one of every distinct partition key, to know its shard (the reference does not),
+  // each the cheapest way Node has.
+  const aggregateBodies = oursWritten.map(({ data }) => data.subarray(4, data.length - 16));
+  const distinctKeys = [...new Set(records.map((record) => record.partitionKey))];
+  const [oursMs, referenceMs, aggregatesMd5Ms, keysMd5Ms] = await medianMilliseconds({
     'kpl-lambda': () => produce(records),
     'aws-kinesis-agg': () => referenceAggregate(records),
+    'MD5 of the aggregates': () => {
+      for (const body of aggregateBodies) createHash('md5').update(body).digest();
+    },
+    'MD5 of the partition keys': () => {
+      for (const key of distinctKeys) hash('md5', key, 'hex');
+    },
   });
+  floors.push(
+    `${name}: kpl-lambda ${ms(oursMs)}, aws-kinesis-agg ${ms(referenceMs)}; MD5 of the aggregates ` +
+      `${ms(aggregatesMd5Ms)} + of ${distinctKeys.length.toLocaleString('en-US')} partition keys ` +
+      `${ms(keysMd5Ms)} = ${ms(aggregatesMd5Ms + keysMd5Ms)}, against ${ms(referenceMs / 2)} for 2x`,
+  );
   const [oursHz, referenceHz] = [1000 / oursMs, 1000 / referenceMs];
-  const row = (implementation, hz, kinesisRecords, putPayloadUnits) => ({
+  const row = (implementation, hz, kinesisRecords, putPayloadUnits, written) => ({
     case: name,
     implementation,
     'records/s': Math.round(hz * records.length).toLocaleString('en-US'),
     'Kinesis records': kinesisRecords,
     'PUT payload units': putPayloadUnits,
+    'user records off their shard': userRecordsOffTheirShard(written),
   });
   rows.push(
-    row('kpl-lambda producer', oursHz, ours.kinesisRecordsWritten, ours.putPayloadUnits),
-    row('aws-kinesis-agg aggregate', referenceHz, reference.length, referenceUnits),
+    row(
+      'kpl-lambda producer',
+      oursHz,
+      ours.kinesisRecordsWritten,
+      ours.putPayloadUnits,
+      oursWritten,
+    ),
+    row('aws-kinesis-agg aggregate', referenceHz, reference.length, referenceUnits, reference),
     { case: name, implementation: 'ratio', 'records/s': `${(oursHz / referenceHz).toFixed(2)}x` },
   );
 }
 
 console.log(`Node ${process.version}, ${new Date().toISOString()}`);
 console.table(rows);
+for (const floor of floors) console.log(floor);
