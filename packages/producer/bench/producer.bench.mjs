@@ -2,13 +2,14 @@
 // one process, on the same user records, with the Kinesis records and PUT payload units (per
 // started 25 KB of a record) each produces, and how many user records each puts on another shard
 // than their key's. The producer writes to an in-memory client that acknowledges every PutRecords
-// call and lists 4 shards: no network, only our work is measured.
+// call and lists 4 shards: no network, only our work is measured. Each case runs in processes of
+// its own (see runCasesInProcesses).
 // Run with `npm run bench`.
 import { createHash, hash } from 'node:crypto';
 import { computeHashKey, deaggregateBytes } from '@kpl-lambda/core';
 import { KinesisProducer, PUT_PAYLOAD_UNIT_BYTES } from '@kpl-lambda/producer';
 import awsKinesisAgg from 'aws-kinesis-agg';
-import { medianMilliseconds } from '../../../scripts/bench.mjs';
+import { medianMilliseconds, medianOf, runCasesInProcesses } from '../../../scripts/bench.mjs';
 
 const quarter = 2n ** 126n;
 const shards = Array.from({ length: 4 }, (_, i) => ({
@@ -96,69 +97,102 @@ function referenceAggregate(records) {
   });
 }
 
-const cases = [
-  ['100,000 x 100 B, 1,000 keys', userRecords(100_000, 100, 1000)],
-  ['100,000 x 2 KB, 1,000 keys', userRecords(100_000, 2048, 1000)],
-  ['100,000 x 100 B, unique keys', userRecords(100_000, 100, 'unique')],
-];
+const PROCESSES_PER_CASE = 3;
 
-const ms = (value) => `${value.toFixed(1)} ms`;
-const rows = [];
-const floors = [];
-for (const [name, records] of cases) {
+/** One process's run of a case: medians of both, what each wrote, and the MD5 floor. */
+async function compare(records) {
   const oursWritten = [];
   const ours = await produce(records, oursWritten);
   const reference = await referenceAggregate(records);
-  const referenceUnits = reference.reduce(
-    (units, record) =>
-      units +
-      Math.ceil(
-        (record.data.length + Buffer.byteLength(record.partitionKey)) / PUT_PAYLOAD_UNIT_BYTES,
-      ),
-    0,
-  );
   // The MD5s a shard-aware producer cannot skip: one of every aggregate (the reference makes them
   // too) and one of every distinct partition key, to know its shard (the reference does not),
   // each the cheapest way Node has.
   const aggregateBodies = oursWritten.map(({ data }) => data.subarray(4, data.length - 16));
   const distinctKeys = [...new Set(records.map((record) => record.partitionKey))];
-  const [oursMs, referenceMs, aggregatesMd5Ms, keysMd5Ms] = await medianMilliseconds({
-    'kpl-lambda': () => produce(records),
-    'aws-kinesis-agg': () => referenceAggregate(records),
-    'MD5 of the aggregates': () => {
-      for (const body of aggregateBodies) createHash('md5').update(body).digest();
+  // Runs of 50 to 500 ms: fewer rounds and runs than the defaults still give stable medians.
+  const [oursMs, referenceMs, aggregatesMd5Ms, keysMd5Ms] = await medianMilliseconds(
+    {
+      'kpl-lambda': () => produce(records),
+      'aws-kinesis-agg': () => referenceAggregate(records),
+      'MD5 of the aggregates': () => {
+        for (const body of aggregateBodies) createHash('md5').update(body).digest();
+      },
+      'MD5 of the partition keys': () => {
+        for (const key of distinctKeys) hash('md5', key, 'hex');
+      },
     },
-    'MD5 of the partition keys': () => {
-      for (const key of distinctKeys) hash('md5', key, 'hex');
+    { rounds: 5, iterations: 3 },
+  );
+  const putPayloadUnits = (written) =>
+    written.reduce(
+      (units, { data, partitionKey }) =>
+        units + Math.ceil((data.length + Buffer.byteLength(partitionKey)) / PUT_PAYLOAD_UNIT_BYTES),
+      0,
+    );
+  return {
+    userRecords: records.length,
+    distinctKeys: distinctKeys.length,
+    oursMs,
+    referenceMs,
+    aggregatesMd5Ms,
+    keysMd5Ms,
+    ours: {
+      kinesisRecords: ours.kinesisRecordsWritten,
+      putPayloadUnits: ours.putPayloadUnits,
+      offTheirShard: userRecordsOffTheirShard(oursWritten),
     },
-  });
-  floors.push(
-    `${name}: kpl-lambda ${ms(oursMs)}, aws-kinesis-agg ${ms(referenceMs)}; MD5 of the aggregates ` +
-      `${ms(aggregatesMd5Ms)} + of ${distinctKeys.length.toLocaleString('en-US')} partition keys ` +
-      `${ms(keysMd5Ms)} = ${ms(aggregatesMd5Ms + keysMd5Ms)}, against ${ms(referenceMs / 2)} for 2x`,
-  );
-  const [oursHz, referenceHz] = [1000 / oursMs, 1000 / referenceMs];
-  const row = (implementation, hz, kinesisRecords, putPayloadUnits, written) => ({
-    case: name,
-    implementation,
-    'records/s': Math.round(hz * records.length).toLocaleString('en-US'),
-    'Kinesis records': kinesisRecords,
-    'PUT payload units': putPayloadUnits,
-    'user records off their shard': userRecordsOffTheirShard(written),
-  });
-  rows.push(
-    row(
-      'kpl-lambda producer',
-      oursHz,
-      ours.kinesisRecordsWritten,
-      ours.putPayloadUnits,
-      oursWritten,
-    ),
-    row('aws-kinesis-agg aggregate', referenceHz, reference.length, referenceUnits, reference),
-    { case: name, implementation: 'ratio', 'records/s': `${(oursHz / referenceHz).toFixed(2)}x` },
-  );
+    reference: {
+      kinesisRecords: reference.length,
+      putPayloadUnits: putPayloadUnits(reference),
+      offTheirShard: userRecordsOffTheirShard(reference),
+    },
+  };
 }
 
-console.log(`Node ${process.version}, ${new Date().toISOString()}`);
-console.table(rows);
-for (const floor of floors) console.log(floor);
+const cases = {
+  '100,000 x 100 B, 1,000 keys': () => compare(userRecords(100_000, 100, 1000)),
+  '100,000 x 2 KB, 1,000 keys': () => compare(userRecords(100_000, 2048, 1000)),
+  '100,000 x 100 B, unique keys': () => compare(userRecords(100_000, 100, 'unique')),
+};
+
+const ms = (value) => `${value.toFixed(1)} ms`;
+const runs = await runCasesInProcesses(cases, import.meta.url, PROCESSES_PER_CASE);
+if (runs !== undefined) {
+  const rows = [];
+  const floors = [];
+  for (const [name, caseRuns] of runs) {
+    const median = (of) => medianOf(caseRuns.map(of));
+    const oursMs = median((run) => run.oursMs);
+    const referenceMs = median((run) => run.referenceMs);
+    const ratios = caseRuns.map((run) => run.referenceMs / run.oursMs);
+    const row = (implementation, runMs, written) => ({
+      case: name,
+      implementation,
+      'records/s': Math.round((caseRuns[0].userRecords * 1000) / runMs).toLocaleString('en-US'),
+      'Kinesis records': median((run) => run[written].kinesisRecords),
+      'PUT payload units': median((run) => run[written].putPayloadUnits),
+      'user records off their shard': median((run) => run[written].offTheirShard),
+    });
+    rows.push(
+      row('kpl-lambda producer', oursMs, 'ours'),
+      row('aws-kinesis-agg aggregate', referenceMs, 'reference'),
+      {
+        case: name,
+        implementation: 'ratio',
+        'records/s': `${(referenceMs / oursMs).toFixed(2)}x (${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}x)`,
+      },
+    );
+    const aggregatesMd5Ms = median((run) => run.aggregatesMd5Ms);
+    const keysMd5Ms = median((run) => run.keysMd5Ms);
+    floors.push(
+      `${name}: kpl-lambda ${ms(oursMs)}, aws-kinesis-agg ${ms(referenceMs)}; MD5 of the aggregates ` +
+        `${ms(aggregatesMd5Ms)} + of ${caseRuns[0].distinctKeys.toLocaleString('en-US')} partition keys ` +
+        `${ms(keysMd5Ms)} = ${ms(aggregatesMd5Ms + keysMd5Ms)}, against ${ms(referenceMs / 2)} for 2x`,
+    );
+  }
+  console.log(
+    `Node ${process.version}, ${new Date().toISOString()}; medians of ${PROCESSES_PER_CASE} processes per case (ratio range in brackets)`,
+  );
+  console.table(rows);
+  for (const floor of floors) console.log(floor);
+}
