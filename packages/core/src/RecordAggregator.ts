@@ -19,6 +19,12 @@ interface Placement {
   growth: number;
 }
 
+/** A key's place in its table, and its UTF-8 size. */
+interface TableEntry {
+  index: number;
+  bytes: number;
+}
+
 /** Marks a user record without an explicit hash key. */
 const NO_INDEX = -1;
 
@@ -63,7 +69,8 @@ export class RecordAggregator<T extends UserRecordInput = UserRecordInput> {
 
   #userRecords: T[] = [];
   #data: Uint8Array[] = [];
-  #partitionKeys = new Map<string, number>();
+  /** The partition key table: each key's index, and its UTF-8 size, measured once. */
+  #partitionKeys = new Map<string, TableEntry>();
   #explicitHashKeys = new Map<string, number>();
   #partitionKeyIndexes: number[] = [];
   #explicitHashKeyIndexes: number[] = [];
@@ -117,7 +124,8 @@ export class RecordAggregator<T extends UserRecordInput = UserRecordInput> {
     const { partitionKey, explicitHashKey } = record;
     assertValidKeys(partitionKey, explicitHashKey);
     const data = toBytes(record.data);
-    const partitionKeyBytes = Buffer.byteLength(partitionKey, 'utf8');
+    const knownPartitionKey = this.#partitionKeys.get(partitionKey);
+    const partitionKeyBytes = knownPartitionKey?.bytes ?? Buffer.byteLength(partitionKey, 'utf8');
     const aloneBytes = this.aggregateSingleRecord
       ? FRAME_BYTES + loneRecordBodyBytes(partitionKeyBytes, explicitHashKey, data.length)
       : data.length;
@@ -126,7 +134,7 @@ export class RecordAggregator<T extends UserRecordInput = UserRecordInput> {
     }
 
     let finished: AggregatedRecord<T> | undefined;
-    let placement = this.#place(partitionKey, partitionKeyBytes, explicitHashKey, data.length);
+    let placement = this.#place(knownPartitionKey, partitionKeyBytes, explicitHashKey, data.length);
     if (
       this.#userRecords.length > 0 &&
       (this.#userRecords.length >= this.maxRecords ||
@@ -134,7 +142,8 @@ export class RecordAggregator<T extends UserRecordInput = UserRecordInput> {
           this.maxBytes)
     ) {
       finished = this.flush();
-      placement = this.#place(partitionKey, partitionKeyBytes, explicitHashKey, data.length);
+      // A new aggregate: its tables start empty.
+      placement = this.#place(undefined, partitionKeyBytes, explicitHashKey, data.length);
     }
     this.#append(record, data, partitionKeyBytes, placement);
     return finished;
@@ -161,14 +170,13 @@ export class RecordAggregator<T extends UserRecordInput = UserRecordInput> {
    * bytes the protobuf body grows by when the record is added.
    */
   #place(
-    partitionKey: string,
+    knownPartitionKey: TableEntry | undefined,
     partitionKeyBytes: number,
     explicitHashKey: string | undefined,
     dataBytes: number,
   ): Placement {
-    const knownPartitionKeyIndex = this.#partitionKeys.get(partitionKey);
-    const partitionKeyIndex = knownPartitionKeyIndex ?? this.#partitionKeys.size;
-    let growth = knownPartitionKeyIndex === undefined ? fieldBytes(partitionKeyBytes) : 0;
+    const partitionKeyIndex = knownPartitionKey?.index ?? this.#partitionKeys.size;
+    let growth = knownPartitionKey === undefined ? fieldBytes(partitionKeyBytes) : 0;
     let explicitHashKeyIndex = NO_INDEX;
     if (explicitHashKey !== undefined) {
       const knownExplicitHashKeyIndex = this.#explicitHashKeys.get(explicitHashKey);
@@ -185,10 +193,13 @@ export class RecordAggregator<T extends UserRecordInput = UserRecordInput> {
     const { partitionKeyIndex, explicitHashKeyIndex, growth } = placement;
     this.#bodyBytes += growth;
     if (this.#userRecords.length === 0) this.#outerPartitionKeyBytes = partitionKeyBytes;
-    // Setting a key already in a table keeps its place: the tables stay in first-use order.
-    this.#partitionKeys.set(partitionKey, partitionKeyIndex);
-    if (explicitHashKey !== undefined)
+    // A new key takes the next index, so the tables stay in first-use order.
+    if (partitionKeyIndex === this.#partitionKeys.size) {
+      this.#partitionKeys.set(partitionKey, { index: partitionKeyIndex, bytes: partitionKeyBytes });
+    }
+    if (explicitHashKey !== undefined && explicitHashKeyIndex === this.#explicitHashKeys.size) {
       this.#explicitHashKeys.set(explicitHashKey, explicitHashKeyIndex);
+    }
     this.#userRecords.push(record);
     this.#data.push(data);
     this.#partitionKeyIndexes.push(partitionKeyIndex);
