@@ -1,9 +1,7 @@
 // Deaggregation and aggregation throughput of @kpl-lambda/core against aws-kinesis-agg, on the
 // same generated Lambda events, MD5 verification on, Lambda-shaped output. Each case runs in
-// processes of its own, both implementations taking turns in each: what one case leaves in V8
-// (optimised code, allocation sites it chose to pretenure) would otherwise weigh on the next, and
-// how V8 happens to optimise a process moves a run by up to a third, so the median of several
-// processes is reported, with the range of the ratio.
+// processes of its own (see runCasesInProcesses), both implementations taking turns in each; the
+// median of the processes is reported, with the range of the ratio.
 // Run with `npm run bench` (it builds first): this measures the published build.
 import { createHash } from 'node:crypto';
 import { aggregate, deaggregateRecords } from '@kpl-lambda/core';
