@@ -6,9 +6,19 @@ import {
   KPL_MAGIC,
   MAX_KINESIS_RECORD_BYTES,
 } from './constants.js';
+import { isAggregated } from './decoder.js';
 import { KplInvalidRecordError, KplRecordTooLargeError } from './errors.js';
 import { assertValidKeys } from './hashKey.js';
+import { assertIntegerIn, assertTypeOf } from './options.js';
 import type { AggregatedRecord, AggregatorOptions, UserRecordInput } from './types.js';
+import {
+  DATA_TAG,
+  EXPLICIT_HASH_KEY_INDEX_TAG,
+  EXPLICIT_HASH_KEY_TABLE_TAG,
+  PARTITION_KEY_INDEX_TAG,
+  PARTITION_KEY_TABLE_TAG,
+  RECORDS_TAG,
+} from './wireFormat.js';
 
 const { Writer } = protobuf;
 
@@ -43,7 +53,9 @@ const WRITER_SLACK_BYTES = 3 * 127 + 5;
  *
  * `add` hands back the finished aggregate whenever the next record would not fit (that record
  * then opens the next one); `flush` hands back what is left. An aggregate of a single user record
- * is handed back as that plain record, as the KPL sends it. Input records are never mutated.
+ * is handed back as that plain record, as the KPL sends it, unless its data would itself pass for
+ * an aggregate (a forwarder re-publishing raw Kinesis data): then it is wrapped in an aggregate of
+ * one, so that consumers receive it as it was put. Input records are never mutated.
  *
  * @example
  * ```ts
@@ -78,6 +90,8 @@ export class RecordAggregator<T extends UserRecordInput = UserRecordInput> {
   #bodyBytes = 0;
   /** UTF-8 bytes of the first record's partition key, which becomes the outer key. */
   #outerPartitionKeyBytes = 0;
+  /** Whether the first record's data would pass for an aggregate if it were sent plain. */
+  #firstLooksAggregated = false;
 
   public constructor(options: AggregatorOptions = {}) {
     const {
@@ -85,15 +99,9 @@ export class RecordAggregator<T extends UserRecordInput = UserRecordInput> {
       maxRecords = Number.POSITIVE_INFINITY,
       aggregateSingleRecord = false,
     } = options;
-    if (!Number.isInteger(maxBytes) || maxBytes < 1 || maxBytes > MAX_KINESIS_RECORD_BYTES) {
-      throw new RangeError(`maxBytes must be an integer from 1 to ${MAX_KINESIS_RECORD_BYTES}`);
-    }
-    if (
-      !(maxRecords >= 1) ||
-      (maxRecords !== Number.POSITIVE_INFINITY && !Number.isInteger(maxRecords))
-    ) {
-      throw new RangeError('maxRecords must be a positive integer');
-    }
+    assertIntegerIn('maxBytes', maxBytes, 1, MAX_KINESIS_RECORD_BYTES);
+    assertIntegerIn('maxRecords', maxRecords, 1, Number.POSITIVE_INFINITY);
+    assertTypeOf('aggregateSingleRecord', aggregateSingleRecord, 'boolean');
     this.maxBytes = maxBytes;
     this.maxRecords = maxRecords;
     this.aggregateSingleRecord = aggregateSingleRecord;
@@ -107,9 +115,7 @@ export class RecordAggregator<T extends UserRecordInput = UserRecordInput> {
   /** Size, as Kinesis counts it, of the record that {@link flush} would hand back now. */
   public get sizeBytes(): number {
     if (this.#userRecords.length === 0) return 0;
-    if (this.#userRecords.length === 1 && !this.aggregateSingleRecord) {
-      return this.#data[0]!.length + this.#outerPartitionKeyBytes;
-    }
+    if (this.#sendsPlain()) return this.#data[0]!.length + this.#outerPartitionKeyBytes;
     return FRAME_BYTES + this.#bodyBytes + this.#outerPartitionKeyBytes;
   }
 
@@ -126,9 +132,11 @@ export class RecordAggregator<T extends UserRecordInput = UserRecordInput> {
     const data = toBytes(record.data);
     const knownPartitionKey = this.#partitionKeys.get(partitionKey);
     const partitionKeyBytes = knownPartitionKey?.bytes ?? Buffer.byteLength(partitionKey, 'utf8');
-    const aloneBytes = this.aggregateSingleRecord
-      ? FRAME_BYTES + loneRecordBodyBytes(partitionKeyBytes, explicitHashKey, data.length)
-      : data.length;
+    const looksAggregated = isAggregated(data);
+    const aloneBytes =
+      this.aggregateSingleRecord || looksAggregated
+        ? FRAME_BYTES + loneRecordBodyBytes(partitionKeyBytes, explicitHashKey, data.length)
+        : data.length;
     if (aloneBytes + partitionKeyBytes > this.maxBytes) {
       throw new KplRecordTooLargeError(aloneBytes + partitionKeyBytes, this.maxBytes);
     }
@@ -145,6 +153,7 @@ export class RecordAggregator<T extends UserRecordInput = UserRecordInput> {
       // A new aggregate: its tables start empty.
       placement = this.#place(undefined, partitionKeyBytes, explicitHashKey, data.length);
     }
+    if (this.#userRecords.length === 0) this.#firstLooksAggregated = looksAggregated;
     this.#append(record, data, partitionKeyBytes, placement);
     return finished;
   }
@@ -156,13 +165,19 @@ export class RecordAggregator<T extends UserRecordInput = UserRecordInput> {
     const first = userRecords[0]!;
     const aggregated: AggregatedRecord<T> = {
       partitionKey: first.partitionKey,
-      data:
-        userRecords.length === 1 && !this.aggregateSingleRecord ? this.#data[0]! : this.#encode(),
+      data: this.#sendsPlain() ? this.#data[0]! : this.#encode(),
       userRecords,
     };
     if (first.explicitHashKey !== undefined) aggregated.explicitHashKey = first.explicitHashKey;
     this.#reset();
     return aggregated;
+  }
+
+  /** A lone user record goes plain, unless asked otherwise or its data would pass for an aggregate. */
+  #sendsPlain(): boolean {
+    return (
+      this.#userRecords.length === 1 && !this.aggregateSingleRecord && !this.#firstLooksAggregated
+    );
   }
 
   /**
@@ -214,20 +229,23 @@ export class RecordAggregator<T extends UserRecordInput = UserRecordInput> {
     const writer: protobuf.Writer = Writer.create();
     writer.buf = Buffer.allocUnsafe(FRAME_BYTES + this.#bodyBytes + WRITER_SLACK_BYTES);
     writer.fixed32(KPL_MAGIC_LITTLE_ENDIAN);
-    for (const partitionKey of this.#partitionKeys.keys()) writer.uint32(10).string(partitionKey);
+    for (const partitionKey of this.#partitionKeys.keys())
+      writer.uint32(PARTITION_KEY_TABLE_TAG).string(partitionKey);
     for (const explicitHashKey of this.#explicitHashKeys.keys())
-      writer.uint32(18).string(explicitHashKey);
+      writer.uint32(EXPLICIT_HASH_KEY_TABLE_TAG).string(explicitHashKey);
     for (let i = 0; i < this.#data.length; i++) {
       const partitionKeyIndex = this.#partitionKeyIndexes[i]!;
       const explicitHashKeyIndex = this.#explicitHashKeyIndexes[i]!;
       const data = this.#data[i]!;
       // The length is known, so the record is written in one pass rather than forked.
       writer
-        .uint32(26)
+        .uint32(RECORDS_TAG)
         .uint32(userRecordBytes(partitionKeyIndex, explicitHashKeyIndex, data.length));
-      writer.uint32(8).uint32(partitionKeyIndex);
-      if (explicitHashKeyIndex !== NO_INDEX) writer.uint32(16).uint32(explicitHashKeyIndex);
-      writer.uint32(26).bytes(data);
+      writer.uint32(PARTITION_KEY_INDEX_TAG).uint32(partitionKeyIndex);
+      if (explicitHashKeyIndex !== NO_INDEX) {
+        writer.uint32(EXPLICIT_HASH_KEY_INDEX_TAG).uint32(explicitHashKeyIndex);
+      }
+      writer.uint32(DATA_TAG).bytes(data);
     }
     const digest = createHash('md5')
       .update(writer.buf.subarray(KPL_MAGIC.length, writer.pos))
@@ -247,6 +265,7 @@ export class RecordAggregator<T extends UserRecordInput = UserRecordInput> {
     this.#explicitHashKeyIndexes = [];
     this.#bodyBytes = 0;
     this.#outerPartitionKeyBytes = 0;
+    this.#firstLooksAggregated = false;
   }
 }
 

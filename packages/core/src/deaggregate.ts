@@ -1,17 +1,14 @@
-import type { KinesisStreamRecord } from 'aws-lambda';
 import { decodeAggregate, isAggregated } from './decoder.js';
-import { type KplDecodeError, KplInvalidRecordError } from './errors.js';
+import { KplDecodeError, KplInvalidRecordError } from './errors.js';
+import { assertOneOf } from './options.js';
 import type {
   DeaggregateOptions,
-  KinesisStreamUserRecord,
+  OnCorrupt,
   ParentRecordKeys,
   SdkKinesisRecord,
   SdkUserRecord,
   UserRecord,
 } from './types.js';
-
-/** Every aggregate's base64 starts with this: the magic bytes F3 89 9A C2. */
-const BASE64_MAGIC_PREFIX = '84maw';
 
 /**
  * Deaggregates the bytes of one Kinesis record from any source (SDK, KCL, a file, a test).
@@ -33,15 +30,24 @@ export function deaggregateBytes(
   parent: ParentRecordKeys,
   options?: DeaggregateOptions,
 ): UserRecord[] {
+  assertDeaggregateOptions(options);
   if (!isAggregated(data)) return [plainUserRecord(data, parent)];
   try {
     return decodeAggregate(data, parent.sequenceNumber);
   } catch (error) {
-    if (options?.onCorrupt === 'throw') throw error;
+    // Only a corrupt aggregate passes through; anything else is a bug and must surface.
+    if (!(error instanceof KplDecodeError) || options?.onCorrupt === 'throw') throw error;
     const userRecord = plainUserRecord(data, parent);
-    userRecord.deaggregationError = (error as KplDecodeError).message;
+    userRecord.deaggregationError = error.message;
+    userRecord.deaggregationErrorReason = error.reason;
     return [userRecord];
   }
+}
+
+const ON_CORRUPT_MODES: readonly OnCorrupt[] = ['passthrough', 'throw'];
+
+export function assertDeaggregateOptions(options: DeaggregateOptions | undefined): void {
+  assertOneOf('onCorrupt', options?.onCorrupt, ON_CORRUPT_MODES);
 }
 
 function plainUserRecord(data: Uint8Array, parent: ParentRecordKeys): UserRecord {
@@ -74,6 +80,7 @@ export function deaggregateSdkRecords(
   records: readonly SdkKinesisRecord[],
   options?: DeaggregateOptions,
 ): SdkUserRecord[] {
+  assertDeaggregateOptions(options);
   const userRecords: SdkUserRecord[] = [];
   for (const record of records) {
     const { Data, PartitionKey, SequenceNumber, ApproximateArrivalTimestamp } = record;
@@ -97,187 +104,4 @@ export function deaggregateSdkRecords(
     }
   }
   return userRecords;
-}
-
-/**
- * Deaggregates the records of a Lambda Kinesis event into user records, in order. Each user
- * record keeps every envelope field of its parent (`eventID`, `eventSourceARN`, ...) and the
- * parent's `sequenceNumber`, and gains `subSequenceNumber` and `aggregated`; `data` stays base64
- * as Lambda gives it. Plain records pass through with `subSequenceNumber: 0`.
- *
- * @example
- * ```ts
- * import type { KinesisStreamEvent } from 'aws-lambda';
- * import { deaggregateRecords } from '@kpl-lambda/core';
- * export const handler = async (event: KinesisStreamEvent) => {
- *   for (const record of deaggregateRecords(event.Records)) {
- *     const { sequenceNumber, subSequenceNumber, data } = record.kinesis;
- *     console.log(sequenceNumber, subSequenceNumber, Buffer.from(data, 'base64').toString());
- *   }
- * };
- * ```
- */
-export function deaggregateRecords(
-  records: readonly KinesisStreamRecord[],
-  options?: DeaggregateOptions,
-): KinesisStreamUserRecord[] {
-  const lambdaUserRecords: KinesisStreamUserRecord[] = [];
-  for (const record of records) {
-    const userRecords = deaggregateLambdaRecordData(record, options);
-    if (userRecords === undefined) {
-      lambdaUserRecords.push(plainLambdaUserRecord(record));
-      continue;
-    }
-    const toLambdaUserRecord = lambdaUserRecordFactory(record);
-    for (const userRecord of userRecords) lambdaUserRecords.push(toLambdaUserRecord(userRecord));
-  }
-  return lambdaUserRecords;
-}
-
-/**
- * The generator form of {@link deaggregateRecords}: the same user records, produced one by one.
- * Each user record's data is encoded to base64 only when it is taken, so a batch of tens of
- * thousands of user records is never held in memory at once.
- *
- * @example
- * ```ts
- * import { iterDeaggregateRecords } from '@kpl-lambda/core';
- * for (const record of iterDeaggregateRecords(event.Records)) await handle(record);
- * ```
- */
-export function* iterDeaggregateRecords(
-  records: Iterable<KinesisStreamRecord>,
-  options?: DeaggregateOptions,
-): Generator<KinesisStreamUserRecord, void, undefined> {
-  for (const record of records) {
-    const userRecords = deaggregateLambdaRecordData(record, options);
-    if (userRecords === undefined) {
-      yield plainLambdaUserRecord(record);
-      continue;
-    }
-    const toLambdaUserRecord = lambdaUserRecordFactory(record);
-    for (const userRecord of userRecords) yield toLambdaUserRecord(userRecord);
-  }
-}
-
-/** The user records of a Lambda record's data, or undefined when it cannot be an aggregate. */
-function deaggregateLambdaRecordData(
-  record: KinesisStreamRecord,
-  options: DeaggregateOptions | undefined,
-): UserRecord[] | undefined {
-  const kinesis = record.kinesis;
-  if (typeof kinesis?.data !== 'string') {
-    throw new KplInvalidRecordError(
-      `Kinesis record ${kinesis?.sequenceNumber ?? record.eventID}: kinesis.data is not a base64 string (was it decoded before deaggregation?)`,
-    );
-  }
-  // Decoding base64 only where an aggregate can be keeps plain records cheap.
-  if (!kinesis.data.startsWith(BASE64_MAGIC_PREFIX)) return undefined;
-  return deaggregateBytes(
-    Buffer.from(kinesis.data, 'base64'),
-    { partitionKey: kinesis.partitionKey, sequenceNumber: kinesis.sequenceNumber },
-    options,
-  );
-}
-
-function plainLambdaUserRecord(record: KinesisStreamRecord): KinesisStreamUserRecord {
-  return { ...record, kinesis: { ...record.kinesis, subSequenceNumber: 0, aggregated: false } };
-}
-
-/** The fields Lambda puts on a Kinesis event record, and on its `kinesis` payload. */
-const ENVELOPE_KEYS = [
-  'kinesis',
-  'eventSource',
-  'eventVersion',
-  'eventID',
-  'eventName',
-  'invokeIdentityArn',
-  'awsRegion',
-  'eventSourceARN',
-];
-const PAYLOAD_KEYS = [
-  'kinesisSchemaVersion',
-  'partitionKey',
-  'sequenceNumber',
-  'data',
-  'approximateArrivalTimestamp',
-];
-
-/**
- * Makes the Lambda user records of one parent. Most parents have exactly Lambda's fields:
- * building those from one object literal is several times faster than spreading the parent
- * for each of thousands of user records. Any other parent is copied field by field, so that no
- * envelope field is ever lost.
- */
-function lambdaUserRecordFactory(
-  record: KinesisStreamRecord,
-): (userRecord: UserRecord) => KinesisStreamUserRecord {
-  const kinesis = record.kinesis;
-  if (!hasExactly(record, ENVELOPE_KEYS) || !hasExactly(kinesis, PAYLOAD_KEYS)) {
-    return (userRecord) => ({
-      ...record,
-      kinesis: { ...kinesis, ...userPayloadFields(userRecord, kinesis) },
-    });
-  }
-  const {
-    eventSource,
-    eventVersion,
-    eventID,
-    eventName,
-    invokeIdentityArn,
-    awsRegion,
-    eventSourceARN,
-  } = record;
-  const { kinesisSchemaVersion, sequenceNumber, approximateArrivalTimestamp } = kinesis;
-  return (userRecord) => ({
-    kinesis: {
-      kinesisSchemaVersion,
-      sequenceNumber,
-      approximateArrivalTimestamp,
-      ...userPayloadFields(userRecord, kinesis),
-    },
-    eventSource,
-    eventVersion,
-    eventID,
-    eventName,
-    invokeIdentityArn,
-    awsRegion,
-    eventSourceARN,
-  });
-}
-
-function hasExactly(object: object, keys: readonly string[]): boolean {
-  const own = Object.keys(object);
-  return own.length === keys.length && keys.every((key) => Object.hasOwn(object, key));
-}
-
-/** What a user record puts in its payload over its parent's. */
-function userPayloadFields(
-  userRecord: UserRecord,
-  kinesis: KinesisStreamRecord['kinesis'],
-): Pick<
-  KinesisStreamUserRecord['kinesis'],
-  | 'partitionKey'
-  | 'data'
-  | 'subSequenceNumber'
-  | 'aggregated'
-  | 'explicitHashKey'
-  | 'deaggregationError'
-> {
-  const fields: ReturnType<typeof userPayloadFields> = {
-    partitionKey: userRecord.partitionKey,
-    // A plain or corrupt record keeps its data exactly as Lambda delivered it.
-    data: userRecord.aggregated ? toBase64(userRecord.data) : kinesis.data,
-    subSequenceNumber: userRecord.subSequenceNumber,
-    aggregated: userRecord.aggregated,
-  };
-  if (userRecord.explicitHashKey !== undefined) fields.explicitHashKey = userRecord.explicitHashKey;
-  if (userRecord.deaggregationError !== undefined) {
-    fields.deaggregationError = userRecord.deaggregationError;
-  }
-  return fields;
-}
-
-function toBase64(view: Uint8Array): string {
-  return Buffer.from(view.buffer, view.byteOffset, view.byteLength).toString('base64');
 }

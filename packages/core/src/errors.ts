@@ -21,6 +21,32 @@ export class KplError extends Error {
 }
 
 /**
+ * An option outside what it may be: an unknown `onCorrupt` mode, a bound that is not a positive
+ * integer, a limit past what Kinesis allows. Thrown where the options are given (a constructor,
+ * a factory, the call), never later; `option` names the option.
+ *
+ * @example
+ * ```ts
+ * import { KplConfigurationError, RecordAggregator } from '@kpl-lambda/core';
+ * try {
+ *   new RecordAggregator({ maxBytes: 0 });
+ * } catch (error) {
+ *   if (error instanceof KplConfigurationError) console.error(error.option, error.message);
+ * }
+ * ```
+ */
+export class KplConfigurationError extends KplError {
+  /** The option that is wrong. */
+  public readonly option: string;
+
+  public constructor(option: string, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'KplConfigurationError';
+    this.option = option;
+  }
+}
+
+/**
  * An aggregated record whose MD5 digest matches but whose protobuf body cannot be decoded:
  * truncated, missing a required field, an index outside its table, a malformed varint or a
  * length past the end. Thrown only in `onCorrupt: 'throw'` mode; by default such a record

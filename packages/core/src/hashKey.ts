@@ -36,7 +36,7 @@ export function isValidHashKey(hashKey: string): boolean {
 
 /**
  * Throws {@link KplInvalidRecordError} unless Kinesis accepts the keys: a partition key of 1 to
- * 256 characters, and an explicit hash key, when given, that {@link isValidHashKey} accepts.
+ * 256 characters that UTF-8 can carry (no lone surrogate), and an explicit hash key, when given, that {@link isValidHashKey} accepts.
  *
  * @example
  * ```ts
@@ -55,6 +55,13 @@ export function assertValidKeys(partitionKey: unknown, explicitHashKey: unknown)
       `Partition key must be a string of 1 to ${MAX_PARTITION_KEY_LENGTH} characters, got ${describe(partitionKey)}`,
     );
   }
+  // A lone surrogate has no UTF-8 form: it would be written as U+FFFD, so the key read back,
+  // and the hash key Kinesis routes by, would not be the key that was given.
+  if (!isWellFormed(partitionKey)) {
+    throw new KplInvalidRecordError(
+      'Partition key holds a lone UTF-16 surrogate, which UTF-8 cannot carry',
+    );
+  }
   if (
     explicitHashKey !== undefined &&
     (typeof explicitHashKey !== 'string' || !isValidHashKey(explicitHashKey))
@@ -64,6 +71,10 @@ export function assertValidKeys(partitionKey: unknown, explicitHashKey: unknown)
     );
   }
 }
+
+/** `String.prototype.isWellFormed` (ES2024, in every Node this supports), typed for ES2022. */
+const isWellFormed = (text: string): boolean =>
+  (text as string & { isWellFormed(): boolean }).isWellFormed();
 
 function describe(value: unknown): string {
   return typeof value === 'string' ? `a string of length ${value.length}` : typeof value;

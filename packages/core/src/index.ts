@@ -6,19 +6,22 @@ export {
   MAX_KINESIS_RECORD_BYTES,
   MAX_PARTITION_KEY_LENGTH,
 } from './constants.js';
-export {
-  deaggregateBytes,
-  deaggregateRecords,
-  deaggregateSdkRecords,
-  iterDeaggregateRecords,
-} from './deaggregate.js';
+export { deaggregateBytes, deaggregateSdkRecords } from './deaggregate.js';
 export { isAggregated } from './decoder.js';
 export {
+  KplConfigurationError,
   KplDecodeError,
   KplError,
   KplInvalidRecordError,
   KplRecordTooLargeError,
 } from './errors.js';
 export { assertValidKeys, computeHashKey, isValidHashKey } from './hashKey.js';
+export { deaggregateRecords, iterDeaggregateRecords } from './lambdaRecords.js';
+export {
+  assertIntegerIn,
+  assertOneOf,
+  assertTypeOf,
+  type ConfigurationErrorClass,
+} from './options.js';
 export { aggregate, RecordAggregator } from './RecordAggregator.js';
 export type * from './types.js';

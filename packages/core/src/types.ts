@@ -52,6 +52,8 @@ export interface KinesisStreamUserRecordPayload extends KinesisStreamRecordPaylo
    * why it could not be decoded. `data` is then the whole original aggregate.
    */
   deaggregationError?: string;
+  /** Beside `deaggregationError`: its stable code, the {@link KplDecodeError} `reason`. */
+  deaggregationErrorReason?: KplDecodeErrorReason;
 }
 
 /**
@@ -87,8 +89,10 @@ export interface UserRecord {
   subSequenceNumber: number;
   /** Whether it was unpacked from a KPL aggregate. */
   aggregated: boolean;
-  /** Present only on a corrupt aggregate passed through unchanged. */
+  /** Present only on a corrupt aggregate passed through unchanged: why it could not be decoded. */
   deaggregationError?: string;
+  /** Beside `deaggregationError`: its stable code, the {@link KplDecodeError} `reason`. */
+  deaggregationErrorReason?: KplDecodeErrorReason;
 }
 
 /**

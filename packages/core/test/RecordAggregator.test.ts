@@ -3,6 +3,7 @@ import {
   DEFAULT_MAX_AGGREGATE_BYTES,
   deaggregateBytes,
   isAggregated,
+  KplConfigurationError,
   KplInvalidRecordError,
   KplRecordTooLargeError,
   RecordAggregator,
@@ -222,10 +223,59 @@ describe('RecordAggregator', () => {
     [{ maxRecords: 0 }],
     [{ maxRecords: 2.5 }],
   ])('rejects the options %j', (options) => {
-    expect(() => new RecordAggregator(options)).toThrow(RangeError);
+    expect(() => new RecordAggregator(options)).toThrow(KplConfigurationError);
   });
 
   it('accepts maxBytes up to the 10 MiB record limit', () => {
     expect(new RecordAggregator({ maxBytes: 10_485_760 }).maxBytes).toBe(10_485_760);
   });
+});
+
+describe('a user record whose data is itself an aggregate', () => {
+  // A forwarder re-publishing raw Kinesis data: its records' data are KPL aggregates.
+  const inner = aggregate([
+    { partitionKey: 'inner-1', data: 'a' },
+    { partitionKey: 'inner-2', data: 'b' },
+  ])[0]!.data;
+
+  it('arrives as it was put when it is alone: wrapped in an aggregate of one', () => {
+    const [sent] = aggregate([{ partitionKey: 'forwarded', data: inner }]);
+
+    expect(isAggregated(sent!.data)).toBe(true);
+    expect(deaggregateBytes(sent!.data, { partitionKey: 'forwarded' })).toEqual([
+      { partitionKey: 'forwarded', data: inner, subSequenceNumber: 0, aggregated: true },
+    ]);
+  });
+
+  it('arrives as it was put beside a neighbour, as before', () => {
+    const [sent] = aggregate([
+      { partitionKey: 'forwarded', data: inner },
+      { partitionKey: 'other', data: 'c' },
+    ]);
+
+    expect(deaggregateBytes(sent!.data, { partitionKey: 'forwarded' })[0]!.data).toEqual(inner);
+  });
+
+  it('counts the frame of the wrapping against maxBytes', () => {
+    const tight = new RecordAggregator({ maxBytes: inner.length + 'k'.length });
+
+    expect(() => tight.add({ partitionKey: 'k', data: inner })).toThrow(KplRecordTooLargeError);
+  });
+
+  it('still sends plain a lone record that merely starts with the magic bytes', () => {
+    const lookalike = Buffer.concat([Buffer.from(inner.subarray(0, 4)), Buffer.alloc(40)]);
+
+    expect(aggregate([{ partitionKey: 'k', data: lookalike }])[0]!.data).toBe(lookalike);
+  });
+});
+
+describe('RecordAggregator options', () => {
+  it.each([[{ aggregateSingleRecord: 'yes' }], [{ maxRecords: Number.NaN }]])(
+    'names the option it refuses in %j',
+    (options) => {
+      expect(() => new RecordAggregator(options as never)).toThrow(
+        expect.objectContaining({ option: Object.keys(options)[0] }),
+      );
+    },
+  );
 });

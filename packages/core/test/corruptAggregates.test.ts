@@ -112,6 +112,25 @@ const corruptBodies: Array<[string, number[], KplDecodeErrorReason]> = [
     'MALFORMED_VARINT',
   ],
   ['a length of 2^31 or more', [0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f, 0x61], 'MALFORMED_VARINT'],
+  // protobuf-java (the KCL) rejects any varint of more than 10 bytes, wherever it stands.
+  [
+    'an 11-byte varint in a skipped field',
+    [0x28, ...continuation(10), 0x00, ...valid],
+    'MALFORMED_VARINT',
+  ],
+  [
+    'an 11-byte varint in a skipped field of a user record',
+    [
+      ...partitionKeyEntry('pk'),
+      ...recordEntry([0x28, ...continuation(10), 0x00, ...partitionKeyIndex(0), ...data('x')]),
+    ],
+    'MALFORMED_VARINT',
+  ],
+  ['an 11-byte length', [0x0a, ...continuation(10), 0x00, ...valid], 'MALFORMED_VARINT'],
+  ['an 11-byte tag', [0xa8, ...continuation(9), 0x00, ...valid], 'MALFORMED_VARINT'],
+  ['a group that is never closed', [0x2b, ...valid], 'TRUNCATED'],
+  ['a group closed by another field', [0x2b, 0x34, ...valid], 'MALFORMED_FIELD'],
+  ['an end of group where a field starts', [0x2c, ...valid], 'MALFORMED_FIELD'],
   [
     'a known field with the wrong wire type',
     [0x08, 0x01, ...recordEntry([...partitionKeyIndex(0), ...data('x')])],
@@ -139,6 +158,7 @@ describe.each(corruptBodies)('a corrupt aggregate: %s', (_, body, reason) => {
         subSequenceNumber: 0,
         aggregated: false,
         deaggregationError: expect.stringContaining(`(${reason})`),
+        deaggregationErrorReason: reason,
       },
     ]);
     expect(userRecords[0]!.deaggregationError).toContain('4959');
@@ -220,6 +240,41 @@ describe('fields that are not errors', () => {
     ];
 
     expect(deaggregateBytes(frame(body), parent)[0]!.partitionKey).toBe('late');
+  });
+
+  // What protobuf-java accepts: padded varints of up to 10 bytes, in lengths as in values.
+  it.each([6, 7, 8, 9, 10])('accepts a data length padded to %i bytes', (size) => {
+    const paddedLength = [0x81, ...continuation(size - 2), 0x00];
+    const body = [
+      ...partitionKeyEntry('pk'),
+      ...recordEntry([...partitionKeyIndex(0), 0x1a, ...paddedLength, 0x61]),
+    ];
+
+    expect(deaggregateBytes(frame(body), parent)).toEqual([
+      { partitionKey: 'pk', data: Buffer.from('a'), subSequenceNumber: 0, aggregated: true },
+    ]);
+  });
+
+  it('accepts a padded table entry length and a 10-byte varint in a skipped field', () => {
+    const body = [
+      0x28,
+      ...continuation(9),
+      0x01,
+      0x0a,
+      0x82,
+      ...continuation(5),
+      0x00,
+      ...Buffer.from('pk'),
+      ...recordEntry([...partitionKeyIndex(0), ...data('x')]),
+    ];
+
+    expect(deaggregateBytes(frame(body), parent)[0]!.partitionKey).toBe('pk');
+  });
+
+  it('skips groups, nested ones included', () => {
+    const group = [0x2b, 0x30, 0x01, 0x3b, 0x40, 0x02, 0x3c, 0x2c];
+
+    expect(deaggregateBytes(frame([...group, ...valid]), parent)[0]!.partitionKey).toBe('pk');
   });
 
   it('accepts a non-canonical (padded) varint of a small index', () => {

@@ -1,11 +1,15 @@
 import {
+  deaggregateBytes,
   deaggregateRecords,
+  deaggregateSdkRecords,
   iterDeaggregateRecords,
   KPL_MAGIC,
+  KplConfigurationError,
   KplInvalidRecordError,
 } from '@kpl-lambda/core';
 import { aggregatedRecord, kinesisStreamEvent, plainRecord } from '@kpl-lambda/core/testing';
 import type { KinesisStreamRecord } from 'aws-lambda';
+import { WireReader } from '../src/WireReader.js';
 
 const text = (base64: string) => Buffer.from(base64, 'base64').toString('utf8');
 
@@ -136,5 +140,51 @@ describe('iterDeaggregateRecords', () => {
 
     expect(iterator.next().value?.kinesis.partitionKey).toBe('a');
     expect(() => iterator.next()).toThrow('read too far');
+  });
+});
+
+describe('input deaggregation refuses', () => {
+  const [record] = kinesisStreamEvent([plainRecord({ partitionKey: 'k', data: 'x' })]).Records;
+  const withData = (data: unknown) =>
+    ({ ...record!, kinesis: { ...record!.kinesis, data } }) as KinesisStreamRecord;
+
+  it.each([
+    ['null', null],
+    ['a record without kinesis', { eventID: 'x' }],
+    ['data that is not a string', withData({ decoded: true })],
+    ['data whose length is no base64 length', withData('abcde')],
+    ['data that opens with text, not base64', withData('{"orderId":"o-1"}')],
+    ['data that ends with text, not base64', withData('QUJD QUJD')],
+  ])('%s with KplInvalidRecordError', (_, input) => {
+    expect(() => deaggregateRecords([input as KinesisStreamRecord])).toThrow(KplInvalidRecordError);
+    expect(() => [...iterDeaggregateRecords([input as KinesisStreamRecord])]).toThrow(
+      KplInvalidRecordError,
+    );
+  });
+
+  it.each([['ignore'], ['THROW'], [42]])('the onCorrupt option %j, naming it', (onCorrupt) => {
+    const options = { onCorrupt } as never;
+    for (const call of [
+      () => deaggregateRecords([record!], options),
+      () => [...iterDeaggregateRecords([record!], options)],
+      () => deaggregateBytes(Buffer.from('x'), { partitionKey: 'k' }, options),
+      () => deaggregateSdkRecords([], options),
+    ]) {
+      expect(call).toThrow(KplConfigurationError);
+      expect(call).toThrow(expect.objectContaining({ option: 'onCorrupt' }));
+    }
+  });
+});
+
+describe('a bug inside decoding', () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  it('surfaces as it is, never as a corrupt aggregate passed through', () => {
+    jest.spyOn(WireReader.prototype, 'string').mockImplementation(() => {
+      throw new TypeError('a bug');
+    });
+    const event = kinesisStreamEvent([aggregatedRecord([{ partitionKey: 'k', data: 'x' }])]);
+
+    expect(() => deaggregateRecords(event.Records)).toThrow(TypeError);
   });
 });

@@ -1,4 +1,11 @@
-import { computeHashKey, isValidHashKey, MAX_HASH_KEY } from '@kpl-lambda/core';
+import {
+  aggregate,
+  assertValidKeys,
+  computeHashKey,
+  isValidHashKey,
+  KplInvalidRecordError,
+  MAX_HASH_KEY,
+} from '@kpl-lambda/core';
 
 describe('computeHashKey', () => {
   it.each([
@@ -28,4 +35,20 @@ describe('isValidHashKey', () => {
       expect(isValidHashKey(hashKey)).toBe(false);
     },
   );
+});
+
+describe('assertValidKeys', () => {
+  // UTF-8 cannot carry a lone surrogate: it would come back as U+FFFD, hashed differently.
+  it.each([
+    ['a lone high surrogate', 'key-\uD83E'],
+    ['a lone low surrogate', '\uDD80-key'],
+    ['a lone surrogate in a key over 40 characters', `${'k'.repeat(45)}\uD800`],
+  ])('refuses a partition key with %s', (_, partitionKey) => {
+    expect(() => assertValidKeys(partitionKey, undefined)).toThrow(KplInvalidRecordError);
+    expect(() => aggregate([{ partitionKey, data: 'x' }])).toThrow(KplInvalidRecordError);
+  });
+
+  it('accepts a partition key with a surrogate pair', () => {
+    expect(() => assertValidKeys('crab-\uD83E\uDD80', undefined)).not.toThrow();
+  });
 });

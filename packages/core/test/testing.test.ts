@@ -1,4 +1,4 @@
-import { deaggregateRecords, isAggregated } from '@kpl-lambda/core';
+import { deaggregateRecords, isAggregated, KplConfigurationError } from '@kpl-lambda/core';
 import { aggregatedRecord, kinesisStreamEvent, plainRecord } from '@kpl-lambda/core/testing';
 
 describe('@kpl-lambda/core/testing', () => {
@@ -57,7 +57,7 @@ describe('@kpl-lambda/core/testing', () => {
   });
 
   it('refuses an aggregate of nothing, or one that does not fit 10 MiB', () => {
-    expect(() => aggregatedRecord([])).toThrow(RangeError);
+    expect(() => aggregatedRecord([])).toThrow(KplConfigurationError);
     const huge = Array.from({ length: 12 }, () => ({
       partitionKey: 'k',
       data: Buffer.alloc(1_000_000),

@@ -17,6 +17,7 @@
  */
 import type { KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
 import { MAX_KINESIS_RECORD_BYTES } from '../constants.js';
+import { KplConfigurationError } from '../errors.js';
 import { RecordAggregator } from '../RecordAggregator.js';
 import type { UserRecordInput } from '../types.js';
 
@@ -48,14 +49,18 @@ export function aggregatedRecord(
   userRecords: readonly UserRecordInput[],
   options: AggregatedRecordOptions = {},
 ): ParentRecordSpec {
-  if (userRecords.length === 0) throw new RangeError('An aggregate needs at least one user record');
+  if (userRecords.length === 0)
+    throw new KplConfigurationError('userRecords', 'An aggregate needs at least one user record');
   const aggregator = new RecordAggregator({
     maxBytes: MAX_KINESIS_RECORD_BYTES,
     aggregateSingleRecord: true,
   });
   for (const record of userRecords) {
     if (aggregator.add(record))
-      throw new RangeError('User records do not fit in one 10 MiB aggregate');
+      throw new KplConfigurationError(
+        'userRecords',
+        'User records do not fit in one 10 MiB aggregate',
+      );
   }
   const built = aggregator.flush()!;
   const data = built.data;

@@ -1,0 +1,76 @@
+import { KplConfigurationError } from './errors.js';
+
+/**
+ * Throws {@link KplConfigurationError} naming `option` unless `value` is one of `allowed`
+ * (`undefined` stands for the default and is always allowed). For the enum options of every
+ * kpl-lambda package, checked where the options are given.
+ *
+ * @example
+ * ```ts
+ * import { assertOneOf } from '@kpl-lambda/core';
+ * assertOneOf('onCorrupt', options.onCorrupt, ['passthrough', 'throw']);
+ * ```
+ */
+export function assertOneOf<T extends string>(
+  option: string,
+  value: unknown,
+  allowed: readonly T[],
+  ErrorClass: ConfigurationErrorClass = KplConfigurationError,
+): asserts value is T | undefined {
+  if (value !== undefined && !allowed.includes(value as T)) {
+    throw new ErrorClass(
+      option,
+      `${option} must be one of ${allowed.map((mode) => `'${mode}'`).join(', ')}, got ${JSON.stringify(value) ?? typeof value}`,
+    );
+  }
+}
+
+/** A configuration error class of some kpl-lambda package: `new (option, message)`. */
+export type ConfigurationErrorClass = new (
+  option: string,
+  message: string,
+) => KplConfigurationError;
+
+/**
+ * Throws a configuration error naming `option` unless `value` is an integer from `min` to `max`
+ * (`Infinity` passes where `max` is `Infinity`: no bound). `undefined` means the default.
+ *
+ * @example
+ * ```ts
+ * import { assertIntegerIn } from '@kpl-lambda/core';
+ * assertIntegerIn('batchSize', options.batchSize, 1, 10_000);
+ * ```
+ */
+export function assertIntegerIn(
+  option: string,
+  value: unknown,
+  min: number,
+  max: number,
+  ErrorClass: ConfigurationErrorClass = KplConfigurationError,
+): asserts value is number | undefined {
+  if (value === undefined) return;
+  const valid =
+    typeof value === 'number' &&
+    value >= min &&
+    value <= max &&
+    (Number.isInteger(value) || value === Number.POSITIVE_INFINITY);
+  if (!valid) {
+    const range = max === Number.POSITIVE_INFINITY ? `${min} or more` : `from ${min} to ${max}`;
+    throw new ErrorClass(option, `${option} must be an integer ${range}, got ${String(value)}`);
+  }
+}
+
+/** Throws a configuration error naming `option` unless `value` is of `type` (or undefined). */
+export function assertTypeOf(
+  option: string,
+  value: unknown,
+  type: 'boolean' | 'function' | 'string' | 'object',
+  ErrorClass: ConfigurationErrorClass = KplConfigurationError,
+): void {
+  if (value !== undefined && (typeof value !== type || value === null)) {
+    throw new ErrorClass(
+      option,
+      `${option} must be a ${type}, got ${value === null ? 'null' : typeof value}`,
+    );
+  }
+}
