@@ -17,6 +17,7 @@ export {
 } from './errors.js';
 export { assertValidKeys, computeHashKey, isValidHashKey } from './hashKey.js';
 export { deaggregateRecords, iterDeaggregateRecords } from './lambdaRecords.js';
+export { type KplLogger, safeLogger } from './logger.js';
 export {
   assertIntegerIn,
   assertOneOf,

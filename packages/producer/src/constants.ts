@@ -4,6 +4,18 @@
  */
 export const DEFAULT_AGGREGATION_MAX_BYTES = 51_200;
 
+/**
+ * Default bound on how long a user record waits to be sent, as the KPL's `RecordMaxBufferedTime`:
+ * 100 ms. A full aggregate is sent at once.
+ */
+export const DEFAULT_MAX_BUFFERED_MS = 100;
+
+/** Default bound on the user records a producer holds (buffered, in flight, being retried). */
+export const DEFAULT_MAX_BUFFERED_RECORDS = 100_000;
+
+/** Default bound on the bytes (data plus partition keys) a producer holds: 64 MiB. */
+export const DEFAULT_MAX_BUFFERED_BYTES = 67_108_864;
+
 /** Kinesis takes at most 500 records in one PutRecords request. */
 export const MAX_RECORDS_PER_REQUEST = 500;
 
@@ -15,6 +27,13 @@ export const MAX_REQUEST_BYTES_LIMIT = 10_485_760;
 
 /** Provisioned streams bill one PUT payload unit per started 25 KB of a record. */
 export const PUT_PAYLOAD_UNIT_BYTES = 25_600;
+
+/** Errors of a call that no retry can fix: the stream is not there, or the request is wrong. */
+export const FATAL_ERROR_CODES: ReadonlySet<string> = new Set([
+  'ResourceNotFoundException',
+  'InvalidArgumentException',
+  'ValidationException',
+]);
 
 /** Error codes of failed PutRecords entries and calls that are worth trying again. */
 export const RETRYABLE_ERROR_CODES: ReadonlySet<string> = new Set([

@@ -1,7 +1,9 @@
+import { KplConfigurationError, KplError } from '@kpl-lambda/core';
+
 /**
- * Base class of the errors of `@kpl-lambda/producer`. Records Kinesis would refuse are rejected
- * at `put` with the errors of `@kpl-lambda/core` (`KplInvalidRecordError`,
- * `KplRecordTooLargeError`).
+ * Base class of the errors of `@kpl-lambda/producer` (a `KplError`, like every kpl-lambda error).
+ * Records Kinesis would refuse are rejected at `put` with the errors of `@kpl-lambda/core`
+ * (`KplInvalidRecordError`, `KplRecordTooLargeError`).
  *
  * @example
  * ```ts
@@ -9,7 +11,7 @@
  * if (error instanceof KplProducerError) console.error(error.message);
  * ```
  */
-export class KplProducerError extends Error {
+export class KplProducerError extends KplError {
   public constructor(message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = 'KplProducerError';
@@ -18,16 +20,37 @@ export class KplProducerError extends Error {
 
 /**
  * The producer was configured with options it cannot work with (no stream, a limit outside what
- * Kinesis allows).
+ * Kinesis allows); `option` names the option. A `KplConfigurationError` of `@kpl-lambda/core`.
  *
  * @example
  * ```ts
  * new KinesisProducer({ client, streamName: 'orders', maxRequestBytes: 20_000_000 }); // throws
  * ```
  */
-export class KplProducerConfigurationError extends KplProducerError {
-  public constructor(message: string) {
-    super(message);
+export class KplProducerConfigurationError extends KplConfigurationError {
+  public constructor(option: string, message: string) {
+    super(option, message);
     this.name = 'KplProducerConfigurationError';
+  }
+}
+
+/**
+ * `put` was called while the producer already buffers `maxBufferedRecords` user records or
+ * `maxBufferedBytes` bytes: the record was not taken. `put` returns `false` when a record fills
+ * the buffer; wait for `whenWritable()` before the next one, and this never happens.
+ *
+ * @example
+ * ```ts
+ * for (const order of orders) {
+ *   if (!producer.put({ data: order })) await producer.whenWritable();
+ * }
+ * ```
+ */
+export class KplProducerBufferFullError extends KplProducerError {
+  public constructor(bufferedRecords: number, bufferedBytes: number) {
+    super(
+      `The producer buffers ${bufferedRecords} user records (${bufferedBytes} bytes), its bound: await producer.whenWritable() before putting more`,
+    );
+    this.name = 'KplProducerBufferFullError';
   }
 }

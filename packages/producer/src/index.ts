@@ -1,11 +1,18 @@
 export {
   DEFAULT_AGGREGATION_MAX_BYTES,
+  DEFAULT_MAX_BUFFERED_BYTES,
+  DEFAULT_MAX_BUFFERED_MS,
+  DEFAULT_MAX_BUFFERED_RECORDS,
   DEFAULT_MAX_REQUEST_BYTES,
   MAX_RECORDS_PER_REQUEST,
   MAX_REQUEST_BYTES_LIMIT,
   PUT_PAYLOAD_UNIT_BYTES,
 } from './constants.js';
-export { KplProducerConfigurationError, KplProducerError } from './errors.js';
+export {
+  KplProducerBufferFullError,
+  KplProducerConfigurationError,
+  KplProducerError,
+} from './errors.js';
 export { KinesisProducer } from './KinesisProducer.js';
 export type {
   FlushResult,

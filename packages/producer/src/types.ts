@@ -1,4 +1,5 @@
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import type { KplLogger } from '@kpl-lambda/core';
 
 /** A JSON value: what `data` may be besides bytes and text. */
 export type JsonValue =
@@ -21,13 +22,11 @@ export interface ProducerRecord {
   explicitHashKey?: string;
 }
 
-/** The logging methods used; a Powertools `Logger` or `console` fits. */
-export interface ProducerLogger {
-  debug(message: string, ...extra: unknown[]): void;
-  info(message: string, ...extra: unknown[]): void;
-  warn(message: string, ...extra: unknown[]): void;
-  error(message: string, ...extra: unknown[]): void;
-}
+/**
+ * The logging methods the producer calls; a Powertools `Logger` or `console` fits. A logger that
+ * throws changes nothing the producer does.
+ */
+export type ProducerLogger = Pick<KplLogger, 'info' | 'warn' | 'error'>;
 
 /** Options of {@link KinesisProducer}. Give `streamName` or `streamARN`. */
 export interface KinesisProducerOptions {
@@ -61,8 +60,19 @@ export interface KinesisProducerOptions {
   maxRequestBytes?: number;
   /** Bound on the records of one PutRecords request. Default and most 500. */
   maxRecordsPerRequest?: number;
-  /** Write what is buffered at the latest this long after it was put. Default: only on flush. */
+  /**
+   * Send a user record at the latest this long after it was put, as the KPL's
+   * `RecordMaxBufferedTime`. Default 100 ms; `Infinity` sends only full aggregates and requests,
+   * and on `flush`. A full aggregate is sent at once either way.
+   */
   maxBufferedMs?: number;
+  /**
+   * Bound on the user records held (buffered, in flight, being retried). When a `put` reaches it,
+   * `put` returns `false`; a `put` past it throws `KplProducerBufferFullError`. Default 100,000.
+   */
+  maxBufferedRecords?: number;
+  /** Bound on the bytes (data plus partition keys) held, as `maxBufferedRecords`. Default 64 MiB. */
+  maxBufferedBytes?: number;
   /** Tries per Kinesis record (first attempt included) before it is given up. Default 5. */
   maxAttempts?: number;
   /** Base of the exponential backoff with full jitter. Default 100 ms. */

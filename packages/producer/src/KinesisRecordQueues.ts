@@ -1,0 +1,144 @@
+import type { PutRecordsRequestEntry } from '@aws-sdk/client-kinesis';
+import type { ProducerRecord } from './types.js';
+
+/** A user record ready to aggregate, with what it came from and when it was put. */
+export interface BufferedUserRecord {
+  partitionKey: string;
+  explicitHashKey?: string;
+  data: Uint8Array;
+  /**
+   * What goes to Kinesis when the record is sent on its own: its data, or, when its data would
+   * pass for a KPL aggregate, an aggregate of one holding it (so that it arrives as it was put).
+   */
+  alone: Uint8Array;
+  source: ProducerRecord;
+  /** Data plus partition key as Kinesis counts the record sent alone: measured once, at put. */
+  bytes: number;
+  /** Put order: flushes wait by it, and records are aggregated again in it after resharding. */
+  sequence: number;
+  putAt: number;
+}
+
+/** A Kinesis record (an aggregate or a plain user record) waiting in its group's queue. */
+export interface QueuedKinesisRecord {
+  entry: PutRecordsRequestEntry;
+  userRecords: BufferedUserRecord[];
+  /** Its queue: a shard, or without a shard map an explicit hash key or partition key. */
+  group: string;
+  /** The shard it was built for, when the shard map was known. */
+  expectedShardId: string | undefined;
+  /** Data plus partition key, as Kinesis counts a record. */
+  bytes: number;
+  attempts: number;
+  /** Not sent again before this time (backoff). */
+  notBefore: number;
+  /** Sent at this time even when its request is not full (linger). */
+  dueAt: number;
+  inFlight: boolean;
+}
+
+/** The bounds of one PutRecords request. */
+export interface RequestLimits {
+  maxRecordsPerRequest: number;
+  maxRequestBytes: number;
+}
+
+/**
+ * One FIFO queue of Kinesis records per group, and the assembly of PutRecords requests from their
+ * heads. Only a queue's head is ever sent, and it stays at the head until it is written or given
+ * up: that is what keeps the records of a partition key in order, retries included. A queue that
+ * empties is removed, so the state held is bounded by what is buffered.
+ */
+export class KinesisRecordQueues {
+  readonly #queues = new Map<string, QueuedKinesisRecord[]>();
+  /** Groups whose head is not in flight, oldest first: requests take from the front. */
+  readonly #idle = new Set<string>();
+
+  public enqueue(kinesisRecord: QueuedKinesisRecord): void {
+    const queue = this.#queues.get(kinesisRecord.group);
+    if (queue !== undefined) {
+      queue.push(kinesisRecord);
+      return;
+    }
+    this.#queues.set(kinesisRecord.group, [kinesisRecord]);
+    this.#idle.add(kinesisRecord.group);
+  }
+
+  /**
+   * The heads that may go now, within the limits, marked in flight; or undefined. Unless `urgent`
+   * (a flush, a full buffer), a request goes only when it is full or holds a record that is due.
+   */
+  public nextRequest(
+    now: number,
+    urgent: boolean,
+    limits: RequestLimits,
+  ): QueuedKinesisRecord[] | undefined {
+    const request: QueuedKinesisRecord[] = [];
+    let bytes = 0;
+    let full = false;
+    let due = urgent;
+    for (const group of this.#idle) {
+      const head = this.#queues.get(group)![0]!;
+      if (head.notBefore > now) continue;
+      if (
+        request.length === limits.maxRecordsPerRequest ||
+        bytes + head.bytes > limits.maxRequestBytes
+      ) {
+        full = true;
+        break;
+      }
+      request.push(head);
+      bytes += head.bytes;
+      if (head.dueAt <= now) due = true;
+    }
+    if (request.length === 0 || !(due || full || request.length === limits.maxRecordsPerRequest)) {
+      return undefined;
+    }
+    for (const head of request) {
+      head.inFlight = true;
+      this.#idle.delete(head.group);
+    }
+    return request;
+  }
+
+  /** A head back from a failed attempt, to be sent again from `notBefore` on. */
+  public release(kinesisRecord: QueuedKinesisRecord): void {
+    kinesisRecord.inFlight = false;
+    this.#idle.add(kinesisRecord.group);
+  }
+
+  /** Removes a head that was written or given up; the next record of its group becomes the head. */
+  public remove(kinesisRecord: QueuedKinesisRecord): void {
+    const queue = this.#queues.get(kinesisRecord.group)!;
+    queue.shift();
+    kinesisRecord.inFlight = false;
+    if (queue.length === 0) {
+      this.#queues.delete(kinesisRecord.group);
+      this.#idle.delete(kinesisRecord.group);
+    } else {
+      this.#idle.add(kinesisRecord.group);
+    }
+  }
+
+  /** When the next head not in flight may go (its backoff, and unless urgent its linger). */
+  public nextWakeAt(urgent: boolean): number | undefined {
+    let earliest: number | undefined;
+    for (const group of this.#idle) {
+      const head = this.#queues.get(group)![0]!;
+      const at = urgent ? head.notBefore : Math.max(head.notBefore, head.dueAt);
+      if (earliest === undefined || at < earliest) earliest = at;
+    }
+    return earliest;
+  }
+
+  /** Empties every queue and hands back their user records; only when nothing is in flight. */
+  public takeAll(): BufferedUserRecord[] {
+    const userRecords: BufferedUserRecord[] = [];
+    for (const queue of this.#queues.values()) {
+      for (const kinesisRecord of queue) userRecords.push(...kinesisRecord.userRecords);
+    }
+    this.#queues.clear();
+    this.#idle.clear();
+    return userRecords;
+  }
+}

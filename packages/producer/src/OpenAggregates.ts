@@ -1,0 +1,88 @@
+import { type AggregatedRecord, RecordAggregator } from '@kpl-lambda/core';
+import type { BufferedUserRecord } from './KinesisRecordQueues.js';
+
+/** An aggregate being filled for one group. */
+interface OpenAggregate {
+  aggregator: RecordAggregator<BufferedUserRecord>;
+  shardId: string | undefined;
+  /** When its first user record was put: it is closed `maxBufferedMs` later at the latest. */
+  openedAt: number;
+}
+
+/** A finished aggregate, for the queue of its group. */
+export interface ClosedAggregate {
+  aggregated: AggregatedRecord<BufferedUserRecord>;
+  group: string;
+  shardId: string | undefined;
+}
+
+/**
+ * The aggregates being filled, one per group. A group holds state only while its aggregate holds
+ * user records, and the map keeps groups in the order their aggregates opened, so the ones due
+ * to close are always at its front.
+ */
+export class OpenAggregates {
+  readonly #open = new Map<string, OpenAggregate>();
+  readonly #options: { maxBytes: number; maxRecords: number };
+
+  public constructor(options: { maxBytes: number; maxRecords: number }) {
+    this.#options = options;
+  }
+
+  /** Adds a user record to its group's aggregate; hands back the aggregate it filled, if any. */
+  public add(
+    group: string,
+    shardId: string | undefined,
+    userRecord: BufferedUserRecord,
+  ): ClosedAggregate | undefined {
+    let open = this.#open.get(group);
+    if (open === undefined) {
+      open = {
+        aggregator: new RecordAggregator(this.#options),
+        shardId,
+        openedAt: userRecord.putAt,
+      };
+      this.#open.set(group, open);
+    }
+    const full = open.aggregator.add(userRecord);
+    if (full === undefined) return undefined;
+    // The record that did not fit opened the group's next aggregate.
+    open.openedAt = userRecord.putAt;
+    this.#open.delete(group);
+    this.#open.set(group, open);
+    return { aggregated: full, group, shardId: open.shardId };
+  }
+
+  /** Closes the group's aggregate now (a record too large to join it goes next). */
+  public close(group: string): ClosedAggregate | undefined {
+    const open = this.#open.get(group);
+    if (open === undefined) return undefined;
+    this.#open.delete(group);
+    return { aggregated: open.aggregator.flush()!, group, shardId: open.shardId };
+  }
+
+  /** Closes every aggregate opened at or before `openedBy` (all of them with `Infinity`). */
+  public closeOpenedBy(openedBy: number): ClosedAggregate[] {
+    const closed: ClosedAggregate[] = [];
+    for (const [group, open] of this.#open) {
+      if (open.openedAt > openedBy) break;
+      closed.push(this.close(group)!);
+    }
+    return closed;
+  }
+
+  /** When the oldest open aggregate opened. */
+  public get oldestOpenedAt(): number | undefined {
+    return this.#open.values().next().value?.openedAt;
+  }
+
+  /** Empties every aggregate and hands back their user records. */
+  public takeAll(): BufferedUserRecord[] {
+    const userRecords: BufferedUserRecord[] = [];
+    for (const { aggregator } of this.#open.values()) {
+      userRecords.push(...(aggregator.flush()?.userRecords ?? []));
+    }
+    this.#open.clear();
+    return userRecords;
+  }
+}

@@ -1,0 +1,128 @@
+import {
+  assertIntegerIn,
+  assertTypeOf,
+  DEFAULT_MAX_AGGREGATE_BYTES,
+  MAX_KINESIS_RECORD_BYTES,
+} from '@kpl-lambda/core';
+import {
+  DEFAULT_AGGREGATION_MAX_BYTES,
+  DEFAULT_MAX_BUFFERED_BYTES,
+  DEFAULT_MAX_BUFFERED_MS,
+  DEFAULT_MAX_BUFFERED_RECORDS,
+  DEFAULT_MAX_REQUEST_BYTES,
+  MAX_RECORDS_PER_REQUEST,
+  MAX_REQUEST_BYTES_LIMIT,
+} from './constants.js';
+import { KplProducerConfigurationError } from './errors.js';
+import type { KinesisProducerOptions } from './types.js';
+
+const defaults = {
+  aggregate: true,
+  maxRecordBytes: DEFAULT_MAX_AGGREGATE_BYTES,
+  aggregationMaxBytes: DEFAULT_AGGREGATION_MAX_BYTES,
+  aggregationMaxCount: Number.POSITIVE_INFINITY,
+  maxRequestBytes: DEFAULT_MAX_REQUEST_BYTES,
+  maxRecordsPerRequest: MAX_RECORDS_PER_REQUEST,
+  maxBufferedMs: DEFAULT_MAX_BUFFERED_MS,
+  maxBufferedRecords: DEFAULT_MAX_BUFFERED_RECORDS,
+  maxBufferedBytes: DEFAULT_MAX_BUFFERED_BYTES,
+  maxAttempts: 5,
+  baseDelayMs: 100,
+  maxDelayMs: 5_000,
+  maxConcurrentRequests: 4,
+  shardMapMaxAgeMs: 60_000,
+};
+
+/** The options with every default filled in, checked. */
+export type ResolvedProducerOptions = typeof defaults &
+  Pick<KinesisProducerOptions, 'client' | 'partitionKey' | 'logger'> & {
+    stream: { StreamName: string } | { StreamARN: string };
+  };
+
+/** Fills in the defaults and checks every option, naming the first one that is wrong. */
+export function resolveProducerOptions(options: KinesisProducerOptions): ResolvedProducerOptions {
+  if (options === null || typeof options !== 'object') {
+    throw new KplProducerConfigurationError('options', 'Give the producer its options');
+  }
+  const given = Object.fromEntries(
+    Object.entries(options).filter(([, value]) => value !== undefined),
+  ) as KinesisProducerOptions;
+  const resolved = { ...defaults, ...given };
+  const { streamName, streamARN, client, partitionKey, logger } = resolved;
+  const E = KplProducerConfigurationError;
+  if (typeof (client as { send?: unknown } | undefined)?.send !== 'function') {
+    throw new E('client', 'client must be a KinesisClient of the AWS SDK v3');
+  }
+  if (streamName === undefined && streamARN === undefined) {
+    throw new E('streamName', 'Give streamName or streamARN');
+  }
+  assertTypeOf('streamName', streamName, 'string', E);
+  assertTypeOf('streamARN', streamARN, 'string', E);
+  assertTypeOf('aggregate', resolved.aggregate, 'boolean', E);
+  assertTypeOf('logger', logger, 'object', E);
+  if (partitionKey !== undefined && !['string', 'function'].includes(typeof partitionKey)) {
+    throw new E('partitionKey', 'partitionKey must be a field name or a function of the record');
+  }
+  const { maxRecordBytes } = resolved;
+  assertIntegerIn('maxRecordBytes', maxRecordBytes, 1, MAX_KINESIS_RECORD_BYTES, E);
+  assertIntegerIn(
+    'maxRequestBytes',
+    resolved.maxRequestBytes,
+    maxRecordBytes,
+    MAX_REQUEST_BYTES_LIMIT,
+    E,
+  );
+  assertIntegerIn(
+    'aggregationMaxBytes',
+    resolved.aggregationMaxBytes,
+    1,
+    MAX_KINESIS_RECORD_BYTES,
+    E,
+  );
+  assertIntegerIn(
+    'aggregationMaxCount',
+    resolved.aggregationMaxCount,
+    1,
+    Number.POSITIVE_INFINITY,
+    E,
+  );
+  assertIntegerIn(
+    'maxRecordsPerRequest',
+    resolved.maxRecordsPerRequest,
+    1,
+    MAX_RECORDS_PER_REQUEST,
+    E,
+  );
+  assertIntegerIn('maxBufferedMs', resolved.maxBufferedMs, 0, Number.POSITIVE_INFINITY, E);
+  assertIntegerIn(
+    'maxBufferedRecords',
+    resolved.maxBufferedRecords,
+    1,
+    Number.POSITIVE_INFINITY,
+    E,
+  );
+  assertIntegerIn(
+    'maxBufferedBytes',
+    resolved.maxBufferedBytes,
+    maxRecordBytes,
+    Number.POSITIVE_INFINITY,
+    E,
+  );
+  assertIntegerIn('maxAttempts', resolved.maxAttempts, 1, Number.MAX_SAFE_INTEGER, E);
+  assertIntegerIn('baseDelayMs', resolved.baseDelayMs, 0, Number.MAX_SAFE_INTEGER, E);
+  assertIntegerIn('maxDelayMs', resolved.maxDelayMs, 0, Number.MAX_SAFE_INTEGER, E);
+  assertIntegerIn(
+    'maxConcurrentRequests',
+    resolved.maxConcurrentRequests,
+    1,
+    Number.MAX_SAFE_INTEGER,
+    E,
+  );
+  assertIntegerIn('shardMapMaxAgeMs', resolved.shardMapMaxAgeMs, 0, Number.POSITIVE_INFINITY, E);
+  return {
+    ...resolved,
+    // An aggregate is a Kinesis record: it can never be larger than one.
+    aggregationMaxBytes: Math.min(resolved.aggregationMaxBytes, maxRecordBytes),
+    stream: streamARN === undefined ? { StreamName: streamName! } : { StreamARN: streamARN },
+  };
+}
