@@ -22,7 +22,7 @@ export {
   assertIntegerIn,
   assertOneOf,
   assertTypeOf,
-  type ConfigurationErrorClass,
+  type ConfigurationErrorFactory,
 } from './options.js';
 export { aggregate, RecordAggregator } from './RecordAggregator.js';
 export type * from './types.js';

@@ -15,21 +15,21 @@ export function assertOneOf<T extends string>(
   option: string,
   value: unknown,
   allowed: readonly T[],
-  ErrorClass: ConfigurationErrorClass = KplConfigurationError,
+  makeError: ConfigurationErrorFactory = coreConfigurationError,
 ): asserts value is T | undefined {
   if (value !== undefined && !allowed.includes(value as T)) {
-    throw new ErrorClass(
+    throw makeError(
       option,
       `${option} must be one of ${allowed.map((mode) => `'${mode}'`).join(', ')}, got ${JSON.stringify(value) ?? typeof value}`,
     );
   }
 }
 
-/** A configuration error class of some kpl-lambda package: `new (option, message)`. */
-export type ConfigurationErrorClass = new (
-  option: string,
-  message: string,
-) => KplConfigurationError;
+/** Makes the configuration error of some kpl-lambda package, naming the option. */
+export type ConfigurationErrorFactory = (option: string, message: string) => KplConfigurationError;
+
+const coreConfigurationError: ConfigurationErrorFactory = (option, message) =>
+  new KplConfigurationError(option, message);
 
 /**
  * Throws a configuration error naming `option` unless `value` is an integer from `min` to `max`
@@ -46,7 +46,7 @@ export function assertIntegerIn(
   value: unknown,
   min: number,
   max: number,
-  ErrorClass: ConfigurationErrorClass = KplConfigurationError,
+  makeError: ConfigurationErrorFactory = coreConfigurationError,
 ): asserts value is number | undefined {
   if (value === undefined) return;
   const valid =
@@ -56,7 +56,7 @@ export function assertIntegerIn(
     (Number.isInteger(value) || value === Number.POSITIVE_INFINITY);
   if (!valid) {
     const range = max === Number.POSITIVE_INFINITY ? `${min} or more` : `from ${min} to ${max}`;
-    throw new ErrorClass(option, `${option} must be an integer ${range}, got ${String(value)}`);
+    throw makeError(option, `${option} must be an integer ${range}, got ${String(value)}`);
   }
 }
 
@@ -65,10 +65,10 @@ export function assertTypeOf(
   option: string,
   value: unknown,
   type: 'boolean' | 'function' | 'string' | 'object',
-  ErrorClass: ConfigurationErrorClass = KplConfigurationError,
+  makeError: ConfigurationErrorFactory = coreConfigurationError,
 ): void {
   if (value !== undefined && (typeof value !== type || value === null)) {
-    throw new ErrorClass(
+    throw makeError(
       option,
       `${option} must be a ${type}, got ${value === null ? 'null' : typeof value}`,
     );

@@ -1,5 +1,8 @@
+import { KplConfigurationError } from '@kpl-lambda/core';
+
 /**
- * The middleware is placed where it cannot work: the Kinesis records it receives were already
+ * An option of `kplDeagg()` is wrong (`option` names it), or the middleware is placed where it
+ * cannot work: the Kinesis records it receives were already
  * decoded, typically by `@middy/event-normalizer` used before it. Decoded aggregates cannot be
  * recovered, so the invocation fails before the handler runs.
  *
@@ -11,9 +14,12 @@
  * middy(handler).use(kplDeagg()).use(eventNormalizer());
  * ```
  */
-export class KplDeaggConfigurationError extends Error {
-  public constructor(message: string) {
-    super(message, { cause: { package: '@kpl-lambda/middy' } });
+export class KplDeaggConfigurationError extends KplConfigurationError {
+  public constructor(message: string, options: { option?: string; cause?: unknown } = {}) {
+    // As Middy's own errors: the cause names the package, and carries what went wrong.
+    super(options.option ?? 'use', message, {
+      cause: { package: '@kpl-lambda/middy', data: options.cause },
+    });
     this.name = 'KplDeaggConfigurationError';
   }
 }

@@ -1,7 +1,11 @@
 import {
+  assertOneOf,
+  assertTypeOf,
   deaggregateRecords,
   type KinesisStreamUserEvent,
   type KinesisStreamUserRecord,
+  KplInvalidRecordError,
+  safeLogger,
 } from '@kpl-lambda/core';
 import type { MiddlewareObj, Request } from '@middy/core';
 import type {
@@ -10,7 +14,7 @@ import type {
   KinesisStreamBatchResponse,
 } from 'aws-lambda';
 import { KplDeaggConfigurationError } from './errors.js';
-import type { KplDeaggOptions } from './types.js';
+import type { KplDeaggOnCorrupt, KplDeaggOptions } from './types.js';
 
 const defaults: Required<Pick<KplDeaggOptions, 'onCorrupt'>> & KplDeaggOptions = {
   onCorrupt: 'passthrough',
@@ -32,8 +36,6 @@ type KplDeaggRequest = Request<
   Error,
   Context
 >;
-
-const base64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 /**
  * Middy middleware that makes a KPL-aggregated Kinesis stream look to the handler exactly like a
@@ -68,7 +70,9 @@ const base64 = /^[A-Za-z0-9+/]*={0,2}$/;
 export function kplDeagg(
   opts: KplDeaggOptions = {},
 ): MiddlewareObj<KinesisStreamUserEvent, KinesisStreamBatchResponse | undefined> {
-  const { onCorrupt, filter, logger } = { ...defaults, ...opts };
+  const { onCorrupt, filter, logger: userLogger } = validateOptions({ ...defaults, ...opts });
+  // A logger that throws must not change what Lambda is told.
+  const logger = safeLogger(userLogger);
   // One middleware object serves concurrent invocations: state lives with each request.
   const invocations = new WeakMap<object, InvocationState>();
 
@@ -76,14 +80,11 @@ export function kplDeagg(
     const records: unknown = (request.event as { Records?: unknown } | null | undefined)?.Records;
     if (!Array.isArray(records) || records.length === 0) return;
     if ((records[0] as { eventSource?: unknown }).eventSource !== 'aws:kinesis') return;
-    assertRecordsNotDecoded(records as KinesisStreamUserRecord[]);
 
+    const userRecords = deaggregateKinesisRecords(records);
     const parents = new Set(
       records.map((record: KinesisStreamUserRecord) => record.kinesis.sequenceNumber),
     );
-    const userRecords = deaggregateRecords(records, {
-      onCorrupt: onCorrupt === 'throw' ? 'throw' : 'passthrough',
-    });
 
     const corruptParents: string[] = [];
     let aggregated = 0;
@@ -95,7 +96,7 @@ export function kplDeagg(
       if (userRecord.kinesis.aggregated) aggregated++;
       if (deaggregationError !== undefined) {
         corrupt++;
-        logger?.warn('Corrupt KPL aggregate', { sequenceNumber, deaggregationError, onCorrupt });
+        logger.warn('Corrupt KPL aggregate', { sequenceNumber, deaggregationError, onCorrupt });
         if (onCorrupt === 'fail') {
           corruptParents.push(sequenceNumber);
           continue;
@@ -111,7 +112,7 @@ export function kplDeagg(
     request.event = { ...request.event, Records: handed };
     invocations.set(request, { parents, corruptParents });
 
-    logger?.debug('KPL deaggregation', {
+    logger.debug('KPL deaggregation', {
       parents: parents.size,
       userRecords: userRecords.length,
       aggregated,
@@ -130,14 +131,7 @@ export function kplDeagg(
 
     const failedParents = new Set(state.corruptParents);
     for (const failure of Array.isArray(reported) ? reported : []) {
-      const parent = parentOfItemIdentifier(failure, state.parents);
-      if (parent === undefined) {
-        logger?.error('Dropped a batch item failure that matches no record of the batch', {
-          itemIdentifier: failure?.itemIdentifier,
-        });
-      } else {
-        failedParents.add(parent);
-      }
+      failedParents.add(parentOfItemIdentifier(failure, state.parents));
     }
     // Batch order, so that the first failure is the lowest sequence number: Lambda resumes there.
     const batchItemFailures: KinesisStreamBatchItemFailure[] = [...state.parents]
@@ -146,48 +140,68 @@ export function kplDeagg(
     request.response = { ...(response ?? {}), batchItemFailures };
   };
 
-  /** Maps an identifier a handler reported to the parent sequence number Lambda knows. */
+  /**
+   * The deaggregated records; Lambda data that is not base64 means another middleware (most often
+   * `@middy/event-normalizer`) decoded the records first, and the aggregates are lost.
+   */
+  function deaggregateKinesisRecords(
+    records: KinesisStreamUserRecord[],
+  ): KinesisStreamUserRecord[] {
+    try {
+      return deaggregateRecords(records, {
+        onCorrupt: onCorrupt === 'throw' ? 'throw' : 'passthrough',
+      });
+    } catch (error) {
+      if (!(error instanceof KplInvalidRecordError)) throw error;
+      throw new KplDeaggConfigurationError(
+        `${error.message}. Use kplDeagg() before any middleware that decodes records, e.g. ` +
+          'middy(handler).use(kplDeagg()).use(eventNormalizer()).',
+        { cause: error },
+      );
+    }
+  }
+
+  /**
+   * Maps an identifier a handler reported to the parent sequence number Lambda knows. One that
+   * matches no parent still reports a failure, of the first parent: dropping it would tell Lambda
+   * the record succeeded, and Lambda would checkpoint past it.
+   */
   function parentOfItemIdentifier(
     failure: KinesisStreamBatchItemFailure | undefined,
     parents: Set<string>,
-  ): string | undefined {
+  ): string {
+    const first = parents.values().next().value!;
     const itemIdentifier: unknown = failure?.itemIdentifier;
     if (itemIdentifier === undefined || itemIdentifier === null || itemIdentifier === '') {
       // Lambda reads an empty identifier as "the whole batch failed": keep that meaning with a
       // valid identifier, the first parent, from which Lambda retries everything.
-      logger?.warn('A batch item failure has no itemIdentifier: reporting the whole batch');
-      return parents.values().next().value;
+      logger.warn('A batch item failure has no itemIdentifier: reporting the whole batch');
+      return first;
     }
-    if (typeof itemIdentifier !== 'string') return undefined;
     // "<sequenceNumber>:<subSequenceNumber>" names a user record; its parent is what Lambda knows.
-    const sequenceNumber = itemIdentifier.split(':', 1)[0]!;
-    return parents.has(sequenceNumber) ? sequenceNumber : undefined;
+    const sequenceNumber =
+      typeof itemIdentifier === 'string' ? itemIdentifier.split(':', 1)[0]! : undefined;
+    if (sequenceNumber !== undefined && parents.has(sequenceNumber)) return sequenceNumber;
+    logger.error(
+      'A batch item failure matches no record of the batch: reporting the whole batch from its first record',
+      { itemIdentifier },
+    );
+    return first;
   }
 
   return { before: kplDeaggMiddlewareBefore, after: kplDeaggMiddlewareAfter };
 }
 
-/**
- * Lambda delivers `kinesis.data` as base64 text. Anything else means another middleware (most
- * often `@middy/event-normalizer`) decoded the records first, and the aggregates are lost.
- * Checking the ends of each string keeps this cheap on a 6 MB batch.
- */
-function assertRecordsNotDecoded(records: KinesisStreamUserRecord[]): void {
-  for (const record of records) {
-    const data: unknown = record.kinesis?.data;
-    if (
-      typeof data !== 'string' ||
-      data.length % 4 !== 0 ||
-      !base64.test(data.slice(0, 64)) ||
-      !base64.test(data.slice(-4))
-    ) {
-      throw new KplDeaggConfigurationError(
-        `Kinesis record ${record.kinesis?.sequenceNumber} was decoded before kplDeagg() saw it. ` +
-          'Use kplDeagg() before any middleware that decodes records, e.g. ' +
-          'middy(handler).use(kplDeagg()).use(eventNormalizer()).',
-      );
-    }
-  }
+const ON_CORRUPT_MODES: readonly KplDeaggOnCorrupt[] = ['passthrough', 'throw', 'fail'];
+
+/** Checks the options at the factory, as Middy's own middlewares do, naming the wrong one. */
+function validateOptions<T extends KplDeaggOptions>(options: T): T {
+  const E = (option: string, message: string) =>
+    new KplDeaggConfigurationError(message, { option });
+  assertOneOf('onCorrupt', options.onCorrupt, ON_CORRUPT_MODES, E);
+  assertTypeOf('filter', options.filter, 'function', E);
+  assertTypeOf('logger', options.logger, 'object', E);
+  return options;
 }
 
 export default kplDeagg;

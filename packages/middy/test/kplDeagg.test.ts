@@ -206,29 +206,46 @@ describe('kplDeagg after the handler: partial batch failures', () => {
     await expect(handler(batchOfThreeParents(), context)).rejects.toThrow('database down');
   });
 
-  it('drops, and logs, an identifier that matches no record of the batch', async () => {
-    const logger = recordingLogger();
-    const event = batchOfThreeParents();
-    const handler = middy<KinesisStreamEvent, KinesisStreamBatchResponse>()
-      .use(kplDeagg({ logger }))
-      .handler<KinesisStreamEvent>(async () => ({
+  // Dropping one would tell Lambda the record succeeded: Lambda would checkpoint past it.
+  it.each([
+    ['a number of no record', () => '12345'],
+    ['an eventID', (event: KinesisStreamEvent) => event.Records[1]!.eventID],
+    [
+      'a sequence number padded with a zero',
+      (event: KinesisStreamEvent) => `0${sequenceNumbers(event)[1]}`,
+    ],
+    [
+      'a Number',
+      (event: KinesisStreamEvent) => Number(sequenceNumbers(event)[1]) as unknown as string,
+    ],
+    ['an object', () => ({ sequenceNumber: '1' }) as unknown as string],
+  ])(
+    'fails closed on %s: the first parent is reported, and it is logged',
+    async (_, identifierOf) => {
+      const logger = recordingLogger();
+      const event = batchOfThreeParents();
+      const itemIdentifier = identifierOf(event);
+      const handler = middy<KinesisStreamEvent, KinesisStreamBatchResponse>()
+        .use(kplDeagg({ logger }))
+        .handler<KinesisStreamEvent>(async () => ({
+          batchItemFailures: [{ itemIdentifier }, { itemIdentifier: sequenceNumbers(event)[2]! }],
+        }));
+
+      const response = await handler(event, context);
+
+      expect(response).toEqual({
         batchItemFailures: [
-          { itemIdentifier: '12345' },
-          { itemIdentifier: sequenceNumbers(event)[1]! },
+          { itemIdentifier: sequenceNumbers(event)[0] },
+          { itemIdentifier: sequenceNumbers(event)[2] },
         ],
-      }));
-
-    const response = await handler(event, context);
-
-    expect(response).toEqual({
-      batchItemFailures: [{ itemIdentifier: sequenceNumbers(event)[1] }],
-    });
-    expect(logger.lines).toContainEqual([
-      'error',
-      expect.stringContaining('matches no record'),
-      { itemIdentifier: '12345' },
-    ]);
-  });
+      });
+      expect(logger.lines).toContainEqual([
+        'error',
+        expect.stringContaining('matches no record'),
+        { itemIdentifier },
+      ]);
+    },
+  );
 
   it.each([[''], [null], [undefined]])(
     'turns an empty identifier (%j), which Lambda reads as total failure, into the first parent',
@@ -247,16 +264,6 @@ describe('kplDeagg after the handler: partial batch failures', () => {
       expect(logger.lines).toContainEqual(['warn', expect.stringContaining('no itemIdentifier')]);
     },
   );
-
-  it('drops an identifier that is not a string', async () => {
-    const handler = middy<KinesisStreamEvent, KinesisStreamBatchResponse>()
-      .use(kplDeagg())
-      .handler<KinesisStreamEvent>(async () => ({
-        batchItemFailures: [{ itemIdentifier: 42 as unknown as string }],
-      }));
-
-    expect(await handler(batchOfThreeParents(), context)).toEqual({ batchItemFailures: [] });
-  });
 
   it('keeps interleaved invocations of one handler apart', async () => {
     const releases: Array<() => void> = [];
@@ -441,3 +448,41 @@ function recordingLogger() {
       lines.push([level, message, ...extra]);
   return { lines, debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
 }
+
+describe('kplDeagg with a logger that throws', () => {
+  const throwing = {
+    debug: () => {
+      throw new Error('debug broke');
+    },
+    warn: () => {
+      throw new Error('warn broke');
+    },
+    error: () => {
+      throw new Error('error broke');
+    },
+  };
+
+  it('tells Lambda exactly what it would without the logger', async () => {
+    const event = batchOfThreeParents();
+    const handler = middy<KinesisStreamEvent, KinesisStreamBatchResponse>()
+      .use(kplDeagg({ logger: throwing as never, onCorrupt: 'fail' }))
+      .handler<KinesisStreamEvent>(async () => ({
+        batchItemFailures: [{ itemIdentifier: 'unknown' }],
+      }));
+
+    expect(await handler(event, context)).toEqual({
+      batchItemFailures: [{ itemIdentifier: sequenceNumbers(event)[0] }],
+    });
+  });
+});
+
+describe('kplDeagg options', () => {
+  it.each([
+    [{ onCorrupt: 'ignore' }, 'onCorrupt'],
+    [{ filter: 'not a function' }, 'filter'],
+    [{ logger: 'console' }, 'logger'],
+  ])('refuses %j at the factory, naming the option', (options, option) => {
+    expect(() => kplDeagg(options as never)).toThrow(KplDeaggConfigurationError);
+    expect(() => kplDeagg(options as never)).toThrow(expect.objectContaining({ option }));
+  });
+});

@@ -77,6 +77,9 @@ async function produce(records, written) {
     client: acknowledgingClient(written),
     streamName: 'bench',
     aggregationMaxBytes: 1_048_576,
+    // The input is held all at once, as the reference's aggregate() holds it.
+    maxBufferedRecords: Number.POSITIVE_INFINITY,
+    maxBufferedBytes: Number.POSITIVE_INFINITY,
   });
   for (const record of records) producer.put(record);
   await producer.flush();

@@ -2,6 +2,7 @@ import { PutRecordsCommand, type PutRecordsResultEntry } from '@aws-sdk/client-k
 import { type KplLogger, safeLogger } from '@kpl-lambda/core';
 import { PUT_PAYLOAD_UNIT_BYTES } from './constants.js';
 import { KplProducerBufferFullError } from './errors.js';
+import { HeldRecords } from './HeldRecords.js';
 import {
   type BufferedUserRecord,
   KinesisRecordQueues,
@@ -16,23 +17,13 @@ import type {
   KinesisProducerOptions,
   ProducerMetrics,
   ProducerRecord,
-  UndeliverableRecord,
 } from './types.js';
 import {
   aggregatedKinesisRecord,
   plainKinesisRecord,
   toBufferedUserRecord,
 } from './userRecords.js';
-
-/** A flush waiting for the user records that were held when it was called. */
-interface FlushBarrier {
-  /** Put sequence numbers below this were held when the flush was called. */
-  upTo: number;
-  /** Of those, how many are not yet written or given up. */
-  pending: number;
-  undeliverable: UndeliverableRecord[];
-  resolve: () => void;
-}
+import { WakeUpTimer } from './WakeUpTimer.js';
 
 /**
  * An aggregating, shard-aware, batching producer on the AWS SDK v3 Kinesis client.
@@ -89,16 +80,10 @@ export class KinesisProducer {
   /** Aggregating again for new shards: nothing is sent meanwhile. */
   #rerouting = false;
   #sequence = 0;
-  #bufferedRecords = 0;
-  #bufferedBytes = 0;
+  readonly #held: HeldRecords;
   readonly #inFlight = new Set<Promise<void>>();
-  readonly #barriers = new Set<FlushBarrier>();
-  /** Given up while no flush was waiting for them: the next flush reports them. */
-  #unreported: UndeliverableRecord[] = [];
-  #writableWaiters: Array<() => void> = [];
   #pumpScheduled = false;
-  #timer: ReturnType<typeof setTimeout> | undefined;
-  #timerAt = Number.POSITIVE_INFINITY;
+  readonly #timer = new WakeUpTimer(() => this.#pump());
   /** Error codes of refused calls already logged at error level (until a call succeeds). */
   readonly #refusalsLogged = new Set<string>();
 
@@ -106,6 +91,7 @@ export class KinesisProducer {
     this.#options = resolveProducerOptions(options);
     this.#log = safeLogger(this.#options.logger);
     this.#retryPolicy = new RetryPolicy(this.#options);
+    this.#held = new HeldRecords(this.#options);
     this.#router = new ShardRouter(this.#options.shardMapMaxAgeMs);
     this.#aggregates = new OpenAggregates({
       maxBytes: this.#options.aggregationMaxBytes,
@@ -115,20 +101,17 @@ export class KinesisProducer {
 
   /** User records put and not yet written or given up. */
   public get bufferedRecords(): number {
-    return this.#bufferedRecords;
+    return this.#held.records;
   }
 
   /** Bytes (data plus partition keys) of the user records put and not yet written or given up. */
   public get bufferedBytes(): number {
-    return this.#bufferedBytes;
+    return this.#held.bytes;
   }
 
   /** Whether `put` takes another record now: what is held is under both bounds. */
   public get writable(): boolean {
-    return (
-      this.#bufferedRecords < this.#options.maxBufferedRecords &&
-      this.#bufferedBytes < this.#options.maxBufferedBytes
-    );
+    return this.#held.writable;
   }
 
   /**
@@ -140,13 +123,10 @@ export class KinesisProducer {
    * taken, never dropped later.
    */
   public put(record: ProducerRecord): boolean {
-    if (!this.writable) {
-      throw new KplProducerBufferFullError(this.#bufferedRecords, this.#bufferedBytes);
-    }
+    if (!this.writable) throw new KplProducerBufferFullError(this.#held.records, this.#held.bytes);
     const userRecord = toBufferedUserRecord(record, this.#sequence, this.#options);
     this.#sequence++;
-    this.#bufferedRecords++;
-    this.#bufferedBytes += userRecord.bytes;
+    this.#held.hold(userRecord);
     this.metrics.userRecordsPut++;
     if (this.#options.aggregate) this.#route(userRecord);
     else {
@@ -168,9 +148,9 @@ export class KinesisProducer {
 
   /** Resolves once the producer takes records again (at once when it does), sending meanwhile. */
   public whenWritable(): Promise<void> {
-    if (this.writable) return Promise.resolve();
+    const writable = this.#held.whenWritable();
     this.#schedulePump();
-    return new Promise((resolve) => this.#writableWaiters.push(resolve));
+    return writable;
   }
 
   /**
@@ -179,19 +159,9 @@ export class KinesisProducer {
    * for it), and those given up earlier that no flush has reported yet. Never rejects.
    */
   public async flush(): Promise<FlushResult> {
-    const undeliverable = this.#unreported;
-    this.#unreported = [];
-    if (this.#bufferedRecords === 0) return { undeliverable };
-    await new Promise<void>((resolve) => {
-      this.#barriers.add({
-        upTo: this.#sequence,
-        pending: this.#bufferedRecords,
-        undeliverable,
-        resolve,
-      });
-      this.#schedulePump();
-    });
-    return { undeliverable };
+    const undeliverable = this.#held.flush(this.#sequence);
+    this.#schedulePump();
+    return { undeliverable: await undeliverable };
   }
 
   /** Routes a user record; `mayLearn` is false for the records that just waited for a map. */
@@ -258,7 +228,7 @@ export class KinesisProducer {
       });
       const unrouted = this.#unrouted;
       this.#unrouted = [];
-      for (const userRecord of unrouted) this.#settle(userRecord, failure);
+      for (const userRecord of unrouted) this.#held.settle(userRecord, failure);
     } else if (firstFailure) {
       this.#log.warn(
         withMap
@@ -296,7 +266,7 @@ export class KinesisProducer {
   #pump(): void {
     if (this.#rerouting) return;
     const now = Date.now();
-    const urgent = this.#barriers.size > 0 || this.#writableWaiters.length > 0 || !this.writable;
+    const urgent = this.#held.urgent;
     const openedBy = urgent ? Number.POSITIVE_INFINITY : now - this.#options.maxBufferedMs;
     for (const closed of this.#aggregates.closeOpenedBy(openedBy)) this.#enqueueAggregate(closed);
     while (this.#inFlight.size < this.#options.maxConcurrentRequests) {
@@ -318,20 +288,7 @@ export class KinesisProducer {
     }
     const oldest = this.#aggregates.oldestOpenedAt;
     if (oldest !== undefined) wakeAt = Math.min(wakeAt, oldest + this.#options.maxBufferedMs);
-    if (wakeAt === this.#timerAt) return;
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
-    this.#timerAt = wakeAt;
-    if (wakeAt === Number.POSITIVE_INFINITY) return;
-    // Not unref'd: records are waiting, and a process that exits now would lose them.
-    this.#timer = setTimeout(
-      () => {
-        this.#timer = undefined;
-        this.#timerAt = Number.POSITIVE_INFINITY;
-        this.#pump();
-      },
-      Math.max(0, wakeAt - now),
-    );
+    this.#timer.set(wakeAt, now);
   }
 
   /** One PutRecords call; settles or releases every record of it. Never rejects. */
@@ -375,7 +332,7 @@ export class KinesisProducer {
     metrics.userRecordsWritten += kinesisRecord.userRecords.length;
     metrics.bytesWritten += kinesisRecord.bytes;
     metrics.putPayloadUnits += Math.ceil(kinesisRecord.bytes / PUT_PAYLOAD_UNIT_BYTES);
-    for (const userRecord of kinesisRecord.userRecords) this.#settle(userRecord, undefined);
+    for (const userRecord of kinesisRecord.userRecords) this.#held.settle(userRecord, undefined);
     const expected = kinesisRecord.expectedShardId;
     if (expected !== undefined && shardId !== undefined && shardId !== expected) {
       metrics.misroutedKinesisRecords++;
@@ -399,7 +356,7 @@ export class KinesisProducer {
     }
     this.#queues.remove(kinesisRecord);
     this.metrics.failedUserRecords += kinesisRecord.userRecords.length;
-    for (const userRecord of kinesisRecord.userRecords) this.#settle(userRecord, failure);
+    for (const userRecord of kinesisRecord.userRecords) this.#held.settle(userRecord, failure);
     const details = {
       userRecords: kinesisRecord.userRecords.length,
       attempts: kinesisRecord.attempts,
@@ -409,33 +366,6 @@ export class KinesisProducer {
     if (failure.retryable || !this.#refusalsLogged.has(failure.code)) {
       this.#log.error('Kinesis records given up', details);
       if (!failure.retryable) this.#refusalsLogged.add(failure.code);
-    }
-  }
-
-  /** A user record was written (no failure) or given up: it no longer counts as held. */
-  #settle(userRecord: BufferedUserRecord, failure: Failure | undefined): void {
-    this.#bufferedRecords--;
-    this.#bufferedBytes -= userRecord.bytes;
-    const undeliverable = failure && {
-      record: userRecord.source,
-      errorCode: failure.code,
-      errorMessage: failure.message,
-    };
-    let reported = false;
-    for (const barrier of this.#barriers) {
-      if (userRecord.sequence >= barrier.upTo) continue;
-      if (undeliverable) barrier.undeliverable.push(undeliverable);
-      reported = true;
-      if (--barrier.pending === 0) {
-        this.#barriers.delete(barrier);
-        barrier.resolve();
-      }
-    }
-    if (undeliverable && !reported) this.#unreported.push(undeliverable);
-    if (this.#writableWaiters.length > 0 && this.writable) {
-      const waiters = this.#writableWaiters;
-      this.#writableWaiters = [];
-      for (const resolve of waiters) resolve();
     }
   }
 }

@@ -49,19 +49,19 @@ export function resolveProducerOptions(options: KinesisProducerOptions): Resolve
   ) as KinesisProducerOptions;
   const resolved = { ...defaults, ...given };
   const { streamName, streamARN, client, partitionKey, logger } = resolved;
-  const E = KplProducerConfigurationError;
+  const E = (option: string, message: string) => new KplProducerConfigurationError(option, message);
   if (typeof (client as { send?: unknown } | undefined)?.send !== 'function') {
-    throw new E('client', 'client must be a KinesisClient of the AWS SDK v3');
+    throw E('client', 'client must be a KinesisClient of the AWS SDK v3');
   }
   if (streamName === undefined && streamARN === undefined) {
-    throw new E('streamName', 'Give streamName or streamARN');
+    throw E('streamName', 'Give streamName or streamARN');
   }
   assertTypeOf('streamName', streamName, 'string', E);
   assertTypeOf('streamARN', streamARN, 'string', E);
   assertTypeOf('aggregate', resolved.aggregate, 'boolean', E);
   assertTypeOf('logger', logger, 'object', E);
   if (partitionKey !== undefined && !['string', 'function'].includes(typeof partitionKey)) {
-    throw new E('partitionKey', 'partitionKey must be a field name or a function of the record');
+    throw E('partitionKey', 'partitionKey must be a field name or a function of the record');
   }
   const { maxRecordBytes } = resolved;
   assertIntegerIn('maxRecordBytes', maxRecordBytes, 1, MAX_KINESIS_RECORD_BYTES, E);

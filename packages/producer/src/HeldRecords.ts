@@ -1,0 +1,106 @@
+import type { BufferedUserRecord } from './KinesisRecordQueues.js';
+import type { Failure } from './RetryPolicy.js';
+import type { UndeliverableRecord } from './types.js';
+
+/** A flush waiting for the user records that were held when it was called. */
+interface FlushBarrier {
+  /** Put sequence numbers below this were held when the flush was called. */
+  upTo: number;
+  /** Of those, how many are not yet written or given up. */
+  pending: number;
+  undeliverable: UndeliverableRecord[];
+  resolve: () => void;
+}
+
+/**
+ * The accounting of the user records a producer holds, from `put` until each is written or given
+ * up: the bounds, the flushes waiting, and who is told of each record given up. A flush is a
+ * barrier by put order: it waits for every record held when it was called, and is told of each of
+ * them that is given up (so two callers that flush at once each learn of their own records);
+ * a record given up while no flush waits for it is kept for the next flush.
+ */
+export class HeldRecords {
+  #records = 0;
+  #bytes = 0;
+  readonly #barriers = new Set<FlushBarrier>();
+  #unreported: UndeliverableRecord[] = [];
+  #writableWaiters: Array<() => void> = [];
+  readonly #bounds: { maxBufferedRecords: number; maxBufferedBytes: number };
+
+  public constructor(bounds: { maxBufferedRecords: number; maxBufferedBytes: number }) {
+    this.#bounds = bounds;
+  }
+
+  public get records(): number {
+    return this.#records;
+  }
+
+  public get bytes(): number {
+    return this.#bytes;
+  }
+
+  /** Under both bounds: `put` takes another record. */
+  public get writable(): boolean {
+    return (
+      this.#records < this.#bounds.maxBufferedRecords && this.#bytes < this.#bounds.maxBufferedBytes
+    );
+  }
+
+  /** Someone waits (a flush, or for room): everything buffered should go now. */
+  public get urgent(): boolean {
+    return this.#barriers.size > 0 || this.#writableWaiters.length > 0 || !this.writable;
+  }
+
+  public hold(userRecord: BufferedUserRecord): void {
+    this.#records++;
+    this.#bytes += userRecord.bytes;
+  }
+
+  /** A user record was written (no failure) or given up: it is no longer held. */
+  public settle(userRecord: BufferedUserRecord, failure: Failure | undefined): void {
+    this.#records--;
+    this.#bytes -= userRecord.bytes;
+    const undeliverable = failure && {
+      record: userRecord.source,
+      errorCode: failure.code,
+      errorMessage: failure.message,
+    };
+    let reported = false;
+    for (const barrier of this.#barriers) {
+      if (userRecord.sequence >= barrier.upTo) continue;
+      if (undeliverable) barrier.undeliverable.push(undeliverable);
+      reported = true;
+      if (--barrier.pending === 0) {
+        this.#barriers.delete(barrier);
+        barrier.resolve();
+      }
+    }
+    if (undeliverable && !reported) this.#unreported.push(undeliverable);
+    if (this.#writableWaiters.length > 0 && this.writable) {
+      const waiters = this.#writableWaiters;
+      this.#writableWaiters = [];
+      for (const resolve of waiters) resolve();
+    }
+  }
+
+  /**
+   * Resolves with the records given up among those held now (`upTo` is the next put sequence
+   * number), and those given up earlier that no flush reported, once every one is settled.
+   */
+  public async flush(upTo: number): Promise<UndeliverableRecord[]> {
+    const undeliverable = this.#unreported;
+    this.#unreported = [];
+    if (this.#records > 0) {
+      await new Promise<void>((resolve) => {
+        this.#barriers.add({ upTo, pending: this.#records, undeliverable, resolve });
+      });
+    }
+    return undeliverable;
+  }
+
+  /** Resolves once a record can be put again. */
+  public whenWritable(): Promise<void> {
+    if (this.writable) return Promise.resolve();
+    return new Promise((resolve) => this.#writableWaiters.push(resolve));
+  }
+}

@@ -1,0 +1,59 @@
+import { HeldRecords } from '../src/HeldRecords.js';
+import type { BufferedUserRecord } from '../src/KinesisRecordQueues.js';
+
+const userRecord = (sequence: number, bytes = 10): BufferedUserRecord => ({
+  partitionKey: 'k',
+  data: new Uint8Array(bytes),
+  alone: new Uint8Array(bytes),
+  source: { data: `record-${sequence}` },
+  bytes,
+  sequence,
+  putAt: 0,
+});
+const refused = { code: 'InternalFailure', message: 'no', retryable: true, fatal: false };
+
+describe('HeldRecords', () => {
+  it('resolves a flush once every record held at its call is settled, whatever came after', async () => {
+    const held = new HeldRecords({ maxBufferedRecords: 10, maxBufferedBytes: 1_000 });
+    const [first, second, later] = [userRecord(0), userRecord(1), userRecord(2)];
+    held.hold(first);
+    held.hold(second);
+    let done = false;
+    const flushed = held.flush(2).then((undeliverable) => {
+      done = true;
+      return undeliverable;
+    });
+    held.hold(later);
+
+    held.settle(second, refused);
+    held.settle(first, undefined);
+
+    expect((await flushed).map(({ record }) => record.data)).toEqual(['record-1']);
+    expect(done).toBe(true);
+    expect(held.records).toBe(1);
+  });
+
+  it('keeps a record given up while no flush waits, for the next flush only', async () => {
+    const held = new HeldRecords({ maxBufferedRecords: 10, maxBufferedBytes: 1_000 });
+    const record = userRecord(0);
+    held.hold(record);
+    held.settle(record, refused);
+
+    expect(await held.flush(1)).toHaveLength(1);
+    expect(await held.flush(1)).toHaveLength(0);
+  });
+
+  it('is writable under both bounds, and wakes who waits for room', async () => {
+    const held = new HeldRecords({ maxBufferedRecords: 2, maxBufferedBytes: 15 });
+    const [a, b] = [userRecord(0), userRecord(1)];
+    held.hold(a);
+    expect(held.writable).toBe(true);
+    held.hold(b);
+    expect([held.writable, held.urgent]).toEqual([false, true]);
+
+    const room = held.whenWritable();
+    held.settle(a, undefined);
+    await room;
+    expect(held.writable).toBe(true);
+  });
+});
