@@ -1,11 +1,14 @@
 // Bundles every function of template.yaml with esbuild, as `sam build` does with its
 // BuildMethod esbuild: the same entry points, format, target, banner and output extension.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { declaredDependencies } from './declared-dependencies.mjs';
 import { readTemplate } from './template.mjs';
 
 const appDirectory = fileURLToPath(new URL('..', import.meta.url));
+const appManifest = JSON.parse(readFileSync(join(appDirectory, 'package.json'), 'utf8'));
 
 /**
  * Bundles the functions into `outdir`, one folder per function, and returns for each logical id
@@ -44,6 +47,7 @@ export async function bundleFunctions(outdir) {
       banner,
       logLevel: 'error',
       metafile: true,
+      plugins: [declaredDependencies(appManifest)],
     });
     const [file, exportName] = resource.Properties.Handler.split('.');
     functions[logicalId] = {

@@ -1,5 +1,12 @@
 import { BatchProcessor, EventType } from '@aws-lambda-powertools/batch';
-import { deaggregateRecords, type KinesisStreamUserRecord } from '@kpl-lambda/core';
+import {
+  assertOneOf,
+  assertTypeOf,
+  deaggregateRecords,
+  type KinesisStreamUserRecord,
+  type KplLogger,
+  safeLogger,
+} from '@kpl-lambda/core';
 import type { KinesisStreamBatchItemFailure, KinesisStreamRecord } from 'aws-lambda';
 import {
   KplBatchConfigurationError,
@@ -7,6 +14,8 @@ import {
   KplSkippedRecordError,
 } from './errors.js';
 import type { BatchProcessorConfig, KplBatchOnCorrupt, KplBatchProcessorOptions } from './types.js';
+
+const ON_CORRUPT_MODES: readonly KplBatchOnCorrupt[] = ['passthrough', 'throw', 'fail'];
 
 type BatchProcessingOptions = Parameters<BatchProcessor['register']>[2];
 type ProcessedRecord = Awaited<ReturnType<BatchProcessor['processRecord']>>;
@@ -42,14 +51,19 @@ type ProcessedRecord = Awaited<ReturnType<BatchProcessor['processRecord']>>;
 export class KplBatchProcessor extends BatchProcessor {
   private readonly onCorrupt: KplBatchOnCorrupt;
   private readonly stopOnFirstFailure: boolean;
-  private readonly kplLogger: BatchProcessorConfig['logger'];
+  /** Powertools' own logger (the configured one, or its console fallback), made safe. */
+  private readonly kplLogger: Pick<KplLogger, 'warn'>;
 
   public constructor(options: KplBatchProcessorOptions = {}) {
     const { onCorrupt = 'passthrough', stopOnFirstFailure = false, ...config } = options;
+    const E = (option: string, message: string) => new KplBatchConfigurationError(message, option);
+    assertOneOf('onCorrupt', onCorrupt, ON_CORRUPT_MODES, E);
+    assertTypeOf('stopOnFirstFailure', stopOnFirstFailure, 'boolean', E);
     super(EventType.KinesisDataStreams, withUserRecordParser(config as BatchProcessorConfig));
     this.onCorrupt = onCorrupt;
     this.stopOnFirstFailure = stopOnFirstFailure;
-    this.kplLogger = config.logger;
+    // A logger that throws must not change what Lambda is told.
+    this.kplLogger = safeLogger(this.logger ?? config.logger);
   }
 
   /**
@@ -87,7 +101,7 @@ export class KplBatchProcessor extends BatchProcessor {
     const userRecord = record as KinesisStreamUserRecord;
     const { deaggregationError } = userRecord.kinesis;
     if (deaggregationError !== undefined) {
-      this.kplLogger?.warn('Corrupt KPL aggregate', {
+      this.kplLogger.warn('Corrupt KPL aggregate', {
         ...recordKeys(userRecord),
         deaggregationError,
       });
@@ -105,7 +119,7 @@ export class KplBatchProcessor extends BatchProcessor {
     const processed = await super.processRecord(record);
     if (processed[0] === 'fail') {
       // Keys go with each call: temporary keys would be shared by records processed in parallel.
-      this.kplLogger?.warn('User record failed', {
+      this.kplLogger.warn('User record failed', {
         ...recordKeys(userRecord),
         error: processed[1],
       });
@@ -118,14 +132,17 @@ export class KplBatchProcessor extends BatchProcessor {
    * lowest, and every user record shares its parent's sequence number.
    */
   public override collectKinesisFailures(): KinesisStreamBatchItemFailure[] {
+    // Batch order is sequence order (Lambda delivers a shard's records in order), whatever order
+    // the records finished in: the first failure reported is the lowest, where Lambda resumes.
+    // No sequence number is parsed, so none can make this throw.
+    const failed = new Set(this.failureMessages);
     const parents = new Set<string>();
-    for (const record of this.failureMessages) {
-      parents.add((record as KinesisStreamRecord).kinesis.sequenceNumber);
+    for (const record of this.records) {
+      if (failed.has(record as never)) {
+        parents.add((record as KinesisStreamRecord).kinesis.sequenceNumber);
+      }
     }
-    // Sequence numbers have up to 129 digits: compare them as integers, never as Numbers.
-    return [...parents]
-      .sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1))
-      .map((itemIdentifier) => ({ itemIdentifier }));
+    return [...parents].map((itemIdentifier) => ({ itemIdentifier }));
   }
 }
 
@@ -138,30 +155,35 @@ function recordKeys(record: KinesisStreamUserRecord) {
   };
 }
 
+/** What a user record adds to a Kinesis record's payload; a stock schema strips these. */
+const USER_RECORD_FIELDS = [
+  'subSequenceNumber',
+  'aggregated',
+  'explicitHashKey',
+  'deaggregationError',
+  'deaggregationErrorReason',
+] as const;
+
 /**
  * Powertools extends an `innerSchema` from its stock Kinesis record schema, whose Zod objects
- * strip the fields a user record adds. This hands the configured parser a schema extended from the
- * user record schema instead, built once, on first use.
+ * strip the fields a user record adds. This lets Powertools parse as it always does, then puts
+ * those fields back from the user record: the processor itself never loads Zod or the parser, so
+ * a handler that does not parse bundles neither.
  */
 function withUserRecordParser(config: BatchProcessorConfig): BatchProcessorConfig {
-  const { parser, innerSchema, transformer, logger } = config;
-  if (parser === undefined || innerSchema === undefined) return config;
-  let schema: ReturnType<
-    typeof import('./schemas/userRecordSchemaWith.js')['userRecordSchemaWith']
-  >;
-  return {
-    parser: async (record, eventType, parserLogger) => {
-      schema ??= import('./schemas/userRecordSchemaWith.js').then((module) =>
-        module.userRecordSchemaWith(innerSchema, transformer),
-      );
-      return parser(record, eventType, parserLogger, {
-        parser,
-        schema: await schema,
-        ...(logger ? { logger } : {}),
-      });
-    },
-    innerSchema,
-    ...(transformer ? { transformer } : {}),
-    ...(logger ? { logger } : {}),
+  const { parser, innerSchema, schema } = config;
+  if (parser === undefined || innerSchema === undefined || schema !== undefined) return config;
+  const parseUserRecord: typeof parser = async (record, eventType, logger, parserConfig) => {
+    const parsed = (await parser(record, eventType, logger, parserConfig)) as {
+      kinesis?: Record<string, unknown>;
+    };
+    const { kinesis } = record as KinesisStreamUserRecord;
+    if (parsed?.kinesis !== undefined) {
+      for (const field of USER_RECORD_FIELDS) {
+        if (kinesis[field] !== undefined) parsed.kinesis[field] = kinesis[field];
+      }
+    }
+    return parsed as never;
   };
+  return { ...config, parser: parseUserRecord };
 }

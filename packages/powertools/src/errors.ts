@@ -1,3 +1,5 @@
+import { KplError } from '@kpl-lambda/core';
+
 /**
  * Base class of the errors of `@kpl-lambda/powertools`.
  *
@@ -7,7 +9,7 @@
  * if (error instanceof KplBatchProcessorError) logger.error('KPL batch processing', { error });
  * ```
  */
-export class KplBatchProcessorError extends Error {
+export class KplBatchProcessorError extends KplError {
   public constructor(message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = 'KplBatchProcessorError';
@@ -15,8 +17,8 @@ export class KplBatchProcessorError extends Error {
 }
 
 /**
- * The processor was given options that contradict each other, such as `stopOnFirstFailure`
- * with `processInParallel: true`.
+ * The processor was given an option it cannot work with (`option` names it), or options that
+ * contradict each other, such as `stopOnFirstFailure` with `processInParallel: true`.
  *
  * @example
  * ```ts
@@ -27,9 +29,13 @@ export class KplBatchProcessorError extends Error {
  * ```
  */
 export class KplBatchConfigurationError extends KplBatchProcessorError {
-  public constructor(message: string) {
+  /** The option that is wrong. */
+  public readonly option: string;
+
+  public constructor(message: string, option = 'processInParallel') {
     super(message);
     this.name = 'KplBatchConfigurationError';
+    this.option = option;
   }
 }
 

@@ -97,9 +97,11 @@ describe.each([
     const finishOrder = ['b1', 'plain', 'a0'];
 
     const response = await run(event, async (record) => {
-      // The later a record is in the batch, the sooner it finishes.
-      await new Promise((resolve) => setTimeout(resolve, 5 - finishOrder.indexOf(text(record))));
-      if (finishOrder.includes(text(record))) throw new Error('failed');
+      // b1 (last parent) fails first, a0 (first parent) last: in parallel, failures complete
+      // in reverse batch order.
+      const rank = finishOrder.indexOf(text(record));
+      await new Promise((resolve) => setTimeout(resolve, rank === -1 ? 0 : 1 + 15 * rank));
+      if (rank !== -1) throw new Error('failed');
     });
 
     expect(response).toEqual({
@@ -259,5 +261,61 @@ describe('KplBatchProcessor with stopOnFirstFailure', () => {
         },
       ),
     ).rejects.toThrow(KplBatchConfigurationError);
+  });
+});
+
+describe('KplBatchProcessor failures', () => {
+  it('reports parents with sequence numbers that are not numbers, in batch order, without throwing', async () => {
+    const event = batchOfThreeParents();
+    event.Records.forEach((record, i) => {
+      record.kinesis.sequenceNumber = `seq-${3 - i}`;
+    });
+
+    const response = await processPartialResponse(
+      event,
+      failingOn('b1', 'a0').recordHandler,
+      new KplBatchProcessor(),
+      {
+        context,
+      },
+    );
+
+    expect(response).toEqual({
+      batchItemFailures: [{ itemIdentifier: 'seq-3' }, { itemIdentifier: 'seq-1' }],
+    });
+  });
+
+  it('reports the same with a logger that throws', async () => {
+    const throwing = {
+      debug: () => undefined,
+      warn: () => {
+        throw new Error('logger down');
+      },
+      error: () => {
+        throw new Error('logger down');
+      },
+    };
+    const event = batchOfThreeParents();
+
+    const response = await processPartialResponse(
+      event,
+      failingOn('a1').recordHandler,
+      new KplBatchProcessor({ logger: throwing }),
+      { context },
+    );
+
+    expect(response).toEqual({
+      batchItemFailures: [{ itemIdentifier: sequenceNumbers(event)[0] }],
+    });
+  });
+
+  it.each([
+    [{ onCorrupt: 'ignore' }, 'onCorrupt'],
+    [{ stopOnFirstFailure: 'yes' }, 'stopOnFirstFailure'],
+  ])('refuses %j when made, naming the option', (options, option) => {
+    expect(() => new KplBatchProcessor(options as never)).toThrow(KplBatchConfigurationError);
+    expect(() => new KplBatchProcessor(options as never)).toThrow(
+      expect.objectContaining({ option }),
+    );
   });
 });

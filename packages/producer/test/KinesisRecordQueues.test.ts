@@ -64,7 +64,9 @@ describe('KinesisRecordQueues', () => {
         fc.integer({ min: 1, max: 3 }),
         (records, maxRecordsPerRequest) => {
           const queues = new KinesisRecordQueues();
-          records.forEach(([group, bytes], id) => queues.enqueue(queued(group, id, { bytes })));
+          for (const [id, [group, bytes]] of records.entries()) {
+            queues.enqueue(queued(group, id, { bytes }));
+          }
           const written: QueuedKinesisRecord[] = [];
           for (;;) {
             const request = queues.nextRequest(0, true, {
