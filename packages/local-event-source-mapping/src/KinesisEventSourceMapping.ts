@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import {
   type _Record,
   DescribeStreamSummaryCommand,
@@ -8,18 +9,26 @@ import {
   ListShardsCommand,
   type Shard,
 } from '@aws-sdk/client-kinesis';
+import { assertIntegerIn, KplConfigurationError } from '@kpl-lambda/core';
 import type {
   Context,
   KinesisStreamBatchResponse,
   KinesisStreamEvent,
   KinesisStreamRecord,
 } from 'aws-lambda';
-import type { EventSourceMappingStats, KinesisEventSourceMappingOptions } from './types.js';
+import { KplDrainStoppedError } from './errors.js';
+import type {
+  DrainOptions,
+  EventSourceMappingStats,
+  KinesisEventSourceMappingOptions,
+} from './types.js';
 
 /** Lambda's invocation payload limit; the event is cut to fit it. */
 const MAX_EVENT_BYTES = 6_291_456;
 /** A generous bound on what an event record adds around its base64 data. */
 const RECORD_ENVELOPE_BYTES = 600;
+/** How long `drain()` may take by default: a test tool must end, even with endless retries. */
+const DEFAULT_DRAIN_TIMEOUT_MS = 60_000;
 
 type Outcome =
   | { kind: 'success' }
@@ -79,15 +88,16 @@ export class KinesisEventSourceMapping {
   readonly #checkpoints = new Map<string, string>();
   readonly #finishedShards = new Set<string>();
   #streamArn: string | undefined;
+  /** Aborted when the running `drain()` must stop. */
+  #stopping: AbortSignal | undefined;
 
   public constructor(options: KinesisEventSourceMappingOptions) {
     const { batchSize = 100, maximumRetryAttempts = -1 } = options;
-    if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000) {
-      throw new RangeError('batchSize must be an integer from 1 to 10,000');
+    if (typeof options.handler !== 'function') {
+      throw new KplConfigurationError('handler', 'handler must be a function');
     }
-    if (!Number.isInteger(maximumRetryAttempts) || maximumRetryAttempts < -1) {
-      throw new RangeError('maximumRetryAttempts must be -1 or a non-negative integer');
-    }
+    assertIntegerIn('batchSize', batchSize, 1, 10_000);
+    assertIntegerIn('maximumRetryAttempts', maximumRetryAttempts, -1, 10_000);
     this.#client = options.client;
     this.#streamName = options.streamName;
     this.#options = options;
@@ -101,8 +111,42 @@ export class KinesisEventSourceMapping {
    * Delivers every record of the stream not yet delivered, and resolves once each shard is read
    * to its end (a closed shard finished, an open one caught up). Shards are read concurrently, a
    * child only after its parents. Call again to deliver what was written since.
+   *
+   * It rejects with {@link KplDrainStoppedError} after `timeoutMs` (default 60,000 ms) or when
+   * `signal` aborts: with `maximumRetryAttempts: -1`, as in Lambda, a handler that always fails is
+   * retried for ever, and a test must still end.
    */
-  public async drain(): Promise<void> {
+  public async drain(options: DrainOptions = {}): Promise<void> {
+    const { timeoutMs = DEFAULT_DRAIN_TIMEOUT_MS, signal } = options;
+    assertIntegerIn('timeoutMs', timeoutMs, 0, Number.POSITIVE_INFINITY);
+    const stop = new AbortController();
+    const timer =
+      timeoutMs === Number.POSITIVE_INFINITY
+        ? undefined
+        : setTimeout(
+            () => stop.abort(new KplDrainStoppedError(`drain() did not finish in ${timeoutMs} ms`)),
+            timeoutMs,
+          );
+    const onAbort = () =>
+      stop.abort(new KplDrainStoppedError('drain() was aborted', { cause: signal?.reason }));
+    if (signal?.aborted) onAbort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    this.#stopping = stop.signal;
+    try {
+      await this.#drainAll();
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      this.#stopping = undefined;
+    }
+  }
+
+  /** Throws the reason `drain()` must stop, if it must. */
+  #checkStopping(): void {
+    if (this.#stopping?.aborted) throw this.#stopping.reason;
+  }
+
+  async #drainAll(): Promise<void> {
     this.#streamArn ??= (
       await this.#client.send(new DescribeStreamSummaryCommand({ StreamName: this.#streamName }))
     ).StreamDescriptionSummary?.StreamARN;
@@ -143,6 +187,7 @@ export class KinesisEventSourceMapping {
   async #readShard(shard: Shard): Promise<boolean> {
     const shardId = shard.ShardId!;
     for (;;) {
+      this.#checkStopping();
       const checkpoint = this.#checkpoints.get(shardId);
       const { ShardIterator } = await this.#client.send(
         new GetShardIteratorCommand({
@@ -184,7 +229,11 @@ export class KinesisEventSourceMapping {
   async #deliver(shardId: string, records: _Record[]): Promise<void> {
     const pending: Array<{ records: _Record[]; attempt: number }> = [{ records, attempt: 0 }];
     while (pending.length > 0) {
+      this.#checkStopping();
       const { records: batch, attempt } = pending.shift()!;
+      // Each invocation yields to the event loop, as Lambda's are apart in time: a handler that
+      // fails at once must not starve timers (a test's timeout among them).
+      if (attempt > 0) await yieldToEventLoop();
       const outcome = await this.#invoke(shardId, batch, attempt);
       if (outcome.kind === 'success') {
         this.#checkpoints.set(shardId, batch.at(-1)!.SequenceNumber!);

@@ -1,5 +1,7 @@
+export { KplDrainStoppedError } from './errors.js';
 export { KinesisEventSourceMapping } from './KinesisEventSourceMapping.js';
 export type {
+  DrainOptions,
   EventSourceMappingStats,
   InvocationReport,
   KinesisEventSourceMappingOptions,

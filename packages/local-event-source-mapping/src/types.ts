@@ -77,3 +77,11 @@ export interface EventSourceMappingStats {
   /** Handler responses Lambda would not accept (unknown or empty identifiers). */
   invalidResponses: number;
 }
+
+/** Options of `KinesisEventSourceMapping.drain()`. */
+export interface DrainOptions {
+  /** Stop with `KplDrainStoppedError` after this long. Default 60,000 ms; `Infinity`: never. */
+  timeoutMs?: number;
+  /** Stop with `KplDrainStoppedError` when this aborts. */
+  signal?: AbortSignal;
+}

@@ -1,8 +1,10 @@
 import { PutRecordsCommand, SplitShardCommand } from '@aws-sdk/client-kinesis';
+import { KplConfigurationError } from '@kpl-lambda/core';
 import {
   KinesisEventSourceMapping,
   type KinesisEventSourceMappingOptions,
   type KinesisOnFailureRecord,
+  KplDrainStoppedError,
 } from '@kpl-lambda/local-event-source-mapping';
 import {
   type LocalKinesis,
@@ -272,5 +274,45 @@ describe('KinesisEventSourceMapping', () => {
       ['r0', 'r1', 'r2', 'r3', 'r4'],
       ['r5', 'r6'],
     ]);
+  });
+});
+
+describe('a handler that always fails, retried for ever (maximumRetryAttempts: -1)', () => {
+  const alwaysFailing = async () => {
+    throw new Error('always');
+  };
+
+  it('stops drain() after timeoutMs, and never starves timers meanwhile', async () => {
+    const streamName = await streamOf(3);
+    const esm = mapping(streamName, { handler: alwaysFailing });
+    let ticks = 0;
+    const ticker = setInterval(() => ticks++, 5);
+
+    await expect(esm.drain({ timeoutMs: 100 })).rejects.toThrow(KplDrainStoppedError);
+    clearInterval(ticker);
+
+    expect(ticks).toBeGreaterThan(5);
+    expect(esm.stats.retries).toBeGreaterThan(10);
+  });
+
+  it('stops drain() when its signal aborts', async () => {
+    const esm = mapping(await streamOf(1), { handler: alwaysFailing });
+    const abort = new AbortController();
+    setTimeout(() => abort.abort(), 50);
+
+    await expect(
+      esm.drain({ signal: abort.signal, timeoutMs: Number.POSITIVE_INFINITY }),
+    ).rejects.toThrow('aborted');
+  });
+});
+
+describe('KinesisEventSourceMapping options', () => {
+  it.each([
+    [{ batchSize: 0 }, 'batchSize'],
+    [{ maximumRetryAttempts: -2 }, 'maximumRetryAttempts'],
+    [{ handler: 'not a function' }, 'handler'],
+  ])('refuses %j, naming the option', (options, option) => {
+    expect(() => mapping('s', options as never)).toThrow(KplConfigurationError);
+    expect(() => mapping('s', options as never)).toThrow(expect.objectContaining({ option }));
   });
 });
