@@ -12,10 +12,12 @@ export type JsonValue =
 
 /**
  * A user record to write. `data` is bytes, text (written as UTF-8) or any other JSON value
- * (serialised with `JSON.stringify`).
+ * (serialised with `JSON.stringify`). Objects of any interface are taken (an interface has no
+ * index signature, so `JsonValue` alone would refuse them); what `JSON.stringify` cannot write
+ * (a `BigInt`, a cycle, a function) is refused at `put` with `KplInvalidRecordError`.
  */
 export interface ProducerRecord {
-  data: Uint8Array | JsonValue;
+  data: Uint8Array | JsonValue | object;
   /** The partition key; otherwise from the `partitionKey` option, or random. */
   partitionKey?: string;
   /** Decimal string in 0 .. 2^128-1; routes the record instead of its partition key. */

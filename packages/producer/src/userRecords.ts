@@ -10,7 +10,7 @@ import {
 import type { BufferedUserRecord, QueuedKinesisRecord } from './KinesisRecordQueues.js';
 import type { ClosedAggregate } from './OpenAggregates.js';
 import type { ResolvedProducerOptions } from './options.js';
-import type { JsonValue, ProducerRecord } from './types.js';
+import type { ProducerRecord } from './types.js';
 
 /**
  * Checks and measures a record at put, so that nothing is refused later: keys Kinesis accepts,
@@ -69,7 +69,7 @@ function partitionKeyOf(
     }
   }
   if (typeof option === 'string' && isJsonObject(record.data)) {
-    const value = record.data[option];
+    const value = (record.data as { [key: string]: unknown })[option];
     if (value !== undefined && value !== null && value !== '') return String(value);
   }
   return randomUUID();
@@ -93,9 +93,7 @@ function serialize(data: ProducerRecord['data']): Uint8Array {
   return Buffer.from(json, 'utf8');
 }
 
-function isJsonObject(
-  data: ProducerRecord['data'],
-): data is { [key: string]: JsonValue | undefined } {
+function isJsonObject(data: ProducerRecord['data']): boolean {
   return (
     typeof data === 'object' &&
     data !== null &&
