@@ -283,12 +283,11 @@ export class KinesisEventSourceMapping {
     } catch (error) {
       outcome = { kind: 'error', error };
     }
-    this.#options.onInvoke?.({
-      shardId,
-      records: batch.length,
-      outcome: outcome.kind,
-      attempt,
-    });
+    try {
+      this.#options.onInvoke?.({ shardId, records: batch.length, outcome: outcome.kind, attempt });
+    } catch {
+      // A progress report that throws must not change what is delivered or checkpointed.
+    }
     return outcome;
   }
 

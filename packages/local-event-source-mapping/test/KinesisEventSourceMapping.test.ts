@@ -316,3 +316,20 @@ describe('KinesisEventSourceMapping options', () => {
     expect(() => mapping('s', options as never)).toThrow(expect.objectContaining({ option }));
   });
 });
+
+describe('an onInvoke report that throws', () => {
+  it('changes nothing delivered or checkpointed', async () => {
+    const { deliveries, handler } = recorder();
+    const esm = mapping(await streamOf(3), {
+      handler,
+      onInvoke: () => {
+        throw new Error('progress bar broke');
+      },
+    });
+
+    await esm.drain();
+    await esm.drain();
+
+    expect(deliveries).toEqual([['r0', 'r1', 'r2']]);
+  });
+});
