@@ -128,9 +128,12 @@ export class RecordAggregator<T extends UserRecordInput = UserRecordInput> {
    */
   public add(record: T): AggregatedRecord<T> | undefined {
     const { partitionKey, explicitHashKey } = record;
-    assertValidKeys(partitionKey, explicitHashKey);
-    const data = toBytes(record.data);
     const knownPartitionKey = this.#partitionKeys.get(partitionKey);
+    // A partition key in the table was checked when it entered it.
+    if (knownPartitionKey === undefined || explicitHashKey !== undefined) {
+      assertValidKeys(partitionKey, explicitHashKey);
+    }
+    const data = toBytes(record.data);
     const partitionKeyBytes = knownPartitionKey?.bytes ?? Buffer.byteLength(partitionKey, 'utf8');
     const looksAggregated = isAggregated(data);
     const aloneBytes =
