@@ -20,7 +20,7 @@ module.exports = {
     '^@kpl-lambda/([a-z-]+)$': '<rootDir>/packages/$1/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
-  collectCoverageFrom: ['packages/*/src/**/*.ts', '!**/types.ts'],
+  collectCoverageFrom: ['packages/*/src/**/*.ts', '!**/types.ts', '!packages/testing-utils/**'],
   coverageProvider: 'v8',
   coverageThreshold: {
     './packages/middy/src/': { statements: 100, branches: 100, functions: 100, lines: 100 },

@@ -7,17 +7,20 @@ import { join } from 'node:path';
  * from its dist folders, exactly as users get it. `npm test` builds before it runs these.
  */
 const root = join(__dirname, '..');
-const packages = readdirSync(join(root, 'packages')).map((name) => {
-  const manifest = JSON.parse(
-    readFileSync(join(root, 'packages', name, 'package.json'), 'utf8'),
-  ) as {
-    name: string;
-    exports: Record<string, unknown>;
-    engines: { node: string };
-    sideEffects: boolean;
-  };
-  return [manifest.name, manifest] as const;
-});
+const packages = readdirSync(join(root, 'packages'))
+  .map((name) => {
+    const manifest = JSON.parse(
+      readFileSync(join(root, 'packages', name, 'package.json'), 'utf8'),
+    ) as {
+      name: string;
+      private?: boolean;
+      exports: Record<string, unknown>;
+      engines: { node: string };
+      sideEffects: boolean;
+    };
+    return [manifest.name, manifest] as const;
+  })
+  .filter(([, manifest]) => manifest.private !== true);
 
 const run = (args: string[]) =>
   execFileSync(process.execPath, args, { cwd: root, encoding: 'utf8' });

@@ -1,4 +1,5 @@
 import type { KinesisStreamRecord } from 'aws-lambda';
+import { toBase64 } from './bytes.js';
 import { assertDeaggregateOptions, deaggregateBytes } from './deaggregate.js';
 import { KplInvalidRecordError } from './errors.js';
 import type { DeaggregateOptions, KinesisStreamUserRecord, UserRecord } from './types.js';
@@ -205,8 +206,4 @@ function userPayloadFields(
     fields.deaggregationErrorReason = userRecord.deaggregationErrorReason!;
   }
   return fields;
-}
-
-function toBase64(view: Uint8Array): string {
-  return Buffer.from(view.buffer, view.byteOffset, view.byteLength).toString('base64');
 }

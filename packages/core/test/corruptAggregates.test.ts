@@ -17,7 +17,7 @@ import {
   partitionKeyEntry,
   partitionKeyIndex,
   recordEntry,
-} from './helpers.js';
+} from '@kpl-lambda/testing-utils';
 
 const parent = { partitionKey: 'outer', sequenceNumber: '4959' };
 const valid = [...partitionKeyEntry('pk'), ...recordEntry([...partitionKeyIndex(0), ...data('x')])];

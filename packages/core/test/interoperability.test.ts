@@ -1,7 +1,7 @@
 import { aggregate, deaggregateRecords, type UserRecordInput } from '@kpl-lambda/core';
 import { kinesisStreamEvent } from '@kpl-lambda/core/testing';
+import { referenceAggregate } from '@kpl-lambda/testing-utils';
 import * as awsKinesisAgg from 'aws-kinesis-agg';
-import { referenceAggregate } from './helpers.js';
 
 interface ReferenceUserRecord {
   partitionKey: string;

@@ -6,8 +6,8 @@ import {
   MAX_HASH_KEY,
 } from '@kpl-lambda/core';
 import { kinesisStreamEvent } from '@kpl-lambda/core/testing';
+import { frame } from '@kpl-lambda/testing-utils';
 import fc from 'fast-check';
-import { frame } from './helpers.js';
 
 const userRecord = fc.record(
   {

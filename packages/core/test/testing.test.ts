@@ -1,5 +1,10 @@
 import { deaggregateRecords, isAggregated, KplConfigurationError } from '@kpl-lambda/core';
-import { aggregatedRecord, kinesisStreamEvent, plainRecord } from '@kpl-lambda/core/testing';
+import {
+  aggregatedRecord,
+  corruptAggregatedRecord,
+  kinesisStreamEvent,
+  plainRecord,
+} from '@kpl-lambda/core/testing';
 
 describe('@kpl-lambda/core/testing', () => {
   it('builds an event as Lambda delivers it, with increasing sequence numbers', () => {
@@ -63,5 +68,19 @@ describe('@kpl-lambda/core/testing', () => {
       data: Buffer.alloc(1_000_000),
     }));
     expect(() => aggregatedRecord(huge)).toThrow('10 MiB');
+  });
+});
+
+describe('corruptAggregatedRecord', () => {
+  it('passes the KCL test and does not decode: what onCorrupt handles', () => {
+    const spec = corruptAggregatedRecord({ partitionKey: 'p', sequenceNumber: '7' });
+    const [userRecord] = deaggregateRecords(kinesisStreamEvent([spec]).Records);
+
+    expect(isAggregated(spec.data)).toBe(true);
+    expect(userRecord!.kinesis).toMatchObject({
+      sequenceNumber: '7',
+      aggregated: false,
+      deaggregationErrorReason: 'TRUNCATED',
+    });
   });
 });

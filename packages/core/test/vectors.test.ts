@@ -1,6 +1,6 @@
 import { deaggregateBytes, deaggregateRecords, isAggregated } from '@kpl-lambda/core';
 import { kinesisStreamEvent } from '@kpl-lambda/core/testing';
-import { loadKplVectors } from './helpers.js';
+import { loadKplVectors } from '@kpl-lambda/testing-utils';
 
 describe('real KPL output (test/fixtures/kpl-real.json)', () => {
   const vectors = loadKplVectors();

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import {
   type _Record,
@@ -10,30 +9,18 @@ import {
   type Shard,
 } from '@aws-sdk/client-kinesis';
 import { assertIntegerIn, KplConfigurationError } from '@kpl-lambda/core';
-import type {
-  Context,
-  KinesisStreamBatchResponse,
-  KinesisStreamEvent,
-  KinesisStreamRecord,
-} from 'aws-lambda';
+import { lambdaContext, lambdaKinesisRecord } from '@kpl-lambda/core/testing';
+import type { KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
 import { KplDrainStoppedError } from './errors.js';
+import { type Outcome, onFailureRecord, readResponse, withinPayloadLimit } from './lambdaRules.js';
 import type {
   DrainOptions,
   EventSourceMappingStats,
   KinesisEventSourceMappingOptions,
 } from './types.js';
 
-/** Lambda's invocation payload limit; the event is cut to fit it. */
-const MAX_EVENT_BYTES = 6_291_456;
-/** A generous bound on what an event record adds around its base64 data. */
-const RECORD_ENVELOPE_BYTES = 600;
 /** How long `drain()` may take by default: a test tool must end, even with endless retries. */
 const DEFAULT_DRAIN_TIMEOUT_MS = 60_000;
-
-type Outcome =
-  | { kind: 'success' }
-  | { kind: 'partial'; firstFailed: number }
-  | { kind: 'error'; error: unknown };
 
 /**
  * A local stand-in for Lambda's Kinesis event source mapping, for testing handlers end to end
@@ -201,7 +188,7 @@ export class KinesisEventSourceMapping {
       const page = ShardIterator
         ? await this.#client.send(new GetRecordsCommand({ ShardIterator, Limit: this.#batchSize }))
         : { Records: [], NextShardIterator: undefined };
-      const records = this.#withinPayloadLimit(page.Records ?? []);
+      const records = withinPayloadLimit(page.Records ?? []);
       if (records.length === 0) {
         if (page.NextShardIterator === undefined || page.NextShardIterator === null) {
           this.#finishedShards.add(shardId);
@@ -211,18 +198,6 @@ export class KinesisEventSourceMapping {
       }
       await this.#deliver(shardId, records);
     }
-  }
-
-  /** The first records whose event fits Lambda's 6 MB payload; the rest are read again later. */
-  #withinPayloadLimit(records: _Record[]): _Record[] {
-    let bytes = 100;
-    let count = 0;
-    for (const record of records) {
-      bytes += Math.ceil(record.Data!.length / 3) * 4 + RECORD_ENVELOPE_BYTES;
-      if (bytes > MAX_EVENT_BYTES && count > 0) break;
-      count++;
-    }
-    return records.slice(0, count);
   }
 
   /** Invokes the handler with a batch until it is done or given up, as Lambda retries it. */
@@ -248,7 +223,17 @@ export class KinesisEventSourceMapping {
         retry = batch.slice(outcome.firstFailed);
       }
       if (this.#maximumRetryAttempts !== -1 && attempt >= this.#maximumRetryAttempts) {
-        await this.#giveUp(shardId, retry, attempt + 1, outcome);
+        this.stats.batchesGivenUp++;
+        await this.#options.onFailure?.(
+          onFailureRecord({
+            shardId,
+            batch: retry,
+            invokeCount: attempt + 1,
+            functionError: outcome.kind === 'error',
+            functionArn: this.#functionArn(),
+            streamArn: this.#streamArn ?? '',
+          }),
+        );
         this.#checkpoints.set(shardId, retry.at(-1)!.SequenceNumber!);
         continue;
       }
@@ -278,8 +263,12 @@ export class KinesisEventSourceMapping {
     if (attempt > 0) this.stats.retries++;
     let outcome: Outcome;
     try {
-      const response = await this.#options.handler(event, this.#context());
-      outcome = this.#readResponse(batch, response);
+      const response = await this.#options.handler(
+        event,
+        lambdaContext({ functionName: this.#functionName, awsRegion: this.#awsRegion }),
+      );
+      outcome = readResponse(batch, response, this.#options.functionResponseTypes);
+      if (outcome.kind === 'error') this.stats.invalidResponses++;
     } catch (error) {
       outcome = { kind: 'error', error };
     }
@@ -291,109 +280,21 @@ export class KinesisEventSourceMapping {
     return outcome;
   }
 
-  /** How Lambda reads a partial batch response. */
-  #readResponse(batch: _Record[], response: unknown): Outcome {
-    if (!this.#options.functionResponseTypes?.includes('ReportBatchItemFailures'))
-      return { kind: 'success' };
-    const failures = (response as Partial<KinesisStreamBatchResponse> | null | undefined)
-      ?.batchItemFailures;
-    if (!Array.isArray(failures) || failures.length === 0) return { kind: 'success' };
-    let firstFailed = batch.length;
-    for (const failure of failures) {
-      const index = batch.findIndex((record) => record.SequenceNumber === failure?.itemIdentifier);
-      if (index === -1) {
-        // Empty means the whole batch failed; an unknown identifier is undocumented: same here.
-        this.stats.invalidResponses++;
-        return {
-          kind: 'error',
-          error: new Error(`Invalid itemIdentifier ${JSON.stringify(failure?.itemIdentifier)}`),
-        };
-      }
-      firstFailed = Math.min(firstFailed, index);
-    }
-    return { kind: 'partial', firstFailed };
-  }
-
-  async #giveUp(
-    shardId: string,
-    batch: _Record[],
-    invokeCount: number,
-    outcome: Outcome,
-  ): Promise<void> {
-    this.stats.batchesGivenUp++;
-    const first = batch[0]!;
-    const last = batch.at(-1)!;
-    await this.#options.onFailure?.({
-      requestContext: {
-        requestId: randomUUID(),
-        functionArn: this.#functionArn(),
-        condition: 'RetryAttemptsExhausted',
-        approximateInvokeCount: invokeCount,
-      },
-      responseContext: {
-        statusCode: 200,
-        executedVersion: '$LATEST',
-        ...(outcome.kind === 'error' ? { functionError: 'Unhandled' as const } : {}),
-      },
-      version: '1.0',
-      timestamp: new Date().toISOString(),
-      KinesisBatchInfo: {
-        shardId,
-        startSequenceNumber: first.SequenceNumber!,
-        endSequenceNumber: last.SequenceNumber!,
-        approximateArrivalOfFirstRecord: (
-          first.ApproximateArrivalTimestamp ?? new Date()
-        ).toISOString(),
-        approximateArrivalOfLastRecord: (
-          last.ApproximateArrivalTimestamp ?? new Date()
-        ).toISOString(),
-        batchSize: batch.length,
-        streamArn: this.#streamArn ?? '',
-      },
-    });
-  }
-
   #eventRecord(shardId: string, record: _Record): KinesisStreamRecord {
-    const data = record.Data!;
-    return {
-      kinesis: {
-        kinesisSchemaVersion: '1.0',
-        partitionKey: record.PartitionKey!,
-        sequenceNumber: record.SequenceNumber!,
-        data: Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64'),
-        approximateArrivalTimestamp:
-          (record.ApproximateArrivalTimestamp?.getTime() ?? Date.now()) / 1000,
-      },
-      eventSource: 'aws:kinesis',
-      eventVersion: '1.0',
-      eventID: `${shardId}:${record.SequenceNumber}`,
-      eventName: 'aws:kinesis:record',
-      invokeIdentityArn: `arn:aws:iam::000000000000:role/${this.#functionName}-role`,
-      awsRegion: this.#awsRegion,
+    return lambdaKinesisRecord({
+      data: record.Data!,
+      partitionKey: record.PartitionKey!,
+      sequenceNumber: record.SequenceNumber!,
+      approximateArrivalTimestamp:
+        (record.ApproximateArrivalTimestamp?.getTime() ?? Date.now()) / 1000,
+      shardId,
       eventSourceARN: this.#streamArn ?? '',
-    };
+      awsRegion: this.#awsRegion,
+      invokeIdentityArn: `arn:aws:iam::000000000000:role/${this.#functionName}-role`,
+    });
   }
 
   #functionArn(): string {
     return `arn:aws:lambda:${this.#awsRegion}:000000000000:function:${this.#functionName}`;
-  }
-
-  #context(): Context {
-    const deadline = Date.now() + 60_000;
-    const noop = () => undefined;
-    return {
-      callbackWaitsForEmptyEventLoop: true,
-      functionName: this.#functionName,
-      functionVersion: '$LATEST',
-      invokedFunctionArn: this.#functionArn(),
-      memoryLimitInMB: '512',
-      awsRequestId: randomUUID(),
-      logGroupName: `/aws/lambda/${this.#functionName}`,
-      logStreamName: `local/${randomUUID()}`,
-      getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-      done: noop,
-      fail: noop,
-      succeed: noop,
-    };
   }
 }

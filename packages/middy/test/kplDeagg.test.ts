@@ -4,18 +4,22 @@ import {
   KPL_MAGIC,
   KplDecodeError,
 } from '@kpl-lambda/core';
-import { aggregatedRecord, kinesisStreamEvent, plainRecord } from '@kpl-lambda/core/testing';
+import {
+  aggregatedRecord,
+  corruptAggregatedRecord,
+  kinesisStreamEvent,
+  plainRecord,
+} from '@kpl-lambda/core/testing';
 import kplDeagg, { KplDeaggConfigurationError, type KplDeaggOptions } from '@kpl-lambda/middy';
-import middy from '@middy/core';
-import eventNormalizer from '@middy/event-normalizer';
-import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent, SQSEvent } from 'aws-lambda';
 import {
   batchOfThreeParents,
   batchWithCorruptAggregate,
-  corruptAggregate,
   referenceAggregate,
   sequenceNumbers,
-} from '../../core/test/helpers.js';
+} from '@kpl-lambda/testing-utils';
+import middy from '@middy/core';
+import eventNormalizer from '@middy/event-normalizer';
+import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent, SQSEvent } from 'aws-lambda';
 
 const context = { awsRequestId: 'test', getRemainingTimeInMillis: () => 60_000 } as Context;
 const text = (data: string) => Buffer.from(data, 'base64').toString('utf8');
@@ -378,7 +382,7 @@ describe('kplDeagg filter and logger', () => {
         data: Buffer.from(r.kinesis.data, 'base64'),
         partitionKey: r.kinesis.partitionKey,
       })),
-      { data: corruptAggregate(), partitionKey: 'z' },
+      corruptAggregatedRecord({ partitionKey: 'z' }),
     ]);
 
     await recordingHandler().handle(

@@ -7,13 +7,13 @@ import {
   KplCorruptAggregateError,
   KplSkippedRecordError,
 } from '@kpl-lambda/powertools';
-import type { Context, KinesisStreamEvent } from 'aws-lambda';
 import {
   batchOfThreeParents,
   batchWithCorruptAggregate,
   referenceAggregate,
   sequenceNumbers,
-} from '../../core/test/helpers.js';
+} from '@kpl-lambda/testing-utils';
+import type { Context, KinesisStreamEvent } from 'aws-lambda';
 
 const context = { awsRequestId: 'request-1', functionName: 'consumer' } as Context;
 const text = (record: KinesisStreamUserRecord) =>

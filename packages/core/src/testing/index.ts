@@ -15,11 +15,20 @@
  * await handler(event, context);
  * ```
  */
-import type { KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
+import type { KinesisStreamEvent } from 'aws-lambda';
 import { MAX_KINESIS_RECORD_BYTES } from '../constants.js';
 import { KplConfigurationError } from '../errors.js';
 import { RecordAggregator } from '../RecordAggregator.js';
 import type { UserRecordInput } from '../types.js';
+import { corruptAggregateBytes } from './corrupt.js';
+import { lambdaKinesisRecord } from './lambdaShapes.js';
+
+export {
+  type LambdaContextOptions,
+  type LambdaKinesisRecordSpec,
+  lambdaContext,
+  lambdaKinesisRecord,
+} from './lambdaShapes.js';
 
 /** How one Kinesis record of a test event is made. Build it with the helpers below. */
 export interface ParentRecordSpec {
@@ -77,6 +86,25 @@ export function plainRecord(
   return withOptionalFields({ data, partitionKey: record.partitionKey }, options);
 }
 
+/**
+ * An aggregate whose MD5 digest matches but whose body cannot be decoded (it is cut short): what
+ * `onCorrupt` handles. Deaggregated, it passes through with `deaggregationErrorReason`
+ * `'TRUNCATED'`, or throws `KplDecodeError` with `onCorrupt: 'throw'`.
+ *
+ * @example
+ * ```ts
+ * import { corruptAggregatedRecord, kinesisStreamEvent } from '@kpl-lambda/core/testing';
+ * const event = kinesisStreamEvent([corruptAggregatedRecord({ partitionKey: 'a' })]);
+ * ```
+ */
+export function corruptAggregatedRecord(options: AggregatedRecordOptions = {}): ParentRecordSpec {
+  const spec: ParentRecordSpec = {
+    data: corruptAggregateBytes(),
+    partitionKey: options.partitionKey ?? 'a',
+  };
+  return withOptionalFields(spec, options);
+}
+
 /** Options of {@link kinesisStreamEvent}. */
 export interface KinesisStreamEventOptions {
   /** Default `shardId-000000000000`. */
@@ -107,29 +135,17 @@ export function kinesisStreamEvent(
   } = options;
   let nextSequenceNumber = BigInt(firstSequenceNumber);
   const now = Date.now() / 1000;
-  const Records = parents.map((parent): KinesisStreamRecord => {
-    const sequenceNumber = parent.sequenceNumber ?? (nextSequenceNumber++).toString();
-    return {
-      kinesis: {
-        kinesisSchemaVersion: '1.0',
-        partitionKey: parent.partitionKey,
-        sequenceNumber,
-        data: Buffer.from(
-          parent.data.buffer,
-          parent.data.byteOffset,
-          parent.data.byteLength,
-        ).toString('base64'),
-        approximateArrivalTimestamp: parent.approximateArrivalTimestamp ?? now,
-      },
-      eventSource: 'aws:kinesis',
-      eventVersion: '1.0',
-      eventID: `${shardId}:${sequenceNumber}`,
-      eventName: 'aws:kinesis:record',
-      invokeIdentityArn: 'arn:aws:iam::123456789012:role/lambda-kinesis-role',
-      awsRegion,
+  const Records = parents.map((parent) =>
+    lambdaKinesisRecord({
+      data: parent.data,
+      partitionKey: parent.partitionKey,
+      sequenceNumber: parent.sequenceNumber ?? (nextSequenceNumber++).toString(),
+      approximateArrivalTimestamp: parent.approximateArrivalTimestamp ?? now,
+      shardId,
       eventSourceARN,
-    };
-  });
+      awsRegion,
+    }),
+  );
   return { Records };
 }
 

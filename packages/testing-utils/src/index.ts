@@ -1,8 +1,16 @@
+// What the tests of every package share, as Powertools' private testing-utils package: protobuf
+// builders for hand-made aggregates, the real KPL vectors, the aws-kinesis-agg reference, and the
+// batches the Middy and Powertools tests both use. Private: never published.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KPL_MAGIC, type UserRecordInput } from '@kpl-lambda/core';
-import { aggregatedRecord, kinesisStreamEvent, plainRecord } from '@kpl-lambda/core/testing';
+import {
+  aggregatedRecord,
+  corruptAggregatedRecord,
+  kinesisStreamEvent,
+  plainRecord,
+} from '@kpl-lambda/core/testing';
 import * as awsKinesisAgg from 'aws-kinesis-agg';
 import type { KinesisStreamEvent } from 'aws-lambda';
 
@@ -44,11 +52,11 @@ export interface VectorCase {
 
 /**
  * Real KPL output with the user records each aggregate must decode to: a copy of the team's
- * shared vectors (themselves from the kinesis-aggregation project's test files), kept here so
- * that a fresh clone tests on its own.
+ * shared vectors (themselves from the kinesis-aggregation project's test files), kept in the
+ * repository so that a fresh clone tests on its own.
  */
 export function loadKplVectors(): VectorCase[] {
-  const path = join(__dirname, 'fixtures/kpl-real.json');
+  const path = join(__dirname, '../fixtures/kpl-real.json');
   return (JSON.parse(readFileSync(path, 'utf8')) as { cases: VectorCase[] }).cases;
 }
 
@@ -77,9 +85,6 @@ export function referenceAggregate(records: UserRecordInput[]): Promise<Referenc
   });
 }
 
-/** An aggregate whose digest matches but whose body is cut short. */
-export const corruptAggregate = (): Buffer => frame([0x0a, 0x05, 0x61]);
-
 /**
  * The batch the middleware and processor tests share: three parents, an aggregate of three user
  * records (`a0`..`a2`, `a1` with an explicit hash key), a plain record (`plain`), an aggregate of
@@ -106,7 +111,7 @@ export const batchWithCorruptAggregate = (): KinesisStreamEvent =>
       { partitionKey: 'a', data: 'good' },
       { partitionKey: 'b', data: 'fine' },
     ]),
-    { data: corruptAggregate(), partitionKey: 'a' },
+    corruptAggregatedRecord({ partitionKey: 'a' }),
     plainRecord({ partitionKey: 'p', data: 'plain' }),
   ]);
 
