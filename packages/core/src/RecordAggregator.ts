@@ -3,7 +3,7 @@ import protobuf from 'protobufjs/minimal.js';
 import {
   DEFAULT_MAX_AGGREGATE_BYTES,
   KPL_DIGEST_SIZE,
-  KPL_MAGIC,
+  MAGIC_BYTES,
   MAX_KINESIS_RECORD_BYTES,
 } from './constants.js';
 import { isAggregated } from './decoder.js';
@@ -39,10 +39,10 @@ interface TableEntry {
 const NO_INDEX = -1;
 
 /** Magic and digest: what an aggregate adds around its protobuf body. */
-const FRAME_BYTES = KPL_MAGIC.length + KPL_DIGEST_SIZE;
+const FRAME_BYTES = MAGIC_BYTES.length + KPL_DIGEST_SIZE;
 
 /** The magic as the little-endian fixed32 that writes its four bytes in order. */
-const KPL_MAGIC_LITTLE_ENDIAN = Buffer.from(KPL_MAGIC).readUInt32LE(0);
+const KPL_MAGIC_LITTLE_ENDIAN = Buffer.from(MAGIC_BYTES).readUInt32LE(0);
 
 /** The most the writer reserves at once: a string of 127 UTF-16 units at 3 bytes each, plus its length. */
 const WRITER_SLACK_BYTES = 3 * 127 + 5;
@@ -251,7 +251,7 @@ export class RecordAggregator<T extends UserRecordInput = UserRecordInput> {
       writer.uint32(DATA_TAG).bytes(data);
     }
     const digest = createHash('md5')
-      .update(writer.buf.subarray(KPL_MAGIC.length, writer.pos))
+      .update(writer.buf.subarray(MAGIC_BYTES.length, writer.pos))
       .digest();
     for (let offset = 0; offset < KPL_DIGEST_SIZE; offset += 4) {
       writer.fixed32(digest.readUInt32LE(offset));

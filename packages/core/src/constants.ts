@@ -1,7 +1,11 @@
+/** The magic bytes, as the format reads and writes them: never handed out, so never written to. */
+export const MAGIC_BYTES: readonly number[] = Object.freeze([0xf3, 0x89, 0x9a, 0xc2]);
+
 /**
- * The 4 bytes that open every KPL aggregated record (`84maw` in base64).
+ * The 4 bytes that open every KPL aggregated record (`84maw` in base64). A copy: writing to it
+ * changes nothing the library detects or writes.
  */
-export const KPL_MAGIC: Uint8Array = Uint8Array.of(0xf3, 0x89, 0x9a, 0xc2);
+export const KPL_MAGIC: Uint8Array = Uint8Array.from(MAGIC_BYTES);
 
 /** Size of the MD5 digest that closes an aggregated record. */
 export const KPL_DIGEST_SIZE = 16;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { KPL_DIGEST_SIZE, KPL_MAGIC } from './constants.js';
+import { KPL_DIGEST_SIZE, MAGIC_BYTES } from './constants.js';
 import { KplDecodeError } from './errors.js';
 import type { UserRecord } from './types.js';
 import { decodeFailure, fieldNumber, WireReader } from './WireReader.js';
@@ -28,9 +28,9 @@ const NO_INDEX = -1;
  */
 export function isAggregated(data: Uint8Array): boolean {
   const digestStart = data.length - KPL_DIGEST_SIZE;
-  if (digestStart <= KPL_MAGIC.length) return false;
-  for (let i = 0; i < KPL_MAGIC.length; i++) if (data[i] !== KPL_MAGIC[i]) return false;
-  const digest = createHash('md5').update(data.subarray(KPL_MAGIC.length, digestStart)).digest();
+  if (digestStart <= MAGIC_BYTES.length) return false;
+  for (let i = 0; i < MAGIC_BYTES.length; i++) if (data[i] !== MAGIC_BYTES[i]) return false;
+  const digest = createHash('md5').update(data.subarray(MAGIC_BYTES.length, digestStart)).digest();
   for (let i = 0; i < KPL_DIGEST_SIZE; i++) if (data[digestStart + i] !== digest[i]) return false;
   return true;
 }
@@ -42,7 +42,7 @@ export function isAggregated(data: Uint8Array): boolean {
  * bug and propagates as it is.
  */
 export function decodeAggregate(data: Uint8Array, sequenceNumber?: string): UserRecord[] {
-  const body = data.subarray(KPL_MAGIC.length, data.length - KPL_DIGEST_SIZE);
+  const body = data.subarray(MAGIC_BYTES.length, data.length - KPL_DIGEST_SIZE);
   try {
     return resolveUserRecords(readAggregatedRecord(new WireReader(body)));
   } catch (error) {

@@ -22,7 +22,9 @@ export {
   assertIntegerIn,
   assertOneOf,
   assertTypeOf,
+  BATCH_ON_CORRUPT_MODES,
   type ConfigurationErrorFactory,
+  deaggregationModeOf,
 } from './options.js';
 export { aggregate, RecordAggregator } from './RecordAggregator.js';
 export type * from './types.js';

@@ -1,4 +1,5 @@
 import { KplConfigurationError } from './errors.js';
+import type { BatchOnCorrupt, OnCorrupt } from './types.js';
 
 /**
  * Throws {@link KplConfigurationError} naming `option` unless `value` is one of `allowed`
@@ -73,4 +74,22 @@ export function assertTypeOf(
       `${option} must be a ${type}, got ${value === null ? 'null' : typeof value}`,
     );
   }
+}
+
+/** The modes of {@link BatchOnCorrupt}, for validation. */
+export const BATCH_ON_CORRUPT_MODES: readonly BatchOnCorrupt[] = ['passthrough', 'throw', 'fail'];
+
+/**
+ * The deaggregation mode behind a consumer's `onCorrupt`: `'fail'` deaggregates as
+ * `'passthrough'` does, and the consumer then reports the records that carry a
+ * `deaggregationError`.
+ *
+ * @example
+ * ```ts
+ * import { deaggregateRecords, deaggregationModeOf } from '@kpl-lambda/core';
+ * const userRecords = deaggregateRecords(event.Records, { onCorrupt: deaggregationModeOf('fail') });
+ * ```
+ */
+export function deaggregationModeOf(onCorrupt: BatchOnCorrupt): OnCorrupt {
+  return onCorrupt === 'throw' ? 'throw' : 'passthrough';
 }

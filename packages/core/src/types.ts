@@ -9,6 +9,18 @@ import type { KinesisStreamRecord, KinesisStreamRecordPayload } from 'aws-lambda
  */
 export type OnCorrupt = 'passthrough' | 'throw';
 
+/**
+ * What a Lambda consumer (`kplDeagg()` of `@kpl-lambda/middy`, `KplBatchProcessor` of
+ * `@kpl-lambda/powertools`) does with a corrupt aggregate:
+ * - `'passthrough'` (default): hand it to the handler unchanged, with `kinesis.deaggregationError`
+ *   and `kinesis.deaggregationErrorReason`.
+ * - `'throw'`: fail the invocation with `KplDecodeError`; Lambda retries the batch.
+ * - `'fail'`: keep it from the handler and report its parent as failed, so that Lambda's retries
+ *   and on-failure destination deal with it while the rest goes on (needs
+ *   `ReportBatchItemFailures`).
+ */
+export type BatchOnCorrupt = OnCorrupt | 'fail';
+
 /** Options of every deaggregation function. */
 export interface DeaggregateOptions {
   /** What to do with a corrupt aggregate. Default `'passthrough'`. */

@@ -1,8 +1,8 @@
-import { deaggregateBytes, deaggregateRecords, isAggregated } from '@kpl-lambda/core';
+import { deaggregateBytes, deaggregateRecords, isAggregated, KPL_MAGIC } from '@kpl-lambda/core';
 import { kinesisStreamEvent } from '@kpl-lambda/core/testing';
 import { loadKplVectors } from '@kpl-lambda/testing-utils';
 
-describe('real KPL output (test/fixtures/kpl-real.json)', () => {
+describe('real KPL output (testing-utils/fixtures/kpl-real.json)', () => {
   const vectors = loadKplVectors();
 
   it('has the cases it is meant to have', () => {
@@ -51,5 +51,19 @@ describe('real KPL output (test/fixtures/kpl-real.json)', () => {
     expect(Buffer.from(userRecords[99]!.data).toString('base64')).toBe(
       vector.userRecords[99]!.data,
     );
+  });
+});
+
+describe('KPL_MAGIC', () => {
+  it('is a copy: a careless write to it breaks no detection', () => {
+    const [aggregate] = loadKplVectors().filter((vector) => vector.aggregated);
+    const bytes = Buffer.from(aggregate!.data, 'base64');
+    const saved = Uint8Array.from(KPL_MAGIC);
+    KPL_MAGIC.fill(0);
+    try {
+      expect(isAggregated(bytes)).toBe(true);
+    } finally {
+      KPL_MAGIC.set(saved);
+    }
   });
 });

@@ -1,7 +1,9 @@
 import {
   assertOneOf,
   assertTypeOf,
+  BATCH_ON_CORRUPT_MODES,
   deaggregateRecords,
+  deaggregationModeOf,
   type KinesisStreamUserEvent,
   type KinesisStreamUserRecord,
   KplInvalidRecordError,
@@ -14,7 +16,7 @@ import type {
   KinesisStreamBatchResponse,
 } from 'aws-lambda';
 import { KplDeaggConfigurationError } from './errors.js';
-import type { KplDeaggOnCorrupt, KplDeaggOptions } from './types.js';
+import type { KplDeaggOptions } from './types.js';
 
 const defaults: Required<Pick<KplDeaggOptions, 'onCorrupt'>> & KplDeaggOptions = {
   onCorrupt: 'passthrough',
@@ -148,9 +150,7 @@ export function kplDeagg(
     records: KinesisStreamUserRecord[],
   ): KinesisStreamUserRecord[] {
     try {
-      return deaggregateRecords(records, {
-        onCorrupt: onCorrupt === 'throw' ? 'throw' : 'passthrough',
-      });
+      return deaggregateRecords(records, { onCorrupt: deaggregationModeOf(onCorrupt) });
     } catch (error) {
       if (!(error instanceof KplInvalidRecordError)) throw error;
       throw new KplDeaggConfigurationError(
@@ -192,13 +192,11 @@ export function kplDeagg(
   return { before: kplDeaggMiddlewareBefore, after: kplDeaggMiddlewareAfter };
 }
 
-const ON_CORRUPT_MODES: readonly KplDeaggOnCorrupt[] = ['passthrough', 'throw', 'fail'];
-
 /** Checks the options at the factory, as Middy's own middlewares do, naming the wrong one. */
 function validateOptions<T extends KplDeaggOptions>(options: T): T {
   const E = (option: string, message: string) =>
     new KplDeaggConfigurationError(message, { option });
-  assertOneOf('onCorrupt', options.onCorrupt, ON_CORRUPT_MODES, E);
+  assertOneOf('onCorrupt', options.onCorrupt, BATCH_ON_CORRUPT_MODES, E);
   assertTypeOf('filter', options.filter, 'function', E);
   assertTypeOf('logger', options.logger, 'object', E);
   return options;

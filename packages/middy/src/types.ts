@@ -1,22 +1,13 @@
-import type { KinesisStreamUserRecord } from '@kpl-lambda/core';
+import type { BatchOnCorrupt, KinesisStreamUserRecord, KplLogger } from '@kpl-lambda/core';
+
+/** What to do with a corrupt aggregate: core's {@link BatchOnCorrupt}. */
+export type KplDeaggOnCorrupt = BatchOnCorrupt;
 
 /**
- * What to do with a corrupt aggregate (its MD5 digest matches, its body does not decode).
- * - `'passthrough'` (default): hand it to the handler unchanged, with `kinesis.deaggregationError`.
- * - `'throw'`: fail the invocation with `KplDecodeError`; Lambda retries the batch.
- * - `'fail'`: keep it from the handler and report its sequence number in `batchItemFailures`,
- *   so that Lambda's retries and on-failure destination deal with it while the rest goes on.
- *   Needs `FunctionResponseTypes: [ReportBatchItemFailures]` on the event source mapping.
+ * The logging methods the middleware calls; a Powertools `Logger` or `console` fits. A logger
+ * that throws changes nothing the middleware tells Lambda.
  */
-export type KplDeaggOnCorrupt = 'passthrough' | 'throw' | 'fail';
-
-/** The logging methods used; a Powertools `Logger` or `console` fits. */
-export interface KplDeaggLogger {
-  debug(message: string, ...extra: unknown[]): void;
-  info(message: string, ...extra: unknown[]): void;
-  warn(message: string, ...extra: unknown[]): void;
-  error(message: string, ...extra: unknown[]): void;
-}
+export type KplDeaggLogger = Pick<KplLogger, 'debug' | 'warn' | 'error'>;
 
 /** Options of `kplDeagg()`. */
 export interface KplDeaggOptions {

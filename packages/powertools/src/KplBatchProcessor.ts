@@ -2,7 +2,9 @@ import { BatchProcessor, EventType } from '@aws-lambda-powertools/batch';
 import {
   assertOneOf,
   assertTypeOf,
+  BATCH_ON_CORRUPT_MODES,
   deaggregateRecords,
+  deaggregationModeOf,
   type KinesisStreamUserRecord,
   type KplLogger,
   safeLogger,
@@ -14,8 +16,6 @@ import {
   KplSkippedRecordError,
 } from './errors.js';
 import type { BatchProcessorConfig, KplBatchOnCorrupt, KplBatchProcessorOptions } from './types.js';
-
-const ON_CORRUPT_MODES: readonly KplBatchOnCorrupt[] = ['passthrough', 'throw', 'fail'];
 
 type BatchProcessingOptions = Parameters<BatchProcessor['register']>[2];
 type ProcessedRecord = Awaited<ReturnType<BatchProcessor['processRecord']>>;
@@ -57,7 +57,7 @@ export class KplBatchProcessor extends BatchProcessor {
   public constructor(options: KplBatchProcessorOptions = {}) {
     const { onCorrupt = 'passthrough', stopOnFirstFailure = false, ...config } = options;
     const E = (option: string, message: string) => new KplBatchConfigurationError(message, option);
-    assertOneOf('onCorrupt', onCorrupt, ON_CORRUPT_MODES, E);
+    assertOneOf('onCorrupt', onCorrupt, BATCH_ON_CORRUPT_MODES, E);
     assertTypeOf('stopOnFirstFailure', stopOnFirstFailure, 'boolean', E);
     super(EventType.KinesisDataStreams, withUserRecordParser(config as BatchProcessorConfig));
     this.onCorrupt = onCorrupt;
@@ -85,7 +85,7 @@ export class KplBatchProcessor extends BatchProcessor {
       processingOptions = { ...options, processInParallel: false };
     }
     const userRecords = deaggregateRecords(records as KinesisStreamRecord[], {
-      onCorrupt: this.onCorrupt === 'throw' ? 'throw' : 'passthrough',
+      onCorrupt: deaggregationModeOf(this.onCorrupt),
     });
     return super.register(userRecords, handler, processingOptions);
   }
@@ -106,7 +106,13 @@ export class KplBatchProcessor extends BatchProcessor {
         deaggregationError,
       });
       if (this.onCorrupt === 'fail') {
-        return this.failureHandler(record, new KplCorruptAggregateError(deaggregationError));
+        return this.failureHandler(
+          record,
+          new KplCorruptAggregateError(
+            deaggregationError,
+            userRecord.kinesis.deaggregationErrorReason,
+          ),
+        );
       }
     }
     if (this.stopOnFirstFailure && this.failureMessages.length > 0) {

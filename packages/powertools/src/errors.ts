@@ -1,4 +1,4 @@
-import { KplError } from '@kpl-lambda/core';
+import { KplConfigurationError, type KplDecodeErrorReason, KplError } from '@kpl-lambda/core';
 
 /**
  * Base class of the errors of `@kpl-lambda/powertools`.
@@ -14,6 +14,21 @@ export class KplBatchProcessorError extends KplError {
     super(message, options);
     this.name = 'KplBatchProcessorError';
   }
+
+  /**
+   * `KplBatchConfigurationError` extends core's `KplConfigurationError` (one parent for every
+   * package's configuration errors), and is still a `KplBatchProcessorError`, as it always was.
+   */
+  public static override [Symbol.hasInstance](instance: unknown): boolean {
+    // The class `instanceof` asks about: a subclass keeps the plain check.
+    // biome-ignore lint/complexity/noThisInStatic: it is the point
+    // biome-ignore lint/complexity/noUselessThisAlias: named for what it is
+    const asked = this;
+    return (
+      Function.prototype[Symbol.hasInstance].call(asked, instance) ||
+      (asked === KplBatchProcessorError && instance instanceof KplBatchConfigurationError)
+    );
+  }
 }
 
 /**
@@ -28,14 +43,10 @@ export class KplBatchProcessorError extends KplError {
  * });
  * ```
  */
-export class KplBatchConfigurationError extends KplBatchProcessorError {
-  /** The option that is wrong. */
-  public readonly option: string;
-
+export class KplBatchConfigurationError extends KplConfigurationError {
   public constructor(message: string, option = 'processInParallel') {
-    super(message);
+    super(option, message);
     this.name = 'KplBatchConfigurationError';
-    this.option = option;
   }
 }
 
@@ -51,9 +62,13 @@ export class KplBatchConfigurationError extends KplBatchProcessorError {
  * ```
  */
 export class KplCorruptAggregateError extends KplBatchProcessorError {
-  public constructor(deaggregationError: string) {
+  /** What is wrong with the aggregate, as core's stable `KplDecodeError` code. */
+  public readonly reason: KplDecodeErrorReason | undefined;
+
+  public constructor(deaggregationError: string, reason?: KplDecodeErrorReason) {
     super(deaggregationError);
     this.name = 'KplCorruptAggregateError';
+    this.reason = reason;
   }
 }
 

@@ -1,4 +1,5 @@
 import type { BatchProcessor } from '@aws-lambda-powertools/batch';
+import type { BatchOnCorrupt } from '@kpl-lambda/core';
 
 /**
  * Powertools' own processor configuration: `parser` with `schema` or `innerSchema` (and
@@ -6,14 +7,8 @@ import type { BatchProcessor } from '@aws-lambda-powertools/batch';
  */
 export type BatchProcessorConfig = NonNullable<ConstructorParameters<typeof BatchProcessor>[1]>;
 
-/**
- * What to do with a corrupt aggregate (its MD5 digest matches, its body does not decode).
- * - `'passthrough'` (default): hand it to the record handler unchanged, with
- *   `kinesis.deaggregationError`.
- * - `'throw'`: fail the invocation with `KplDecodeError`; Lambda retries the batch.
- * - `'fail'`: report its sequence number without calling the record handler.
- */
-export type KplBatchOnCorrupt = 'passthrough' | 'throw' | 'fail';
+/** What to do with a corrupt aggregate: core's {@link BatchOnCorrupt}. */
+export type KplBatchOnCorrupt = BatchOnCorrupt;
 
 /**
  * Options of {@link KplBatchProcessor}: Powertools' processor configuration (`parser`,

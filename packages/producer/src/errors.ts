@@ -16,6 +16,21 @@ export class KplProducerError extends KplError {
     super(message, options);
     this.name = 'KplProducerError';
   }
+
+  /**
+   * `KplProducerConfigurationError` extends core's `KplConfigurationError` (one parent for every
+   * package's configuration errors), and is still a `KplProducerError`, as it always was.
+   */
+  public static override [Symbol.hasInstance](instance: unknown): boolean {
+    // The class `instanceof` asks about: a subclass keeps the plain check.
+    // biome-ignore lint/complexity/noThisInStatic: it is the point
+    // biome-ignore lint/complexity/noUselessThisAlias: named for what it is
+    const asked = this;
+    return (
+      Function.prototype[Symbol.hasInstance].call(asked, instance) ||
+      (asked === KplProducerError && instance instanceof KplProducerConfigurationError)
+    );
+  }
 }
 
 /**

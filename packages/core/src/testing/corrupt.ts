@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { KPL_MAGIC } from '../constants.js';
+import { MAGIC_BYTES } from '../constants.js';
 import { PARTITION_KEY_TABLE_TAG } from '../wireFormat.js';
 
 /** Magic, a body whose one field claims 5 bytes and holds 1, and the body's true MD5. */
 export function corruptAggregateBytes(): Buffer {
   const body = Buffer.from([PARTITION_KEY_TABLE_TAG, 0x05, 0x61]);
-  return Buffer.concat([KPL_MAGIC, body, createHash('md5').update(body).digest()]);
+  return Buffer.concat([Buffer.from(MAGIC_BYTES), body, createHash('md5').update(body).digest()]);
 }
