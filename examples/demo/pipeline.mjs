@@ -32,7 +32,7 @@ export async function runPipeline(options) {
   const runId = randomUUID().slice(0, 8);
 
   // Produce.
-  const producer = new KinesisProducer({ client, streamName, partitionKey: 'customerId' });
+  const producer = new KinesisProducer({ client, streamName, partitionKeyFrom: 'customerId' });
   const poisonEvery = poisonOrders > 0 ? Math.floor(orders / (poisonOrders + 1)) : 0;
   const written = [];
   const undeliverable = [];
@@ -85,16 +85,16 @@ export async function runPipeline(options) {
           givenUpBatches.push(record.KinesisBatchInfo);
         },
         onInvoke: ({ outcome }) => {
-          if (mapping.stats.invocations % 10 === 0 || outcome !== 'success') {
+          if (mapping.metrics.invocations % 10 === 0 || outcome !== 'success') {
             progress(
-              `${name}: ${mapping.stats.invocations} invocations, ${processed.size} orders processed`,
+              `${name}: ${mapping.metrics.invocations} invocations, ${processed.size} orders processed`,
             );
           }
         },
       });
       await mapping.drain();
       const givenUp = await ordersIn(client, streamName, givenUpBatches, runId);
-      return { name, processed, givenUp, givenUpBatches, stats: mapping.stats };
+      return { name, processed, givenUp, givenUpBatches, stats: mapping.metrics };
     }),
   );
 

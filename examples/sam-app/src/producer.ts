@@ -8,7 +8,7 @@ const producer = new KinesisProducer({
   // HTTP/1.1 with keep-alive is all PutRecords needs.
   client: new KinesisClient({ requestHandler: new NodeHttpHandler() }),
   streamName: process.env.STREAM_NAME ?? 'orders',
-  partitionKey: 'customerId',
+  partitionKeyFrom: 'customerId',
   logger,
 });
 

@@ -54,8 +54,8 @@ const DEFAULT_DRAIN_TIMEOUT_MS = 60_000;
  * ```
  */
 export class KinesisEventSourceMapping {
-  /** Counters since the mapping was made. */
-  public readonly stats: EventSourceMappingStats = {
+  /** Counters since the mapping was made (`metrics`, as the producer's). */
+  public readonly metrics: EventSourceMappingStats = {
     invocations: 0,
     recordsDelivered: 0,
     retries: 0,
@@ -63,6 +63,11 @@ export class KinesisEventSourceMapping {
     batchesGivenUp: 0,
     invalidResponses: 0,
   };
+
+  /** @deprecated The same counters as {@link metrics}, the name the producer uses too. */
+  public get stats(): EventSourceMappingStats {
+    return this.metrics;
+  }
 
   readonly #client: KinesisClient;
   readonly #streamName: string;
@@ -223,7 +228,7 @@ export class KinesisEventSourceMapping {
         retry = batch.slice(outcome.firstFailed);
       }
       if (this.#maximumRetryAttempts !== -1 && attempt >= this.#maximumRetryAttempts) {
-        this.stats.batchesGivenUp++;
+        this.metrics.batchesGivenUp++;
         await this.#options.onFailure?.(
           onFailureRecord({
             shardId,
@@ -243,7 +248,7 @@ export class KinesisEventSourceMapping {
         retry.length > 1
       ) {
         const half = Math.ceil(retry.length / 2);
-        this.stats.bisections++;
+        this.metrics.bisections++;
         pending.unshift(
           { records: retry.slice(0, half), attempt: attempt + 1 },
           { records: retry.slice(half), attempt: attempt + 1 },
@@ -258,9 +263,9 @@ export class KinesisEventSourceMapping {
     const event: KinesisStreamEvent = {
       Records: batch.map((record) => this.#eventRecord(shardId, record)),
     };
-    this.stats.invocations++;
-    this.stats.recordsDelivered += batch.length;
-    if (attempt > 0) this.stats.retries++;
+    this.metrics.invocations++;
+    this.metrics.recordsDelivered += batch.length;
+    if (attempt > 0) this.metrics.retries++;
     let outcome: Outcome;
     try {
       const response = await this.#options.handler(
@@ -268,7 +273,7 @@ export class KinesisEventSourceMapping {
         lambdaContext({ functionName: this.#functionName, awsRegion: this.#awsRegion }),
       );
       outcome = readResponse(batch, response, this.#options.functionResponseTypes);
-      if (outcome.kind === 'error') this.stats.invalidResponses++;
+      if (outcome.kind === 'error') this.metrics.invalidResponses++;
     } catch (error) {
       outcome = { kind: 'error', error };
     }

@@ -124,7 +124,8 @@ describe('KinesisEventSourceMapping', () => {
       Array.from({ length: 10 }, (_, i) => `r${i}`),
       ['r5', 'r6', 'r7', 'r8', 'r9'],
     ]);
-    expect(esm.stats).toMatchObject({ invocations: 2, retries: 1, recordsDelivered: 15 });
+    expect(esm.metrics).toMatchObject({ invocations: 2, retries: 1, recordsDelivered: 15 });
+    expect(esm.stats).toBe(esm.metrics); // the deprecated name
   });
 
   it('ignores partial batch responses unless ReportBatchItemFailures is on', async () => {
@@ -156,7 +157,7 @@ describe('KinesisEventSourceMapping', () => {
       ['r0', 'r1', 'r2'],
       ['r0', 'r1', 'r2'],
     ]);
-    expect(esm.stats.invalidResponses).toBe(2);
+    expect(esm.metrics.invalidResponses).toBe(2);
   });
 
   it('bisects a failing batch down to the poison record and gives it up after its retries', async () => {
@@ -199,7 +200,7 @@ describe('KinesisEventSourceMapping', () => {
     expect(givenUp[0]!.KinesisBatchInfo.startSequenceNumber).toBe(
       givenUp[0]!.KinesisBatchInfo.endSequenceNumber,
     );
-    expect(esm.stats).toMatchObject({ bisections: 3, batchesGivenUp: 1 });
+    expect(esm.metrics).toMatchObject({ bisections: 3, batchesGivenUp: 1 });
   });
 
   it('retries a failing batch whole without bisection, then gives it up', async () => {
@@ -292,7 +293,7 @@ describe('a handler that always fails, retried for ever (maximumRetryAttempts: -
     clearInterval(ticker);
 
     expect(ticks).toBeGreaterThan(5);
-    expect(esm.stats.retries).toBeGreaterThan(10);
+    expect(esm.metrics.retries).toBeGreaterThan(10);
   });
 
   it('stops drain() when its signal aborts', async () => {

@@ -35,7 +35,7 @@ const defaults = {
 
 /** The options with every default filled in, checked. */
 export type ResolvedProducerOptions = typeof defaults &
-  Pick<KinesisProducerOptions, 'client' | 'partitionKey' | 'logger'> & {
+  Pick<KinesisProducerOptions, 'client' | 'partitionKeyFrom' | 'logger'> & {
     stream: { StreamName: string } | { StreamARN: string };
   };
 
@@ -48,7 +48,8 @@ export function resolveProducerOptions(options: KinesisProducerOptions): Resolve
     Object.entries(options).filter(([, value]) => value !== undefined),
   ) as KinesisProducerOptions;
   const resolved = { ...defaults, ...given };
-  const { streamName, streamARN, client, partitionKey, logger } = resolved;
+  const { streamName, streamARN, client, logger } = resolved;
+  const partitionKeyFrom = resolved.partitionKeyFrom ?? resolved.partitionKey;
   const E = (option: string, message: string) => new KplProducerConfigurationError(option, message);
   if (typeof (client as { send?: unknown } | undefined)?.send !== 'function') {
     throw E('client', 'client must be a KinesisClient of the AWS SDK v3');
@@ -60,8 +61,18 @@ export function resolveProducerOptions(options: KinesisProducerOptions): Resolve
   assertTypeOf('streamARN', streamARN, 'string', E);
   assertTypeOf('aggregate', resolved.aggregate, 'boolean', E);
   assertTypeOf('logger', logger, 'object', E);
-  if (partitionKey !== undefined && !['string', 'function'].includes(typeof partitionKey)) {
-    throw E('partitionKey', 'partitionKey must be a field name or a function of the record');
+  if (
+    resolved.partitionKeyFrom !== undefined &&
+    resolved.partitionKey !== undefined &&
+    resolved.partitionKeyFrom !== resolved.partitionKey
+  ) {
+    throw E('partitionKeyFrom', 'Give partitionKeyFrom or its old name partitionKey, not both');
+  }
+  if (partitionKeyFrom !== undefined && !['string', 'function'].includes(typeof partitionKeyFrom)) {
+    throw E(
+      'partitionKeyFrom',
+      'partitionKeyFrom must be a field name or a function of the record',
+    );
   }
   const { maxRecordBytes } = resolved;
   assertIntegerIn('maxRecordBytes', maxRecordBytes, 1, MAX_KINESIS_RECORD_BYTES, E);
@@ -123,6 +134,7 @@ export function resolveProducerOptions(options: KinesisProducerOptions): Resolve
     ...resolved,
     // An aggregate is a Kinesis record: it can never be larger than one.
     aggregationMaxBytes: Math.min(resolved.aggregationMaxBytes, maxRecordBytes),
+    partitionKeyFrom,
     stream: streamARN === undefined ? { StreamName: streamName! } : { StreamARN: streamARN },
   };
 }

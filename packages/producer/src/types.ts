@@ -43,6 +43,8 @@ export interface KinesisProducerOptions {
    * name of a top-level field of a JSON object `data` (like boto3-batch-utils'
    * `partition_key_identifier`). Without it, or when the field is missing, the key is random.
    */
+  partitionKeyFrom?: string | ((record: ProducerRecord) => string);
+  /** @deprecated The same as {@link partitionKeyFrom}, whose name says what it is. */
   partitionKey?: string | ((record: ProducerRecord) => string);
   /**
    * Bound on one Kinesis record: data plus partition key. Default 1 MiB (1048576); up to

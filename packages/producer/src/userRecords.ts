@@ -19,12 +19,12 @@ import type { ProducerRecord } from './types.js';
 export function toBufferedUserRecord(
   record: ProducerRecord,
   sequence: number,
-  options: Pick<ResolvedProducerOptions, 'partitionKey' | 'maxRecordBytes'>,
+  options: Pick<ResolvedProducerOptions, 'partitionKeyFrom' | 'maxRecordBytes'>,
 ): BufferedUserRecord {
   if (record === null || typeof record !== 'object' || record.data === undefined) {
     throw new KplInvalidRecordError('A record needs data');
   }
-  const partitionKey = partitionKeyOf(record, options.partitionKey);
+  const partitionKey = partitionKeyOf(record, options.partitionKeyFrom);
   const { explicitHashKey } = record;
   assertValidKeys(partitionKey, explicitHashKey);
   const data = serialize(record.data);
@@ -56,14 +56,14 @@ export function toBufferedUserRecord(
 
 function partitionKeyOf(
   record: ProducerRecord,
-  option: ResolvedProducerOptions['partitionKey'],
+  option: ResolvedProducerOptions['partitionKeyFrom'],
 ): string {
   if (record.partitionKey !== undefined) return record.partitionKey;
   if (typeof option === 'function') {
     try {
       return option(record);
     } catch (error) {
-      throw new KplInvalidRecordError('The partitionKey function threw for this record', {
+      throw new KplInvalidRecordError('The partitionKeyFrom function threw for this record', {
         cause: error,
       });
     }

@@ -309,7 +309,7 @@ describe('errors no retry can fix', () => {
     const producer = new KinesisProducer({
       client,
       streamName: 's',
-      partitionKey: () => {
+      partitionKeyFrom: () => {
         throw new Error('no key');
       },
     });

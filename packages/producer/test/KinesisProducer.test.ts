@@ -10,6 +10,7 @@ import {
 import { deaggregateBytes, KplInvalidRecordError, KplRecordTooLargeError } from '@kpl-lambda/core';
 import {
   KinesisProducer,
+  type KinesisProducerOptions,
   KplProducerConfigurationError,
   type ProducerLogger,
 } from '@kpl-lambda/producer';
@@ -354,7 +355,7 @@ describe('KinesisProducer put', () => {
       client,
       streamName: 's',
       aggregate: false,
-      partitionKey: (record) => `fn-${JSON.stringify(record.data)}`,
+      partitionKeyFrom: (record) => `fn-${JSON.stringify(record.data)}`,
       ...fast,
     });
 
@@ -407,8 +408,10 @@ describe('KinesisProducer put', () => {
     [{ streamName: 's', maxRequestBytes: 100, maxRecordBytes: 1_000 }],
     [{ streamName: 's', maxRecordsPerRequest: 501 }],
     [{ streamName: 's', maxAttempts: 0 }],
+    [{ streamName: 's', partitionKey: 'a', partitionKeyFrom: 'b' }],
+    [{ streamName: 's', partitionKeyFrom: 42 }],
   ])('refuses the options %j', (options) => {
-    expect(() => new KinesisProducer({ client, ...options })).toThrow(
+    expect(() => new KinesisProducer({ client, ...options } as KinesisProducerOptions)).toThrow(
       KplProducerConfigurationError,
     );
   });
