@@ -1,0 +1,17 @@
+// Builds the package in the current folder, the same way for every package (its package.json's
+// build script is `node ../../scripts/build-package.mjs`): the ESM build and declarations with
+// `tsc -b` (which builds the packages it references first), the CommonJS build with its own
+// tsconfig, and a package.json in dist/cjs that marks it CommonJS, since Node decides a .js
+// file's format from the nearest package.json and the package's own says "type": "module".
+import { execFileSync } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+const run = (...args) => execFileSync(process.execPath, [tsc, ...args], { stdio: 'inherit' });
+
+// A clean CommonJS build: a file whose source was removed must not ship.
+rmSync('dist/cjs', { recursive: true, force: true });
+run('-b');
+run('-p', 'tsconfig.cjs.json');
+writeFileSync('dist/cjs/package.json', '{ "type": "commonjs" }\n');
