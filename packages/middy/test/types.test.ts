@@ -1,8 +1,16 @@
-// Checked by `tsc -b` (npm test): these lines must compile, and the @ts-expect-error lines must not.
+// Compile-time checks, run by `tsc -b` (npm test): an expectTypeOf that does not hold, or an
+// expected type error that does not happen, fails the type check. Jest runs the handler once.
+import type { KinesisStreamUserEvent, KinesisStreamUserRecord } from '@kpl-lambda/core';
 import { aggregatedRecord, kinesisStreamEvent } from '@kpl-lambda/core/testing';
-import kplDeagg, { type KplDeaggOptions } from '@kpl-lambda/middy';
-import middy from '@middy/core';
+import kplDeagg, {
+  type KplDeaggLogger,
+  type KplDeaggOnCorrupt,
+  type KplDeaggOptions,
+  kplDeagg as namedKplDeagg,
+} from '@kpl-lambda/middy';
+import middy, { type MiddlewareObj } from '@middy/core';
 import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
+import { expectTypeOf } from 'expect-type';
 
 const context = {} as Context;
 
@@ -13,37 +21,40 @@ describe('kplDeagg types', () => {
       // The type argument is the event Lambda sends; the handler itself sees user records.
       .handler<KinesisStreamEvent>(async (event) => {
         const record = event.Records[0]!;
-        const subSequenceNumber: number = record.kinesis.subSequenceNumber;
-        const aggregated: boolean = record.kinesis.aggregated;
-        const explicitHashKey: string | undefined = record.kinesis.explicitHashKey;
+        expectTypeOf(record.kinesis.subSequenceNumber).toEqualTypeOf<number>();
+        expectTypeOf(record.kinesis.aggregated).toEqualTypeOf<boolean>();
+        expectTypeOf(record.kinesis.explicitHashKey).toEqualTypeOf<string | undefined>();
         // @ts-expect-error user records have no such field
         record.kinesis.subSequence;
-        return {
-          batchItemFailures: [
-            { itemIdentifier: `${record.kinesis.sequenceNumber}:${subSequenceNumber}` },
-          ].filter(() => !aggregated || explicitHashKey !== undefined),
-        };
+        return { batchItemFailures: [{ itemIdentifier: record.kinesis.sequenceNumber }] };
       });
+    expectTypeOf(handler).parameter(0).toEqualTypeOf<KinesisStreamEvent>();
 
-    const event = kinesisStreamEvent([
-      aggregatedRecord([
-        { partitionKey: 'a', data: '1', explicitHashKey: '1' },
-        { partitionKey: 'b', data: '2' },
-      ]),
-    ]);
+    const event = kinesisStreamEvent([aggregatedRecord([{ partitionKey: 'a', data: '1' }])]);
     expect(await handler(event, context)).toEqual({
       batchItemFailures: [{ itemIdentifier: event.Records[0]!.kinesis.sequenceNumber }],
     });
   });
 
+  it('is one factory, default and named, typed as a middleware of user record events', () => {
+    expectTypeOf(namedKplDeagg).toEqualTypeOf(kplDeagg);
+    expectTypeOf(kplDeagg).returns.toEqualTypeOf<
+      MiddlewareObj<KinesisStreamUserEvent, KinesisStreamBatchResponse | undefined>
+    >();
+  });
+
   it('types its options', () => {
-    const options: KplDeaggOptions = {
-      onCorrupt: 'fail',
-      filter: (record) => record.kinesis.aggregated,
-      logger: console,
-    };
-    // @ts-expect-error not a mode
-    const wrong: KplDeaggOptions = { onCorrupt: 'ignore' };
-    expect([options, wrong]).toHaveLength(2);
+    expectTypeOf<KplDeaggOnCorrupt>().toEqualTypeOf<'passthrough' | 'throw' | 'fail'>();
+    expectTypeOf<KplDeaggOptions['filter']>().toEqualTypeOf<
+      ((userRecord: KinesisStreamUserRecord) => boolean) | undefined
+    >();
+    // A Powertools Logger, console, or anything with the three methods it calls.
+    expectTypeOf(console).toMatchTypeOf<KplDeaggLogger>();
+    expectTypeOf({ debug() {}, warn() {}, error() {} }).toMatchTypeOf<KplDeaggLogger>();
+    expectTypeOf({ warn() {} }).not.toMatchTypeOf<KplDeaggLogger>();
+    expect(() =>
+      // @ts-expect-error not a mode: refused by the types, and at run time
+      kplDeagg({ onCorrupt: 'ignore' }),
+    ).toThrow();
   });
 });

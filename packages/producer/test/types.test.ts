@@ -1,0 +1,37 @@
+// Compile-time checks of the producer's public types, run by `tsc -b` (npm test).
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import {
+  type FlushResult,
+  KinesisProducer,
+  type KinesisProducerOptions,
+  type ProducerLogger,
+  type ProducerRecord,
+} from '@kpl-lambda/producer';
+import { expectTypeOf } from 'expect-type';
+
+interface Order {
+  orderId: string;
+  amount: number;
+}
+
+describe('KinesisProducer types', () => {
+  it('takes data of any interface, text, bytes or JSON, and says what it returns', () => {
+    expectTypeOf<{ data: Order }>().toMatchTypeOf<ProducerRecord>();
+    expectTypeOf<{ data: Uint8Array; partitionKey: string }>().toMatchTypeOf<ProducerRecord>();
+    expectTypeOf<{ data: 'text'; explicitHashKey: string }>().toMatchTypeOf<ProducerRecord>();
+    expectTypeOf<{ partitionKey: string }>().not.toMatchTypeOf<ProducerRecord>();
+    expectTypeOf<KinesisProducer['put']>().returns.toEqualTypeOf<boolean>();
+    expectTypeOf<KinesisProducer['flush']>().returns.toEqualTypeOf<Promise<FlushResult>>();
+    expectTypeOf<KinesisProducer['whenWritable']>().returns.toEqualTypeOf<Promise<void>>();
+  });
+
+  it('needs a client and a stream; takes a logger with the methods it calls', () => {
+    expectTypeOf<KinesisProducerOptions['client']>().toEqualTypeOf<KinesisClient>();
+    expectTypeOf(console).toMatchTypeOf<ProducerLogger>();
+    expectTypeOf({ info() {} }).not.toMatchTypeOf<ProducerLogger>();
+    expectTypeOf<KinesisProducerOptions['partitionKeyFrom']>().toEqualTypeOf<
+      string | ((record: ProducerRecord) => string) | undefined
+    >();
+    expect(KinesisProducer).toBeDefined();
+  });
+});
