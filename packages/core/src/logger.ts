@@ -3,9 +3,13 @@
  * object with these methods fits. Each package asks only for the methods it calls.
  */
 export interface KplLogger {
+  /** Detail for debugging: a summary per invocation. */
   debug(message: string, ...extra: unknown[]): void;
+  /** Something worth knowing that needs no action, such as resharding noticed. */
   info(message: string, ...extra: unknown[]): void;
+  /** Something handled that may need a look: a corrupt aggregate, a failed user record. */
   warn(message: string, ...extra: unknown[]): void;
+  /** Something given up or refused: records not written, a failure that matches no record. */
   error(message: string, ...extra: unknown[]): void;
 }
 
