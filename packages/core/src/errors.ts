@@ -132,3 +132,31 @@ export class KplRecordTooLargeError extends KplInvalidRecordError {
     this.maxBytes = maxBytes;
   }
 }
+
+/**
+ * Makes `instanceof root` true for instances of `others` too: for a package error that had to
+ * extend {@link KplConfigurationError} (one parent for every configuration error) and was, before,
+ * a subclass of its package's own root error. Subclasses of `root` keep the plain check.
+ *
+ * @example
+ * ```ts
+ * import { KplConfigurationError, KplError, includeInInstanceof } from '@kpl-lambda/core';
+ * class MyPackageError extends KplError {}
+ * class MyConfigurationError extends KplConfigurationError {}
+ * includeInInstanceof(MyPackageError, MyConfigurationError);
+ * new MyConfigurationError('option', 'wrong') instanceof MyPackageError; // true
+ * ```
+ */
+export function includeInInstanceof(
+  root: abstract new (...args: never[]) => unknown,
+  ...others: Array<abstract new (...args: never[]) => unknown>
+): void {
+  Object.defineProperty(root, Symbol.hasInstance, {
+    value(this: unknown, instance: unknown): boolean {
+      return (
+        Function.prototype[Symbol.hasInstance].call(this, instance) ||
+        (this === root && others.some((other) => instance instanceof other))
+      );
+    },
+  });
+}

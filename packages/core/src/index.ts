@@ -9,6 +9,7 @@ export {
 export { deaggregateBytes, deaggregateSdkRecords } from './deaggregate.js';
 export { isAggregated } from './decoder.js';
 export {
+  includeInInstanceof,
   KplConfigurationError,
   KplDecodeError,
   KplError,

@@ -1,4 +1,9 @@
-import { KplConfigurationError, type KplDecodeErrorReason, KplError } from '@kpl-lambda/core';
+import {
+  includeInInstanceof,
+  KplConfigurationError,
+  type KplDecodeErrorReason,
+  KplError,
+} from '@kpl-lambda/core';
 
 /**
  * Base class of the errors of `@kpl-lambda/powertools`.
@@ -13,21 +18,6 @@ export class KplBatchProcessorError extends KplError {
   public constructor(message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = 'KplBatchProcessorError';
-  }
-
-  /**
-   * `KplBatchConfigurationError` extends core's `KplConfigurationError` (one parent for every
-   * package's configuration errors), and is still a `KplBatchProcessorError`, as it always was.
-   */
-  public static override [Symbol.hasInstance](instance: unknown): boolean {
-    // The class `instanceof` asks about: a subclass keeps the plain check.
-    // biome-ignore lint/complexity/noThisInStatic: it is the point
-    // biome-ignore lint/complexity/noUselessThisAlias: named for what it is
-    const asked = this;
-    return (
-      Function.prototype[Symbol.hasInstance].call(asked, instance) ||
-      (asked === KplBatchProcessorError && instance instanceof KplBatchConfigurationError)
-    );
   }
 }
 
@@ -90,3 +80,6 @@ export class KplSkippedRecordError extends KplBatchProcessorError {
     this.name = 'KplSkippedRecordError';
   }
 }
+
+// The configuration error extends core's KplConfigurationError, and stays a KplBatchProcessorError, as it was.
+includeInInstanceof(KplBatchProcessorError, KplBatchConfigurationError);

@@ -1,4 +1,4 @@
-import { KplConfigurationError, KplError } from '@kpl-lambda/core';
+import { includeInInstanceof, KplConfigurationError, KplError } from '@kpl-lambda/core';
 
 /**
  * Base class of the errors of `@kpl-lambda/producer` (a `KplError`, like every kpl-lambda error).
@@ -15,21 +15,6 @@ export class KplProducerError extends KplError {
   public constructor(message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = 'KplProducerError';
-  }
-
-  /**
-   * `KplProducerConfigurationError` extends core's `KplConfigurationError` (one parent for every
-   * package's configuration errors), and is still a `KplProducerError`, as it always was.
-   */
-  public static override [Symbol.hasInstance](instance: unknown): boolean {
-    // The class `instanceof` asks about: a subclass keeps the plain check.
-    // biome-ignore lint/complexity/noThisInStatic: it is the point
-    // biome-ignore lint/complexity/noUselessThisAlias: named for what it is
-    const asked = this;
-    return (
-      Function.prototype[Symbol.hasInstance].call(asked, instance) ||
-      (asked === KplProducerError && instance instanceof KplProducerConfigurationError)
-    );
   }
 }
 
@@ -69,3 +54,6 @@ export class KplProducerBufferFullError extends KplProducerError {
     this.name = 'KplProducerBufferFullError';
   }
 }
+
+// The configuration error extends core's KplConfigurationError, and stays a KplProducerError, as it was.
+includeInInstanceof(KplProducerError, KplProducerConfigurationError);

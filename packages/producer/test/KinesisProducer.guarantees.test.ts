@@ -81,6 +81,17 @@ describe('a failed shard-map refresh', () => {
     return hold;
   };
   const patient = { ...fast, maxAttempts: 1_000, shardMapMaxAgeMs: 20 };
+  /** Puts k-2 while k-1 is held back, flushes, then lets k-1 through: k-2 must come after it. */
+  const putK2AndExpectItAfterK1 = async (producer: KinesisProducer, hold: { on: boolean }) => {
+    producer.put({ partitionKey: 'k', data: 'k-2' });
+    const flushed = producer.flush();
+    await sleep(20); // k-2 would be sent now if it had gone to another queue
+    hold.on = false;
+    await flushed;
+
+    const written = stream.calls.flat();
+    expect(written.lastIndexOf('k-1')).toBeLessThan(written.indexOf('k-2'));
+  };
 
   it('keeps the old map, so a later record of a key never overtakes an earlier one', async () => {
     const producer = new KinesisProducer({ client, streamName: 's', ...patient });
@@ -90,14 +101,7 @@ describe('a failed shard-map refresh', () => {
     kinesis.on(ListShardsCommand).rejects(denied('LimitExceededException'));
     await sleep(20); // the map is now older than shardMapMaxAgeMs
 
-    producer.put({ partitionKey: 'k', data: 'k-2' });
-    const flushed = producer.flush();
-    await sleep(20); // k-2 would be sent now if it had gone to another queue
-    hold.on = false;
-    await flushed;
-
-    const written = stream.calls.flat();
-    expect(written.lastIndexOf('k-1')).toBeLessThan(written.indexOf('k-2'));
+    await putK2AndExpectItAfterK1(producer, hold);
   });
 
   it('does not give up on the map for good: it learns it again later', async () => {
@@ -127,14 +131,7 @@ describe('a failed shard-map refresh', () => {
 
     producer.put({ partitionKey: 'k', data: 'k-1' });
     await sleep(30);
-    producer.put({ partitionKey: 'k', data: 'k-2' });
-    const flushed = producer.flush();
-    await sleep(20); // k-2 would be sent now if it had gone to another queue
-    hold.on = false;
-    await flushed;
-
-    const written = stream.calls.flat();
-    expect(written.lastIndexOf('k-1')).toBeLessThan(written.indexOf('k-2'));
+    await putK2AndExpectItAfterK1(producer, hold);
   });
 });
 
