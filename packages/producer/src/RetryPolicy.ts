@@ -35,12 +35,7 @@ export class RetryPolicy {
 
 /** A failed PutRecords entry: Kinesis names only throttling and internal failures there. */
 export function entryFailure(errorCode: string, errorMessage: string | undefined): Failure {
-  return {
-    code: errorCode,
-    message: errorMessage ?? '',
-    retryable: true,
-    fatal: FATAL_ERROR_CODES.has(errorCode),
-  };
+  return { code: errorCode, message: errorMessage ?? '', retryable: true, fatal: false };
 }
 
 /** A call that failed as a whole (or answered for fewer entries than it was sent). */

@@ -89,6 +89,32 @@ describe('KinesisProducer retries', () => {
     });
   });
 
+  it('retries the entries a response leaves out', async () => {
+    const producer = new KinesisProducer({ client, streamName: 's', aggregate: false, ...fast });
+    let call = 0;
+    kinesis.on(PutRecordsCommand).callsFake((input: { Records: PutRecordsRequestEntry[] }) => {
+      calls.push(input.Records.flatMap(dataOf));
+      // The first answer covers only the first entry.
+      const answered = call++ === 0 ? input.Records.slice(0, 1) : input.Records;
+      return {
+        FailedRecordCount: 0,
+        Records: answered.map(() => ({ SequenceNumber: '1', ShardId: 'shardId-0' })),
+      };
+    });
+
+    producer.putMany([
+      { partitionKey: 'a', data: 'a' },
+      { partitionKey: 'b', data: 'b' },
+    ]);
+
+    expect(await producer.flush()).toEqual({ undeliverable: [] });
+    expect(calls).toEqual([['a', 'b'], ['b']]);
+  });
+
+  it('refuses to be made without options', () => {
+    expect(() => new KinesisProducer(undefined as never)).toThrow(KplProducerConfigurationError);
+  });
+
   it('retries a whole call that failed', async () => {
     const producer = new KinesisProducer({ client, streamName: 's', aggregate: false, ...fast });
     answer = (_, call) => {
@@ -410,6 +436,8 @@ describe('KinesisProducer put', () => {
     [{ streamName: 's', maxAttempts: 0 }],
     [{ streamName: 's', partitionKey: 'a', partitionKeyFrom: 'b' }],
     [{ streamName: 's', partitionKeyFrom: 42 }],
+    [{ streamName: 's', client: {} }],
+    [{ streamName: 's', logger: 'console' }],
   ])('refuses the options %j', (options) => {
     expect(() => new KinesisProducer({ client, ...options } as KinesisProducerOptions)).toThrow(
       KplProducerConfigurationError,
