@@ -1,3 +1,4 @@
+export { CheckpointedBatch, parentKey, parentOf } from './CheckpointedBatch.js';
 export {
   DEFAULT_MAX_AGGREGATE_BYTES,
   KPL_DIGEST_SIZE,
@@ -28,4 +29,5 @@ export {
   deaggregationModeOf,
 } from './options.js';
 export { aggregate, RecordAggregator } from './RecordAggregator.js';
+export { SubSequenceSet } from './SubSequenceSet.js';
 export type * from './types.js';

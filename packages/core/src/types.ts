@@ -1,4 +1,5 @@
 import type { KinesisStreamRecord, KinesisStreamRecordPayload } from 'aws-lambda';
+import type { SubSequenceSet } from './SubSequenceSet.js';
 
 /**
  * What to do with a corrupt aggregate: one whose MD5 digest matches but whose body cannot be
@@ -161,4 +162,34 @@ export interface AggregatedRecord<T extends UserRecordInput = UserRecordInput> {
   data: Uint8Array;
   /** The input records it holds, in order (their position is their sub-sequence number). */
   userRecords: T[];
+}
+
+/** A parent (Kinesis) record, as a checkpoint store knows it. */
+export interface ParentRecordId {
+  /** The stream's ARN (Lambda's `eventSourceARN`). */
+  streamArn: string;
+  /** The shard the record was read from. */
+  shardId: string;
+  /** The parent's sequence number, shared by all its user records. */
+  sequenceNumber: string;
+}
+
+/** What a checkpoint store records of one parent: the sub-sequence numbers done. */
+export interface ParentProgress {
+  /** The parent. */
+  parent: ParentRecordId;
+  /** Its user records done so far. */
+  done: SubSequenceSet;
+}
+
+/**
+ * Where the Lambda adapters keep which user records of a parent are done, so that a retry of the
+ * parent runs only the rest (`@kpl-lambda/checkpoints` has one on DynamoDB and one in memory).
+ * A parent's identity is its consumer (the store's), stream, shard and sequence number.
+ */
+export interface CheckpointStore {
+  /** The progress of these parents, keyed by `parentKey(parent)`; parents with none are absent. */
+  load(parents: readonly ParentRecordId[]): Promise<ReadonlyMap<string, SubSequenceSet>>;
+  /** Adds progress: each parent's done set becomes the union of what it was and `done`. */
+  save(progress: readonly ParentProgress[]): Promise<void>;
 }

@@ -1,4 +1,9 @@
-import type { BatchOnCorrupt, KinesisStreamUserRecord, KplLogger } from '@kpl-lambda/core';
+import type {
+  BatchOnCorrupt,
+  CheckpointStore,
+  KinesisStreamUserRecord,
+  KplLogger,
+} from '@kpl-lambda/core';
 
 /** What to do with a corrupt aggregate: core's {@link BatchOnCorrupt}. */
 export type KplDeaggOnCorrupt = BatchOnCorrupt;
@@ -20,4 +25,10 @@ export interface KplDeaggOptions {
   filter?: (userRecord: KinesisStreamUserRecord) => boolean;
   /** Receives a debug summary per invocation and a warning per corrupt aggregate. */
   logger?: KplDeaggLogger;
+  /**
+   * Where the user records of each parent that are done are kept (`@kpl-lambda/checkpoints`):
+   * user records done in an earlier delivery are not handed to the handler again, and progress
+   * is recorded where Lambda will deliver again. See the README for what counts as done.
+   */
+  checkpoints?: CheckpointStore;
 }

@@ -394,7 +394,7 @@ describe('kplDeagg filter and logger', () => {
       [
         'debug',
         'KPL deaggregation',
-        { parents: 4, userRecords: 7, aggregated: 5, corrupt: 1, filtered: 1 },
+        { parents: 4, userRecords: 7, aggregated: 5, corrupt: 1, filtered: 1, alreadyDone: 0 },
       ],
     ]);
   });
@@ -488,5 +488,50 @@ describe('kplDeagg options', () => {
   ])('refuses %j at the factory, naming the option', (options, option) => {
     expect(() => kplDeagg(options as never)).toThrow(KplDeaggConfigurationError);
     expect(() => kplDeagg(options as never)).toThrow(expect.objectContaining({ option }));
+  });
+});
+
+describe('kplDeagg with a PromiseSettledResult[] response (Middy batch convention)', () => {
+  const settledHandler = (results: (event: KinesisStreamEvent) => unknown) =>
+    middy<KinesisStreamEvent, KinesisStreamBatchResponse>()
+      .use(kplDeagg({ logger: recordingLogger() }))
+      .handler<KinesisStreamEvent>(async (event) => results(event) as never);
+
+  it('turns the rejected user records into their parents, in batch order', async () => {
+    const event = batchOfThreeParents();
+    const handler = settledHandler((e) =>
+      e.Records.map((record) =>
+        ['b1', 'a1'].includes(Buffer.from(record.kinesis.data, 'base64').toString())
+          ? { status: 'rejected', reason: new Error('no') }
+          : { status: 'fulfilled', value: undefined },
+      ),
+    );
+
+    expect(await handler(event, context)).toEqual({
+      batchItemFailures: [
+        { itemIdentifier: sequenceNumbers(event)[0] },
+        { itemIdentifier: sequenceNumbers(event)[2] },
+      ],
+    });
+  });
+
+  it.each([
+    [
+      'one result too few',
+      (e: KinesisStreamEvent) => e.Records.slice(1).map(() => ({ status: 'fulfilled' })),
+    ],
+    ['something that is no settled result', (e: KinesisStreamEvent) => e.Records.map(() => true)],
+  ])('fails closed on %s: the whole batch', async (_, results) => {
+    const event = batchOfThreeParents();
+
+    expect(await settledHandler(results)(event, context)).toEqual({
+      batchItemFailures: [{ itemIdentifier: sequenceNumbers(event)[0] }],
+    });
+  });
+
+  it('refuses checkpoints that are no CheckpointStore', () => {
+    expect(() => kplDeagg({ checkpoints: {} as never })).toThrow(
+      expect.objectContaining({ option: 'checkpoints' }),
+    );
   });
 });

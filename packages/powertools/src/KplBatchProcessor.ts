@@ -3,6 +3,8 @@ import {
   assertOneOf,
   assertTypeOf,
   BATCH_ON_CORRUPT_MODES,
+  CheckpointedBatch,
+  type CheckpointStore,
   deaggregateRecords,
   deaggregationModeOf,
   type KinesisStreamUserRecord,
@@ -16,6 +18,12 @@ import {
   KplSkippedRecordError,
 } from './errors.js';
 import type { BatchProcessorConfig, KplBatchOnCorrupt, KplBatchProcessorOptions } from './types.js';
+
+/** One invocation's parents and checkpoints, keyed by the user records array it registered. */
+const invocations = new WeakMap<
+  object,
+  { parents: KinesisStreamRecord[]; checkpointed?: CheckpointedBatch }
+>();
 
 type BatchProcessingOptions = Parameters<BatchProcessor['register']>[2];
 type ProcessedRecord = Awaited<ReturnType<BatchProcessor['processRecord']>>;
@@ -53,15 +61,28 @@ export class KplBatchProcessor extends BatchProcessor {
   private readonly stopOnFirstFailure: boolean;
   /** Powertools' own logger (the configured one, or its console fallback), made safe. */
   private readonly kplLogger: Pick<KplLogger, 'warn'>;
+  private readonly checkpoints: CheckpointStore | undefined;
 
   public constructor(options: KplBatchProcessorOptions = {}) {
-    const { onCorrupt = 'passthrough', stopOnFirstFailure = false, ...config } = options;
+    const {
+      onCorrupt = 'passthrough',
+      stopOnFirstFailure = false,
+      checkpoints,
+      ...config
+    } = options;
     const E = (option: string, message: string) => new KplBatchConfigurationError(message, option);
     assertOneOf('onCorrupt', onCorrupt, BATCH_ON_CORRUPT_MODES, E);
     assertTypeOf('stopOnFirstFailure', stopOnFirstFailure, 'boolean', E);
+    if (
+      checkpoints !== undefined &&
+      (typeof checkpoints?.load !== 'function' || typeof checkpoints?.save !== 'function')
+    ) {
+      throw E('checkpoints', 'checkpoints must be a CheckpointStore (load and save)');
+    }
     super(EventType.KinesisDataStreams, withUserRecordParser(config as BatchProcessorConfig));
     this.onCorrupt = onCorrupt;
     this.stopOnFirstFailure = stopOnFirstFailure;
+    this.checkpoints = checkpoints;
     // A logger that throws must not change what Lambda is told.
     this.kplLogger = safeLogger(this.logger ?? config.logger);
   }
@@ -87,7 +108,29 @@ export class KplBatchProcessor extends BatchProcessor {
     const userRecords = deaggregateRecords(records as KinesisStreamRecord[], {
       onCorrupt: deaggregationModeOf(this.onCorrupt),
     });
+    invocations.set(userRecords, { parents: records as KinesisStreamRecord[] });
     return super.register(userRecords, handler, processingOptions);
+  }
+
+  /**
+   * Processes the registered user records. With `checkpoints`, reads first which of them were
+   * done in an earlier delivery (they succeed without the handler), and afterwards records
+   * progress where Lambda will deliver again. The store failing never fails the batch.
+   */
+  public override async process(): ReturnType<BatchProcessor['process']> {
+    const state = invocations.get(this.records);
+    if (this.checkpoints === undefined || state === undefined) return super.process();
+    state.checkpointed = await CheckpointedBatch.load(
+      this.checkpoints,
+      state.parents,
+      this.kplLogger,
+    );
+    const results = await super.process();
+    await state.checkpointed.save(
+      this.successMessages as KinesisStreamUserRecord[],
+      this.collectKinesisFailures().map(({ itemIdentifier }) => itemIdentifier),
+    );
+    return results;
   }
 
   /**
@@ -99,6 +142,10 @@ export class KplBatchProcessor extends BatchProcessor {
     record: Parameters<BatchProcessor['processRecord']>[0],
   ): Promise<ProcessedRecord> {
     const userRecord = record as KinesisStreamUserRecord;
+    // Done in an earlier delivery of its parent: it succeeds, and does not run again.
+    if (invocations.get(this.records)?.checkpointed?.isDone(userRecord)) {
+      return this.successHandler(record, undefined);
+    }
     const { deaggregationError } = userRecord.kinesis;
     if (deaggregationError !== undefined) {
       this.kplLogger.warn('Corrupt KPL aggregate', {

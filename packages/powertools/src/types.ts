@@ -1,5 +1,5 @@
 import type { BatchProcessor } from '@aws-lambda-powertools/batch';
-import type { BatchOnCorrupt } from '@kpl-lambda/core';
+import type { BatchOnCorrupt, CheckpointStore } from '@kpl-lambda/core';
 
 /**
  * Powertools' own processor configuration: `parser` with `schema` or `innerSchema` (and
@@ -23,4 +23,10 @@ export type KplBatchProcessorOptions = BatchProcessorConfig & {
    * sequential processing. Default `false`.
    */
   stopOnFirstFailure?: boolean;
+  /**
+   * Where the user records of each parent that are done are kept (`@kpl-lambda/checkpoints`):
+   * user records done in an earlier delivery succeed without calling the handler, and progress is
+   * recorded where Lambda will deliver again.
+   */
+  checkpoints?: CheckpointStore;
 };

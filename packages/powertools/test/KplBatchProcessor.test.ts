@@ -319,3 +319,11 @@ describe('KplBatchProcessor failures', () => {
     );
   });
 });
+
+describe('KplBatchProcessor checkpoints option', () => {
+  it('refuses checkpoints that are no CheckpointStore', () => {
+    expect(() => new KplBatchProcessor({ checkpoints: {} as never })).toThrow(
+      expect.objectContaining({ option: 'checkpoints' }),
+    );
+  });
+});

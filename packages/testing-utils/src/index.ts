@@ -118,3 +118,4 @@ export const batchWithCorruptAggregate = (): KinesisStreamEvent =>
 /** The parents' sequence numbers, in batch order. */
 export const sequenceNumbers = (event: KinesisStreamEvent): string[] =>
   event.Records.map((record) => record.kinesis.sequenceNumber);
+export { type LocalDynamoDB, startLocalDynamoDB } from './localDynamoDB.js';

@@ -1,0 +1,171 @@
+import {
+  type AttributeValue,
+  BatchGetItemCommand,
+  type DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import {
+  assertIntegerIn,
+  assertTypeOf,
+  type CheckpointStore,
+  type ParentProgress,
+  type ParentRecordId,
+  parentKey,
+  SubSequenceSet,
+} from '@kpl-lambda/core';
+import {
+  CHECKPOINT_KEY_ATTRIBUTE,
+  CHECKPOINT_TTL_ATTRIBUTE,
+  DEFAULT_CHECKPOINT_TTL_SECONDS,
+  MAX_KEYS_PER_BATCH_GET,
+} from './constants.js';
+import { KplCheckpointsConfigurationError, KplCheckpointsError } from './errors.js';
+import type { DynamoDBCheckpointStoreOptions } from './types.js';
+
+/** Tries of a conditional write that lost a race to another invocation, and of unprocessed keys. */
+const MAX_TRIES = 8;
+
+type Item = Record<string, AttributeValue>;
+
+/**
+ * Checkpoints in a DynamoDB table, one item per parent record (consumer, stream, shard, sequence
+ * number), holding its done sub-sequence numbers as ranges or, when shorter, a bitmap: any
+ * aggregate fits one item. Reads are one strongly consistent `BatchGetItem` per 100 parents.
+ * Writes merge: each is a conditional `PutItem` of the union of what the item held and what is
+ * new, retried when another invocation wrote first, so that concurrent invocations holding the
+ * same parent never lose each other's progress. Items expire after `ttlSeconds`.
+ *
+ * @example
+ * ```ts
+ * import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+ * import { DynamoDBCheckpointStore } from '@kpl-lambda/checkpoints';
+ * const checkpoints = new DynamoDBCheckpointStore({
+ *   client: new DynamoDBClient({}),
+ *   tableName: process.env.CHECKPOINT_TABLE ?? 'checkpoints',
+ * });
+ * ```
+ */
+export class DynamoDBCheckpointStore implements CheckpointStore {
+  readonly #client: DynamoDBClient;
+  readonly #tableName: string;
+  readonly #consumerName: string;
+  readonly #ttlSeconds: number;
+
+  public constructor(options: DynamoDBCheckpointStoreOptions) {
+    const E = (option: string, message: string) =>
+      new KplCheckpointsConfigurationError(option, message);
+    const { client, tableName, ttlSeconds = DEFAULT_CHECKPOINT_TTL_SECONDS } = options ?? {};
+    const consumerName = options?.consumerName ?? process.env.AWS_LAMBDA_FUNCTION_NAME;
+    if (typeof (client as { send?: unknown } | undefined)?.send !== 'function') {
+      throw E('client', 'client must be a DynamoDBClient of the AWS SDK v3');
+    }
+    assertTypeOf('tableName', tableName, 'string', E);
+    if (!tableName) throw E('tableName', 'tableName is required');
+    if (typeof consumerName !== 'string' || consumerName === '') {
+      throw E(
+        'consumerName',
+        'Give consumerName (outside Lambda there is no AWS_LAMBDA_FUNCTION_NAME): two consumers of one stream must never share progress',
+      );
+    }
+    assertIntegerIn('ttlSeconds', ttlSeconds, 1, Number.MAX_SAFE_INTEGER, E);
+    this.#client = client;
+    this.#tableName = tableName;
+    this.#consumerName = consumerName;
+    this.#ttlSeconds = ttlSeconds;
+  }
+
+  public async load(
+    parents: readonly ParentRecordId[],
+  ): Promise<ReadonlyMap<string, SubSequenceSet>> {
+    const byKey = new Map(parents.map((parent) => [this.#key(parent), parentKey(parent)]));
+    const keys = [...byKey.keys()];
+    const found = new Map<string, SubSequenceSet>();
+    for (let start = 0; start < keys.length; start += MAX_KEYS_PER_BATCH_GET) {
+      let pending: Item[] = keys
+        .slice(start, start + MAX_KEYS_PER_BATCH_GET)
+        .map((key) => ({ [CHECKPOINT_KEY_ATTRIBUTE]: { S: key } }));
+      for (let tries = 0; pending.length > 0; tries++) {
+        if (tries === MAX_TRIES)
+          throw new KplCheckpointsError('BatchGetItem left keys unprocessed');
+        const { Responses, UnprocessedKeys } = await this.#client.send(
+          new BatchGetItemCommand({
+            RequestItems: { [this.#tableName]: { Keys: pending, ConsistentRead: true } },
+          }),
+        );
+        for (const item of Responses?.[this.#tableName] ?? []) {
+          found.set(byKey.get(item[CHECKPOINT_KEY_ATTRIBUTE]!.S!)!, decode(item));
+        }
+        pending = UnprocessedKeys?.[this.#tableName]?.Keys ?? [];
+        if (pending.length > 0) await backoff(tries);
+      }
+    }
+    return found;
+  }
+
+  public async save(progress: readonly ParentProgress[]): Promise<void> {
+    await Promise.all(progress.map(({ parent, done }) => this.#merge(parent, done)));
+  }
+
+  /** Writes the union of the item and `done`, conditional on the item being what was read. */
+  async #merge(parent: ParentRecordId, done: SubSequenceSet): Promise<void> {
+    const key = { [CHECKPOINT_KEY_ATTRIBUTE]: { S: this.#key(parent) } };
+    for (let tries = 0; tries < MAX_TRIES; tries++) {
+      const { Item } = await this.#client.send(
+        new GetItemCommand({ TableName: this.#tableName, Key: key, ConsistentRead: true }),
+      );
+      const before = Item === undefined ? SubSequenceSet.empty() : decode(Item);
+      if (before.covers(done)) return;
+      const version = Number(Item?.version?.N ?? 0);
+      try {
+        await this.#client.send(
+          new PutItemCommand({
+            TableName: this.#tableName,
+            Item: {
+              ...key,
+              ...encode(before.union(done)),
+              version: { N: String(version + 1) },
+              shardId: { S: parent.shardId },
+              sequenceNumber: { S: parent.sequenceNumber },
+              [CHECKPOINT_TTL_ATTRIBUTE]: {
+                N: String(Math.floor(Date.now() / 1000) + this.#ttlSeconds),
+              },
+            },
+            ConditionExpression:
+              Item === undefined ? 'attribute_not_exists(#key)' : '#version = :version',
+            ...(Item === undefined
+              ? { ExpressionAttributeNames: { '#key': CHECKPOINT_KEY_ATTRIBUTE } }
+              : {
+                  ExpressionAttributeNames: { '#version': 'version' },
+                  ExpressionAttributeValues: { ':version': { N: String(version) } },
+                }),
+          }),
+        );
+        return;
+      } catch (error) {
+        // Another invocation wrote first: read again and merge with what it wrote.
+        if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
+      }
+    }
+    throw new KplCheckpointsError(`Checkpoint of ${parent.sequenceNumber} lost ${MAX_TRIES} races`);
+  }
+
+  #key(parent: ParentRecordId): string {
+    return `${this.#consumerName}|${parentKey(parent)}`;
+  }
+}
+
+/** The shorter of the range list and the bitmap. */
+function encode(done: SubSequenceSet): Item {
+  const ranges = done.toString();
+  const bitmap = done.toBitmap();
+  return ranges.length <= bitmap.length ? { done: { S: ranges } } : { doneBitmap: { B: bitmap } };
+}
+
+function decode(item: Item): SubSequenceSet {
+  if (item.doneBitmap?.B !== undefined) return SubSequenceSet.fromBitmap(item.doneBitmap.B);
+  return SubSequenceSet.parse(item.done?.S ?? '');
+}
+
+const backoff = (tries: number) =>
+  new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(1_000, 25 * 2 ** tries)));

@@ -1,0 +1,10 @@
+export {
+  CHECKPOINT_KEY_ATTRIBUTE,
+  CHECKPOINT_TTL_ATTRIBUTE,
+  DEFAULT_CHECKPOINT_TTL_SECONDS,
+} from './constants.js';
+export { createCheckpointTable } from './createCheckpointTable.js';
+export { DynamoDBCheckpointStore } from './DynamoDBCheckpointStore.js';
+export { KplCheckpointsConfigurationError, KplCheckpointsError } from './errors.js';
+export { InMemoryCheckpointStore } from './InMemoryCheckpointStore.js';
+export type { DynamoDBCheckpointStoreOptions } from './types.js';

@@ -1,0 +1,215 @@
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  UpdateTimeToLiveCommand,
+} from '@aws-sdk/client-dynamodb';
+import {
+  createCheckpointTable,
+  DynamoDBCheckpointStore,
+  KplCheckpointsConfigurationError,
+  KplCheckpointsError,
+} from '@kpl-lambda/checkpoints';
+import { type ParentRecordId, parentKey, SubSequenceSet } from '@kpl-lambda/core';
+import { type LocalDynamoDB, startLocalDynamoDB } from '@kpl-lambda/testing-utils';
+import { mockClient } from 'aws-sdk-client-mock';
+
+let local: LocalDynamoDB;
+let tables = 0;
+const createTable = async () => {
+  const tableName = `checkpoints-${++tables}`;
+  await createCheckpointTable({ client: local.client, tableName, timeToLive: false });
+  return tableName;
+};
+beforeAll(async () => {
+  local = await startLocalDynamoDB();
+});
+afterAll(() => local.stop());
+
+const parent = (sequenceNumber: string): ParentRecordId => ({
+  streamArn: 'arn:aws:kinesis:us-east-1:123456789012:stream/orders',
+  shardId: 'shardId-000000000000',
+  sequenceNumber,
+});
+const storeFor = async (consumerName = 'consumer-a') =>
+  new DynamoDBCheckpointStore({
+    client: local.client,
+    tableName: await createTable(),
+    consumerName,
+  });
+
+describe('DynamoDBCheckpointStore on a local DynamoDB', () => {
+  it('records progress and reads it back, merging as a union', async () => {
+    const store = await storeFor();
+    const p = parent('1');
+
+    await store.save([{ parent: p, done: SubSequenceSet.of([0, 1, 2]) }]);
+    await store.save([{ parent: p, done: SubSequenceSet.of([4]) }]);
+
+    const loaded = await store.load([p, parent('2')]);
+    expect(loaded.get(parentKey(p))?.toString()).toBe('0-2,4');
+    expect(loaded.has(parentKey(parent('2')))).toBe(false);
+  });
+
+  it('keeps consumers apart', async () => {
+    const tableName = await createTable();
+    const a = new DynamoDBCheckpointStore({ client: local.client, tableName, consumerName: 'a' });
+    const b = new DynamoDBCheckpointStore({ client: local.client, tableName, consumerName: 'b' });
+
+    await a.save([{ parent: parent('1'), done: SubSequenceSet.of([0]) }]);
+
+    expect((await b.load([parent('1')])).size).toBe(0);
+  });
+
+  it('never loses progress of concurrent invocations holding the same parent', async () => {
+    const tableName = await createTable();
+    const stores = Array.from(
+      { length: 6 },
+      () => new DynamoDBCheckpointStore({ client: local.client, tableName, consumerName: 'c' }),
+    );
+    const p = parent('7');
+
+    // Each invocation records its own user record at the same time: conditional writes race.
+    await Promise.all(
+      stores.map((store, i) => store.save([{ parent: p, done: SubSequenceSet.of([i]) }])),
+    );
+
+    expect((await stores[0]!.load([p])).get(parentKey(p))?.toString()).toBe('0-5');
+  });
+
+  it('reads more than 100 parents, one BatchGetItem per 100', async () => {
+    const store = await storeFor();
+    const parents = Array.from({ length: 230 }, (_, i) => parent(String(1_000 + i)));
+    await store.save(parents.map((p, i) => ({ parent: p, done: SubSequenceSet.of([i]) })));
+
+    const loaded = await store.load(parents);
+
+    expect(loaded.size).toBe(230);
+    expect(loaded.get(parentKey(parents[229]!))?.has(229)).toBe(true);
+  });
+
+  it('fits the largest aggregate in one item: a bitmap when ranges would be longer', async () => {
+    const store = await storeFor();
+    const p = parent('9');
+    const everyOther = SubSequenceSet.of(Array.from({ length: 100_000 }, (_, i) => 2 * i));
+
+    await store.save([{ parent: p, done: everyOther }]);
+
+    const loaded = (await store.load([p])).get(parentKey(p))!;
+    expect(loaded.size).toBe(100_000);
+    expect(loaded.has(199_998)).toBe(true);
+    expect(loaded.has(199_999)).toBe(false);
+  });
+
+  it('writes a time to live and the readable keys', async () => {
+    const tableName = await createTable();
+    const store = new DynamoDBCheckpointStore({
+      client: local.client,
+      tableName,
+      consumerName: 'c',
+      ttlSeconds: 60,
+    });
+    await store.save([{ parent: parent('5'), done: SubSequenceSet.of([0]) }]);
+
+    const { Item } = await local.client.send(
+      new GetItemCommand({
+        TableName: tableName,
+        Key: { pk: { S: `c|${parentKey(parent('5'))}` } },
+      }),
+    );
+    const expiresAt = Number(Item!.expiresAt!.N);
+    expect(expiresAt).toBeGreaterThan(Date.now() / 1000 + 50);
+    expect(expiresAt).toBeLessThan(Date.now() / 1000 + 70);
+    expect(Item).toMatchObject({
+      shardId: { S: 'shardId-000000000000' },
+      sequenceNumber: { S: '5' },
+    });
+  });
+});
+
+describe('DynamoDBCheckpointStore options', () => {
+  const client = new DynamoDBClient({ region: 'us-east-1' });
+
+  it('takes the consumer name from AWS_LAMBDA_FUNCTION_NAME, and refuses to guess without it', () => {
+    const saved = process.env.AWS_LAMBDA_FUNCTION_NAME;
+    try {
+      process.env.AWS_LAMBDA_FUNCTION_NAME = 'orders-consumer';
+      expect(() => new DynamoDBCheckpointStore({ client, tableName: 't' })).not.toThrow();
+      delete process.env.AWS_LAMBDA_FUNCTION_NAME;
+      expect(() => new DynamoDBCheckpointStore({ client, tableName: 't' })).toThrow(
+        expect.objectContaining({ option: 'consumerName' }),
+      );
+    } finally {
+      if (saved === undefined) delete process.env.AWS_LAMBDA_FUNCTION_NAME;
+      else process.env.AWS_LAMBDA_FUNCTION_NAME = saved;
+    }
+  });
+
+  it.each([
+    [{ tableName: 't', consumerName: 'c' }, 'client'],
+    [{ client, tableName: '', consumerName: 'c' }, 'tableName'],
+    [{ client, tableName: 't', consumerName: 'c', ttlSeconds: 0 }, 'ttlSeconds'],
+  ])('refuses %j', (options, option) => {
+    expect(() => new DynamoDBCheckpointStore(options as never)).toThrow(
+      KplCheckpointsConfigurationError,
+    );
+    expect(() => new DynamoDBCheckpointStore(options as never)).toThrow(
+      expect.objectContaining({ option }),
+    );
+  });
+});
+
+describe('createCheckpointTable', () => {
+  // dynalite has no UpdateTimeToLive: what the local service cannot do is played by the mock.
+  it('creates the table with its key and turns on its time to live', async () => {
+    const dynamodb = mockClient(DynamoDBClient);
+    dynamodb.on(CreateTableCommand).resolves({});
+    dynamodb.on(DescribeTableCommand).resolves({ Table: { TableStatus: 'ACTIVE' } });
+    dynamodb.on(UpdateTimeToLiveCommand).resolves({});
+
+    await createCheckpointTable({
+      client: new DynamoDBClient({ region: 'us-east-1' }),
+      tableName: 'cp',
+    });
+
+    expect(dynamodb.commandCalls(CreateTableCommand)[0]!.args[0].input).toMatchObject({
+      TableName: 'cp',
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      BillingMode: 'PAY_PER_REQUEST',
+    });
+    expect(dynamodb.commandCalls(UpdateTimeToLiveCommand)[0]!.args[0].input).toEqual({
+      TableName: 'cp',
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+    });
+    dynamodb.restore();
+  });
+});
+
+describe('DynamoDBCheckpointStore when DynamoDB keeps refusing', () => {
+  // What the local DynamoDB cannot do (leave keys unprocessed, lose every race) is mocked.
+  it('throws KplCheckpointsError, which the adapters turn into a warning', async () => {
+    const dynamodb = mockClient(DynamoDBClient);
+    const { BatchGetItemCommand, PutItemCommand } = await import('@aws-sdk/client-dynamodb');
+    dynamodb
+      .on(BatchGetItemCommand)
+      .callsFake((input) => ({ Responses: {}, UnprocessedKeys: input.RequestItems }));
+    dynamodb
+      .on(GetItemCommand)
+      .resolves({ Item: { pk: { S: 'x' }, done: { S: '0' }, version: { N: '1' } } });
+    dynamodb
+      .on(PutItemCommand)
+      .rejects(Object.assign(new Error('lost'), { name: 'ConditionalCheckFailedException' }));
+    const store = new DynamoDBCheckpointStore({
+      client: new DynamoDBClient({ region: 'us-east-1' }),
+      tableName: 't',
+      consumerName: 'c',
+    });
+
+    await expect(store.load([parent('1')])).rejects.toThrow(KplCheckpointsError);
+    await expect(
+      store.save([{ parent: parent('1'), done: SubSequenceSet.of([1]) }]),
+    ).rejects.toThrow(KplCheckpointsError);
+    dynamodb.restore();
+  }, 30_000);
+});

@@ -1,0 +1,216 @@
+// kplDeagg({ checkpoints }): each user record runs once on its successful path, against a real
+// DynamoDB API (dynalite on loopback), with Lambda's retry rule played by `retryFrom`.
+import {
+  createCheckpointTable,
+  DynamoDBCheckpointStore,
+  InMemoryCheckpointStore,
+} from '@kpl-lambda/checkpoints';
+import type { CheckpointStore, KinesisStreamUserRecord } from '@kpl-lambda/core';
+import { aggregatedRecord, kinesisStreamEvent } from '@kpl-lambda/core/testing';
+import kplDeagg from '@kpl-lambda/middy';
+import {
+  batchWithCorruptAggregate,
+  type LocalDynamoDB,
+  startLocalDynamoDB,
+} from '@kpl-lambda/testing-utils';
+import middy from '@middy/core';
+import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
+
+const context = {} as Context;
+let local: LocalDynamoDB;
+let tables = 0;
+beforeAll(async () => {
+  local = await startLocalDynamoDB();
+});
+afterAll(() => local.stop());
+
+const dynamoDBStore = async () => {
+  const tableName = `checkpoints-${++tables}`;
+  await createCheckpointTable({ client: local.client, tableName, timeToLive: false });
+  return new DynamoDBCheckpointStore({
+    client: local.client,
+    tableName,
+    consumerName: 'middy-test',
+  });
+};
+const text = (record: KinesisStreamUserRecord) =>
+  Buffer.from(record.kinesis.data, 'base64').toString();
+const parentOfFive = () =>
+  kinesisStreamEvent([
+    aggregatedRecord(['r0', 'r1', 'r2', 'r3', 'r4'].map((data) => ({ partitionKey: 'k', data }))),
+  ]);
+
+/** What Lambda delivers again after a response: the batch from the lowest reported parent on. */
+function retryFrom(event: KinesisStreamEvent, response: KinesisStreamBatchResponse | undefined) {
+  const reported = new Set(response?.batchItemFailures?.map((failure) => failure.itemIdentifier));
+  const first = event.Records.findIndex((record) => reported.has(record.kinesis.sequenceNumber));
+  return first === -1 ? undefined : { Records: event.Records.slice(first) };
+}
+
+describe('kplDeagg with checkpoints', () => {
+  it('runs 0-2 and 4 of a parent of five once, when 3 fails once (PromiseSettledResult response)', async () => {
+    const runs: string[] = [];
+    let failures = 0;
+    const handler = middy<KinesisStreamEvent, KinesisStreamBatchResponse>()
+      .use(kplDeagg({ checkpoints: await dynamoDBStore() }))
+      .handler<KinesisStreamEvent>(
+        async (event) =>
+          Promise.allSettled(
+            event.Records.map(async (record) => {
+              runs.push(text(record));
+              if (text(record) === 'r3' && failures++ === 0) throw new Error('flaky');
+            }),
+          ) as never,
+      );
+    const event = parentOfFive();
+
+    const first = await handler(event, context);
+    const retry = retryFrom(event, first)!;
+    const second = await handler(retry, context);
+
+    expect(first).toEqual({
+      batchItemFailures: [{ itemIdentifier: event.Records[0]!.kinesis.sequenceNumber }],
+    });
+    expect(second).toEqual({ batchItemFailures: [] });
+    expect(runs).toEqual(['r0', 'r1', 'r2', 'r3', 'r4', 'r3']);
+  });
+
+  it('with batchItemFailures, counts as done only what comes before the earliest failure', async () => {
+    const runs: string[] = [];
+    let failures = 0;
+    // Stops at its first failure, to keep order: what follows was never tried. It names the
+    // user record (sequenceNumber:subSequenceNumber), so that what came before it counts as done.
+    const handler = middy<KinesisStreamEvent, KinesisStreamBatchResponse>()
+      .use(kplDeagg({ checkpoints: await dynamoDBStore() }))
+      .handler<KinesisStreamEvent>(async (event) => {
+        for (const record of event.Records) {
+          if (text(record) === 'r3' && failures++ === 0) {
+            const { sequenceNumber, subSequenceNumber } = record.kinesis;
+            return {
+              batchItemFailures: [{ itemIdentifier: `${sequenceNumber}:${subSequenceNumber}` }],
+            };
+          }
+          runs.push(text(record));
+        }
+        return { batchItemFailures: [] };
+      });
+    const event = parentOfFive();
+
+    const retry = retryFrom(event, await handler(event, context))!;
+    await handler(retry, context);
+
+    // Nothing lost: r4 was never run before the failure, and runs on the retry.
+    expect(runs).toEqual(['r0', 'r1', 'r2', 'r3', 'r4']);
+  });
+
+  it('writes nothing when the batch succeeds, and reads once per invocation', async () => {
+    const store = new InMemoryCheckpointStore();
+    const handler = middy<KinesisStreamEvent, KinesisStreamBatchResponse>()
+      .use(kplDeagg({ checkpoints: store }))
+      .handler<KinesisStreamEvent>(
+        async (event) => Promise.allSettled(event.Records.map(async () => {})) as never,
+      );
+
+    expect(await handler(parentOfFive(), context)).toEqual({ batchItemFailures: [] });
+    expect(store.requests).toEqual({ reads: 1, writes: 0 });
+  });
+
+  it('loses nothing when two invocations race on one parent', async () => {
+    const store = await dynamoDBStore();
+    const ran = new Map<string, number>();
+    const gates: Array<() => void> = [];
+    // Invocation A succeeds on r0 and r1, B on r2 and r3; each fails the rest, and both are
+    // held until both have read their checkpoints: both write the same parent.
+    const handlerFor = (succeeds: string[], held: boolean) =>
+      middy<KinesisStreamEvent, KinesisStreamBatchResponse>()
+        .use(kplDeagg({ checkpoints: store }))
+        .handler<KinesisStreamEvent>(async (event) => {
+          if (held) {
+            await new Promise<void>((resolve) => {
+              gates.push(resolve);
+              if (gates.length === 2) for (const open of gates) open();
+            });
+          }
+          return Promise.allSettled(
+            event.Records.map(async (record) => {
+              if (!succeeds.includes(text(record))) throw new Error('not mine');
+              ran.set(text(record), (ran.get(text(record)) ?? 0) + 1);
+            }),
+          ) as never;
+        });
+    const event = parentOfFive();
+
+    await Promise.all([
+      handlerFor(['r0', 'r1'], true)(event, context),
+      handlerFor(['r2', 'r3'], true)(event, context),
+    ]);
+    await handlerFor(['r0', 'r1', 'r2', 'r3', 'r4'], false)(event, context);
+
+    expect(Object.fromEntries(ran)).toEqual({ r0: 1, r1: 1, r2: 1, r3: 1, r4: 1 });
+  });
+
+  it('loses nothing when the store fails or hangs on many requests', async () => {
+    const real = await dynamoDBStore();
+    let calls = 0;
+    const flaky: CheckpointStore = {
+      load: (parents) =>
+        calls++ % 2 === 0 ? Promise.reject(new Error('injected')) : real.load(parents),
+      save: (progress) =>
+        calls++ % 3 === 0
+          ? new Promise((_, reject) => setTimeout(() => reject(new Error('timed out')), 20))
+          : real.save(progress),
+    };
+    const succeeded = new Set<string>();
+    const handler = middy<KinesisStreamEvent, KinesisStreamBatchResponse>()
+      .use(kplDeagg({ checkpoints: flaky, logger: { debug() {}, warn() {}, error() {} } }))
+      .handler<KinesisStreamEvent>(
+        async (event) =>
+          Promise.allSettled(
+            event.Records.map(async (record) => {
+              if (Math.random() < 0.05) throw new Error('flaky record');
+              succeeded.add(text(record));
+            }),
+          ) as never,
+      );
+    const event = kinesisStreamEvent(
+      Array.from({ length: 10 }, (_, p) =>
+        aggregatedRecord(
+          Array.from({ length: 20 }, (_, i) => ({ partitionKey: 'k', data: `p${p}-r${i}` })),
+        ),
+      ),
+    );
+
+    let delivery: KinesisStreamEvent | undefined = event;
+    for (let attempts = 0; delivery !== undefined && attempts < 1_000; attempts++) {
+      delivery = retryFrom(delivery, await handler(delivery, context));
+    }
+
+    expect(delivery).toBeUndefined();
+    expect(succeeded.size).toBe(200);
+  }, 30_000);
+});
+
+describe("kplDeagg with checkpoints and onCorrupt: 'fail'", () => {
+  it('records the user records after a corrupt parent, which Lambda delivers again', async () => {
+    const store = new InMemoryCheckpointStore();
+    const runs: string[] = [];
+    const handler = middy<KinesisStreamEvent, KinesisStreamBatchResponse>()
+      .use(
+        kplDeagg({
+          checkpoints: store,
+          onCorrupt: 'fail',
+          logger: { debug() {}, warn() {}, error() {} },
+        }),
+      )
+      .handler<KinesisStreamEvent>(async (event) => {
+        for (const record of event.Records) runs.push(text(record));
+        return undefined as never;
+      });
+    const event = batchWithCorruptAggregate();
+
+    const response = await handler(event, context);
+    await handler(retryFrom(event, response)!, context);
+
+    expect(runs).toEqual(['good', 'fine', 'plain']);
+  });
+});

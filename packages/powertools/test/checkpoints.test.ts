@@ -1,0 +1,108 @@
+// new KplBatchProcessor({ checkpoints }): each user record runs once on its successful path,
+// against a real DynamoDB API (dynalite on loopback); Lambda's retry rule is played by `retryFrom`.
+import { processPartialResponse } from '@aws-lambda-powertools/batch';
+import {
+  createCheckpointTable,
+  DynamoDBCheckpointStore,
+  InMemoryCheckpointStore,
+} from '@kpl-lambda/checkpoints';
+import type { KinesisStreamUserRecord } from '@kpl-lambda/core';
+import { aggregatedRecord, kinesisStreamEvent } from '@kpl-lambda/core/testing';
+import { KplBatchProcessor } from '@kpl-lambda/powertools';
+import { type LocalDynamoDB, startLocalDynamoDB } from '@kpl-lambda/testing-utils';
+import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
+
+const context = { awsRequestId: 'r', functionName: 'f' } as Context;
+const quiet = { debug() {}, warn() {}, error() {} };
+let local: LocalDynamoDB;
+let tables = 0;
+beforeAll(async () => {
+  local = await startLocalDynamoDB();
+});
+afterAll(() => local.stop());
+
+const dynamoDBStore = async () => {
+  const tableName = `checkpoints-${++tables}`;
+  await createCheckpointTable({ client: local.client, tableName, timeToLive: false });
+  return new DynamoDBCheckpointStore({
+    client: local.client,
+    tableName,
+    consumerName: 'powertools-test',
+  });
+};
+const text = (record: KinesisStreamUserRecord) =>
+  Buffer.from(record.kinesis.data, 'base64').toString();
+const parentOfFive = () =>
+  kinesisStreamEvent([
+    aggregatedRecord(['r0', 'r1', 'r2', 'r3', 'r4'].map((data) => ({ partitionKey: 'k', data }))),
+  ]);
+function retryFrom(event: KinesisStreamEvent, response: KinesisStreamBatchResponse) {
+  const reported = new Set(response.batchItemFailures.map((failure) => failure.itemIdentifier));
+  const first = event.Records.findIndex((record) => reported.has(record.kinesis.sequenceNumber));
+  return first === -1 ? undefined : { Records: event.Records.slice(first) };
+}
+
+describe.each([
+  ['in parallel', true],
+  ['sequentially', false],
+])('KplBatchProcessor with checkpoints, %s', (_, processInParallel) => {
+  it('runs 0-2 and 4 of a parent of five once, when 3 fails once', async () => {
+    const processor = new KplBatchProcessor({ checkpoints: await dynamoDBStore(), logger: quiet });
+    const runs: string[] = [];
+    let failures = 0;
+    const recordHandler = async (record: KinesisStreamUserRecord) => {
+      runs.push(text(record));
+      if (text(record) === 'r3' && failures++ === 0) throw new Error('flaky');
+    };
+    const event = parentOfFive();
+
+    const first = await processPartialResponse(event, recordHandler, processor, {
+      context,
+      processInParallel,
+    });
+    const second = await processPartialResponse(
+      retryFrom(event, first)!,
+      recordHandler,
+      processor,
+      {
+        context,
+        processInParallel,
+      },
+    );
+
+    expect(first.batchItemFailures).toHaveLength(1);
+    expect(second).toEqual({ batchItemFailures: [] });
+    expect(runs.sort()).toEqual(['r0', 'r1', 'r2', 'r3', 'r3', 'r4']);
+  });
+});
+
+describe('KplBatchProcessor with checkpoints', () => {
+  it('loses nothing with stopOnFirstFailure: the skipped records run on the retry', async () => {
+    const processor = new KplBatchProcessor({
+      checkpoints: await dynamoDBStore(),
+      stopOnFirstFailure: true,
+      logger: quiet,
+    });
+    const runs: string[] = [];
+    let failures = 0;
+    const recordHandler = async (record: KinesisStreamUserRecord) => {
+      if (text(record) === 'r2' && failures++ === 0) throw new Error('flaky');
+      runs.push(text(record));
+    };
+    const event = parentOfFive();
+
+    const first = await processPartialResponse(event, recordHandler, processor, { context });
+    await processPartialResponse(retryFrom(event, first)!, recordHandler, processor, { context });
+
+    expect(runs).toEqual(['r0', 'r1', 'r2', 'r3', 'r4']);
+  });
+
+  it('writes nothing when the batch succeeds, and reads once', async () => {
+    const store = new InMemoryCheckpointStore();
+    const processor = new KplBatchProcessor({ checkpoints: store });
+
+    await processPartialResponse(parentOfFive(), async () => undefined, processor, { context });
+
+    expect(store.requests).toEqual({ reads: 1, writes: 0 });
+  });
+});

@@ -1,0 +1,30 @@
+/// <reference path="../../../types/local-services.d.ts" />
+import type { AddressInfo } from 'node:net';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import dynalite from 'dynalite';
+
+/** A local DynamoDB: dynalite in process, in memory, on loopback, and a client for it. */
+export interface LocalDynamoDB {
+  client: DynamoDBClient;
+  stop(): Promise<void>;
+}
+
+export async function startLocalDynamoDB(): Promise<LocalDynamoDB> {
+  const server = dynalite({ createTableMs: 0 });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const client = new DynamoDBClient({
+    endpoint: `http://127.0.0.1:${port}`,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    requestHandler: new NodeHttpHandler(),
+  });
+  return {
+    client,
+    async stop() {
+      client.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
