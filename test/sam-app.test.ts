@@ -90,7 +90,11 @@ describe('examples/sam-app template', () => {
     }
   });
 
-  it('grants each function the AWS calls its code makes, on the stream only, and no more', () => {
+  it('grants each function the AWS calls its code makes, each on its one resource, and no more', () => {
+    const resourceOf: Record<string, unknown> = {
+      kinesis: { 'Fn::GetAtt': ['OrdersStream', 'Arn'] },
+      dynamodb: { 'Fn::GetAtt': ['CheckpointTable', 'Arn'] },
+    };
     const granted = (name: string) =>
       (results.template.Resources[name]!.Properties.Policies ?? [])
         .flatMap(
@@ -98,16 +102,25 @@ describe('examples/sam-app template', () => {
             (policy.Statement as Array<{ Action: string[]; Resource: unknown }> | undefined) ?? [],
         )
         .flatMap((statement) => {
-          expect(statement.Resource).toEqual({ 'Fn::GetAtt': ['OrdersStream', 'Arn'] });
+          for (const action of statement.Action) {
+            expect(statement.Resource).toEqual(resourceOf[action.split(':')[0]!]);
+          }
           return statement.Action;
         });
     for (const [name] of functions) {
       expect({ name, actions: granted(name).sort() }).toEqual({
         name,
-        actions: results.apiCalls[name]!.map((call) => `kinesis:${call}`),
+        actions: results.apiCalls[name],
       });
     }
-    expect(results.apiCalls.ProducerFunction).toEqual(['ListShards', 'PutRecords']);
+    expect(results.apiCalls.ProducerFunction).toEqual(['kinesis:ListShards', 'kinesis:PutRecords']);
+    for (const consumer of ['MiddyConsumerFunction', 'PowertoolsConsumerFunction']) {
+      expect(results.apiCalls[consumer]).toEqual([
+        'dynamodb:BatchGetItem',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+      ]);
+    }
   });
 });
 

@@ -12,7 +12,8 @@ const appManifest = JSON.parse(readFileSync(join(appDirectory, 'package.json'), 
 
 /**
  * Bundles the functions into `outdir`, one folder per function, and returns for each logical id
- * the bundle's path, the name of the handler export, its template resource and its input files.
+ * the bundle's path, the name of the handler export, its template resource and the input files
+ * whose code reached the bundle.
  */
 export async function bundleFunctions(outdir) {
   const { Resources } = readTemplate();
@@ -55,7 +56,12 @@ export async function bundleFunctions(outdir) {
       handler: exportName,
       resource,
       /** The source files in the bundle, as esbuild read them. */
-      inputs: Object.keys(metafile.inputs),
+      // Only what reaches the bundle: an import tree-shaken away makes no call.
+      inputs: Object.values(metafile.outputs).flatMap((output) =>
+        Object.entries(output.inputs)
+          .filter(([, { bytesInOutput }]) => bytesInOutput > 0)
+          .map(([input]) => input),
+      ),
     };
   }
   return functions;

@@ -1,4 +1,5 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { CheckpointStore } from '@kpl-lambda/core';
 import kplDeagg from '@kpl-lambda/middy';
 import middy from '@middy/core';
 import type {
@@ -6,14 +7,15 @@ import type {
   KinesisStreamBatchResponse,
   KinesisStreamEvent,
 } from 'aws-lambda';
+import { checkpoints } from './checkpoints.js';
 import { logger, logOrder, type ProcessOrder, readOrder } from './orders.js';
 
 /** The Middy consumer around any way of processing an order. */
-export const createHandler = (processOrder: ProcessOrder) =>
+export const createHandler = (processOrder: ProcessOrder, store?: CheckpointStore) =>
   middy<KinesisStreamEvent, KinesisStreamBatchResponse>()
     .use(injectLambdaContext(logger))
     // Corrupt aggregates go to the on-failure destination through Lambda's retries.
-    .use(kplDeagg({ onCorrupt: 'fail', logger }))
+    .use(kplDeagg({ onCorrupt: 'fail', logger, ...(store ? { checkpoints: store } : {}) }))
     .handler<KinesisStreamEvent>(async (event) => {
       const batchItemFailures: KinesisStreamBatchItemFailure[] = [];
       for (const record of event.Records) {
@@ -25,11 +27,13 @@ export const createHandler = (processOrder: ProcessOrder) =>
             subSequenceNumber: record.kinesis.subSequenceNumber,
             error,
           });
-          // The parent's sequence number: kplDeagg de-duplicates the failures of one parent.
-          batchItemFailures.push({ itemIdentifier: record.kinesis.sequenceNumber });
+          // The user record: kplDeagg reports its parent, de-duplicated, and with checkpoints the
+          // siblings before it count as done.
+          const { sequenceNumber, subSequenceNumber } = record.kinesis;
+          batchItemFailures.push({ itemIdentifier: `${sequenceNumber}:${subSequenceNumber}` });
         }
       }
       return { batchItemFailures };
     });
 
-export const handler = createHandler(logOrder);
+export const handler = createHandler(logOrder, checkpoints);

@@ -1,12 +1,17 @@
 import { processPartialResponse } from '@aws-lambda-powertools/batch';
-import type { KinesisStreamUserRecord } from '@kpl-lambda/core';
+import type { CheckpointStore, KinesisStreamUserRecord } from '@kpl-lambda/core';
 import { KplBatchProcessor } from '@kpl-lambda/powertools';
 import type { Context, KinesisStreamEvent } from 'aws-lambda';
+import { checkpoints } from './checkpoints.js';
 import { logger, logOrder, type ProcessOrder, readOrder } from './orders.js';
 
 /** The Powertools consumer around any way of processing an order. */
-export const createHandler = (processOrder: ProcessOrder) => {
-  const processor = new KplBatchProcessor({ onCorrupt: 'fail', logger });
+export const createHandler = (processOrder: ProcessOrder, store?: CheckpointStore) => {
+  const processor = new KplBatchProcessor({
+    onCorrupt: 'fail',
+    logger,
+    ...(store ? { checkpoints: store } : {}),
+  });
   const recordHandler = (record: KinesisStreamUserRecord) =>
     processOrder(readOrder(record), record);
   return async (event: KinesisStreamEvent, context: Context) => {
@@ -15,4 +20,4 @@ export const createHandler = (processOrder: ProcessOrder) => {
   };
 };
 
-export const handler = createHandler(logOrder);
+export const handler = createHandler(logOrder, checkpoints);

@@ -26,6 +26,9 @@ import type { DynamoDBCheckpointStoreOptions } from './types.js';
 /** Tries of a conditional write that lost a race to another invocation, and of unprocessed keys. */
 const MAX_TRIES = 8;
 
+/** Items a store remembers from its reads, for the writes that follow them; past this, it forgets. */
+const MAX_REMEMBERED_ITEMS = 10_000;
+
 type Item = Record<string, AttributeValue>;
 
 /**
@@ -51,6 +54,12 @@ export class DynamoDBCheckpointStore implements CheckpointStore {
   readonly #tableName: string;
   readonly #consumerName: string;
   readonly #ttlSeconds: number;
+  /**
+   * What the last read found of each item (undefined: no item), so that the write that follows
+   * needs no second read. Only a hint: a write conditional on it that finds the item changed
+   * reads it again.
+   */
+  readonly #read = new Map<string, Item | undefined>();
 
   public constructor(options: DynamoDBCheckpointStoreOptions) {
     const E = (option: string, message: string) =>
@@ -81,6 +90,8 @@ export class DynamoDBCheckpointStore implements CheckpointStore {
     const byKey = new Map(parents.map((parent) => [this.#key(parent), parentKey(parent)]));
     const keys = [...byKey.keys()];
     const found = new Map<string, SubSequenceSet>();
+    if (this.#read.size + keys.length > MAX_REMEMBERED_ITEMS) this.#read.clear();
+    for (const key of keys) this.#read.set(key, undefined);
     for (let start = 0; start < keys.length; start += MAX_KEYS_PER_BATCH_GET) {
       let pending: Item[] = keys
         .slice(start, start + MAX_KEYS_PER_BATCH_GET)
@@ -94,7 +105,9 @@ export class DynamoDBCheckpointStore implements CheckpointStore {
           }),
         );
         for (const item of Responses?.[this.#tableName] ?? []) {
-          found.set(byKey.get(item[CHECKPOINT_KEY_ATTRIBUTE]!.S!)!, decode(item));
+          const key = item[CHECKPOINT_KEY_ATTRIBUTE]!.S!;
+          this.#read.set(key, item);
+          found.set(byKey.get(key)!, decode(item));
         }
         pending = UnprocessedKeys?.[this.#tableName]?.Keys ?? [];
         if (pending.length > 0) await backoff(tries);
@@ -109,11 +122,17 @@ export class DynamoDBCheckpointStore implements CheckpointStore {
 
   /** Writes the union of the item and `done`, conditional on the item being what was read. */
   async #merge(parent: ParentRecordId, done: SubSequenceSet): Promise<void> {
-    const key = { [CHECKPOINT_KEY_ATTRIBUTE]: { S: this.#key(parent) } };
+    const pk = this.#key(parent);
+    const key = { [CHECKPOINT_KEY_ATTRIBUTE]: { S: pk } };
     for (let tries = 0; tries < MAX_TRIES; tries++) {
-      const { Item } = await this.#client.send(
-        new GetItemCommand({ TableName: this.#tableName, Key: key, ConsistentRead: true }),
-      );
+      // The first try builds on what the batch's read found; a lost race reads again.
+      const remembered = tries === 0 && this.#read.has(pk);
+      const { Item } = remembered
+        ? { Item: this.#read.get(pk) }
+        : await this.#client.send(
+            new GetItemCommand({ TableName: this.#tableName, Key: key, ConsistentRead: true }),
+          );
+      this.#read.delete(pk);
       const before = Item === undefined ? SubSequenceSet.empty() : decode(Item);
       if (before.covers(done)) return;
       const version = Number(Item?.version?.N ?? 0);
