@@ -77,13 +77,6 @@ export class CheckpointedBatch {
     );
   }
 
-  /** How many of these user records were done before. */
-  public countDone(userRecords: readonly KinesisStreamUserRecord[]): number {
-    let count = 0;
-    for (const userRecord of userRecords) if (this.isDone(userRecord)) count++;
-    return count;
-  }
-
   /**
    * Records progress where Lambda will deliver again: the parents from the lowest failed one on,
    * each with what was done before and what succeeded now, at most one write per parent and none
