@@ -17,6 +17,7 @@ import type {
   KinesisStreamBatchResponse,
 } from 'aws-lambda';
 import { KplDeaggConfigurationError } from './errors.js';
+import { reportedByBatchItemFailures, reportedBySettledResults } from './handlerResponse.js';
 import type { KplDeaggOptions } from './types.js';
 
 const defaults: Required<Pick<KplDeaggOptions, 'onCorrupt'>> & KplDeaggOptions = {
@@ -36,12 +37,6 @@ interface InvocationState {
   handed: KinesisStreamUserRecord[];
   /** With `checkpoints`: what was done before, and where progress goes. */
   checkpointed: CheckpointedBatch | undefined;
-}
-
-/** A failure the handler reported: its parent, and the user record when it named one. */
-interface ReportedFailure {
-  parent: string;
-  subSequenceNumber: number | undefined;
 }
 
 type KplDeaggRequest = Request<
@@ -157,8 +152,8 @@ export function kplDeagg(
     const response: unknown = request.response;
     const settled = Array.isArray(response);
     const reported = settled
-      ? reportedBySettledResults(response, state)
-      : reportedByBatchItemFailures(response, state);
+      ? reportedBySettledResults(response, state, logger)
+      : reportedByBatchItemFailures(response, state, logger);
     if (reported === undefined && state.corruptParents.length === 0) return;
 
     const failedParents = new Set(state.corruptParents);
@@ -173,71 +168,6 @@ export function kplDeagg(
     // No batchItemFailures at all: the handler reports every user record it was handed as done.
     await state.checkpointed?.save(reported?.succeeded ?? state.handed, failedParents);
   };
-
-  /**
-   * A handler response of `PromiseSettledResult`s aligned with the user records it was handed
-   * (the convention of `@middy/sqs-partial-batch-failure` and `@middy/event-batch-response`):
-   * each outcome is known. One that does not line up fails closed: the whole batch, from the first
-   * parent.
-   */
-  function reportedBySettledResults(response: unknown[], state: InvocationState): Reported {
-    const { handed } = state;
-    const aligned =
-      response.length === handed.length &&
-      response.every(
-        (result) =>
-          (result as PromiseSettledResult<unknown> | null)?.status === 'fulfilled' ||
-          (result as PromiseSettledResult<unknown> | null)?.status === 'rejected',
-      );
-    if (!aligned) {
-      logger.error(
-        'The handler returned an array that is not one PromiseSettledResult per user record: reporting the whole batch',
-        { results: response.length, userRecords: handed.length },
-      );
-      return { failures: [firstParentFailure(state.parents)], succeeded: [] };
-    }
-    const failures: ReportedFailure[] = [];
-    const succeeded: KinesisStreamUserRecord[] = [];
-    response.forEach((result, i) => {
-      const userRecord = handed[i]!;
-      if ((result as PromiseSettledResult<unknown>).status === 'fulfilled')
-        succeeded.push(userRecord);
-      else {
-        failures.push({
-          parent: userRecord.kinesis.sequenceNumber,
-          subSequenceNumber: userRecord.kinesis.subSequenceNumber,
-        });
-      }
-    });
-    return { failures, succeeded };
-  }
-
-  /**
-   * A `batchItemFailures` response cannot tell a user record that was skipped (a handler that stops
-   * at its first failure, to keep order) from one that succeeded: only those before the earliest
-   * reported failure count as done.
-   */
-  function reportedByBatchItemFailures(
-    response: unknown,
-    state: InvocationState,
-  ): Reported | undefined {
-    const reported = (response as Partial<KinesisStreamBatchResponse> | null | undefined)
-      ?.batchItemFailures;
-    if (!Array.isArray(reported)) return undefined;
-    const failures = reported.map((failure) => reportedFailure(failure, state.parents));
-    // Positions are (parent in batch order, sub-sequence number); a failure of a whole parent
-    // stands before its first user record.
-    const parentIndex = new Map([...state.parents].map((parent, i) => [parent, i]));
-    let earliest: Position = [Number.POSITIVE_INFINITY, 0];
-    for (const { parent, subSequenceNumber = -1 } of failures) {
-      const at: Position = [parentIndex.get(parent)!, subSequenceNumber];
-      if (isBefore(at, earliest)) earliest = at;
-    }
-    const succeeded = state.handed.filter(({ kinesis }) =>
-      isBefore([parentIndex.get(kinesis.sequenceNumber)!, kinesis.subSequenceNumber], earliest),
-    );
-    return { failures, succeeded };
-  }
 
   /**
    * The deaggregated records; Lambda data that is not base64 means another middleware (most often
@@ -258,57 +188,7 @@ export function kplDeagg(
     }
   }
 
-  /**
-   * Maps an identifier a handler reported to the parent sequence number Lambda knows. One that
-   * matches no parent still reports a failure, of the first parent: dropping it would tell Lambda
-   * the record succeeded, and Lambda would checkpoint past it.
-   */
-  function reportedFailure(
-    failure: KinesisStreamBatchItemFailure | undefined,
-    parents: Set<string>,
-  ): ReportedFailure {
-    const itemIdentifier: unknown = failure?.itemIdentifier;
-    if (itemIdentifier === undefined || itemIdentifier === null || itemIdentifier === '') {
-      // Lambda reads an empty identifier as "the whole batch failed": keep that meaning with a
-      // valid identifier, the first parent, from which Lambda retries everything.
-      logger.warn('A batch item failure has no itemIdentifier: reporting the whole batch');
-      return firstParentFailure(parents);
-    }
-    // "<sequenceNumber>:<subSequenceNumber>" names a user record; its parent is what Lambda knows.
-    if (typeof itemIdentifier === 'string') {
-      const [sequenceNumber, subSequenceNumber] = itemIdentifier.split(':', 2);
-      if (parents.has(sequenceNumber!)) {
-        const sub = subSequenceNumber === undefined ? Number.NaN : Number(subSequenceNumber);
-        return {
-          parent: sequenceNumber!,
-          subSequenceNumber: Number.isInteger(sub) && sub >= 0 ? sub : undefined,
-        };
-      }
-    }
-    logger.error(
-      'A batch item failure matches no record of the batch: reporting the whole batch from its first record',
-      { itemIdentifier },
-    );
-    return firstParentFailure(parents);
-  }
-
   return { before: kplDeaggMiddlewareBefore, after: kplDeaggMiddlewareAfter };
-}
-
-/** What a response reported: its failures, and the user records known to have succeeded. */
-interface Reported {
-  failures: ReportedFailure[];
-  succeeded: KinesisStreamUserRecord[];
-}
-
-/** Where a user record stands in the batch: its parent's index, its sub-sequence number. */
-type Position = [number, number];
-
-const isBefore = (a: Position, b: Position): boolean =>
-  a[0] < b[0] || (a[0] === b[0] && a[1] < b[1]);
-
-function firstParentFailure(parents: Set<string>): ReportedFailure {
-  return { parent: parents.values().next().value!, subSequenceNumber: undefined };
 }
 
 /** Checks the options at the factory, as Middy's own middlewares do, naming the wrong one. */
