@@ -5,13 +5,16 @@ import {
   DynamoDBCheckpointStore,
   InMemoryCheckpointStore,
 } from '@kpl-lambda/checkpoints';
-import type { CheckpointStore, KinesisStreamUserRecord } from '@kpl-lambda/core';
+import type { CheckpointStore } from '@kpl-lambda/core';
 import { aggregatedRecord, kinesisStreamEvent } from '@kpl-lambda/core/testing';
 import kplDeagg from '@kpl-lambda/middy';
 import {
   batchWithCorruptAggregate,
   type LocalDynamoDB,
+  parentOfFive,
+  retryFrom,
   startLocalDynamoDB,
+  textOf,
 } from '@kpl-lambda/testing-utils';
 import middy from '@middy/core';
 import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
@@ -33,19 +36,6 @@ const dynamoDBStore = async () => {
     consumerName: 'middy-test',
   });
 };
-const text = (record: KinesisStreamUserRecord) =>
-  Buffer.from(record.kinesis.data, 'base64').toString();
-const parentOfFive = () =>
-  kinesisStreamEvent([
-    aggregatedRecord(['r0', 'r1', 'r2', 'r3', 'r4'].map((data) => ({ partitionKey: 'k', data }))),
-  ]);
-
-/** What Lambda delivers again after a response: the batch from the lowest reported parent on. */
-function retryFrom(event: KinesisStreamEvent, response: KinesisStreamBatchResponse | undefined) {
-  const reported = new Set(response?.batchItemFailures?.map((failure) => failure.itemIdentifier));
-  const first = event.Records.findIndex((record) => reported.has(record.kinesis.sequenceNumber));
-  return first === -1 ? undefined : { Records: event.Records.slice(first) };
-}
 
 describe('kplDeagg with checkpoints', () => {
   it('runs 0-2 and 4 of a parent of five once, when 3 fails once (PromiseSettledResult response)', async () => {
@@ -57,8 +47,8 @@ describe('kplDeagg with checkpoints', () => {
         async (event) =>
           Promise.allSettled(
             event.Records.map(async (record) => {
-              runs.push(text(record));
-              if (text(record) === 'r3' && failures++ === 0) throw new Error('flaky');
+              runs.push(textOf(record));
+              if (textOf(record) === 'r3' && failures++ === 0) throw new Error('flaky');
             }),
           ) as never,
       );
@@ -84,13 +74,13 @@ describe('kplDeagg with checkpoints', () => {
       .use(kplDeagg({ checkpoints: await dynamoDBStore() }))
       .handler<KinesisStreamEvent>(async (event) => {
         for (const record of event.Records) {
-          if (text(record) === 'r3' && failures++ === 0) {
+          if (textOf(record) === 'r3' && failures++ === 0) {
             const { sequenceNumber, subSequenceNumber } = record.kinesis;
             return {
               batchItemFailures: [{ itemIdentifier: `${sequenceNumber}:${subSequenceNumber}` }],
             };
           }
-          runs.push(text(record));
+          runs.push(textOf(record));
         }
         return { batchItemFailures: [] };
       });
@@ -133,8 +123,8 @@ describe('kplDeagg with checkpoints', () => {
           }
           return Promise.allSettled(
             event.Records.map(async (record) => {
-              if (!succeeds.includes(text(record))) throw new Error('not mine');
-              ran.set(text(record), (ran.get(text(record)) ?? 0) + 1);
+              if (!succeeds.includes(textOf(record))) throw new Error('not mine');
+              ran.set(textOf(record), (ran.get(textOf(record)) ?? 0) + 1);
             }),
           ) as never;
         });
@@ -168,7 +158,7 @@ describe('kplDeagg with checkpoints', () => {
           Promise.allSettled(
             event.Records.map(async (record) => {
               if (Math.random() < 0.05) throw new Error('flaky record');
-              succeeded.add(text(record));
+              succeeded.add(textOf(record));
             }),
           ) as never,
       );
@@ -203,7 +193,7 @@ describe("kplDeagg with checkpoints and onCorrupt: 'fail'", () => {
         }),
       )
       .handler<KinesisStreamEvent>(async (event) => {
-        for (const record of event.Records) runs.push(text(record));
+        for (const record of event.Records) runs.push(textOf(record));
         return undefined as never;
       });
     const event = batchWithCorruptAggregate();

@@ -7,10 +7,15 @@ import {
   InMemoryCheckpointStore,
 } from '@kpl-lambda/checkpoints';
 import type { KinesisStreamUserRecord } from '@kpl-lambda/core';
-import { aggregatedRecord, kinesisStreamEvent } from '@kpl-lambda/core/testing';
 import { KplBatchProcessor } from '@kpl-lambda/powertools';
-import { type LocalDynamoDB, startLocalDynamoDB } from '@kpl-lambda/testing-utils';
-import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
+import {
+  type LocalDynamoDB,
+  parentOfFive,
+  retryFrom,
+  startLocalDynamoDB,
+  textOf,
+} from '@kpl-lambda/testing-utils';
+import type { Context } from 'aws-lambda';
 
 const context = { awsRequestId: 'r', functionName: 'f' } as Context;
 const quiet = { debug() {}, warn() {}, error() {} };
@@ -30,17 +35,6 @@ const dynamoDBStore = async () => {
     consumerName: 'powertools-test',
   });
 };
-const text = (record: KinesisStreamUserRecord) =>
-  Buffer.from(record.kinesis.data, 'base64').toString();
-const parentOfFive = () =>
-  kinesisStreamEvent([
-    aggregatedRecord(['r0', 'r1', 'r2', 'r3', 'r4'].map((data) => ({ partitionKey: 'k', data }))),
-  ]);
-function retryFrom(event: KinesisStreamEvent, response: KinesisStreamBatchResponse) {
-  const reported = new Set(response.batchItemFailures.map((failure) => failure.itemIdentifier));
-  const first = event.Records.findIndex((record) => reported.has(record.kinesis.sequenceNumber));
-  return first === -1 ? undefined : { Records: event.Records.slice(first) };
-}
 
 describe.each([
   ['in parallel', true],
@@ -51,8 +45,8 @@ describe.each([
     const runs: string[] = [];
     let failures = 0;
     const recordHandler = async (record: KinesisStreamUserRecord) => {
-      runs.push(text(record));
-      if (text(record) === 'r3' && failures++ === 0) throw new Error('flaky');
+      runs.push(textOf(record));
+      if (textOf(record) === 'r3' && failures++ === 0) throw new Error('flaky');
     };
     const event = parentOfFive();
 
@@ -86,8 +80,8 @@ describe('KplBatchProcessor with checkpoints', () => {
     const runs: string[] = [];
     let failures = 0;
     const recordHandler = async (record: KinesisStreamUserRecord) => {
-      if (text(record) === 'r2' && failures++ === 0) throw new Error('flaky');
-      runs.push(text(record));
+      if (textOf(record) === 'r2' && failures++ === 0) throw new Error('flaky');
+      runs.push(textOf(record));
     };
     const event = parentOfFive();
 

@@ -119,3 +119,26 @@ export const batchWithCorruptAggregate = (): KinesisStreamEvent =>
 export const sequenceNumbers = (event: KinesisStreamEvent): string[] =>
   event.Records.map((record) => record.kinesis.sequenceNumber);
 export { type LocalDynamoDB, startLocalDynamoDB } from './localDynamoDB.js';
+
+/** A Lambda user record's data as text. */
+export const textOf = (record: { kinesis: { data: string } }): string =>
+  Buffer.from(record.kinesis.data, 'base64').toString('utf8');
+
+/** One aggregate of five user records, `r0` to `r4`: the checkpoint tests' parent. */
+export const parentOfFive = (): KinesisStreamEvent =>
+  kinesisStreamEvent([
+    aggregatedRecord(['r0', 'r1', 'r2', 'r3', 'r4'].map((data) => ({ partitionKey: 'k', data }))),
+  ]);
+
+/**
+ * What Lambda delivers again after a partial batch response: the batch from the lowest reported
+ * parent on (undefined when nothing was reported).
+ */
+export function retryFrom(
+  event: KinesisStreamEvent,
+  response: { batchItemFailures?: Array<{ itemIdentifier: string }> } | undefined,
+): KinesisStreamEvent | undefined {
+  const reported = new Set(response?.batchItemFailures?.map((failure) => failure.itemIdentifier));
+  const first = event.Records.findIndex((record) => reported.has(record.kinesis.sequenceNumber));
+  return first === -1 ? undefined : { Records: event.Records.slice(first) };
+}
