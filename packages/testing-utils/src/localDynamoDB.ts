@@ -7,6 +7,8 @@ import dynalite from 'dynalite';
 /** A local DynamoDB: dynalite in process, in memory, on loopback, and a client for it. */
 export interface LocalDynamoDB {
   client: DynamoDBClient;
+  /** `http://127.0.0.1:<port>`, for clients that are not the SDK's (the KCL's). */
+  endpoint: string;
   stop(): Promise<void>;
 }
 
@@ -14,14 +16,16 @@ export async function startLocalDynamoDB(): Promise<LocalDynamoDB> {
   const server = dynalite({ createTableMs: 0 });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
+  const endpoint = `http://127.0.0.1:${port}`;
   const client = new DynamoDBClient({
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint,
     region: 'us-east-1',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     requestHandler: new NodeHttpHandler(),
   });
   return {
     client,
+    endpoint,
     async stop() {
       client.destroy();
       await new Promise((resolve) => server.close(resolve));

@@ -1,0 +1,44 @@
+import { KplError } from '@kpl-lambda/core';
+
+/**
+ * The daemon refused a checkpoint; `error` is the name of the exception it reported
+ * (`InvalidStateException`, `ShutdownException`, `ThrottlingException`, ...).
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await checkpointer.checkpoint();
+ * } catch (error) {
+ *   if (error instanceof KplKclCheckpointError && error.error === 'ShutdownException') return;
+ *   throw error;
+ * }
+ * ```
+ */
+export class KplKclCheckpointError extends KplError {
+  /** The exception the daemon reported. */
+  public readonly error: string;
+
+  public constructor(error: string, sequenceNumber: string | null | undefined) {
+    super(`The KCL refused the checkpoint at ${sequenceNumber ?? 'the largest record'}: ${error}`);
+    this.name = 'KplKclCheckpointError';
+    this.error = error;
+  }
+}
+
+/**
+ * The daemon's input ended or broke the protocol (a checkpoint reply where none was asked, a
+ * message without an action).
+ *
+ * @example
+ * ```ts
+ * await start(processor).catch((error) => {
+ *   if (error instanceof KplKclProtocolError) process.exitCode = 2;
+ * });
+ * ```
+ */
+export class KplKclProtocolError extends KplError {
+  public constructor(message: string) {
+    super(message);
+    this.name = 'KplKclProtocolError';
+  }
+}

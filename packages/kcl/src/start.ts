@@ -1,0 +1,283 @@
+import type { KplLogger } from '@kpl-lambda/core';
+import { safeLogger } from '@kpl-lambda/core';
+import { KplKclCheckpointError, KplKclProtocolError } from './errors.js';
+import { type DaemonMessage, MessageChannel } from './MessageChannel.js';
+import type { Checkpointer, KclUserRecord, RecordProcessor, StartOptions } from './types.js';
+
+/** Checkpoint tries when the daemon answers ThrottlingException. */
+const CHECKPOINT_TRIES = 6;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Runs a record processor as the child process of a KCL MultiLangDaemon, on stdin and stdout,
+ * and resolves when the daemon closes the pipe. Every message gets its status reply; checkpoints
+ * carry the sub-sequence number of the last user record done, so a restart in the middle of an
+ * aggregate resumes right after it. Speaks the messages of KCL 2.x/3.x (`leaseLost`,
+ * `shardEnded`) and of KCL 1.x (`shutdown` with `TERMINATE` or `ZOMBIE`).
+ *
+ * @example
+ * ```ts
+ * import { start } from '@kpl-lambda/kcl';
+ *
+ * await start(
+ *   {
+ *     async processRecord(record) {
+ *       console.error(record.partitionKey, record.sequenceNumber, record.subSequenceNumber);
+ *     },
+ *   },
+ *   { checkpointEveryRecords: 100 },
+ * );
+ * ```
+ */
+export async function start(processor: RecordProcessor, options: StartOptions = {}): Promise<void> {
+  const input = options.input ?? process.stdin;
+  const output = options.output ?? process.stdout;
+  const log = safeLogger(options.logger ?? stderrLogger());
+  const restoreStdout = output === process.stdout ? guardStdout(log) : undefined;
+  const channel = new MessageChannel(
+    input,
+    output,
+    (line) =>
+      log.warn('Skipped a line from the daemon that is not a message', {
+        line: line.slice(0, 200),
+      }),
+    restoreStdout?.write,
+  );
+  const session = new Session(processor, options, channel, log);
+  try {
+    for (;;) {
+      const message = await channel.next();
+      if (message === undefined) return;
+      await session.handle(message);
+    }
+  } finally {
+    restoreStdout?.restore();
+  }
+}
+
+/** One shard's child process: what it has done, and what it has checkpointed. */
+class Session {
+  /** The last user record done (not yet necessarily checkpointed). */
+  #lastDone: { sequenceNumber: string; subSequenceNumber: number } | undefined;
+  #doneSinceCheckpoint = 0;
+  #lastCheckpointAt = Date.now();
+  readonly #checkpointer: Checkpointer;
+
+  public constructor(
+    private readonly processor: RecordProcessor,
+    private readonly options: StartOptions,
+    private readonly channel: MessageChannel,
+    private readonly log: KplLogger,
+  ) {
+    this.#checkpointer = {
+      checkpoint: (sequenceNumber, sub) => this.#checkpoint(sequenceNumber, sub),
+    };
+  }
+
+  public async handle(message: DaemonMessage): Promise<void> {
+    switch (message.action) {
+      case 'initialize':
+        await this.processor.initialize?.({
+          shardId: String(message.shardId),
+          ...(typeof message.sequenceNumber === 'string'
+            ? { sequenceNumber: message.sequenceNumber }
+            : {}),
+          ...(typeof message.subSequenceNumber === 'number'
+            ? { subSequenceNumber: message.subSequenceNumber }
+            : {}),
+        });
+        break;
+      case 'processRecords':
+        await this.#processRecords(message);
+        break;
+      case 'leaseLost':
+        await this.processor.leaseLost?.();
+        break;
+      case 'shardEnded':
+        await this.processor.shardEnded?.(this.#checkpointer);
+        // The shard never closes unless the child checkpoints at its end.
+        await this.#checkpoint(undefined, undefined);
+        break;
+      case 'shutdown':
+        // KCL 1.x: TERMINATE is the end of the shard, ZOMBIE a lost lease.
+        if (message.reason === 'TERMINATE') {
+          await this.processor.shardEnded?.(this.#checkpointer);
+          await this.#checkpoint(undefined, undefined);
+        } else {
+          await this.processor.leaseLost?.();
+        }
+        break;
+      case 'shutdownRequested':
+        await this.processor.shutdownRequested?.(this.#checkpointer);
+        await this.#checkpointLastDone();
+        break;
+      case 'checkpoint':
+        throw new KplKclProtocolError('The daemon answered a checkpoint that was not asked for');
+      default:
+        this.log.warn('Unknown action from the daemon: acknowledged, nothing done', {
+          action: message.action,
+        });
+    }
+    await this.channel.send({ action: 'status', responseFor: message.action });
+  }
+
+  async #processRecords(message: DaemonMessage): Promise<void> {
+    const records = ((message.records as Array<Record<string, unknown>> | undefined) ?? []).map(
+      toUserRecord,
+    );
+    if (this.processor.processRecords) {
+      await this.processor.processRecords({
+        records,
+        checkpointer: this.#checkpointer,
+        ...(typeof message.millisBehindLatest === 'number'
+          ? { millisBehindLatest: message.millisBehindLatest }
+          : {}),
+      });
+      const last = records.at(-1);
+      if (last) this.#done(last);
+      await this.#checkpointIfDue();
+      return;
+    }
+    for (const record of records) {
+      const checkpointNow = await this.#processRecord(record);
+      if (checkpointNow === undefined) continue;
+      this.#done(record);
+      if (checkpointNow) await this.#checkpointLastDone();
+      else await this.#checkpointIfDue();
+    }
+  }
+
+  /** Runs one user record with retries; true: the processor asks for a checkpoint; undefined: skipped. */
+  async #processRecord(record: KclUserRecord): Promise<boolean | undefined> {
+    const { maxAttempts = 3, baseDelayMs = 100, onError = 'stop' } = this.options;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return (await this.processor.processRecord?.(record, this.#checkpointer)) === true;
+      } catch (error) {
+        if (attempt < maxAttempts) {
+          await sleep(baseDelayMs * 2 ** (attempt - 1));
+          continue;
+        }
+        const decision = typeof onError === 'function' ? onError(error, record) : onError;
+        this.log.error('A user record failed after its retries', {
+          sequenceNumber: record.sequenceNumber,
+          subSequenceNumber: record.subSequenceNumber,
+          decision,
+          error,
+        });
+        if (decision === 'skip') return false;
+        // Never checkpointed past: the daemon gives the shard again from the last checkpoint.
+        throw error;
+      }
+    }
+  }
+
+  #done(record: KclUserRecord): void {
+    this.#lastDone = {
+      sequenceNumber: record.sequenceNumber,
+      subSequenceNumber: record.subSequenceNumber,
+    };
+    this.#doneSinceCheckpoint++;
+  }
+
+  async #checkpointIfDue(): Promise<void> {
+    const { checkpointEveryRecords, checkpointEverySeconds } = this.options;
+    const byCount =
+      checkpointEveryRecords !== undefined && this.#doneSinceCheckpoint >= checkpointEveryRecords;
+    const byTime =
+      checkpointEverySeconds !== undefined &&
+      Date.now() - this.#lastCheckpointAt >= checkpointEverySeconds * 1_000;
+    if (byCount || byTime) await this.#checkpointLastDone();
+  }
+
+  async #checkpointLastDone(): Promise<void> {
+    if (this.#lastDone === undefined || this.#doneSinceCheckpoint === 0) return;
+    await this.#checkpoint(this.#lastDone.sequenceNumber, this.#lastDone.subSequenceNumber);
+  }
+
+  /** One checkpoint request and its reply; ThrottlingException is retried with backoff. */
+  async #checkpoint(
+    sequenceNumber: string | undefined,
+    subSequenceNumber: number | undefined,
+  ): Promise<void> {
+    const { baseDelayMs = 100 } = this.options;
+    for (let attempt = 1; ; attempt++) {
+      await this.channel.send({
+        action: 'checkpoint',
+        sequenceNumber: sequenceNumber ?? null,
+        subSequenceNumber: sequenceNumber === undefined ? null : (subSequenceNumber ?? 0),
+      });
+      const reply = await this.channel.next();
+      if (reply?.action !== 'checkpoint') {
+        throw new KplKclProtocolError(
+          `Expected the reply to a checkpoint, got ${reply?.action ?? 'the end of input'}`,
+        );
+      }
+      const error = typeof reply.error === 'string' && reply.error !== '' ? reply.error : undefined;
+      if (error === undefined) {
+        this.#doneSinceCheckpoint = 0;
+        this.#lastCheckpointAt = Date.now();
+        return;
+      }
+      if (error.endsWith('ThrottlingException') && attempt < CHECKPOINT_TRIES) {
+        await sleep(baseDelayMs * 2 ** (attempt - 1));
+        continue;
+      }
+      throw new KplKclCheckpointError(error, sequenceNumber);
+    }
+  }
+}
+
+function toUserRecord(record: Record<string, unknown>): KclUserRecord {
+  return {
+    data: Buffer.from(String(record.data ?? ''), 'base64'),
+    partitionKey: String(record.partitionKey),
+    sequenceNumber: String(record.sequenceNumber),
+    // KCL 1.x sends null for a plain record, 2.x sends 0.
+    subSequenceNumber: typeof record.subSequenceNumber === 'number' ? record.subSequenceNumber : 0,
+    approximateArrivalTimestamp: new Date(Number(record.approximateArrivalTimestamp ?? 0)),
+  };
+}
+
+/** A logger on stderr: stdout belongs to the daemon. */
+function stderrLogger(): Pick<KplLogger, 'info' | 'warn' | 'error'> {
+  const line =
+    (level: string) =>
+    (message: string, ...extra: unknown[]) =>
+      process.stderr.write(
+        `${JSON.stringify({ level, message, ...Object.assign({}, ...extra.filter((e) => typeof e === 'object')) }, replaceErrors)}\n`,
+      );
+  return { info: line('INFO'), warn: line('WARN'), error: line('ERROR') };
+}
+
+function replaceErrors(_key: string, value: unknown): unknown {
+  return value instanceof Error
+    ? { name: value.name, message: value.message, stack: value.stack }
+    : value;
+}
+
+/**
+ * While the protocol runs on process.stdout, anything else written there (a console.log) would
+ * corrupt it: such writes go to stderr instead, with one clear error.
+ */
+function guardStdout(log: Pick<KplLogger, 'error'>) {
+  const original = process.stdout.write.bind(process.stdout);
+  let warned = false;
+  const guarded = ((chunk: unknown, ...rest: unknown[]) => {
+    if (!warned) {
+      warned = true;
+      log.error(
+        'Something wrote to stdout, which the KCL daemon reads: it went to stderr. Log to stderr.',
+      );
+    }
+    return (process.stderr.write as (...args: unknown[]) => boolean)(chunk, ...rest);
+  }) as typeof process.stdout.write;
+  process.stdout.write = guarded;
+  return {
+    write: (chunk: string, callback: (error?: Error | null) => void) => original(chunk, callback),
+    restore: () => {
+      process.stdout.write = original;
+    },
+  };
+}

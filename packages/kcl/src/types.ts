@@ -1,0 +1,85 @@
+import type { Readable, Writable } from 'node:stream';
+import type { KplLogger } from '@kpl-lambda/core';
+
+/** A user record as the daemon delivers it (the daemon deaggregates KPL records first). */
+export interface KclUserRecord {
+  data: Uint8Array;
+  partitionKey: string;
+  /** The parent record's sequence number, shared by the user records of one aggregate. */
+  sequenceNumber: string;
+  /** The user record's position in its aggregate; 0 for a plain record. */
+  subSequenceNumber: number;
+  approximateArrivalTimestamp: Date;
+}
+
+/** Checkpoints at a user record; rejects with `KplKclCheckpointError` carrying the daemon's error. */
+export interface Checkpointer {
+  /**
+   * Checkpoints at this user record, or without arguments at the largest one delivered (what
+   * the daemon needs on `shardEnded`). A sequence number without a sub-sequence number means
+   * sub-sequence 0.
+   */
+  checkpoint(sequenceNumber?: string, subSequenceNumber?: number): Promise<void>;
+}
+
+/** What the daemon says when it gives a shard to this process. */
+export interface InitializeInput {
+  shardId: string;
+  /** Where processing resumes: the last checkpoint, when there is one. */
+  sequenceNumber?: string;
+  subSequenceNumber?: number;
+}
+
+/** One batch of user records, with the checkpointer. */
+export interface ProcessRecordsInput {
+  records: KclUserRecord[];
+  millisBehindLatest?: number;
+  checkpointer: Checkpointer;
+}
+
+/**
+ * What runs in the child process: `processRecord` (or `processRecords`, a batch at a time) and
+ * optional lifecycle hooks. `processRecord` may be async; returning `true` checkpoints at this
+ * user record now (kclpy's contract).
+ */
+export interface RecordProcessor {
+  /** The daemon gave this process a shard: where it resumes. */
+  initialize?(input: InitializeInput): unknown;
+  /** One user record; may be async; `true` checkpoints at it now. A throw is retried. */
+  processRecord?(record: KclUserRecord, checkpointer: Checkpointer): unknown;
+  /** Instead of `processRecord`: a whole batch at a time, checkpointing as it likes. */
+  processRecords?(input: ProcessRecordsInput): unknown;
+  /** The lease went to another worker: no checkpoint is possible any more. */
+  leaseLost?(): unknown;
+  /** The shard was split or merged and read to its end; the process checkpoints after this. */
+  shardEnded?(checkpointer: Checkpointer): unknown;
+  /** The daemon shuts down; the process checkpoints at the last user record done after this. */
+  shutdownRequested?(checkpointer: Checkpointer): unknown;
+}
+
+/** What to do with a user record whose processing still throws after its retries. */
+export type OnRecordError = 'stop' | 'skip';
+
+/** Options of {@link start}. */
+export interface StartOptions {
+  /** The daemon's messages. Default `process.stdin`. */
+  input?: Readable;
+  /** Replies to the daemon. Default `process.stdout`, which then belongs to the protocol. */
+  output?: Writable;
+  /** Checkpoint after this many user records done. Default: only as the processor asks, and at the end. */
+  checkpointEveryRecords?: number;
+  /** Checkpoint when this many seconds passed since the last one. Default: as above. */
+  checkpointEverySeconds?: number;
+  /** Tries of a user record that throws, before `onError`. Default 3. */
+  maxAttempts?: number;
+  /** Base of the backoff between tries and of checkpoint throttling retries. Default 100 ms. */
+  baseDelayMs?: number;
+  /**
+   * After the last try: `'stop'` (default) rejects `start()` without checkpointing past the
+   * record, so the daemon restarts the shard from the last checkpoint and nothing is lost;
+   * `'skip'` goes on (the record counts as done). A function decides per record.
+   */
+  onError?: OnRecordError | ((error: unknown, record: KclUserRecord) => OnRecordError);
+  /** Logs go to stderr: never to stdout, which the daemon reads. A Powertools `Logger` fits. */
+  logger?: Pick<KplLogger, 'info' | 'warn' | 'error'>;
+}

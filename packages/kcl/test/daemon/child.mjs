@@ -1,0 +1,30 @@
+// The child process the real daemon runs per shard lease, built on @kpl-lambda/kcl: it appends
+// each user record it processes to KCL_OUT, checkpoints every 100, and, when KCL_HANG_AFTER is
+// set, stops answering after that many user records (a process killed mid-aggregate).
+import { appendFileSync } from 'node:fs';
+import { start } from '@kpl-lambda/kcl';
+
+const out = process.env.KCL_OUT;
+const hangAfter = Number(process.env.KCL_HANG_AFTER ?? Number.POSITIVE_INFINITY);
+let shardId = '';
+let processed = 0;
+await start(
+  {
+    initialize: (input) => {
+      shardId = input.shardId;
+      appendFileSync(out, `${JSON.stringify({ initialize: input })}\n`);
+    },
+    processRecord: async (record) => {
+      if (processed >= hangAfter) await new Promise(() => {});
+      processed++;
+      const { sequenceNumber, subSequenceNumber } = record;
+      const data = JSON.parse(Buffer.from(record.data).toString());
+      appendFileSync(
+        out,
+        `${JSON.stringify({ shardId, sequenceNumber, subSequenceNumber, ...data })}\n`,
+      );
+    },
+    shardEnded: () => appendFileSync(out, `${JSON.stringify({ shardEnded: shardId })}\n`),
+  },
+  { checkpointEveryRecords: 100 },
+);
