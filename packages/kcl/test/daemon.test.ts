@@ -1,11 +1,15 @@
-// Against the real KCL MultiLangDaemon (KCL 1.15.3 from Maven Central, see daemon/pom.xml) on a
+// Against the real KCL MultiLangDaemon (KCL 1.13.3 from Maven Central, see daemon/pom.xml) on a
 // local Kinesis (kinesalite) and a local DynamoDB (dynalite), with a child process built on
 // @kpl-lambda/kcl (daemon/child.mjs). Needs Java 17 and Maven; without them it is skipped, loudly.
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ListShardsCommand, SplitShardCommand } from '@aws-sdk/client-kinesis';
+import {
+  DescribeStreamSummaryCommand,
+  ListShardsCommand,
+  SplitShardCommand,
+} from '@aws-sdk/client-kinesis';
 import {
   type LocalKinesis,
   startLocalKinesis,
@@ -157,7 +161,7 @@ const newStream = async (shards: number) => {
   return name;
 };
 
-describeWithJava('@kpl-lambda/kcl under the real MultiLangDaemon (KCL 1.15.3)', () => {
+describeWithJava('@kpl-lambda/kcl under the real MultiLangDaemon (KCL 1.13.3)', () => {
   it('consumes 20,000 aggregated user records on 2 shards: each once, in order per key', async () => {
     const streamName = await newStream(2);
     await produce(streamName, 0, 20_000);
@@ -250,6 +254,14 @@ describeWithJava('@kpl-lambda/kcl under the real MultiLangDaemon (KCL 1.15.3)', 
           NewStartingHashKey: (2n ** 127n).toString(),
         }),
       );
+      // Written once the split is done, so that they go to the children.
+      for (;;) {
+        const { StreamDescriptionSummary } = await kinesis.client.send(
+          new DescribeStreamSummaryCommand({ StreamName: streamName }),
+        );
+        if (StreamDescriptionSummary?.StreamStatus === 'ACTIVE') break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
       await produce(streamName, 3_000, 6_000);
       await until(
         () => linesOf(out).filter((line) => line.i !== undefined).length >= 6_000,
