@@ -316,3 +316,38 @@ describe('start: timed checkpoints and the default logger', () => {
     });
   });
 });
+
+describe('start: a daemon slow to read', () => {
+  it('writes one reply at a time, each after the pipe took the last: no unbounded buffer', async () => {
+    const { PassThrough, Writable } = await import('node:stream');
+    const input = new PassThrough();
+    const written: string[] = [];
+    let inFlight = 0;
+    let mostInFlight = 0;
+    const output = new Writable({
+      highWaterMark: 1,
+      write(chunk, _encoding, callback) {
+        inFlight++;
+        mostInFlight = Math.max(mostInFlight, inFlight);
+        setTimeout(() => {
+          inFlight--;
+          written.push(String(chunk).trim());
+          callback();
+        }, 5);
+      },
+    });
+    for (const action of ['initialize', 'leaseLost', 'shutdownRequested']) {
+      input.write(`${JSON.stringify({ action, shardId: 's' })}\n`);
+    }
+    input.end();
+
+    await start({}, { input, output, logger: quiet });
+
+    expect(written.map((line) => JSON.parse(line).responseFor)).toEqual([
+      'initialize',
+      'leaseLost',
+      'shutdownRequested',
+    ]);
+    expect(mostInFlight).toBe(1);
+  });
+});
