@@ -31,6 +31,15 @@ export function deaggregateBytes(
   options?: DeaggregateOptions,
 ): UserRecord[] {
   assertDeaggregateOptions(options);
+  return deaggregateBytesChecked(data, parent, options);
+}
+
+/** {@link deaggregateBytes} for callers that checked the options once, for a whole batch. */
+export function deaggregateBytesChecked(
+  data: Uint8Array,
+  parent: ParentRecordKeys,
+  options?: DeaggregateOptions,
+): UserRecord[] {
   if (!isAggregated(data)) return [plainUserRecord(data, parent)];
   try {
     return decodeAggregate(data, parent.sequenceNumber);
@@ -90,7 +99,7 @@ export function deaggregateSdkRecords(
       );
     }
     const sequenceNumber = SequenceNumber ?? '';
-    for (const userRecord of deaggregateBytes(
+    for (const userRecord of deaggregateBytesChecked(
       Data,
       { partitionKey: PartitionKey, sequenceNumber },
       options,

@@ -1,6 +1,6 @@
 import type { KinesisStreamRecord } from 'aws-lambda';
 import { toBase64 } from './bytes.js';
-import { assertDeaggregateOptions, deaggregateBytes } from './deaggregate.js';
+import { assertDeaggregateOptions, deaggregateBytesChecked } from './deaggregate.js';
 import { KplInvalidRecordError } from './errors.js';
 import type { DeaggregateOptions, KinesisStreamUserRecord, UserRecord } from './types.js';
 
@@ -87,7 +87,7 @@ function deaggregateLambdaRecordData(
   }
   // Decoding base64 only where an aggregate can be keeps plain records cheap.
   if (!data.startsWith(BASE64_MAGIC_PREFIX)) return undefined;
-  return deaggregateBytes(
+  return deaggregateBytesChecked(
     Buffer.from(data, 'base64'),
     { partitionKey: kinesis.partitionKey, sequenceNumber: kinesis.sequenceNumber },
     options,

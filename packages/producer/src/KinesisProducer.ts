@@ -193,8 +193,7 @@ export class KinesisProducer {
 
   #enqueueAggregate(closed: ClosedAggregate | undefined): void {
     if (closed === undefined) return;
-    // A closed aggregate is full, or has waited its time: it is due at once.
-    this.#queues.enqueue(aggregatedKinesisRecord(closed, 0));
+    this.#queues.enqueue(aggregatedKinesisRecord(closed));
   }
 
   /**

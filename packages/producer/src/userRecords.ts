@@ -138,16 +138,20 @@ export function plainKinesisRecord(
   return queued(entry, [userRecord], group, shardId, userRecord.bytes, dueAt);
 }
 
-/** A finished aggregate (or a lone user record the aggregator gave back plain), in its queue. */
-export function aggregatedKinesisRecord(
-  { aggregated, group, shardId }: ClosedAggregate,
-  dueAt: number,
-): QueuedKinesisRecord {
+/**
+ * A finished aggregate (or a lone user record the aggregator gave back plain), in its queue. It
+ * is full, or has waited its time: it is due at once.
+ */
+export function aggregatedKinesisRecord({
+  aggregated,
+  group,
+  shardId,
+}: ClosedAggregate): QueuedKinesisRecord {
   const { partitionKey, explicitHashKey, data, userRecords } = aggregated;
   const entry: PutRecordsRequestEntry = { Data: data, PartitionKey: partitionKey };
   // The aggregate goes where its first user record goes: that record's explicit hash key, or
   // else its partition key, which is the aggregate's.
   if (explicitHashKey !== undefined) entry.ExplicitHashKey = explicitHashKey;
   const bytes = data.length + Buffer.byteLength(partitionKey, 'utf8');
-  return queued(entry, userRecords, group, shardId, bytes, dueAt);
+  return queued(entry, userRecords, group, shardId, bytes, 0);
 }
