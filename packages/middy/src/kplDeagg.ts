@@ -10,7 +10,6 @@ import {
   KplInvalidRecordError,
   safeLogger,
 } from '@kpl-lambda/core';
-import type { MiddlewareObj, Request } from '@middy/core';
 import type {
   Context,
   KinesisStreamBatchItemFailure,
@@ -39,12 +38,14 @@ interface InvocationState {
   checkpointed: CheckpointedBatch | undefined;
 }
 
-type KplDeaggRequest = Request<
-  KinesisStreamUserEvent,
-  KinesisStreamBatchResponse | undefined,
-  Error,
-  Context
->;
+/**
+ * Middy's types, loaded as ESM wherever ours are loaded from: Middy is published as ESM only, so
+ * our CommonJS declarations must say so (else TS1541 under `moduleResolution: node16`).
+ */
+// biome-ignore format: Biome would turn the import attributes into a type literal.
+type MiddlewareObj<TEvent, TResult> = import('@middy/core', { with: { 'resolution-mode': 'import' } }).MiddlewareObj<TEvent, TResult>;
+// biome-ignore format: as above.
+type KplDeaggRequest = import('@middy/core', { with: { 'resolution-mode': 'import' } }).Request<KinesisStreamUserEvent, KinesisStreamBatchResponse | undefined, Error, Context>;
 
 /**
  * Middy middleware that makes a KPL-aggregated Kinesis stream look to the handler exactly like a
