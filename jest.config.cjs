@@ -31,6 +31,7 @@ const swc = [
 module.exports = {
   testEnvironment: 'node',
   setupFiles: ['<rootDir>/test/setup-env.cjs'],
+  resolver: '<rootDir>/test/resolver.cjs',
   testMatch: ['<rootDir>/packages/*/test/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
   transform: { '^.+\\.(t|j|mj)s$': swc },
   // Middy is published as ESM only: let swc turn it into CommonJS like our sources.

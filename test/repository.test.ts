@@ -134,3 +134,11 @@ it('versions a release with lerna from the conventional commits, without pushing
     rmSync(copy, { recursive: true, force: true });
   }
 }, 60_000);
+
+it('runs its own tests on the primary Node.js, the one its `node` devDependency pins', () => {
+  // npm puts node_modules/.bin first on the PATH of its scripts: `npm test` runs this Node.js.
+  const { devDependencies, engines } = readJson(join(root, 'package.json'));
+  expect(process.versions.node).toBe(devDependencies.node);
+  expect(devDependencies.node).toMatch(/^22\./);
+  expect(engines.node).toBe('>=20');
+});

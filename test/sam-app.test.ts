@@ -16,10 +16,12 @@ interface Resource {
     Events?: Record<string, { Type: string; Properties: Record<string, unknown> }>;
     Policies?: Array<Record<string, unknown>>;
   };
-  Metadata?: { BuildMethod?: string };
+  Metadata?: { BuildMethod?: string; BuildProperties?: Record<string, unknown> };
 }
 interface Results {
   template: { Globals: { Function: { Runtime: string } }; Resources: Record<string, Resource> };
+  node: string;
+  middyInBundle: Record<string, string>;
   exports: Record<string, string>;
   invocations: Record<string, unknown>;
   apiCalls: Record<string, string[]>;
@@ -66,6 +68,15 @@ describe('examples/sam-app template', () => {
     const runtime = results.template.Globals.Function.Runtime;
     expect(Number(/^nodejs(\d+)\.x$/.exec(runtime)?.[1])).toBeGreaterThanOrEqual(22);
     for (const [, resource] of functions) expect(resource.Metadata?.BuildMethod).toBe('esbuild');
+  });
+
+  it('is bundled for the Node.js of its runtime, and run on it here, with Middy 7', () => {
+    const major = /^nodejs(\d+)\.x$/.exec(results.template.Globals.Function.Runtime)?.[1];
+    for (const [, resource] of functions) {
+      expect(resource.Metadata?.BuildProperties).toMatchObject({ Target: `node${major}` });
+    }
+    expect(results.node.split('.')[0]).toBe(major);
+    expect(results.middyInBundle).toEqual({ MiddyConsumerFunction: expect.stringMatching(/^7\./) });
   });
 
   it('has handlers that resolve to exported functions of the bundles', () => {
