@@ -1,5 +1,6 @@
 // Every TypeScript block of every README is a file the suite type-checks, as a user would copy it
-// into an ES module of their own (strict, NodeNext, against the built packages). A fragment that
+// into an ES module of their own (strict, NodeNext, against the built packages); every JavaScript
+// block is CommonJS, checked as a .cjs file (TypeScript types its require() calls). A fragment that
 // needs names from around it declares them in a `<!-- snippet-prelude: ... -->` comment just
 // above the block, kept out of sight of the reader but type-checked with the block.
 import { execFileSync } from 'node:child_process';
@@ -34,13 +35,16 @@ interface Snippet {
 function snippetsOf(readme: string): Snippet[] {
   const text = readFileSync(readme, 'utf8');
   const snippets: Snippet[] = [];
-  const block = /(?:<!-- snippet-prelude:([\s\S]*?)-->\s*\n)?```ts\n([\s\S]*?)```/g;
+  const block = /(?:<!-- snippet-prelude:([\s\S]*?)-->\s*\n)?```(ts|js)\n([\s\S]*?)```/g;
   for (const match of text.matchAll(block)) {
+    const [, prelude = '', language, body] = match;
     const line =
-      text.slice(0, match.index).split('\n').length + (match[1] ? match[1].split('\n').length : 0);
+      text.slice(0, match.index).split('\n').length + (prelude ? prelude.split('\n').length : 0);
     const name = `${relative(root, readme)}:${line}`;
-    const file = join(outDir, `${name.replace(/[^a-z0-9]+/gi, '-')}.mts`);
-    snippets.push({ name, file, source: `${match[1] ?? ''}\n${match[2]}\nexport {};\n` });
+    const extension = language === 'ts' ? 'mts' : 'cjs';
+    const file = join(outDir, `${name.replace(/[^a-z0-9]+/gi, '-')}.${extension}`);
+    const end = language === 'ts' ? 'export {};\n' : '';
+    snippets.push({ name, file, source: `${prelude}\n${body}\n${end}` });
   }
   return snippets;
 }
@@ -56,8 +60,14 @@ beforeAll(() => {
     join(outDir, 'tsconfig.json'),
     JSON.stringify({
       extends: '../../tsconfig.base.json',
-      compilerOptions: { noEmit: true, types: ['node'], noUnusedLocals: false },
-      include: ['*.mts'],
+      compilerOptions: {
+        noEmit: true,
+        types: ['node'],
+        noUnusedLocals: false,
+        allowJs: true,
+        checkJs: true,
+      },
+      include: ['*.mts', '*.cjs'],
     }),
   );
   try {
@@ -82,4 +92,19 @@ it.each(snippets.map((snippet) => [snippet.name, snippet]))('%s type-checks', (_
         line.includes(snippet.file),
     );
   expect(own).toEqual([]);
+});
+
+const publishedReadmes = readdirSync(join(root, 'packages'))
+  .map((directory) => join(root, 'packages', directory))
+  .filter((folder) => !JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8')).private)
+  .map((folder) => [
+    relative(root, folder),
+    JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8')).name,
+  ]);
+
+it.each(publishedReadmes)('%s/README.md shows CommonJS use of %s', (folder, name) => {
+  const commonJs = snippets.filter(
+    (snippet) => snippet.name.startsWith(`${folder}/`) && snippet.file.endsWith('.cjs'),
+  );
+  expect(commonJs.some((snippet) => snippet.source.includes(`require('${name}`))).toBe(true);
 });
