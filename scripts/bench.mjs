@@ -1,7 +1,16 @@
 // Timing for `npm run bench`, shared by the packages' benchmarks.
 import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { GCProfiler } from 'node:v8';
 import { Bench } from 'tinybench';
+
+/**
+ * `npm run bench -- --quick` (under a minute in all): one process per case, fewer and shorter
+ * rounds. Figures for READMEs come from the full mode only.
+ */
+export const QUICK = process.argv.includes('--quick') || process.env.KPL_BENCH_QUICK === '1';
 
 /**
  * Median milliseconds per run of each task (`{ name: fn }`, in the order given). The tasks take
@@ -9,7 +18,10 @@ import { Bench } from 'tinybench';
  * on a shared machine a neighbour's burst or a garbage collection then moves one round of one
  * task, not the comparison.
  */
-export async function medianMilliseconds(tasks, { rounds = 7, time = 300, iterations = 5 } = {}) {
+export async function medianMilliseconds(
+  tasks,
+  { rounds = QUICK ? 3 : 7, time = QUICK ? 60 : 300, iterations = 5 } = {},
+) {
   const names = Object.keys(tasks);
   const samples = new Map(names.map((name) => [name, []]));
   for (let round = 0; round < rounds; round++) {
@@ -26,7 +38,10 @@ export async function medianMilliseconds(tasks, { rounds = 7, time = 300, iterat
     const order = round % 2 === 0 ? names : [...names].reverse();
     for (const name of order) bench.add(name, tasks[name]);
     await bench.run();
-    for (const task of bench.tasks) samples.get(task.name).push(task.result.latency.p50);
+    for (const task of bench.tasks) {
+      if (task.result.error) throw task.result.error;
+      samples.get(task.name).push(task.result.latency.p50);
+    }
   }
   return names.map((name) => medianOf(samples.get(name)));
 }
@@ -40,7 +55,8 @@ export async function medianMilliseconds(tasks, { rounds = 7, time = 300, iterat
  * runs the one case named on its command line, prints its result and returns undefined.
  */
 export async function runCasesInProcesses(cases, url, processes) {
-  const caseName = process.argv[2];
+  if (QUICK) processes = 1;
+  const caseName = process.argv.slice(2).find((argument) => !argument.startsWith('--'));
   if (caseName !== undefined) {
     process.stdout.write(JSON.stringify(await cases[caseName]()));
     return undefined;
@@ -48,12 +64,14 @@ export async function runCasesInProcesses(cases, url, processes) {
   const runs = new Map();
   for (const name of Object.keys(cases)) {
     const args = [...process.execArgv, fileURLToPath(url), name];
+    const env = { ...process.env, KPL_BENCH_QUICK: QUICK ? '1' : '0' };
     runs.set(
       name,
       Array.from({ length: processes }, () =>
         JSON.parse(
           execFileSync(process.execPath, args, {
             encoding: 'utf8',
+            env,
             stdio: ['ignore', 'pipe', 'inherit'],
             maxBuffer: 64 * 1024 * 1024,
           }),
@@ -66,3 +84,52 @@ export async function runCasesInProcesses(cases, url, processes) {
 
 /** The median of numbers (the upper one of an even count). */
 export const medianOf = (values) => [...values].sort((a, b) => a - b)[values.length >> 1];
+
+/**
+ * The memory one call of `task` allocates and keeps, in bytes of V8 heap plus the Buffers outside
+ * it: `allocated` grows with everything the call makes, garbage included (run the process with a
+ * large `--max-semi-space-size` so that no collection runs during the call; `collections` counts
+ * those that did, which make it a lower bound); `retained` is what is left after a full
+ * collection with the result still held.
+ */
+export function memoryOf(task) {
+  const used = () => {
+    const { heapUsed, external } = process.memoryUsage();
+    return heapUsed + external;
+  };
+  task(); // compiled and warm, like the timed runs
+  // Twice: Buffers are freed by the collection after the one that found them unreachable.
+  globalThis.gc();
+  globalThis.gc();
+  const profiler = new GCProfiler();
+  const before = used();
+  profiler.start();
+  const result = task();
+  const allocated = used() - before;
+  const { statistics } = profiler.stop();
+  globalThis.gc();
+  globalThis.gc();
+  const retained = used() - before;
+  if (result === undefined) throw new Error('memoryOf needs the task to return what it made');
+  return { allocated, retained, collections: statistics.length };
+}
+
+/**
+ * Replaces the text between `<!-- bench:NAME -->` and `<!-- /bench:NAME -->` in a README with
+ * `markdown`, stamped with the date, Node.js and machine; only in the full mode.
+ */
+export function updateReadme(readmeUrl, name, markdown) {
+  if (QUICK) return;
+  const path = fileURLToPath(readmeUrl);
+  const start = `<!-- bench:${name} -->`;
+  const end = `<!-- /bench:${name} -->`;
+  const text = readFileSync(path, 'utf8');
+  const from = text.indexOf(start);
+  const to = text.indexOf(end);
+  if (from === -1 || to === -1) throw new Error(`${path} has no ${start} ... ${end}`);
+  const stamp = `Measured ${new Date().toISOString().slice(0, 10)} by \`npm run bench\`, Node.js ${process.version}, ${cpus().length} x ${cpus()[0]?.model.trim()}.`;
+  writeFileSync(
+    path,
+    `${text.slice(0, from + start.length)}\n${stamp}\n\n${markdown}\n${text.slice(to)}`,
+  );
+}

@@ -1,5 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { KinesisStreamUserRecord } from '@kpl-lambda/core';
+import { type KinesisStreamUserRecord, userRecordJson } from '@kpl-lambda/core';
 
 /** What the producer writes and the consumers read: one order per user record. */
 export interface Order {
@@ -16,7 +16,7 @@ export type ProcessOrder = (order: Order, record: KinesisStreamUserRecord) => Pr
 export const logger = new Logger({ serviceName: 'orders' });
 
 export function readOrder(record: KinesisStreamUserRecord): Order {
-  return JSON.parse(Buffer.from(record.kinesis.data, 'base64').toString('utf8')) as Order;
+  return userRecordJson<Order>(record);
 }
 
 /**

@@ -1,18 +1,32 @@
-// Deaggregation and aggregation throughput of @kpl-lambda/core against aws-kinesis-agg, on the
-// same generated Lambda events, MD5 verification on, Lambda-shaped output. Each case runs in
-// processes of its own (see runCasesInProcesses), both implementations taking turns in each; the
-// median of the processes is reported, with the range of the ratio.
-// Run with `npm run bench` (it builds first): this measures the published build.
-import { createHash } from 'node:crypto';
-import { aggregate, deaggregateRecords } from '@kpl-lambda/core';
+// Deaggregation and aggregation by @kpl-lambda/core against aws-kinesis-agg, as each one's users
+// consume it: aws-kinesis-agg's own user records (`deaggregateSync`, MD5 on), ours as Lambda
+// records (which carry more: every envelope field) and as bytes from SDK records. Each task reads
+// every user record's data. Beside them, in the same run, the floor of each: what no
+// implementation of that output can skip. Each case runs in processes of its own, the tasks
+// taking turns in each (scripts/bench.mjs); medians over the processes, with peak memory per call.
+// Run with `npm run bench` (it builds first; `-- --quick` for a short run).
+import { hash } from 'node:crypto';
+import {
+  aggregate,
+  deaggregateRecords,
+  deaggregateSdkRecords,
+  userRecordData,
+  userRecordJson,
+} from '@kpl-lambda/core';
 import { aggregatedRecord, kinesisStreamEvent } from '@kpl-lambda/core/testing';
 import awsKinesisAgg from 'aws-kinesis-agg';
-import { medianMilliseconds, medianOf, runCasesInProcesses } from '../../../scripts/bench.mjs';
+import {
+  medianMilliseconds,
+  medianOf,
+  memoryOf,
+  runCasesInProcesses,
+  updateReadme,
+} from '../../../scripts/bench.mjs';
 
 const userRecords = (count, bytes, offset = 0) =>
   Array.from({ length: count }, (_, i) => ({
     partitionKey: `partition-key-${(offset + i) % 1000}`,
-    data: Buffer.alloc(bytes, (offset + i) % 256),
+    data: JSON.stringify({ n: offset + i, pad: 'x'.repeat(Math.max(0, bytes - 20)) }),
   }));
 
 const lambdaEvent = (aggregates, perAggregate, bytes) =>
@@ -22,28 +36,62 @@ const lambdaEvent = (aggregates, perAggregate, bytes) =>
     ),
   );
 
-/** aws-kinesis-agg's synchronous deaggregation, mapped to the same Lambda record shape as ours. */
-function referenceDeaggregateRecords(records) {
-  const out = [];
-  for (const record of records) {
-    awsKinesisAgg.deaggregateSync(record.kinesis, true, (error, users) => {
-      if (error) throw error;
-      for (const user of users) {
-        out.push({
-          ...record,
-          kinesis: {
-            ...record.kinesis,
-            partitionKey: user.partitionKey,
-            data: user.data,
-            subSequenceNumber: user.subSequenceNumber,
-            explicitHashKey: user.explicitPartitionKey,
-          },
+/** The event's records as GetRecords gives them to an SDK consumer: data as bytes. */
+const sdkRecordsOf = (event) =>
+  event.Records.map(({ kinesis }) => ({
+    Data: Buffer.from(kinesis.data, 'base64'),
+    PartitionKey: kinesis.partitionKey,
+    SequenceNumber: kinesis.sequenceNumber,
+  }));
+
+/** Each task returns what it read, so that nothing is optimised away and memory is held. */
+const deaggregationTasks = (event) => {
+  const sdkRecords = sdkRecordsOf(event);
+  const parents = sdkRecords.map(({ Data }) => Data);
+  // Where each user record's bytes are in its parent, for the floors (taken outside the runs).
+  const spans = sdkRecords.map(({ Data }, i) =>
+    deaggregateSdkRecords([sdkRecords[i]]).map(({ data }) => [
+      data.byteOffset - Data.byteOffset,
+      data.length,
+    ]),
+  );
+  // The cheapest MD5 Node has: one call.
+  const md5 = (parent) => hash('md5', parent.subarray(4, parent.length - 16), 'buffer');
+  return {
+    'aws-kinesis-agg deaggregateSync': () => {
+      const out = [];
+      for (const record of event.Records) {
+        awsKinesisAgg.deaggregateSync(record.kinesis, true, (error, users) => {
+          if (error) throw error;
+          for (const user of users) out.push(user.data.length);
         });
       }
-    });
-  }
-  return out;
-}
+      return out;
+    },
+    'kpl-lambda deaggregateRecords (Lambda records)': () =>
+      deaggregateRecords(event.Records).map((record) => record.kinesis.data.length),
+    'floor of Lambda records: base64 decode, MD5, base64 encode': () => {
+      const out = [];
+      for (let i = 0; i < event.Records.length; i++) {
+        const parent = Buffer.from(event.Records[i].kinesis.data, 'base64');
+        md5(parent);
+        for (const [offset, length] of spans[i]) {
+          out.push(parent.toString('base64', offset, offset + length).length);
+        }
+      }
+      return out;
+    },
+    'kpl-lambda deaggregateSdkRecords (bytes)': () =>
+      deaggregateSdkRecords(sdkRecords).map((record) => record.data.length),
+    'floor of bytes: MD5': () => parents.map((parent) => md5(parent).length),
+    'handler: JSON of each user record, through base64': () =>
+      deaggregateRecords(event.Records).map(
+        (record) => JSON.parse(Buffer.from(record.kinesis.data, 'base64').toString('utf8')).n,
+      ),
+    'handler: JSON of each user record, userRecordJson': () =>
+      deaggregateRecords(event.Records).map((record) => userRecordJson(record).n),
+  };
+};
 
 function referenceAggregate(records) {
   const out = [];
@@ -54,116 +102,104 @@ function referenceAggregate(records) {
   return out;
 }
 
-const PROCESSES_PER_CASE = 5;
-
-/** Median milliseconds of both implementations on one input, and what the table reports. */
-async function compare(units, bytes, ours, reference) {
-  const [oursMs, referenceMs] = await medianMilliseconds({
-    'kpl-lambda': ours,
-    'aws-kinesis-agg': reference,
-  });
-  return { units, bytes, oursMs, referenceMs };
-}
-
-async function compareDeaggregation(event) {
-  const ours = deaggregateRecords(event.Records);
-  const reference = referenceDeaggregateRecords(event.Records);
-  if (
-    ours.length !== reference.length ||
-    ours.some((r, i) => r.kinesis.data !== reference[i].kinesis.data)
-  ) {
-    throw new Error('the two implementations disagree');
-  }
-  const bytes = event.Records.reduce(
-    (sum, record) => sum + Buffer.byteLength(record.kinesis.data, 'base64'),
-    0,
-  );
-  return compare(
-    ours.length,
-    bytes,
-    () => deaggregateRecords(event.Records),
-    () => referenceDeaggregateRecords(event.Records),
-  );
-}
-
-async function compareAggregation(toAggregate) {
-  const oursAggregated = aggregate(toAggregate);
-  if (oursAggregated.length !== referenceAggregate(toAggregate).length) {
-    throw new Error('the two implementations make a different number of aggregates');
-  }
-  const dataBytes = toAggregate.reduce((sum, { data }) => sum + data.length, 0);
-  const result = await compare(
-    toAggregate.length,
-    dataBytes,
-    () => aggregate(toAggregate),
-    () => referenceAggregate(toAggregate),
-  );
-  // What no aggregator can skip: the MD5 of every aggregate (Node's crypto, as both use) and one
-  // copy of the user records' data into the aggregates. It bounds the ratio that can be reached.
-  const bodies = oursAggregated.map(({ data }) => data.subarray(4, data.length - 16));
-  const [md5Ms, copyMs] = await medianMilliseconds({
-    md5: () => {
-      for (const body of bodies) createHash('md5').update(body).digest();
-    },
-    copy: () => {
+const aggregationTasks = (records) => {
+  const bodies = aggregate(records).map(({ data }) => data.subarray(4, data.length - 16));
+  const dataBytes = records.reduce((sum, { data }) => sum + data.length, 0);
+  return {
+    'aws-kinesis-agg RecordAggregator': () => referenceAggregate(records),
+    'kpl-lambda aggregate': () => aggregate(records),
+    'floor: MD5 of the aggregates, one copy of the data': () => {
+      for (const body of bodies) hash('md5', body, 'buffer');
       const into = Buffer.allocUnsafe(dataBytes);
       let at = 0;
-      for (const { data } of toAggregate) {
+      for (const { data } of records) {
         into.set(data, at);
         at += data.length;
       }
+      return into;
     },
-  });
-  return { ...result, md5Ms, copyMs };
-}
-
-const cases = {
-  'full Lambda batch: 20 aggregates x 1,000 x 200 B': () =>
-    compareDeaggregation(lambdaEvent(20, 1000, 200)),
-  'many small: 100 aggregates x 10 x 100 B': () => compareDeaggregation(lambdaEvent(100, 10, 100)),
-  'large user records: 5 aggregates x 50 x 20 KB': () =>
-    compareDeaggregation(lambdaEvent(5, 50, 20_000)),
-  'aggregation: 20,000 x 200 B into 1 MiB': () => compareAggregation(userRecords(20_000, 200)),
+  };
 };
 
-const ms = (value) => `${value.toFixed(2)} ms`;
+/** One process's run of a case: every task's median time and its memory per call. */
+async function measure(tasks, userRecordCount) {
+  const names = Object.keys(tasks);
+  const times = await medianMilliseconds(tasks);
+  return {
+    userRecordCount,
+    tasks: names.map((name, i) => ({ name, ms: times[i], ...memoryOf(tasks[name]) })),
+  };
+}
 
-const runs = await runCasesInProcesses(cases, import.meta.url, PROCESSES_PER_CASE);
+const deaggregationCase = (aggregates, perAggregate, bytes) => () =>
+  measure(
+    deaggregationTasks(lambdaEvent(aggregates, perAggregate, bytes)),
+    aggregates * perAggregate,
+  );
+
+const cases = {
+  'full Lambda batch: 20 aggregates x 1,000 x 200 B': deaggregationCase(20, 1000, 200),
+  'many small: 100 aggregates x 10 x 100 B': deaggregationCase(100, 10, 100),
+  'large user records: 5 aggregates x 50 x 20 KB': deaggregationCase(5, 50, 20_000),
+  'aggregation: 20,000 x 200 B into 1 MiB': () =>
+    // Bytes: aws-kinesis-agg turns string data into Buffers in place.
+    measure(
+      aggregationTasks(userRecords(20_000, 200).map((r) => ({ ...r, data: Buffer.from(r.data) }))),
+      20_000,
+    ),
+};
+
+/** What a task is compared with: ours with the anchor, the helper with the base64 handler. */
+const comparedWith = (task, names) =>
+  task.startsWith('kpl-lambda')
+    ? names.find((name) => name.startsWith('aws-kinesis-agg'))
+    : task.includes('userRecordJson')
+      ? names.find((name) => name.includes('through base64'))
+      : undefined;
+/** The floor of a task of ours: of bytes for the bytes path, the other one otherwise. */
+const floorOf = (task, names) =>
+  task.startsWith('kpl-lambda')
+    ? names.find(
+        (name) => name.startsWith('floor') && name.includes('bytes') === task.includes('bytes'),
+      )
+    : undefined;
+
+const runs = await runCasesInProcesses(cases, import.meta.url, 5);
 if (runs !== undefined) {
-  const rows = [];
-  const notes = [];
+  const kilobytes = (bytes) => `${Math.round(bytes / 1024).toLocaleString('en-US')} KB`;
+  const lines = [
+    '| case | implementation | median time | records/s | faster than | x its floor | memory allocated / retained per call |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+  ];
+  let processes = 0;
   for (const [name, caseRuns] of runs) {
-    const { units, bytes } = caseRuns[0];
-    const oursMs = medianOf(caseRuns.map((run) => run.oursMs));
-    const referenceMs = medianOf(caseRuns.map((run) => run.referenceMs));
-    const ratios = caseRuns.map((run) => run.referenceMs / run.oursMs);
-    const row = (implementation, runMs) => ({
-      case: name,
-      implementation,
-      'records/s': Math.round((units * 1000) / runMs).toLocaleString('en-US'),
-      'MB/s': ((bytes * 1000) / runMs / 1e6).toFixed(1),
-    });
-    rows.push(row('kpl-lambda', oursMs), row('aws-kinesis-agg', referenceMs), {
-      case: name,
-      implementation: 'ratio',
-      'records/s': `${(referenceMs / oursMs).toFixed(2)}x`,
-      'MB/s': `${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}x`,
-    });
-    if (caseRuns[0].md5Ms !== undefined) {
-      const floorMs =
-        medianOf(caseRuns.map((run) => run.md5Ms)) + medianOf(caseRuns.map((run) => run.copyMs));
-      const leftAtTwiceMs = referenceMs / 2 - floorMs;
-      notes.push(
-        `${name}: what no aggregator can skip, MD5 of the aggregates and one copy of the data, ` +
-          `takes ${ms(floorMs)}. At 2x, ${ms(leftAtTwiceMs)} (${Math.round((leftAtTwiceMs * 1e6) / units)} ns ` +
-          `per user record) would be left for the protobuf encoding, key tables and sizes; ` +
-          `kpl-lambda spends ${ms(oursMs - floorMs)} on them.`,
+    processes = caseRuns.length;
+    const median = (task, field) =>
+      medianOf(caseRuns.map((run) => run.tasks.find((t) => t.name === task)[field]));
+    const names = caseRuns[0].tasks.map((task) => task.name);
+    for (const task of names) {
+      const ms = median(task, 'ms');
+      const other = comparedWith(task, names);
+      const floor = floorOf(task, names);
+      const partial = caseRuns.some(
+        (run) => run.tasks.find((t) => t.name === task).collections > 0,
       );
+      const cells = [
+        name,
+        task,
+        `${ms.toFixed(2)} ms`,
+        Math.round((caseRuns[0].userRecordCount * 1000) / ms).toLocaleString('en-US'),
+        other
+          ? `${(median(other, 'ms') / ms).toFixed(2)}x ${other.split(' ')[0] === 'handler:' ? 'through base64' : other.split(' ')[0]}`
+          : '',
+        floor ? `${(ms / median(floor, 'ms')).toFixed(2)}x` : '',
+        `${kilobytes(median(task, 'allocated'))}${partial ? ' (or more)' : ''} / ${kilobytes(median(task, 'retained'))}`,
+      ];
+      lines.push(`| ${cells.join(' | ')} |`);
     }
   }
-  console.log(
-    `Node ${process.version}, ${new Date().toISOString()}; medians of ${PROCESSES_PER_CASE} processes per case, ratio range in the MB/s column`,
-  );
-  console.table(rows);
-  for (const note of notes) console.log(note);
+  const table = lines.join('\n');
+  console.log(`Node ${process.version}; medians of ${processes} process(es) per case`);
+  console.log(table);
+  updateReadme(new URL('../README.md', import.meta.url), 'deaggregate', table);
 }

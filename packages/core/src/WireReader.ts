@@ -23,7 +23,9 @@ export class WireReader {
 
   public constructor(bytes: Uint8Array) {
     this.#bytes = bytes;
-    this.#text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.#text = Buffer.isBuffer(bytes)
+      ? bytes
+      : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.pos = 0;
     this.end = bytes.length;
   }
@@ -59,12 +61,12 @@ export class WireReader {
     return length;
   }
 
-  /** A length-delimited field's bytes: a zero-copy view. */
-  public bytes(within = this.end): Uint8Array {
+  /** A length-delimited field's bytes: where they start; they end at `pos`. No view is made. */
+  public span(within = this.end): number {
     const length = this.length(within);
     const start = this.pos;
     this.pos += length;
-    return this.#bytes.subarray(start, this.pos);
+    return start;
   }
 
   /** A length-delimited field as UTF-8 text; invalid sequences become U+FFFD, as in protobuf-java. */
@@ -80,7 +82,7 @@ export class WireReader {
     const wireType = tag % 8;
     if (wireType === 0) this.varint();
     else if (wireType === 1) this.#skipBytes(8, within);
-    else if (wireType === 2) this.bytes(within);
+    else if (wireType === 2) this.span(within);
     else if (wireType === 5) this.#skipBytes(4, within);
     else if (wireType === 3) this.#skipGroup(fieldNumber(tag), within, depth);
     else throw decodeFailure('MALFORMED_FIELD', `wire type ${wireType} where a field starts`);

@@ -1,4 +1,4 @@
-import { decodeAggregate, isAggregated } from './decoder.js';
+import { AggregateColumns, decodeAggregate, isAggregated } from './decoder.js';
 import { KplDecodeError, KplInvalidRecordError } from './errors.js';
 import { assertOneOf } from './options.js';
 import type {
@@ -40,7 +40,35 @@ export function deaggregateBytesChecked(
   parent: ParentRecordKeys,
   options?: DeaggregateOptions,
 ): UserRecord[] {
-  if (!isAggregated(data)) return [plainUserRecord(data, parent)];
+  const read = readParentBytes(data, parent, options);
+  if (!(read instanceof AggregateColumns)) return [read];
+  const { partitionKeys, explicitHashKeys } = read;
+  const userRecords: UserRecord[] = new Array(partitionKeys.length);
+  for (let i = 0; i < userRecords.length; i++) {
+    const userRecord: UserRecord = {
+      partitionKey: partitionKeys[i]!,
+      data: read.dataOf(i),
+      subSequenceNumber: i,
+      aggregated: true,
+    };
+    const explicitHashKey = explicitHashKeys[i];
+    if (explicitHashKey !== undefined) userRecord.explicitHashKey = explicitHashKey;
+    userRecords[i] = userRecord;
+  }
+  return userRecords;
+}
+
+/**
+ * What the bytes of one Kinesis record hold: an aggregate's user records as columns, or the one
+ * user record that passes through: a plain record, or a corrupt aggregate with its
+ * `deaggregationError` (unless `onCorrupt: 'throw'`, which throws {@link KplDecodeError}).
+ */
+export function readParentBytes(
+  data: Uint8Array,
+  parent: ParentRecordKeys,
+  options?: DeaggregateOptions,
+): AggregateColumns | UserRecord {
+  if (!isAggregated(data)) return plainUserRecord(data, parent);
   try {
     return decodeAggregate(data, parent.sequenceNumber);
   } catch (error) {
@@ -49,7 +77,7 @@ export function deaggregateBytesChecked(
     const userRecord = plainUserRecord(data, parent);
     userRecord.deaggregationError = error.message;
     userRecord.deaggregationErrorReason = error.reason;
-    return [userRecord];
+    return userRecord;
   }
 }
 
@@ -99,18 +127,48 @@ export function deaggregateSdkRecords(
       );
     }
     const sequenceNumber = SequenceNumber ?? '';
-    for (const userRecord of deaggregateBytesChecked(
-      Data,
-      { partitionKey: PartitionKey, sequenceNumber },
-      options,
-    )) {
-      const sdkUserRecord = userRecord as SdkUserRecord;
-      sdkUserRecord.sequenceNumber = sequenceNumber;
-      if (ApproximateArrivalTimestamp !== undefined) {
-        sdkUserRecord.approximateArrivalTimestamp = ApproximateArrivalTimestamp;
-      }
-      userRecords.push(sdkUserRecord);
+    const read = readParentBytes(Data, { partitionKey: PartitionKey, sequenceNumber }, options);
+    if (!(read instanceof AggregateColumns)) {
+      userRecords.push(withParentFields(read, sequenceNumber, ApproximateArrivalTimestamp));
+      continue;
+    }
+    const { partitionKeys, explicitHashKeys } = read;
+    for (let i = 0; i < partitionKeys.length; i++) {
+      // One literal per user record, every field in it: no object grows after it is made.
+      const userRecord: SdkUserRecord =
+        ApproximateArrivalTimestamp === undefined
+          ? {
+              partitionKey: partitionKeys[i]!,
+              data: read.dataOf(i),
+              subSequenceNumber: i,
+              aggregated: true,
+              sequenceNumber,
+            }
+          : {
+              partitionKey: partitionKeys[i]!,
+              data: read.dataOf(i),
+              subSequenceNumber: i,
+              aggregated: true,
+              sequenceNumber,
+              approximateArrivalTimestamp: ApproximateArrivalTimestamp,
+            };
+      const explicitHashKey = explicitHashKeys[i];
+      if (explicitHashKey !== undefined) userRecord.explicitHashKey = explicitHashKey;
+      userRecords.push(userRecord);
     }
   }
   return userRecords;
+}
+
+function withParentFields(
+  userRecord: UserRecord,
+  sequenceNumber: string,
+  approximateArrivalTimestamp: Date | undefined,
+): SdkUserRecord {
+  const sdkUserRecord = userRecord as SdkUserRecord;
+  sdkUserRecord.sequenceNumber = sequenceNumber;
+  if (approximateArrivalTimestamp !== undefined) {
+    sdkUserRecord.approximateArrivalTimestamp = approximateArrivalTimestamp;
+  }
+  return sdkUserRecord;
 }

@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import { KPL_DIGEST_SIZE, MAGIC_BYTES } from './constants.js';
 import { KplDecodeError } from './errors.js';
-import type { UserRecord } from './types.js';
 import { decodeFailure, fieldNumber, WireReader } from './WireReader.js';
 import {
   DATA_TAG,
@@ -14,6 +13,15 @@ import {
 } from './wireFormat.js';
 
 const NO_INDEX = -1;
+
+/**
+ * MD5 in one call where Node has `crypto.hash` (20.12, 21.7; a named import would fail to link
+ * on older Node 20): a small aggregate pays less.
+ */
+const md5: (bytes: Uint8Array) => Uint8Array =
+  typeof crypto.hash === 'function'
+    ? (bytes) => crypto.hash('md5', bytes, 'buffer')
+    : (bytes) => crypto.createHash('md5').update(bytes).digest();
 
 /**
  * The KCL's test: longer than magic plus digest, opens with the magic, and the MD5 of the
@@ -30,9 +38,34 @@ export function isAggregated(data: Uint8Array): boolean {
   const digestStart = data.length - KPL_DIGEST_SIZE;
   if (digestStart <= MAGIC_BYTES.length) return false;
   for (let i = 0; i < MAGIC_BYTES.length; i++) if (data[i] !== MAGIC_BYTES[i]) return false;
-  const digest = createHash('md5').update(data.subarray(MAGIC_BYTES.length, digestStart)).digest();
+  const digest = md5(data.subarray(MAGIC_BYTES.length, digestStart));
   for (let i = 0; i < KPL_DIGEST_SIZE; i++) if (data[digestStart + i] !== digest[i]) return false;
   return true;
+}
+
+/**
+ * The user records of an aggregate as columns, one entry per user record in order: partition
+ * key, explicit hash key (undefined when it has none), and where its data lies in `body`. No
+ * object is made per user record: each caller makes the one it hands out.
+ */
+export class AggregateColumns {
+  public constructor(
+    public readonly body: Buffer,
+    public readonly partitionKeys: readonly string[],
+    public readonly explicitHashKeys: ReadonlyArray<string | undefined>,
+    public readonly dataStarts: readonly number[],
+    public readonly dataEnds: readonly number[],
+  ) {}
+
+  /** The data of user record `index`: a zero-copy view into the aggregate. */
+  public dataOf(index: number): Buffer {
+    return this.body.subarray(this.dataStarts[index], this.dataEnds[index]);
+  }
+
+  /** The data of user record `index` in base64, with no view made first. */
+  public base64Of(index: number): string {
+    return this.body.toString('base64', this.dataStarts[index], this.dataEnds[index]);
+  }
 }
 
 /**
@@ -41,10 +74,11 @@ export function isAggregated(data: Uint8Array): boolean {
  * only once the whole message is read. Throws {@link KplDecodeError}; any other exception is a
  * bug and propagates as it is.
  */
-export function decodeAggregate(data: Uint8Array, sequenceNumber?: string): UserRecord[] {
-  const body = data.subarray(MAGIC_BYTES.length, data.length - KPL_DIGEST_SIZE);
+export function decodeAggregate(data: Uint8Array, sequenceNumber?: string): AggregateColumns {
+  const offset = data.byteOffset + MAGIC_BYTES.length;
+  const body = Buffer.from(data.buffer, offset, data.length - MAGIC_BYTES.length - KPL_DIGEST_SIZE);
   try {
-    return resolveUserRecords(readAggregatedRecord(new WireReader(body)));
+    return resolveKeys(readAggregatedRecord(new WireReader(body)), body);
   } catch (error) {
     if (!(error instanceof KplDecodeError)) throw error;
     const where = sequenceNumber === undefined ? '' : ` ${sequenceNumber}`;
@@ -56,41 +90,51 @@ export function decodeAggregate(data: Uint8Array, sequenceNumber?: string): User
   }
 }
 
-interface RawUserRecord {
-  partitionKeyIndex: number;
-  explicitHashKeyIndex: number;
-  data: Uint8Array;
-}
-
+/** An aggregate as read: the tables, and per user record its two indexes and its data's span. */
 interface RawAggregate {
-  partitionKeys: string[];
-  explicitHashKeys: string[];
-  records: RawUserRecord[];
+  partitionKeyTable: string[];
+  explicitHashKeyTable: string[];
+  partitionKeyIndexes: number[];
+  explicitHashKeyIndexes: number[];
+  dataStarts: number[];
+  dataEnds: number[];
 }
 
 function readAggregatedRecord(reader: WireReader): RawAggregate {
-  const aggregate: RawAggregate = { partitionKeys: [], explicitHashKeys: [], records: [] };
+  const aggregate: RawAggregate = {
+    partitionKeyTable: [],
+    explicitHashKeyTable: [],
+    partitionKeyIndexes: [],
+    explicitHashKeyIndexes: [],
+    dataStarts: [],
+    dataEnds: [],
+  };
   while (reader.pos < reader.end) {
     const tag = reader.varint();
-    if (tag === PARTITION_KEY_TABLE_TAG) aggregate.partitionKeys.push(reader.string());
-    else if (tag === EXPLICIT_HASH_KEY_TABLE_TAG) aggregate.explicitHashKeys.push(reader.string());
-    else if (tag === RECORDS_TAG) aggregate.records.push(readUserRecord(reader));
+    if (tag === PARTITION_KEY_TABLE_TAG) aggregate.partitionKeyTable.push(reader.string());
+    else if (tag === EXPLICIT_HASH_KEY_TABLE_TAG) {
+      aggregate.explicitHashKeyTable.push(reader.string());
+    } else if (tag === RECORDS_TAG) readUserRecord(reader, aggregate);
     else skipUnknownField(reader, tag, reader.end);
   }
   return aggregate;
 }
 
-function readUserRecord(reader: WireReader): RawUserRecord {
+function readUserRecord(reader: WireReader, aggregate: RawAggregate): void {
   const length = reader.length();
   const end = reader.pos + length;
   let partitionKeyIndex = NO_INDEX;
   let explicitHashKeyIndex = NO_INDEX;
-  let data: Uint8Array | undefined;
+  let dataStart = NO_INDEX;
+  let dataEnd = NO_INDEX;
   while (reader.pos < end) {
     const tag = reader.varint();
     if (tag === PARTITION_KEY_INDEX_TAG) partitionKeyIndex = reader.varint();
     else if (tag === EXPLICIT_HASH_KEY_INDEX_TAG) explicitHashKeyIndex = reader.varint();
-    else if (tag === DATA_TAG) data = reader.bytes(end);
+    else if (tag === DATA_TAG) {
+      dataStart = reader.span(end);
+      dataEnd = reader.pos;
+    }
     // Field 4 holds tags: on the wire, but no consumer reads them.
     else skipUnknownField(reader, tag, end);
     if (reader.pos > end) {
@@ -100,8 +144,11 @@ function readUserRecord(reader: WireReader): RawUserRecord {
   if (partitionKeyIndex === NO_INDEX) {
     throw decodeFailure('MISSING_FIELD', 'partition_key_index is missing');
   }
-  if (data === undefined) throw decodeFailure('MISSING_FIELD', 'data is missing');
-  return { partitionKeyIndex, explicitHashKeyIndex, data };
+  if (dataStart === NO_INDEX) throw decodeFailure('MISSING_FIELD', 'data is missing');
+  aggregate.partitionKeyIndexes.push(partitionKeyIndex);
+  aggregate.explicitHashKeyIndexes.push(explicitHashKeyIndex);
+  aggregate.dataStarts.push(dataStart);
+  aggregate.dataEnds.push(dataEnd);
 }
 
 function skipUnknownField(reader: WireReader, tag: number, within: number): void {
@@ -113,35 +160,39 @@ function skipUnknownField(reader: WireReader, tag: number, within: number): void
   reader.skipField(tag, within);
 }
 
-function resolveUserRecords({
-  partitionKeys,
-  explicitHashKeys,
-  records,
-}: RawAggregate): UserRecord[] {
-  if (records.length === 0) throw decodeFailure('NO_RECORDS', 'the aggregate holds no user record');
-  const userRecords: UserRecord[] = new Array(records.length);
-  for (let i = 0; i < records.length; i++) {
-    const { partitionKeyIndex, explicitHashKeyIndex, data } = records[i]!;
+function resolveKeys(aggregate: RawAggregate, body: Buffer): AggregateColumns {
+  const { partitionKeyTable, explicitHashKeyTable, partitionKeyIndexes, explicitHashKeyIndexes } =
+    aggregate;
+  const count = partitionKeyIndexes.length;
+  if (count === 0) throw decodeFailure('NO_RECORDS', 'the aggregate holds no user record');
+  const partitionKeys: string[] = new Array(count);
+  const explicitHashKeys: Array<string | undefined> = new Array(count);
+  for (let i = 0; i < count; i++) {
     // Indexes are uint64: any value, however large, is only valid inside its table.
-    const partitionKey = partitionKeys[partitionKeyIndex];
+    const partitionKey = partitionKeyTable[partitionKeyIndexes[i]!];
     if (partitionKey === undefined) {
       throw decodeFailure(
         'INDEX_OUT_OF_RANGE',
-        `user record ${i}: partition_key_index ${partitionKeyIndex} is outside a table of ${partitionKeys.length}`,
+        `user record ${i}: partition_key_index ${partitionKeyIndexes[i]} is outside a table of ${partitionKeyTable.length}`,
       );
     }
-    const userRecord: UserRecord = { partitionKey, data, subSequenceNumber: i, aggregated: true };
-    if (explicitHashKeyIndex !== NO_INDEX) {
-      const explicitHashKey = explicitHashKeys[explicitHashKeyIndex];
-      if (explicitHashKey === undefined) {
-        throw decodeFailure(
-          'INDEX_OUT_OF_RANGE',
-          `user record ${i}: explicit_hash_key_index ${explicitHashKeyIndex} is outside a table of ${explicitHashKeys.length}`,
-        );
-      }
-      userRecord.explicitHashKey = explicitHashKey;
+    const explicitHashKeyIndex = explicitHashKeyIndexes[i]!;
+    const explicitHashKey =
+      explicitHashKeyIndex === NO_INDEX ? undefined : explicitHashKeyTable[explicitHashKeyIndex];
+    if (explicitHashKeyIndex !== NO_INDEX && explicitHashKey === undefined) {
+      throw decodeFailure(
+        'INDEX_OUT_OF_RANGE',
+        `user record ${i}: explicit_hash_key_index ${explicitHashKeyIndex} is outside a table of ${explicitHashKeyTable.length}`,
+      );
     }
-    userRecords[i] = userRecord;
+    partitionKeys[i] = partitionKey;
+    explicitHashKeys[i] = explicitHashKey;
   }
-  return userRecords;
+  return new AggregateColumns(
+    body,
+    partitionKeys,
+    explicitHashKeys,
+    aggregate.dataStarts,
+    aggregate.dataEnds,
+  );
 }

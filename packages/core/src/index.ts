@@ -31,3 +31,9 @@ export {
 export { aggregate, RecordAggregator } from './RecordAggregator.js';
 export { SubSequenceSet } from './SubSequenceSet.js';
 export type * from './types.js';
+export {
+  type RecordWithBase64Data,
+  userRecordData,
+  userRecordJson,
+  userRecordText,
+} from './userRecordData.js';

@@ -1,7 +1,8 @@
 import type { KinesisStreamRecord } from 'aws-lambda';
-import { toBase64 } from './bytes.js';
-import { assertDeaggregateOptions, deaggregateBytesChecked } from './deaggregate.js';
+import { assertDeaggregateOptions, readParentBytes } from './deaggregate.js';
+import { AggregateColumns } from './decoder.js';
 import { KplInvalidRecordError } from './errors.js';
+import { LambdaUserRecordPayload } from './LambdaUserRecordPayload.js';
 import type { DeaggregateOptions, KinesisStreamUserRecord, UserRecord } from './types.js';
 
 /** Every aggregate's base64 starts with this: the magic bytes F3 89 9A C2. */
@@ -14,16 +15,16 @@ const BASE64_EDGE = /^[A-Za-z0-9+/]*={0,2}$/;
  * Deaggregates the records of a Lambda Kinesis event into user records, in order. Each user
  * record keeps every envelope field of its parent (`eventID`, `eventSourceARN`, ...) and the
  * parent's `sequenceNumber`, and gains `subSequenceNumber` and `aggregated`; `data` stays base64
- * as Lambda gives it. Plain records pass through with `subSequenceNumber: 0`.
+ * as Lambda gives it, and {@link userRecordData} reads the bytes it was encoded from. Plain records pass through with `subSequenceNumber: 0`.
  *
  * @example
  * ```ts
  * import type { KinesisStreamEvent } from 'aws-lambda';
- * import { deaggregateRecords } from '@kpl-lambda/core';
+ * import { deaggregateRecords, userRecordText } from '@kpl-lambda/core';
  * export const handler = async (event: KinesisStreamEvent) => {
  *   for (const record of deaggregateRecords(event.Records)) {
- *     const { sequenceNumber, subSequenceNumber, data } = record.kinesis;
- *     console.log(sequenceNumber, subSequenceNumber, Buffer.from(data, 'base64').toString());
+ *     const { sequenceNumber, subSequenceNumber } = record.kinesis;
+ *     console.log(sequenceNumber, subSequenceNumber, userRecordText(record));
  *   }
  * };
  * ```
@@ -35,13 +36,15 @@ export function deaggregateRecords(
   assertDeaggregateOptions(options);
   const lambdaUserRecords: KinesisStreamUserRecord[] = [];
   for (const record of records) {
-    const userRecords = deaggregateLambdaRecordData(record, options);
-    if (userRecords === undefined) {
-      lambdaUserRecords.push(plainLambdaUserRecord(record));
+    const read = readLambdaRecordData(record, options);
+    if (!(read instanceof AggregateColumns)) {
+      lambdaUserRecords.push(passedThrough(record, read));
       continue;
     }
-    const toLambdaUserRecord = lambdaUserRecordFactory(record);
-    for (const userRecord of userRecords) lambdaUserRecords.push(toLambdaUserRecord(userRecord));
+    const toLambdaUserRecord = lambdaUserRecordFactory(record, read);
+    for (let i = 0; i < read.partitionKeys.length; i++) {
+      lambdaUserRecords.push(toLambdaUserRecord(i));
+    }
   }
   return lambdaUserRecords;
 }
@@ -63,21 +66,24 @@ export function* iterDeaggregateRecords(
 ): Generator<KinesisStreamUserRecord, void, undefined> {
   assertDeaggregateOptions(options);
   for (const record of records) {
-    const userRecords = deaggregateLambdaRecordData(record, options);
-    if (userRecords === undefined) {
-      yield plainLambdaUserRecord(record);
+    const read = readLambdaRecordData(record, options);
+    if (!(read instanceof AggregateColumns)) {
+      yield passedThrough(record, read);
       continue;
     }
-    const toLambdaUserRecord = lambdaUserRecordFactory(record);
-    for (const userRecord of userRecords) yield toLambdaUserRecord(userRecord);
+    const toLambdaUserRecord = lambdaUserRecordFactory(record, read);
+    for (let i = 0; i < read.partitionKeys.length; i++) yield toLambdaUserRecord(i);
   }
 }
 
-/** The user records of a Lambda record's data, or undefined when it cannot be an aggregate. */
-function deaggregateLambdaRecordData(
+/**
+ * What a Lambda record's data holds (see `readParentBytes`); undefined when it cannot be an
+ * aggregate.
+ */
+function readLambdaRecordData(
   record: KinesisStreamRecord,
   options: DeaggregateOptions | undefined,
-): UserRecord[] | undefined {
+): AggregateColumns | UserRecord | undefined {
   const kinesis = (record as Partial<KinesisStreamRecord> | null | undefined)?.kinesis;
   const data: unknown = kinesis?.data;
   if (typeof kinesis?.sequenceNumber !== 'string' || !isBase64Text(data)) {
@@ -87,7 +93,7 @@ function deaggregateLambdaRecordData(
   }
   // Decoding base64 only where an aggregate can be keeps plain records cheap.
   if (!data.startsWith(BASE64_MAGIC_PREFIX)) return undefined;
-  return deaggregateBytesChecked(
+  return readParentBytes(
     Buffer.from(data, 'base64'),
     { partitionKey: kinesis.partitionKey, sequenceNumber: kinesis.sequenceNumber },
     options,
@@ -108,8 +114,19 @@ function isBase64Text(data: unknown): data is string {
   );
 }
 
-function plainLambdaUserRecord(record: KinesisStreamRecord): KinesisStreamUserRecord {
-  return { ...record, kinesis: { ...record.kinesis, subSequenceNumber: 0, aggregated: false } };
+/** A plain record, or a corrupt aggregate passed through: Lambda's record, data unchanged. */
+function passedThrough(
+  record: KinesisStreamRecord,
+  userRecord: UserRecord | undefined,
+): KinesisStreamUserRecord {
+  const kinesis = { ...record.kinesis, subSequenceNumber: 0, aggregated: false };
+  if (userRecord?.deaggregationError !== undefined) {
+    Object.assign(kinesis, {
+      deaggregationError: userRecord.deaggregationError,
+      deaggregationErrorReason: userRecord.deaggregationErrorReason,
+    });
+  }
+  return { ...record, kinesis };
 }
 
 /** The fields Lambda puts on a Kinesis event record, and on its `kinesis` payload. */
@@ -139,13 +156,22 @@ const PAYLOAD_KEYS = [
  */
 function lambdaUserRecordFactory(
   record: KinesisStreamRecord,
-): (userRecord: UserRecord) => KinesisStreamUserRecord {
+  columns: AggregateColumns,
+): (index: number) => KinesisStreamUserRecord {
   const kinesis = record.kinesis;
   if (!hasExactly(record, ENVELOPE_KEYS) || !hasExactly(kinesis, PAYLOAD_KEYS)) {
-    return (userRecord) => ({
-      ...record,
-      kinesis: { ...kinesis, ...userPayloadFields(userRecord, kinesis) },
-    });
+    return (index) => {
+      const payload: KinesisStreamUserRecord['kinesis'] = {
+        ...kinesis,
+        partitionKey: columns.partitionKeys[index]!,
+        data: columns.base64Of(index),
+        subSequenceNumber: index,
+        aggregated: true,
+      };
+      const explicitHashKey = columns.explicitHashKeys[index];
+      if (explicitHashKey !== undefined) payload.explicitHashKey = explicitHashKey;
+      return { ...record, kinesis: payload };
+    };
   }
   const {
     eventSource,
@@ -156,14 +182,8 @@ function lambdaUserRecordFactory(
     awsRegion,
     eventSourceARN,
   } = record;
-  const { kinesisSchemaVersion, sequenceNumber, approximateArrivalTimestamp } = kinesis;
-  return (userRecord) => ({
-    kinesis: {
-      kinesisSchemaVersion,
-      sequenceNumber,
-      approximateArrivalTimestamp,
-      ...userPayloadFields(userRecord, kinesis),
-    },
+  return (index) => ({
+    kinesis: new LambdaUserRecordPayload(kinesis, columns, index),
     eventSource,
     eventVersion,
     eventID,
@@ -175,35 +195,8 @@ function lambdaUserRecordFactory(
 }
 
 function hasExactly(object: object, keys: readonly string[]): boolean {
-  const own = Object.keys(object);
-  return own.length === keys.length && keys.every((key) => Object.hasOwn(object, key));
-}
-
-/** What a user record puts in its payload over its parent's. */
-function userPayloadFields(
-  userRecord: UserRecord,
-  kinesis: KinesisStreamRecord['kinesis'],
-): Pick<
-  KinesisStreamUserRecord['kinesis'],
-  | 'partitionKey'
-  | 'data'
-  | 'subSequenceNumber'
-  | 'aggregated'
-  | 'explicitHashKey'
-  | 'deaggregationError'
-  | 'deaggregationErrorReason'
-> {
-  const fields: ReturnType<typeof userPayloadFields> = {
-    partitionKey: userRecord.partitionKey,
-    // A plain or corrupt record keeps its data exactly as Lambda delivered it.
-    data: userRecord.aggregated ? toBase64(userRecord.data) : kinesis.data,
-    subSequenceNumber: userRecord.subSequenceNumber,
-    aggregated: userRecord.aggregated,
-  };
-  if (userRecord.explicitHashKey !== undefined) fields.explicitHashKey = userRecord.explicitHashKey;
-  if (userRecord.deaggregationError !== undefined) {
-    fields.deaggregationError = userRecord.deaggregationError;
-    fields.deaggregationErrorReason = userRecord.deaggregationErrorReason!;
-  }
-  return fields;
+  // Counted with for...in rather than Object.keys: no array made for each parent.
+  let count = 0;
+  for (const key in object) if (Object.hasOwn(object, key)) count++;
+  return count === keys.length && keys.every((key) => Object.hasOwn(object, key));
 }

@@ -43,14 +43,14 @@ type ProcessedRecord = Awaited<ReturnType<BatchProcessor['processRecord']>>;
  * @example
  * ```ts
  * import { processPartialResponse } from '@aws-lambda-powertools/batch';
- * import type { KinesisStreamUserRecord } from '@kpl-lambda/core';
+ * import { type KinesisStreamUserRecord, userRecordData } from '@kpl-lambda/core';
  * import { KplBatchProcessor } from '@kpl-lambda/powertools';
  * import type { Context, KinesisStreamEvent } from 'aws-lambda';
  *
  * const processor = new KplBatchProcessor({ onCorrupt: 'fail' });
  * const recordHandler = async (record: KinesisStreamUserRecord) => {
- *   const { sequenceNumber, subSequenceNumber, data } = record.kinesis;
- *   await save(`${sequenceNumber}:${subSequenceNumber}`, Buffer.from(data, 'base64'));
+ *   const { sequenceNumber, subSequenceNumber } = record.kinesis;
+ *   await save(`${sequenceNumber}:${subSequenceNumber}`, userRecordData(record));
  * };
  * export const handler = async (event: KinesisStreamEvent, context: Context) =>
  *   processPartialResponse(event, recordHandler, processor, { context });
