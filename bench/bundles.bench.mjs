@@ -9,9 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { aggregatedRecord, kinesisStreamEvent } from '@kpl-lambda/core/testing';
+import { QUICK } from '../scripts/bench.mjs';
 import { bundleHandler } from './bundle-handler.mjs';
 
-const PROCESSES = Number(process.env.KPL_BENCH_COLD_STARTS ?? 21);
+const PROCESSES = QUICK ? 5 : 21;
 const handlers = fileURLToPath(new URL('./handlers/', import.meta.url));
 const coldStartScript = fileURLToPath(new URL('./cold-start.mjs', import.meta.url));
 const outdir = mkdtempSync(join(tmpdir(), 'kpl-bundles-'));

@@ -20,7 +20,7 @@ export const QUICK = process.argv.includes('--quick') || process.env.KPL_BENCH_Q
  */
 export async function medianMilliseconds(
   tasks,
-  { rounds = QUICK ? 3 : 7, time = QUICK ? 60 : 300, iterations = 5 } = {},
+  { rounds = QUICK ? 3 : 7, time = QUICK ? 40 : 300, iterations = QUICK ? 3 : 5 } = {},
 ) {
   const names = Object.keys(tasks);
   const samples = new Map(names.map((name) => [name, []]));
@@ -92,19 +92,19 @@ export const medianOf = (values) => [...values].sort((a, b) => a - b)[values.len
  * those that did, which make it a lower bound); `retained` is what is left after a full
  * collection with the result still held.
  */
-export function memoryOf(task) {
+export async function memoryOf(task) {
   const used = () => {
     const { heapUsed, external } = process.memoryUsage();
     return heapUsed + external;
   };
-  task(); // compiled and warm, like the timed runs
+  await task(); // compiled and warm, like the timed runs
   // Twice: Buffers are freed by the collection after the one that found them unreachable.
   globalThis.gc();
   globalThis.gc();
   const profiler = new GCProfiler();
   const before = used();
   profiler.start();
-  const result = task();
+  const result = await task();
   const allocated = used() - before;
   const { statistics } = profiler.stop();
   globalThis.gc();

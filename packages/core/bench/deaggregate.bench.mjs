@@ -10,7 +10,6 @@ import {
   aggregate,
   deaggregateRecords,
   deaggregateSdkRecords,
-  userRecordData,
   userRecordJson,
 } from '@kpl-lambda/core';
 import { aggregatedRecord, kinesisStreamEvent } from '@kpl-lambda/core/testing';
@@ -125,10 +124,11 @@ const aggregationTasks = (records) => {
 async function measure(tasks, userRecordCount) {
   const names = Object.keys(tasks);
   const times = await medianMilliseconds(tasks);
-  return {
-    userRecordCount,
-    tasks: names.map((name, i) => ({ name, ms: times[i], ...memoryOf(tasks[name]) })),
-  };
+  const measured = [];
+  for (const [i, name] of names.entries()) {
+    measured.push({ name, ms: times[i], ...(await memoryOf(tasks[name])) });
+  }
+  return { userRecordCount, tasks: measured };
 }
 
 const deaggregationCase = (aggregates, perAggregate, bytes) => () =>

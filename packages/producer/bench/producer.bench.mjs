@@ -5,11 +5,18 @@
 // call and lists 4 shards: no network, only our work is measured. Each case runs in processes of
 // its own (see runCasesInProcesses).
 // Run with `npm run bench`.
-import { createHash, hash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { computeHashKey, deaggregateBytes } from '@kpl-lambda/core';
 import { KinesisProducer, PUT_PAYLOAD_UNIT_BYTES } from '@kpl-lambda/producer';
 import awsKinesisAgg from 'aws-kinesis-agg';
-import { medianMilliseconds, medianOf, runCasesInProcesses } from '../../../scripts/bench.mjs';
+import {
+  medianMilliseconds,
+  medianOf,
+  memoryOf,
+  QUICK,
+  runCasesInProcesses,
+  updateReadme,
+} from '../../../scripts/bench.mjs';
 
 const quarter = 2n ** 126n;
 const shards = Array.from({ length: 4 }, (_, i) => ({
@@ -101,7 +108,6 @@ function referenceAggregate(records) {
   });
 }
 
-const PROCESSES_PER_CASE = 3;
 
 /** One process's run of a case: medians of both, what each wrote, and the MD5 floor. */
 async function compare(records) {
@@ -113,16 +119,24 @@ async function compare(records) {
   // each the cheapest way Node has.
   const aggregateBodies = oursWritten.map(({ data }) => data.subarray(4, data.length - 16));
   const distinctKeys = [...new Set(records.map((record) => record.partitionKey))];
-  const [oursMs, referenceMs, aggregatesMd5Ms, keysMd5Ms] = await medianMilliseconds({
+  const dataBytes = records.reduce((sum, { data }) => sum + data.length, 0);
+  const [oursMs, referenceMs, aggregatesMd5Ms, keysMd5Ms, copyMs] = await medianMilliseconds({
     'kpl-lambda': () => produce(records),
     'aws-kinesis-agg': () => referenceAggregate(records),
     'MD5 of the aggregates': () => {
-      for (const body of aggregateBodies) createHash('md5').update(body).digest();
+      for (const body of aggregateBodies) hash('md5', body, 'buffer');
     },
     'MD5 of the partition keys': () => {
       for (const key of distinctKeys) hash('md5', key, 'hex');
     },
+    'one copy of the data': () => {
+      const into = Buffer.allocUnsafe(dataBytes);
+      let at = 0;
+      for (const { data } of records) at += data.copy(into, at);
+    },
   });
+  const oursMemory = await memoryOf(() => produce(records));
+  const referenceMemory = await memoryOf(() => referenceAggregate(records));
   const putPayloadUnits = (written) =>
     written.reduce(
       (units, { data, partitionKey }) =>
@@ -136,6 +150,9 @@ async function compare(records) {
     referenceMs,
     aggregatesMd5Ms,
     keysMd5Ms,
+    copyMs,
+    oursMemory,
+    referenceMemory,
     ours: {
       kinesisRecords: ours.kinesisRecordsWritten,
       putPayloadUnits: ours.putPayloadUnits,
@@ -149,50 +166,40 @@ async function compare(records) {
   };
 }
 
+// The quick mode puts a tenth as many.
+const COUNT = QUICK ? 10_000 : 100_000;
+const COUNT_LABEL = COUNT.toLocaleString('en-US');
 const cases = {
-  '100,000 x 100 B, 1,000 keys': () => compare(userRecords(100_000, 100, 1000)),
-  '100,000 x 2 KB, 1,000 keys': () => compare(userRecords(100_000, 2048, 1000)),
-  '100,000 x 100 B, unique keys': () => compare(userRecords(100_000, 100, 'unique')),
+  [`${COUNT_LABEL} x 100 B, 1,000 keys`]: () => compare(userRecords(COUNT, 100, 1000)),
+  [`${COUNT_LABEL} x 2 KB, 1,000 keys`]: () => compare(userRecords(COUNT, 2048, 1000)),
+  [`${COUNT_LABEL} x 100 B, unique keys`]: () => compare(userRecords(COUNT, 100, 'unique')),
 };
 
-const ms = (value) => `${value.toFixed(1)} ms`;
-const runs = await runCasesInProcesses(cases, import.meta.url, PROCESSES_PER_CASE);
+const runs = await runCasesInProcesses(cases, import.meta.url, 3);
 if (runs !== undefined) {
-  const rows = [];
-  const floors = [];
+  const kilobytes = (bytes) => `${Math.round(bytes / 1024).toLocaleString('en-US')} KB`;
+  const lines = [
+    '| case | implementation | median time | records/s | faster than aws-kinesis-agg | x floor | Kinesis records | PUT payload units | user records off their shard | memory allocated per run |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+  ];
+  let processes = 0;
   for (const [name, caseRuns] of runs) {
+    processes = caseRuns.length;
     const median = (of) => medianOf(caseRuns.map(of));
     const oursMs = median((run) => run.oursMs);
     const referenceMs = median((run) => run.referenceMs);
-    const ratios = caseRuns.map((run) => run.referenceMs / run.oursMs);
-    const row = (implementation, runMs, written) => ({
-      case: name,
-      implementation,
-      'records/s': Math.round((caseRuns[0].userRecords * 1000) / runMs).toLocaleString('en-US'),
-      'Kinesis records': median((run) => run[written].kinesisRecords),
-      'PUT payload units': median((run) => run[written].putPayloadUnits),
-      'user records off their shard': median((run) => run[written].offTheirShard),
-    });
-    rows.push(
-      row('kpl-lambda producer', oursMs, 'ours'),
-      row('aws-kinesis-agg aggregate', referenceMs, 'reference'),
-      {
-        case: name,
-        implementation: 'ratio',
-        'records/s': `${(referenceMs / oursMs).toFixed(2)}x (${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}x)`,
-      },
-    );
-    const aggregatesMd5Ms = median((run) => run.aggregatesMd5Ms);
-    const keysMd5Ms = median((run) => run.keysMd5Ms);
-    floors.push(
-      `${name}: kpl-lambda ${ms(oursMs)}, aws-kinesis-agg ${ms(referenceMs)}; MD5 of the aggregates ` +
-        `${ms(aggregatesMd5Ms)} + of ${caseRuns[0].distinctKeys.toLocaleString('en-US')} partition keys ` +
-        `${ms(keysMd5Ms)} = ${ms(aggregatesMd5Ms + keysMd5Ms)}, against ${ms(referenceMs / 2)} for 2x`,
+    const floorMs = median((run) => run.aggregatesMd5Ms + run.keysMd5Ms + run.copyMs);
+    const rate = (runMs) => Math.round((caseRuns[0].userRecords * 1000) / runMs).toLocaleString('en-US');
+    const row = (implementation, runMs, written, memory, cells) =>
+      `| ${name} | ${implementation} | ${runMs.toFixed(1)} ms | ${rate(runMs)} | ${cells} | ${median((run) => run[written].kinesisRecords)} | ${median((run) => run[written].putPayloadUnits)} | ${median((run) => run[written].offTheirShard).toLocaleString('en-US')} | ${kilobytes(median((run) => run[memory].allocated))} |`;
+    lines.push(
+      row('kpl-lambda producer', oursMs, 'ours', 'oursMemory', `${(referenceMs / oursMs).toFixed(2)}x | ${(oursMs / floorMs).toFixed(2)}x`),
+      row('aws-kinesis-agg aggregate()', referenceMs, 'reference', 'referenceMemory', ' | '),
+      `| ${name} | floor: MD5 of the aggregates and of ${caseRuns[0].distinctKeys.toLocaleString('en-US')} distinct keys, one copy of the data | ${floorMs.toFixed(1)} ms | ${rate(floorMs)} | | | | | | |`,
     );
   }
-  console.log(
-    `Node ${process.version}, ${new Date().toISOString()}; medians of ${PROCESSES_PER_CASE} processes per case (ratio range in brackets)`,
-  );
-  console.table(rows);
-  for (const floor of floors) console.log(floor);
+  const table = lines.join('\n');
+  console.log(`Node ${process.version}; medians of ${processes} process(es) per case`);
+  console.log(table);
+  updateReadme(new URL('../README.md', import.meta.url), 'producer', table);
 }

@@ -170,7 +170,8 @@ export class KinesisProducer {
     if (
       this.#rerouting ||
       this.#unrouted.length > 0 ||
-      (mayLearn && this.#router.needsLearning(Date.now()))
+      // putAt is now for a record just put (the only kind that may learn).
+      (mayLearn && this.#router.needsLearning(userRecord.putAt))
     ) {
       this.#unrouted.push(userRecord);
       void this.#learnShardMap();

@@ -1,0 +1,21 @@
+// `npm run bench` (after the build): every benchmark in turn, each in a Node.js of its own with
+// a collector it can call and a young generation large enough for memoryOf (scripts/bench.mjs).
+// `npm run bench -- --quick` runs each briefly; README figures come from the full run only.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const BENCHMARKS = [
+  '../packages/core/bench/deaggregate.bench.mjs',
+  '../packages/producer/bench/producer.bench.mjs',
+  '../packages/checkpoints/bench/checkpoints.bench.mjs',
+  './bundles.bench.mjs',
+];
+const flags = ['--expose-gc', '--max-semi-space-size=512'];
+const quick = process.argv.slice(2).filter((argument) => argument === '--quick');
+
+for (const benchmark of BENCHMARKS) {
+  const path = fileURLToPath(new URL(benchmark, import.meta.url));
+  console.log(`\n== ${benchmark.replace(/^\.\.\//, '')}`);
+  const run = spawnSync(process.execPath, [...flags, path, ...quick], { stdio: 'inherit' });
+  if (run.status !== 0) process.exit(run.status ?? 1);
+}
