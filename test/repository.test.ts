@@ -19,6 +19,7 @@ interface Manifest {
   homepage?: string;
   publishConfig?: { access?: string };
   scripts?: { build?: string };
+  bin?: Record<string, string>;
 }
 
 const packages = readdirSync(join(root, 'packages')).map((directory) => ({
@@ -32,7 +33,7 @@ describe.each(published.map((entry) => [entry.manifest.name, entry]))(
   (_, { directory, manifest }) => {
     const packageDirectory = join(root, 'packages', directory);
 
-    it('ships only its builds, README, CHANGELOG and LICENSE', () => {
+    it('ships only its builds, its bin entry, README, CHANGELOG and LICENSE', () => {
       const [packed] = JSON.parse(
         execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
           cwd: packageDirectory,
@@ -41,9 +42,11 @@ describe.each(published.map((entry) => [entry.manifest.name, entry]))(
       ) as Array<{ files: Array<{ path: string }> }>;
       const files = packed!.files.map((file) => file.path);
 
+      const bins = Object.values(manifest.bin ?? {}).map((path) => path.replace(/^\.\//, ''));
       expect(
         files.filter(
           (file) =>
+            !bins.includes(file) &&
             !/^(dist\/(esm|cjs)\/.+\.(js|d\.ts|js\.map)|dist\/cjs\/package\.json|README\.md|CHANGELOG\.md|LICENSE|package\.json)$/.test(
               file,
             ),

@@ -108,7 +108,6 @@ function referenceAggregate(records) {
   });
 }
 
-
 /** One process's run of a case: medians of both, what each wrote, and the MD5 floor. */
 async function compare(records) {
   const oursWritten = [];
@@ -189,11 +188,18 @@ if (runs !== undefined) {
     const oursMs = median((run) => run.oursMs);
     const referenceMs = median((run) => run.referenceMs);
     const floorMs = median((run) => run.aggregatesMd5Ms + run.keysMd5Ms + run.copyMs);
-    const rate = (runMs) => Math.round((caseRuns[0].userRecords * 1000) / runMs).toLocaleString('en-US');
+    const rate = (runMs) =>
+      Math.round((caseRuns[0].userRecords * 1000) / runMs).toLocaleString('en-US');
     const row = (implementation, runMs, written, memory, cells) =>
       `| ${name} | ${implementation} | ${runMs.toFixed(1)} ms | ${rate(runMs)} | ${cells} | ${median((run) => run[written].kinesisRecords)} | ${median((run) => run[written].putPayloadUnits)} | ${median((run) => run[written].offTheirShard).toLocaleString('en-US')} | ${kilobytes(median((run) => run[memory].allocated))} |`;
     lines.push(
-      row('kpl-lambda producer', oursMs, 'ours', 'oursMemory', `${(referenceMs / oursMs).toFixed(2)}x | ${(oursMs / floorMs).toFixed(2)}x`),
+      row(
+        'kpl-lambda producer',
+        oursMs,
+        'ours',
+        'oursMemory',
+        `${(referenceMs / oursMs).toFixed(2)}x | ${(oursMs / floorMs).toFixed(2)}x`,
+      ),
       row('aws-kinesis-agg aggregate()', referenceMs, 'reference', 'referenceMemory', ' | '),
       `| ${name} | floor: MD5 of the aggregates and of ${caseRuns[0].distinctKeys.toLocaleString('en-US')} distinct keys, one copy of the data | ${floorMs.toFixed(1)} ms | ${rate(floorMs)} | | | | | | |`,
     );

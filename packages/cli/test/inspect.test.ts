@@ -1,0 +1,151 @@
+import {
+  aggregatedRecord,
+  corruptAggregatedRecord,
+  kinesisStreamEvent,
+  plainRecord,
+} from '@kpl-lambda/core/testing';
+import { loadKplVectors } from '@kpl-lambda/testing-utils';
+import { kpl } from './run.js';
+
+const event = kinesisStreamEvent([
+  aggregatedRecord([
+    { partitionKey: 'a', data: '{"n": 1}' },
+    { partitionKey: 'b', data: 'hello', explicitHashKey: '42' },
+    { partitionKey: 'c', data: new Uint8Array([0, 1, 0xff]) },
+  ]),
+  plainRecord({ partitionKey: 'p', data: 'plain' }),
+  corruptAggregatedRecord({ partitionKey: 'z' }),
+]);
+
+describe('kpl inspect', () => {
+  it('shows each parent and each user record of a Lambda event, data as JSON, text or hex', async () => {
+    const run = await kpl(['inspect', '--json'], { stdin: JSON.stringify(event) });
+    const [first, second, third] = event.Records.map((record) => record.kinesis.sequenceNumber);
+    expect(run.lines).toEqual([
+      expect.objectContaining({
+        type: 'parent',
+        index: 0,
+        sequenceNumber: first,
+        kind: 'aggregate',
+        digest: 'valid',
+        userRecords: 3,
+      }),
+      expect.objectContaining({
+        type: 'userRecord',
+        subSequenceNumber: 0,
+        partitionKey: 'a',
+        format: 'json',
+        data: '{"n":1}',
+      }),
+      expect.objectContaining({
+        subSequenceNumber: 1,
+        partitionKey: 'b',
+        explicitHashKey: '42',
+        format: 'text',
+        data: 'hello',
+      }),
+      expect.objectContaining({
+        subSequenceNumber: 2,
+        partitionKey: 'c',
+        format: 'hex',
+        data: '0001ff',
+        bytes: 3,
+      }),
+      expect.objectContaining({
+        type: 'parent',
+        sequenceNumber: second,
+        kind: 'plain',
+        digest: 'none',
+        userRecords: 1,
+      }),
+      expect.objectContaining({ type: 'userRecord', partitionKey: 'p', data: 'plain' }),
+      expect.objectContaining({
+        type: 'parent',
+        sequenceNumber: third,
+        kind: 'corrupt',
+        digest: 'valid',
+        corruptReason: 'TRUNCATED',
+      }),
+    ]);
+    // A corrupt aggregate is what a script must notice.
+    expect(run.code).toBe(1);
+  });
+
+  it('prints a readable table by default', async () => {
+    const run = await kpl(['inspect'], { stdin: JSON.stringify({ Records: [event.Records[0]] }) });
+    expect(run.code).toBe(0);
+    expect(run.stdout.split('\n')[0]).toMatch(
+      /^parent 0, sequence number \d+, partition key a, \d+ bytes, aggregate of 3 user records, digest valid$/,
+    );
+    expect(run.stdout).toMatch(/ {2}1 +b +42 +5 +text hello/);
+  });
+
+  it('reads real KPL output given as base64 text, and as raw bytes', async () => {
+    // A plain one carries its parent's partition key, which base64 text or bytes do not.
+    for (const vector of loadKplVectors().filter(({ aggregated }) => aggregated)) {
+      const fromText = await kpl(['inspect', '--json', '--data', 'base64'], { stdin: vector.data });
+      const fromBytes = await kpl(['inspect', '--json', '--data', 'base64'], {
+        stdin: Buffer.from(vector.data, 'base64'),
+      });
+      for (const run of [fromText, fromBytes]) {
+        expect(
+          run.lines
+            .filter((line) => line.type === 'userRecord')
+            .map((line) => [line.partitionKey, line.data]),
+        ).toEqual(vector.userRecords.map((record) => [record.partitionKey, record.data]));
+      }
+    }
+  });
+
+  it('reads a GetRecords output as the AWS CLI prints it', async () => {
+    const { Records } = event;
+    const output = {
+      Records: Records.slice(0, 2).map(({ kinesis }) => ({
+        Data: kinesis.data,
+        PartitionKey: kinesis.partitionKey,
+        SequenceNumber: kinesis.sequenceNumber,
+      })),
+    };
+    const run = await kpl(['inspect', '--json'], { stdin: JSON.stringify(output) });
+    expect(run.lines.filter((line) => line.type === 'userRecord')).toHaveLength(4);
+  });
+
+  it('calls a record with the magic bytes but a wrong digest plain, as the KCL does', async () => {
+    const bytes = Buffer.from(event.Records[0]!.kinesis.data, 'base64');
+    bytes[bytes.length - 1]! ^= 1;
+    const run = await kpl(['inspect', '--json'], { stdin: bytes });
+    expect(run.lines[0]).toMatchObject({ kind: 'plain', digest: 'mismatch', userRecords: 1 });
+  });
+
+  it('says in one line what is wrong with input it cannot read, and how to call it', async () => {
+    const notRecords = await kpl(['inspect'], { stdin: '{"Records":[{"foo":1}]}' });
+    expect(notRecords).toMatchObject({ code: 1, stdout: '' });
+    expect(notRecords.stderr).toBe(
+      'kpl inspect: Record 0 of the input is neither a Lambda Kinesis record (kinesis.data) nor a GetRecords record (Data)\n',
+    );
+    const badOption = await kpl(['inspect', '--data', 'yaml']);
+    expect(badOption.code).toBe(2);
+    expect(badOption.stderr).toMatch(
+      /^kpl inspect: --data must be one of auto, text, json, hex, base64, got yaml\nUsage: kpl inspect/,
+    );
+  });
+});
+
+describe('kpl', () => {
+  it('lists its commands, and explains each one', async () => {
+    const help = await kpl(['--help']);
+    expect(help.code).toBe(0);
+    for (const command of ['inspect', 'tail', 'put', 'event', 'redrive'])
+      expect(help.stdout).toContain(`kpl ${command}`);
+    const inspectHelp = await kpl(['inspect', '--help']);
+    expect(inspectHelp).toMatchObject({
+      code: 0,
+      stdout: expect.stringMatching(/^kpl inspect \[FILE\|-\]/),
+    });
+    expect((await kpl([])).code).toBe(2);
+    expect(await kpl(['frobnicate'])).toMatchObject({
+      code: 2,
+      stderr: 'kpl: unknown command frobnicate. Run kpl --help for the commands.\n',
+    });
+  });
+});

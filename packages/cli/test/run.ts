@@ -1,0 +1,44 @@
+import { PassThrough, Readable } from 'node:stream';
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import { main } from '@kpl-lambda/cli';
+
+/** What one run of `kpl` printed, and its exit code. */
+export interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+  /** stdout's JSON lines, parsed. */
+  lines: Array<Record<string, unknown>>;
+}
+
+/** Runs `kpl ...args` in this process, on the given standard input, as the binary would. */
+export async function kpl(
+  args: string[],
+  options: { stdin?: string | Buffer; client?: KinesisClient; signal?: AbortSignal } = {},
+): Promise<Run> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  stdout.on('data', (chunk: Buffer) => out.push(chunk));
+  stderr.on('data', (chunk: Buffer) => err.push(chunk));
+  const code = await main(args, {
+    stdin: Readable.from(options.stdin === undefined ? [] : [Buffer.from(options.stdin)]),
+    stdout,
+    stderr,
+    env: {},
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+    ...(options.client === undefined ? {} : { kinesisClient: () => options.client! }),
+  });
+  const text = Buffer.concat(out).toString('utf8');
+  return {
+    code,
+    stdout: text,
+    stderr: Buffer.concat(err).toString('utf8'),
+    lines: text
+      .split('\n')
+      // JSON lines; a pretty-printed document (kpl event) has none of its own.
+      .filter((line) => line.startsWith('{') && line.endsWith('}'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>),
+  };
+}
