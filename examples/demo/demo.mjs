@@ -1,6 +1,7 @@
 // npm run demo: the whole path on this machine, with no AWS account.
 //
-// 1. starts a local Kinesis (kinesalite, in process, in memory, on loopback) with a 2-shard stream;
+// 1. starts a local Kinesis (kinesalite, in process, in memory, on loopback) with a 2-shard stream,
+//    and shows the path of one aggregate (path.mjs);
 // 2. writes a few thousand orders with @kpl-lambda/producer, aggregated, one of them poison;
 // 3. bundles the example SAM application's two consumers with esbuild, as `sam build` would, and
 //    delivers the stream to each through a local event source mapping that behaves like Lambda's
@@ -18,6 +19,7 @@ import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { startLocalKinesis } from '@kpl-lambda/local-event-source-mapping/local-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { bundleFunctions } from '../sam-app/scripts/bundle.mjs';
+import { showOnePath } from './path.mjs';
 import { runPipeline } from './pipeline.mjs';
 
 const { values } = parseArgs({
@@ -29,6 +31,8 @@ const { values } = parseArgs({
 });
 // The consumers' Powertools loggers would print a line per failed order; the report says it all.
 process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
+// Their metrics (EMF, a JSON line per invocation) are for CloudWatch, not for this terminal.
+process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 const say = (line) => console.log(`  ${line}`);
 
 let local;
@@ -43,6 +47,10 @@ if (values.endpoint) {
   client = local.client;
   await local.createStream(streamName, 2);
   console.log(`Local Kinesis (kinesalite) at ${local.endpoint}: stream ${streamName}, 2 shards`);
+  await local.createStream('one-aggregate', 1);
+  console.log('\nThe path of one aggregate: three orders for one customer, the second one poison');
+  await showOnePath({ client, streamName: 'one-aggregate', say });
+  console.log('');
 }
 
 const buildDirectory = mkdtempSync(join(tmpdir(), 'kpl-lambda-demo-'));

@@ -1,4 +1,5 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { CheckpointStore } from '@kpl-lambda/core';
 import kplDeagg from '@kpl-lambda/middy';
 import middy from '@middy/core';
@@ -8,14 +9,15 @@ import type {
   KinesisStreamEvent,
 } from 'aws-lambda';
 import { checkpoints } from './checkpoints.js';
-import { logger, logOrder, type ProcessOrder, readOrder } from './orders.js';
+import { logger, logOrder, metrics, type ProcessOrder, readOrder } from './orders.js';
 
 /** The Middy consumer around any way of processing an order. */
 export const createHandler = (processOrder: ProcessOrder, store?: CheckpointStore) =>
   middy<KinesisStreamEvent, KinesisStreamBatchResponse>()
     .use(injectLambdaContext(logger))
+    .use(logMetrics(metrics))
     // Corrupt aggregates go to the on-failure destination through Lambda's retries.
-    .use(kplDeagg({ onCorrupt: 'fail', logger, ...(store ? { checkpoints: store } : {}) }))
+    .use(kplDeagg({ onCorrupt: 'fail', logger, metrics, ...(store ? { checkpoints: store } : {}) }))
     .handler<KinesisStreamEvent>(async (event) => {
       const batchItemFailures: KinesisStreamBatchItemFailure[] = [];
       for (const record of event.Records) {

@@ -1,4 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import { type KinesisStreamUserRecord, userRecordJson } from '@kpl-lambda/core';
 
 /** What the producer writes and the consumers read: one order per user record. */
@@ -14,6 +15,9 @@ export interface Order {
 export type ProcessOrder = (order: Order, record: KinesisStreamUserRecord) => Promise<void>;
 
 export const logger = new Logger({ serviceName: 'orders' });
+
+/** The consumers' KPL metrics (parents, user records, failures, ...) go out as EMF with these. */
+export const metrics = new Metrics({ namespace: 'KplLambdaExample', serviceName: 'orders' });
 
 export function readOrder(record: KinesisStreamUserRecord): Order {
   return userRecordJson<Order>(record);

@@ -21,6 +21,12 @@ export { assertValidKeys, computeHashKey, isValidHashKey } from './hashKey.js';
 export { deaggregateRecords, iterDeaggregateRecords } from './lambdaRecords.js';
 export { type KplLogger, safeLogger } from './logger.js';
 export {
+  addBatchMetrics,
+  BATCH_METRIC_NAMES,
+  type BatchMetrics,
+  type KplMetrics,
+} from './metrics.js';
+export {
   assertIntegerIn,
   assertOneOf,
   assertTypeOf,

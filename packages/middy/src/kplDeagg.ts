@@ -1,7 +1,9 @@
 import {
+  addBatchMetrics,
   assertOneOf,
   assertTypeOf,
   BATCH_ON_CORRUPT_MODES,
+  type BatchMetrics,
   CheckpointedBatch,
   deaggregateRecords,
   deaggregationModeOf,
@@ -24,6 +26,7 @@ const defaults: Required<Pick<KplDeaggOptions, 'onCorrupt'>> & KplDeaggOptions =
   filter: undefined,
   logger: undefined,
   checkpoints: undefined,
+  metrics: undefined,
 };
 
 /** What one invocation's `before` learnt, for its `after`. */
@@ -36,6 +39,8 @@ interface InvocationState {
   handed: KinesisStreamUserRecord[];
   /** With `checkpoints`: what was done before, and where progress goes. */
   checkpointed: CheckpointedBatch | undefined;
+  /** What `before` counted, for the metrics `after` adds. */
+  counts: Omit<BatchMetrics, 'failedUserRecords' | 'parentsReported'>;
 }
 
 /**
@@ -85,6 +90,7 @@ export function kplDeagg(
     filter,
     logger: userLogger,
     checkpoints,
+    metrics,
   } = validateOptions({ ...defaults, ...opts });
   // A logger that throws must not change what Lambda is told.
   const logger = safeLogger(userLogger);
@@ -134,7 +140,14 @@ export function kplDeagg(
     }
     // A new event, so that the caller's event object still holds what Lambda delivered.
     request.event = { ...request.event, Records: handed };
-    invocations.set(request, { parents, corruptParents, handed, checkpointed });
+    const counts = {
+      parentRecords: parents.size,
+      userRecords: userRecords.length,
+      aggregatedUserRecords: aggregated,
+      corruptAggregates: corrupt,
+      skippedByCheckpoints: alreadyDone,
+    };
+    invocations.set(request, { parents, corruptParents, handed, checkpointed, counts });
 
     logger.debug('KPL deaggregation', {
       parents: parents.size,
@@ -155,7 +168,10 @@ export function kplDeagg(
     const reported = settled
       ? reportedBySettledResults(response, state, logger)
       : reportedByBatchItemFailures(response, state, logger);
-    if (reported === undefined && state.corruptParents.length === 0) return;
+    if (reported === undefined && state.corruptParents.length === 0) {
+      addInvocationMetrics(state, 0, 0);
+      return;
+    }
 
     const failedParents = new Set(state.corruptParents);
     for (const failure of reported?.failures ?? []) failedParents.add(failure.parent);
@@ -166,9 +182,32 @@ export function kplDeagg(
     request.response = settled
       ? { batchItemFailures }
       : { ...((response as object | null | undefined) ?? {}), batchItemFailures };
+    addInvocationMetrics(
+      state,
+      (reported?.failures.length ?? 0) + state.corruptParents.length,
+      batchItemFailures.length,
+    );
     // No batchItemFailures at all: the handler reports every user record it was handed as done.
     await state.checkpointed?.save(reported?.succeeded ?? state.handed, failedParents);
   };
+
+  // The handler threw: Lambda delivers the whole batch again, every user record handed failed.
+  const kplDeaggMiddlewareOnError = async (request: KplDeaggRequest): Promise<void> => {
+    const state = invocations.get(request);
+    if (!state) return;
+    invocations.delete(request);
+    addInvocationMetrics(state, state.handed.length, 0);
+  };
+
+  function addInvocationMetrics(
+    state: InvocationState,
+    failedUserRecords: number,
+    parentsReported: number,
+  ): void {
+    addBatchMetrics(metrics, { ...state.counts, failedUserRecords, parentsReported }, (error) =>
+      logger.warn('The metrics instance refused the KPL metrics', { error }),
+    );
+  }
 
   /**
    * The deaggregated records; Lambda data that is not base64 means another middleware (most often
@@ -189,7 +228,11 @@ export function kplDeagg(
     }
   }
 
-  return { before: kplDeaggMiddlewareBefore, after: kplDeaggMiddlewareAfter };
+  return {
+    before: kplDeaggMiddlewareBefore,
+    after: kplDeaggMiddlewareAfter,
+    onError: kplDeaggMiddlewareOnError,
+  };
 }
 
 /** Checks the options at the factory, as Middy's own middlewares do, naming the wrong one. */
@@ -199,6 +242,9 @@ function validateOptions<T extends KplDeaggOptions>(options: T): T {
   assertOneOf('onCorrupt', options.onCorrupt, BATCH_ON_CORRUPT_MODES, E);
   assertTypeOf('filter', options.filter, 'function', E);
   assertTypeOf('logger', options.logger, 'object', E);
+  if (options.metrics !== undefined && typeof options.metrics?.addMetric !== 'function') {
+    throw E('metrics', 'metrics must have addMetric (a Powertools Metrics instance fits)');
+  }
   if (
     options.checkpoints !== undefined &&
     (typeof options.checkpoints?.load !== 'function' ||

@@ -3,6 +3,7 @@ import type {
   CheckpointStore,
   KinesisStreamUserRecord,
   KplLogger,
+  KplMetrics,
 } from '@kpl-lambda/core';
 
 /** What to do with a corrupt aggregate: core's {@link BatchOnCorrupt}. */
@@ -31,4 +32,10 @@ export interface KplDeaggOptions {
    * is recorded where Lambda will deliver again. See the README for what counts as done.
    */
   checkpoints?: CheckpointStore;
+  /**
+   * A Powertools `Metrics` (or anything with `addMetric`): per invocation, the counts of
+   * `BATCH_METRIC_NAMES` (parents, user records, aggregated share, corrupt aggregates, skipped
+   * by checkpoints, failed user records, parents reported), published with your own metrics.
+   */
+  metrics?: KplMetrics;
 }

@@ -1,5 +1,6 @@
 import { BatchProcessor, EventType } from '@aws-lambda-powertools/batch';
 import {
+  addBatchMetrics,
   assertOneOf,
   assertTypeOf,
   BATCH_ON_CORRUPT_MODES,
@@ -9,6 +10,7 @@ import {
   deaggregationModeOf,
   type KinesisStreamUserRecord,
   type KplLogger,
+  type KplMetrics,
   safeLogger,
 } from '@kpl-lambda/core';
 import type { KinesisStreamBatchItemFailure, KinesisStreamRecord } from 'aws-lambda';
@@ -19,10 +21,10 @@ import {
 } from './errors.js';
 import type { BatchProcessorConfig, KplBatchOnCorrupt, KplBatchProcessorOptions } from './types.js';
 
-/** One invocation's parents and checkpoints, keyed by the user records array it registered. */
+/** One invocation's parents, checkpoints and counts, keyed by the user records it registered. */
 const invocations = new WeakMap<
   object,
-  { parents: KinesisStreamRecord[]; checkpointed?: CheckpointedBatch }
+  { parents: KinesisStreamRecord[]; checkpointed?: CheckpointedBatch; skippedByCheckpoints: number }
 >();
 
 type BatchProcessingOptions = Parameters<BatchProcessor['register']>[2];
@@ -62,12 +64,14 @@ export class KplBatchProcessor extends BatchProcessor {
   /** Powertools' own logger (the configured one, or its console fallback), made safe. */
   private readonly kplLogger: Pick<KplLogger, 'warn'>;
   private readonly checkpoints: CheckpointStore | undefined;
+  private readonly metrics: KplMetrics | undefined;
 
   public constructor(options: KplBatchProcessorOptions = {}) {
     const {
       onCorrupt = 'passthrough',
       stopOnFirstFailure = false,
       checkpoints,
+      metrics,
       ...config
     } = options;
     const E = (option: string, message: string) => new KplBatchConfigurationError(message, option);
@@ -79,10 +83,14 @@ export class KplBatchProcessor extends BatchProcessor {
     ) {
       throw E('checkpoints', 'checkpoints must be a CheckpointStore (load and save)');
     }
+    if (metrics !== undefined && typeof metrics?.addMetric !== 'function') {
+      throw E('metrics', 'metrics must have addMetric (a Powertools Metrics instance fits)');
+    }
     super(EventType.KinesisDataStreams, withUserRecordParser(config as BatchProcessorConfig));
     this.onCorrupt = onCorrupt;
     this.stopOnFirstFailure = stopOnFirstFailure;
     this.checkpoints = checkpoints;
+    this.metrics = metrics;
     // A logger that throws must not change what Lambda is told.
     this.kplLogger = safeLogger(this.logger ?? config.logger);
   }
@@ -108,7 +116,10 @@ export class KplBatchProcessor extends BatchProcessor {
     const userRecords = deaggregateRecords(records as KinesisStreamRecord[], {
       onCorrupt: deaggregationModeOf(this.onCorrupt),
     });
-    invocations.set(userRecords, { parents: records as KinesisStreamRecord[] });
+    invocations.set(userRecords, {
+      parents: records as KinesisStreamRecord[],
+      skippedByCheckpoints: 0,
+    });
     return super.register(userRecords, handler, processingOptions);
   }
 
@@ -119,18 +130,48 @@ export class KplBatchProcessor extends BatchProcessor {
    */
   public override async process(): ReturnType<BatchProcessor['process']> {
     const state = invocations.get(this.records);
-    if (this.checkpoints === undefined || state === undefined) return super.process();
-    state.checkpointed = await CheckpointedBatch.load(
-      this.checkpoints,
-      state.parents,
-      this.kplLogger,
-    );
+    if (state === undefined) return super.process();
+    if (this.checkpoints !== undefined) {
+      state.checkpointed = await CheckpointedBatch.load(
+        this.checkpoints,
+        state.parents,
+        this.kplLogger,
+      );
+    }
     const results = await super.process();
-    await state.checkpointed.save(
-      this.successMessages as KinesisStreamUserRecord[],
-      this.collectKinesisFailures().map(({ itemIdentifier }) => itemIdentifier),
+    const parentsReported = this.collectKinesisFailures().map(
+      ({ itemIdentifier }) => itemIdentifier,
     );
+    await state.checkpointed?.save(
+      this.successMessages as KinesisStreamUserRecord[],
+      parentsReported,
+    );
+    this.addInvocationMetrics(state, parentsReported.length);
     return results;
+  }
+
+  private addInvocationMetrics(
+    state: { parents: KinesisStreamRecord[]; skippedByCheckpoints: number },
+    parentsReported: number,
+  ): void {
+    let aggregatedUserRecords = 0;
+    let corruptAggregates = 0;
+    for (const record of this.records as KinesisStreamUserRecord[]) {
+      if (record.kinesis.aggregated) aggregatedUserRecords++;
+      if (record.kinesis.deaggregationError !== undefined) corruptAggregates++;
+    }
+    const counts = {
+      parentRecords: state.parents.length,
+      userRecords: this.records.length,
+      aggregatedUserRecords,
+      corruptAggregates,
+      skippedByCheckpoints: state.skippedByCheckpoints,
+      failedUserRecords: this.failureMessages.length,
+      parentsReported,
+    };
+    addBatchMetrics(this.metrics, counts, (error) =>
+      this.kplLogger.warn('The metrics instance refused the KPL metrics', { error }),
+    );
   }
 
   /**
@@ -143,7 +184,9 @@ export class KplBatchProcessor extends BatchProcessor {
   ): Promise<ProcessedRecord> {
     const userRecord = record as KinesisStreamUserRecord;
     // Done in an earlier delivery of its parent: it succeeds, and does not run again.
-    if (invocations.get(this.records)?.checkpointed?.isDone(userRecord)) {
+    const state = invocations.get(this.records);
+    if (state?.checkpointed?.isDone(userRecord)) {
+      state.skippedByCheckpoints++;
       return this.successHandler(record, undefined);
     }
     const { deaggregationError } = userRecord.kinesis;
@@ -169,15 +212,25 @@ export class KplBatchProcessor extends BatchProcessor {
         new KplSkippedRecordError(sequenceNumber, subSequenceNumber),
       );
     }
-    const processed = await super.processRecord(record);
-    if (processed[0] === 'fail') {
-      // Keys go with each call: temporary keys would be shared by records processed in parallel.
+    return super.processRecord(record);
+  }
+
+  public override failureHandler(
+    record: Parameters<BatchProcessor['failureHandler']>[0],
+    exception: Error,
+  ): ReturnType<BatchProcessor['failureHandler']> {
+    // The error itself (name, message, stack), not only its message; the record's keys go with
+    // each call: temporary keys would be shared by records processed in parallel. Our own
+    // failures (a corrupt aggregate, a record skipped after one failed) were logged or need not be.
+    if (
+      !(exception instanceof KplCorruptAggregateError || exception instanceof KplSkippedRecordError)
+    ) {
       this.kplLogger.warn('User record failed', {
-        ...recordKeys(userRecord),
-        error: processed[1],
+        ...recordKeys(record as KinesisStreamUserRecord),
+        error: exception,
       });
     }
-    return processed;
+    return super.failureHandler(record, exception);
   }
 
   /**

@@ -1,5 +1,5 @@
 import type { BatchProcessor } from '@aws-lambda-powertools/batch';
-import type { BatchOnCorrupt, CheckpointStore } from '@kpl-lambda/core';
+import type { BatchOnCorrupt, CheckpointStore, KplMetrics } from '@kpl-lambda/core';
 
 /**
  * Powertools' own processor configuration: `parser` with `schema` or `innerSchema` (and
@@ -29,4 +29,11 @@ export type KplBatchProcessorOptions = BatchProcessorConfig & {
    * recorded where Lambda will deliver again.
    */
   checkpoints?: CheckpointStore;
+  /**
+   * A Powertools `Metrics` (or anything with `addMetric`): per invocation, the counts of
+   * `BATCH_METRIC_NAMES` of `@kpl-lambda/core` (parents, user records, aggregated share, corrupt
+   * aggregates, skipped by checkpoints, failed user records, parents reported), published with
+   * your own metrics.
+   */
+  metrics?: KplMetrics;
 };

@@ -173,6 +173,12 @@ describe('the Powertools Logger', () => {
       [1, event.Records[0]!.kinesis.sequenceNumber, 'shardId-000000000004', 'request-1'],
       [2, event.Records[0]!.kinesis.sequenceNumber, 'shardId-000000000004', 'request-1'],
     ]);
+    // The error itself, as Powertools formats one: name, message and stack, not only the message.
+    expect(failures[0]!.error).toMatchObject({
+      name: 'Error',
+      message: 'no',
+      stack: expect.stringContaining('Error: no'),
+    });
   });
 });
 

@@ -10,6 +10,7 @@ import {
 } from './KinesisRecordQueues.js';
 import { type ClosedAggregate, OpenAggregates } from './OpenAggregates.js';
 import { type ResolvedProducerOptions, resolveProducerOptions } from './options.js';
+import { addProducerMetrics } from './producerMetrics.js';
 import { callFailure, entryFailure, type Failure, RetryPolicy } from './RetryPolicy.js';
 import { ShardRouter } from './ShardRouter.js';
 import type {
@@ -69,6 +70,8 @@ export class KinesisProducer {
     misroutedKinesisRecords: 0,
   };
 
+  /** What the `metrics` option was given so far. */
+  #metricsAdded: ProducerMetrics = { ...this.metrics };
   readonly #options: ResolvedProducerOptions;
   readonly #log: KplLogger;
   readonly #retryPolicy: RetryPolicy;
@@ -161,7 +164,14 @@ export class KinesisProducer {
   public async flush(): Promise<FlushResult> {
     const undeliverable = this.#held.flush(this.#sequence);
     this.#schedulePump();
-    return { undeliverable: await undeliverable };
+    const result = { undeliverable: await undeliverable };
+    const { metrics } = this.#options;
+    if (metrics !== undefined) {
+      this.#metricsAdded = addProducerMetrics(metrics, this.metrics, this.#metricsAdded, (error) =>
+        this.#log.warn('The metrics instance refused the producer metrics', { error }),
+      );
+    }
+    return result;
   }
 
   /** Routes a user record; `mayLearn` is false for the records that just waited for a map. */

@@ -14,6 +14,7 @@ export {
   KplProducerError,
 } from './errors.js';
 export { KinesisProducer } from './KinesisProducer.js';
+export { PRODUCER_METRIC_NAMES } from './producerMetrics.js';
 export type {
   FlushResult,
   JsonValue,

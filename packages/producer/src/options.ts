@@ -35,7 +35,7 @@ const defaults = {
 
 /** The options with every default filled in, checked. */
 export type ResolvedProducerOptions = typeof defaults &
-  Pick<KinesisProducerOptions, 'client' | 'partitionKeyFrom' | 'logger'> & {
+  Pick<KinesisProducerOptions, 'client' | 'partitionKeyFrom' | 'logger' | 'metrics'> & {
     stream: { StreamName: string } | { StreamARN: string };
   };
 
@@ -61,6 +61,9 @@ export function resolveProducerOptions(options: KinesisProducerOptions): Resolve
   assertTypeOf('streamARN', streamARN, 'string', E);
   assertTypeOf('aggregate', resolved.aggregate, 'boolean', E);
   assertTypeOf('logger', logger, 'object', E);
+  if (resolved.metrics !== undefined && typeof resolved.metrics?.addMetric !== 'function') {
+    throw E('metrics', 'metrics must have addMetric (a Powertools Metrics instance fits)');
+  }
   if (
     resolved.partitionKeyFrom !== undefined &&
     resolved.partitionKey !== undefined &&

@@ -1,5 +1,5 @@
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
-import type { KplLogger } from '@kpl-lambda/core';
+import type { KplLogger, KplMetrics } from '@kpl-lambda/core';
 
 /** A JSON value: what `data` may be besides bytes and text. */
 export type JsonValue =
@@ -88,6 +88,12 @@ export interface KinesisProducerOptions {
   /** Learn the shard map again when it is older than this. Default 60,000 ms. */
   shardMapMaxAgeMs?: number;
   logger?: ProducerLogger;
+  /**
+   * A Powertools `Metrics` (or anything with `addMetric`): each `flush()` adds what changed in
+   * {@link ProducerMetrics} since the last one, as `PRODUCER_METRIC_NAMES` name them, published
+   * with your own metrics.
+   */
+  metrics?: KplMetrics;
 }
 
 /** A user record given up after its retries, with the last error Kinesis gave for it. */

@@ -1,0 +1,111 @@
+// The path of one aggregate, shown before the counts: as it arrives, decoded, as the handler
+// sees it, a failure reported and mapped back to the parent Lambda knows, and the retry with and
+// without checkpoints.
+import { GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-kinesis';
+import { InMemoryCheckpointStore } from '@kpl-lambda/checkpoints';
+import { main as kpl } from '@kpl-lambda/cli';
+import { userRecordText } from '@kpl-lambda/core';
+import { lambdaContext, lambdaKinesisRecord } from '@kpl-lambda/core/testing';
+import kplDeagg from '@kpl-lambda/middy';
+import { KinesisProducer } from '@kpl-lambda/producer';
+import middy from '@middy/core';
+
+/**
+ * @param {{ client: import('@aws-sdk/client-kinesis').KinesisClient, streamName: string, say: (line: string) => void }} options
+ */
+export async function showOnePath({ client, streamName, say }) {
+  const producer = new KinesisProducer({ client, streamName });
+  for (const orderId of ['o-1', 'o-2', 'o-3']) {
+    producer.put({ data: { orderId, poison: orderId === 'o-2' }, partitionKey: 'customer-7' });
+  }
+  await producer.flush();
+  const { ShardIterator } = await client.send(
+    new GetShardIteratorCommand({
+      StreamName: streamName,
+      ShardId: 'shardId-000000000000',
+      ShardIteratorType: 'TRIM_HORIZON',
+    }),
+  );
+  const [record] = (await client.send(new GetRecordsCommand({ ShardIterator }))).Records ?? [];
+  const base64 = Buffer.from(record.Data).toString('base64');
+
+  say('1. One Kinesis record, as Lambda hands it to a handler (kinesis.data, base64):');
+  say(`   ${base64.slice(0, 72)}... (${record.Data.length} bytes)`);
+  say('2. What it is (kpl inspect):');
+  await kpl(['inspect', '--data', 'json'], {
+    stdin: (async function* () {
+      yield Buffer.from(base64);
+    })(),
+    stdout: indented(process.stdout, '     '),
+    stderr: process.stderr,
+    env: process.env,
+  });
+
+  const event = {
+    Records: [
+      lambdaKinesisRecord({
+        data: record.Data,
+        partitionKey: record.PartitionKey,
+        sequenceNumber: record.SequenceNumber,
+        approximateArrivalTimestamp: 1,
+        shardId: 'shardId-000000000000',
+        eventSourceARN: `arn:aws:kinesis:us-east-1:000000000000:stream/${streamName}`,
+        awsRegion: 'us-east-1',
+      }),
+    ],
+  };
+  const sequence = record.SequenceNumber;
+  const short = (identifier) => identifier.replace(sequence, `${sequence.slice(0, 8)}…`);
+  const run = async (checkpoints) => {
+    const seen = [];
+    let handlerResponse;
+    const handler = middy()
+      .use(kplDeagg(checkpoints ? { checkpoints } : {}))
+      .handler(async (incoming) => {
+        handlerResponse = { batchItemFailures: [] };
+        for (const userRecord of incoming.Records) {
+          const { sequenceNumber, subSequenceNumber } = userRecord.kinesis;
+          seen.push(`${short(sequenceNumber)}:${subSequenceNumber} ${userRecordText(userRecord)}`);
+          if (JSON.parse(userRecordText(userRecord)).poison) {
+            handlerResponse.batchItemFailures.push({
+              itemIdentifier: `${sequenceNumber}:${subSequenceNumber}`,
+            });
+            break; // the rest waits for the retry, in order
+          }
+        }
+        return handlerResponse;
+      });
+    const toLambda = await handler(structuredClone(event), lambdaContext());
+    return { seen, handlerResponse, toLambda };
+  };
+
+  const first = await run();
+  say('3. The user records the handler sees (sequence number:sub-sequence number, data):');
+  for (const line of first.seen) say(`     ${line}`);
+  say(
+    `4. The handler reports the poison user record: ${short(JSON.stringify(first.handlerResponse))}`,
+  );
+  say(
+    `   kplDeagg tells Lambda its parent, the only record Lambda knows: ${short(JSON.stringify(first.toLambda))}`,
+  );
+  say(
+    '5. Lambda delivers that parent again (a retry). Without checkpoints the handler sees again:',
+  );
+  for (const line of (await run()).seen) say(`     ${line}`);
+  const store = new InMemoryCheckpointStore();
+  await run(store);
+  say('   With checkpoints (@kpl-lambda/checkpoints), what succeeded before is skipped:');
+  for (const line of (await run(store)).seen) say(`     ${line}`);
+}
+
+/** A stream that writes every line it is given indented. */
+function indented(stream, prefix) {
+  return {
+    isTTY: false,
+    write(chunk) {
+      const text = String(chunk);
+      return stream.write(text.replace(/^(?=.)/gm, prefix));
+    },
+    once: stream.once.bind(stream),
+  };
+}

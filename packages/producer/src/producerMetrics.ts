@@ -1,0 +1,38 @@
+import type { KplMetrics } from '@kpl-lambda/core';
+import type { ProducerMetrics } from './types.js';
+
+/** The producer's metric names, as they appear in CloudWatch. */
+export const PRODUCER_METRIC_NAMES: { readonly [K in keyof ProducerMetrics]: string } = {
+  userRecordsPut: 'KplProducerUserRecordsPut',
+  userRecordsWritten: 'KplProducerUserRecordsWritten',
+  kinesisRecordsWritten: 'KplProducerKinesisRecordsWritten',
+  bytesWritten: 'KplProducerBytesWritten',
+  putPayloadUnits: 'KplProducerPutPayloadUnits',
+  putRecordsRequests: 'KplProducerPutRecordsRequests',
+  retries: 'KplProducerRetries',
+  failedUserRecords: 'KplProducerFailedUserRecords',
+  misroutedKinesisRecords: 'KplProducerMisroutedKinesisRecords',
+};
+
+/**
+ * Adds to `metrics` what changed since `added` (what was added before), and returns what is now
+ * added: concurrent flushes add each change once. A `Metrics` that throws changes nothing of
+ * what the producer does: the error goes to `onError`.
+ */
+export function addProducerMetrics(
+  metrics: KplMetrics,
+  current: ProducerMetrics,
+  added: ProducerMetrics,
+  onError: (error: unknown) => void,
+): ProducerMetrics {
+  const now = { ...current };
+  try {
+    for (const [key, name] of Object.entries(PRODUCER_METRIC_NAMES)) {
+      const field = key as keyof ProducerMetrics;
+      metrics.addMetric(name, 'Count', now[field] - added[field]);
+    }
+  } catch (error) {
+    onError(error);
+  }
+  return now;
+}
