@@ -4,6 +4,7 @@
  * method. Each package only adds; publishing stays with the owner of the instance.
  */
 export interface KplMetrics {
+  /** Adds one value of a metric, as Powertools' `Metrics.addMetric` does. */
   addMetric(name: string, unit: 'Count' | 'Percent', value: number): unknown;
 }
 

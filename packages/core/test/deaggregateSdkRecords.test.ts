@@ -1,4 +1,5 @@
 import { aggregate, deaggregateSdkRecords, KplInvalidRecordError } from '@kpl-lambda/core';
+import { aggregatedRecord } from '@kpl-lambda/core/testing';
 
 describe('deaggregateSdkRecords', () => {
   const arrival = new Date('2026-11-22T10:00:00Z');
@@ -50,5 +51,29 @@ describe('deaggregateSdkRecords', () => {
     expect(() => deaggregateSdkRecords([{ PartitionKey: 'p', SequenceNumber: '7' }])).toThrow(
       KplInvalidRecordError,
     );
+  });
+});
+
+describe('deaggregateSdkRecords of records without an arrival time', () => {
+  it('gives user records without one, aggregated or plain', () => {
+    const aggregate = aggregatedRecord([
+      { partitionKey: 'a', data: 'one' },
+      { partitionKey: 'b', data: 'two' },
+    ]);
+    const userRecords = deaggregateSdkRecords([
+      { Data: aggregate.data, PartitionKey: 'a', SequenceNumber: '1' },
+      { Data: Buffer.from('plain'), PartitionKey: 'p', SequenceNumber: '2' },
+    ]);
+    expect(
+      userRecords.map((record) => [
+        record.sequenceNumber,
+        record.subSequenceNumber,
+        'approximateArrivalTimestamp' in record,
+      ]),
+    ).toEqual([
+      ['1', 0, false],
+      ['1', 1, false],
+      ['2', 0, false],
+    ]);
   });
 });

@@ -95,3 +95,31 @@ describe('userRecordJson', () => {
     expect(() => userRecordJson(record!)).toThrow(SyntaxError);
   });
 });
+
+describe('deaggregateRecords of a parent with fields Lambda does not send', () => {
+  it('keeps every field, for each user record, and their bytes are read from data', () => {
+    const [parent] = kinesisStreamEvent([
+      aggregatedRecord([
+        { partitionKey: 'a', data: 'one' },
+        { partitionKey: 'b', data: 'two', explicitHashKey: '9' },
+      ]),
+    ]).Records;
+    const extended = {
+      ...parent!,
+      extra: 'envelope',
+      kinesis: { ...parent!.kinesis, note: 'payload' },
+    };
+    const records = deaggregateRecords([extended]);
+    expect(
+      records.map((record) => [
+        (record as unknown as { extra: string }).extra,
+        (record.kinesis as unknown as { note: string }).note,
+        record.kinesis.explicitHashKey,
+        userRecordText(record),
+      ]),
+    ).toEqual([
+      ['envelope', 'payload', undefined, 'one'],
+      ['envelope', 'payload', '9', 'two'],
+    ]);
+  });
+});

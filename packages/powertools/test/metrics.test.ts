@@ -75,6 +75,13 @@ describe('KplBatchProcessor with a Powertools Metrics', () => {
     });
   });
 
+  it('adds nothing for a process() with no records registered', async () => {
+    const added: string[] = [];
+    const processor = new KplBatchProcessor({ metrics: { addMetric: (name) => added.push(name) } });
+    expect(await processor.process()).toEqual([]);
+    expect(added).toEqual([]);
+  });
+
   it('refuses metrics that cannot take a metric', () => {
     expect(() => new KplBatchProcessor({ metrics: {} as never })).toThrow(
       'metrics must have addMetric',

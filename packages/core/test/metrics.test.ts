@@ -1,0 +1,41 @@
+import { addBatchMetrics, BATCH_METRIC_NAMES, type BatchMetrics } from '@kpl-lambda/core';
+
+const counts: BatchMetrics = {
+  parentRecords: 2,
+  userRecords: 0,
+  aggregatedUserRecords: 0,
+  corruptAggregates: 0,
+  skippedByCheckpoints: 0,
+  failedUserRecords: 0,
+  parentsReported: 0,
+};
+
+describe('addBatchMetrics', () => {
+  it('adds every metric once, the aggregated share 0 for a batch without user records', () => {
+    const added: Array<[string, string, number]> = [];
+    addBatchMetrics({ addMetric: (...metric) => added.push(metric) }, counts, () => {});
+    expect(added.map(([name]) => name).sort()).toEqual(Object.values(BATCH_METRIC_NAMES).sort());
+    expect(added).toContainEqual(['KplAggregatedShare', 'Percent', 0]);
+    expect(added).toContainEqual(['KplParentRecords', 'Count', 2]);
+  });
+
+  it('hands what a throwing Metrics throws to onError, and does nothing without one', () => {
+    const errors: unknown[] = [];
+    const full = new Error('full');
+    addBatchMetrics(
+      {
+        addMetric: () => {
+          throw full;
+        },
+      },
+      counts,
+      (error) => errors.push(error),
+    );
+    expect(errors).toEqual([full]);
+    expect(() =>
+      addBatchMetrics(undefined, counts, () => {
+        throw new Error('not called');
+      }),
+    ).not.toThrow();
+  });
+});
