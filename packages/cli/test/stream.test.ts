@@ -1,11 +1,6 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import {
-  DescribeStreamSummaryCommand,
-  ListShardsCommand,
-  SplitShardCommand,
-} from '@aws-sdk/client-kinesis';
 import { InMemoryCheckpointStore } from '@kpl-lambda/checkpoints';
 import {
   type LocalKinesis,
@@ -25,26 +20,6 @@ const orders = (count: number, from = 0) =>
     JSON.stringify({ orderId: `o-${from + i}`, customerId: `c-${(from + i) % 7}` }),
   );
 
-async function activeAfterSplit(streamName: string): Promise<void> {
-  const { Shards = [] } = await kinesis.client.send(
-    new ListShardsCommand({ StreamName: streamName }),
-  );
-  await kinesis.client.send(
-    new SplitShardCommand({
-      StreamName: streamName,
-      ShardToSplit: Shards[0]!.ShardId!,
-      NewStartingHashKey: (2n ** 127n).toString(),
-    }),
-  );
-  for (;;) {
-    const { StreamDescriptionSummary } = await kinesis.client.send(
-      new DescribeStreamSummaryCommand({ StreamName: streamName }),
-    );
-    if (StreamDescriptionSummary?.StreamStatus === 'ACTIVE') return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 describe('kpl put and kpl tail', () => {
   it('puts JSON lines aggregated, and tails them back in order per key, across a reshard', async () => {
     await kinesis.createStream('orders', 1);
@@ -56,7 +31,7 @@ describe('kpl put and kpl tail', () => {
     expect(put.stdout).toMatch(
       /^300 user records written to orders in \d+ Kinesis records \(\d+ PUT payload units, \d+ PutRecords calls, 0 retries\); 0 undeliverable\n$/,
     );
-    await activeAfterSplit('orders');
+    await kinesis.splitShard('orders');
     expect(
       (
         await kpl(['put', '--stream', 'orders', '--partition-key', 'customerId'], {

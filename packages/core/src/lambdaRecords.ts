@@ -15,7 +15,8 @@ const BASE64_EDGE = /^[A-Za-z0-9+/]*={0,2}$/;
  * Deaggregates the records of a Lambda Kinesis event into user records, in order. Each user
  * record keeps every envelope field of its parent (`eventID`, `eventSourceARN`, ...) and the
  * parent's `sequenceNumber`, and gains `subSequenceNumber` and `aggregated`; `data` stays base64
- * as Lambda gives it, and {@link userRecordData} reads the bytes it was encoded from. Plain records pass through with `subSequenceNumber: 0`.
+ * as Lambda gives it, and {@link userRecordData} reads the bytes it was encoded from. Plain
+ * records pass through with `subSequenceNumber: 0`.
  *
  * @example
  * ```ts

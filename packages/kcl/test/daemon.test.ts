@@ -6,11 +6,6 @@ import { existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  DescribeStreamSummaryCommand,
-  ListShardsCommand,
-  SplitShardCommand,
-} from '@aws-sdk/client-kinesis';
-import {
   type LocalKinesis,
   startLocalKinesis,
 } from '@kpl-lambda/local-event-source-mapping/local-kinesis';
@@ -244,24 +239,8 @@ describeWithJava('@kpl-lambda/kcl under the real MultiLangDaemon (KCL 1.13.3)', 
         () => linesOf(out).filter((line) => line.i !== undefined).length >= 3_000,
         60_000,
       );
-      const { Shards = [] } = await kinesis.client.send(
-        new ListShardsCommand({ StreamName: streamName }),
-      );
-      await kinesis.client.send(
-        new SplitShardCommand({
-          StreamName: streamName,
-          ShardToSplit: Shards[0]!.ShardId!,
-          NewStartingHashKey: (2n ** 127n).toString(),
-        }),
-      );
       // Written once the split is done, so that they go to the children.
-      for (;;) {
-        const { StreamDescriptionSummary } = await kinesis.client.send(
-          new DescribeStreamSummaryCommand({ StreamName: streamName }),
-        );
-        if (StreamDescriptionSummary?.StreamStatus === 'ACTIVE') break;
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
+      await kinesis.splitShard(streamName);
       await produce(streamName, 3_000, 6_000);
       await until(
         () => linesOf(out).filter((line) => line.i !== undefined).length >= 6_000,

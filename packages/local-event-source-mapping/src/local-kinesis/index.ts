@@ -13,7 +13,14 @@
  * ```
  */
 import type { AddressInfo } from 'node:net';
-import { CreateStreamCommand, KinesisClient, waitUntilStreamExists } from '@aws-sdk/client-kinesis';
+import {
+  CreateStreamCommand,
+  DescribeStreamSummaryCommand,
+  KinesisClient,
+  ListShardsCommand,
+  SplitShardCommand,
+  waitUntilStreamExists,
+} from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import kinesalite from 'kinesalite';
 
@@ -24,6 +31,11 @@ export interface LocalKinesis {
   client: KinesisClient;
   /** Creates a stream and waits until it is active. */
   createStream(streamName: string, shardCount: number): Promise<void>;
+  /**
+   * Splits the stream's first open shard in two halves of its hash key range (a reshard), and
+   * waits until the stream is active again: records written after it go to the children.
+   */
+  splitShard(streamName: string): Promise<void>;
   /** Stops the server and the client. */
   stop(): Promise<void>;
 }
@@ -51,6 +63,28 @@ export async function startLocalKinesis(): Promise<LocalKinesis> {
     async createStream(StreamName, ShardCount) {
       await client.send(new CreateStreamCommand({ StreamName, ShardCount }));
       await waitUntilStreamExists({ client, maxWaitTime: 10, minDelay: 0.01 }, { StreamName });
+    },
+    async splitShard(StreamName) {
+      const { Shards = [] } = await client.send(new ListShardsCommand({ StreamName }));
+      const shard = Shards.find(
+        (each) => each.SequenceNumberRange?.EndingSequenceNumber === undefined,
+      )!;
+      const starting = BigInt(shard.HashKeyRange!.StartingHashKey!);
+      const ending = BigInt(shard.HashKeyRange!.EndingHashKey!);
+      await client.send(
+        new SplitShardCommand({
+          StreamName,
+          ShardToSplit: shard.ShardId!,
+          NewStartingHashKey: ((starting + ending + 1n) / 2n).toString(),
+        }),
+      );
+      for (;;) {
+        const { StreamDescriptionSummary } = await client.send(
+          new DescribeStreamSummaryCommand({ StreamName }),
+        );
+        if (StreamDescriptionSummary?.StreamStatus === 'ACTIVE') return;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
     },
     async stop() {
       client.destroy();

@@ -1,4 +1,5 @@
-// A user's ESM TypeScript: every public entry point, with the types they are used with.
+// A user's ESM TypeScript: every public entry point, with the types they are used with. Compiled
+// as an ES module under node16 and nodenext, and as a bundler's input (esbuild, as SAM builds it).
 
 import { InMemoryCheckpointStore } from '@kpl-lambda/checkpoints';
 import { redrive } from '@kpl-lambda/checkpoints/redrive';
