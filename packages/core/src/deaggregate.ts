@@ -31,15 +31,6 @@ export function deaggregateBytes(
   options?: DeaggregateOptions,
 ): UserRecord[] {
   assertDeaggregateOptions(options);
-  return deaggregateBytesChecked(data, parent, options);
-}
-
-/** {@link deaggregateBytes} for callers that checked the options once, for a whole batch. */
-export function deaggregateBytesChecked(
-  data: Uint8Array,
-  parent: ParentRecordKeys,
-  options?: DeaggregateOptions,
-): UserRecord[] {
   const read = readParentBytes(data, parent, options);
   if (!(read instanceof AggregateColumns)) return [read];
   const { partitionKeys, explicitHashKeys } = read;
