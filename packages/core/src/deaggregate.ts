@@ -31,7 +31,11 @@ export function deaggregateBytes(
   options?: DeaggregateOptions,
 ): UserRecord[] {
   assertDeaggregateOptions(options);
-  const read = readParentBytes(data, parent, options);
+  return userRecordsOf(readParentBytes(data, parent, options));
+}
+
+/** The user records of what {@link readParentBytes} read, each data a view into its parent. */
+function userRecordsOf(read: AggregateColumns | UserRecord): UserRecord[] {
   if (!(read instanceof AggregateColumns)) return [read];
   const { partitionKeys, explicitHashKeys } = read;
   const userRecords: UserRecord[] = new Array(partitionKeys.length);
@@ -119,33 +123,8 @@ export function deaggregateSdkRecords(
     }
     const sequenceNumber = SequenceNumber ?? '';
     const read = readParentBytes(Data, { partitionKey: PartitionKey, sequenceNumber }, options);
-    if (!(read instanceof AggregateColumns)) {
-      userRecords.push(withParentFields(read, sequenceNumber, ApproximateArrivalTimestamp));
-      continue;
-    }
-    const { partitionKeys, explicitHashKeys } = read;
-    for (let i = 0; i < partitionKeys.length; i++) {
-      // One literal per user record, every field in it: no object grows after it is made.
-      const userRecord: SdkUserRecord =
-        ApproximateArrivalTimestamp === undefined
-          ? {
-              partitionKey: partitionKeys[i]!,
-              data: read.dataOf(i),
-              subSequenceNumber: i,
-              aggregated: true,
-              sequenceNumber,
-            }
-          : {
-              partitionKey: partitionKeys[i]!,
-              data: read.dataOf(i),
-              subSequenceNumber: i,
-              aggregated: true,
-              sequenceNumber,
-              approximateArrivalTimestamp: ApproximateArrivalTimestamp,
-            };
-      const explicitHashKey = explicitHashKeys[i];
-      if (explicitHashKey !== undefined) userRecord.explicitHashKey = explicitHashKey;
-      userRecords.push(userRecord);
+    for (const userRecord of userRecordsOf(read)) {
+      userRecords.push(withParentFields(userRecord, sequenceNumber, ApproximateArrivalTimestamp));
     }
   }
   return userRecords;
