@@ -154,6 +154,8 @@ export class KplBatchProcessor extends BatchProcessor {
     state: { parents: KinesisStreamRecord[]; skippedByCheckpoints: number },
     parentsReported: number,
   ): void {
+    // Counting walks every user record: only for a processor that has somewhere to put it.
+    if (this.metrics === undefined) return;
     let aggregatedUserRecords = 0;
     let corruptAggregates = 0;
     for (const record of this.records as KinesisStreamUserRecord[]) {
