@@ -2,6 +2,7 @@
 // project as ESM: real KPL output deaggregated, and partial batch failures mapped back to parent
 // sequence numbers by both adapters, on the Node.js and peer versions `npm run test:compat` picks.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
@@ -87,5 +88,28 @@ describe('@kpl-lambda/powertools', () => {
     const processor = new KplBatchProcessor();
     assert.ok(processor instanceof BatchProcessor);
     assert.equal(processor.eventType, EventType.KinesisDataStreams);
+  });
+});
+
+describe('@kpl-lambda/cli', () => {
+  it('installs a kpl command that builds an event and reads it back', () => {
+    const kpl = (args, input) =>
+      execFileSync(new URL('./node_modules/.bin/kpl', import.meta.url).pathname, args, {
+        input,
+        encoding: 'utf8',
+      });
+    const lambdaEvent = kpl(['event', '--partition-key', 'id'], '{"id":"a"}\n{"id":"b"}\n');
+    const lines = kpl(['inspect', '--json'], lambdaEvent)
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    assert.deepEqual(
+      lines.map((line) => [line.type, line.partitionKey ?? null, line.data ?? null]),
+      [
+        ['parent', 'a', null],
+        ['userRecord', 'a', '{"id":"a"}'],
+        ['userRecord', 'b', '{"id":"b"}'],
+      ],
+    );
   });
 });
