@@ -121,6 +121,10 @@ function runDaemon(
   };
 }
 
+/** The lines the child wrote for user records it processed (the others report events). */
+const userRecordLinesOf = (out: string): Line[] =>
+  linesOf(out).filter((line) => line.i !== undefined);
+
 const linesOf = (out: string): Line[] =>
   existsSync(out)
     ? readFileSync(out, 'utf8')
@@ -163,15 +167,12 @@ describeWithJava('@kpl-lambda/kcl under the real MultiLangDaemon (KCL 1.13.3)', 
     const out = join(directory, 'once.jsonl');
     const daemon = runDaemon('once', streamName, out);
     try {
-      await until(
-        () => linesOf(out).filter((line) => line.i !== undefined).length >= 20_000,
-        120_000,
-      );
+      await until(() => userRecordLinesOf(out).length >= 20_000, 120_000);
     } finally {
       daemon.kill();
     }
 
-    const records = linesOf(out).filter((line) => line.i !== undefined);
+    const records = userRecordLinesOf(out);
     const seen = new Map<number, number>();
     const lastByKey = new Map<string, number>();
     for (const { i, key } of records) {
@@ -193,26 +194,18 @@ describeWithJava('@kpl-lambda/kcl under the real MultiLangDaemon (KCL 1.13.3)', 
     // the fifth aggregate (of 150).
     const first = runDaemon('resume', streamName, out, { KCL_HANG_AFTER: '750' });
     try {
-      await until(() => linesOf(out).filter((line) => line.i !== undefined).length >= 750, 60_000);
+      await until(() => userRecordLinesOf(out).length >= 750, 60_000);
       await new Promise((resolve) => setTimeout(resolve, 500));
     } finally {
       first.kill();
     }
-    const before = linesOf(out).filter((line) => line.i !== undefined);
+    const before = userRecordLinesOf(out);
     const checkpointed = before[699]!;
     writeFileSync(out, '');
 
     const second = runDaemon('resume', streamName, out);
     try {
-      await until(
-        () =>
-          new Set(
-            linesOf(out)
-              .filter((line) => line.i !== undefined)
-              .map((line) => line.i),
-          ).size >= 300,
-        90_000,
-      );
+      await until(() => new Set(userRecordLinesOf(out).map((line) => line.i)).size >= 300, 90_000);
     } finally {
       second.kill();
     }
@@ -235,17 +228,11 @@ describeWithJava('@kpl-lambda/kcl under the real MultiLangDaemon (KCL 1.13.3)', 
     const out = join(directory, 'reshard.jsonl');
     const daemon = runDaemon('reshard', streamName, out);
     try {
-      await until(
-        () => linesOf(out).filter((line) => line.i !== undefined).length >= 3_000,
-        60_000,
-      );
+      await until(() => userRecordLinesOf(out).length >= 3_000, 60_000);
       // Written once the split is done, so that they go to the children.
       await kinesis.splitShard(streamName);
       await produce(streamName, 3_000, 6_000);
-      await until(
-        () => linesOf(out).filter((line) => line.i !== undefined).length >= 6_000,
-        120_000,
-      );
+      await until(() => userRecordLinesOf(out).length >= 6_000, 120_000);
     } finally {
       daemon.kill();
     }
