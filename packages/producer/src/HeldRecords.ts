@@ -56,26 +56,33 @@ export class HeldRecords {
     this.#bytes += userRecord.bytes;
   }
 
-  /** A user record was written (no failure) or given up: it is no longer held. */
-  public settle(userRecord: BufferedUserRecord, failure: Failure | undefined): void {
-    this.#records--;
-    this.#bytes -= userRecord.bytes;
-    const undeliverable = failure && {
-      record: userRecord.source,
-      errorCode: failure.code,
-      errorMessage: failure.message,
-    };
-    let reported = false;
+  /**
+   * User records were written (no failure) or given up: they are no longer held. Taken together
+   * (those of one Kinesis record) so that each flush waiting is visited once, not once per record.
+   */
+  public settle(userRecords: readonly BufferedUserRecord[], failure: Failure | undefined): void {
+    this.#records -= userRecords.length;
+    for (const userRecord of userRecords) this.#bytes -= userRecord.bytes;
+    const undeliverable =
+      failure && userRecords.map((userRecord) => toUndeliverable(userRecord, failure));
+    const unreported = new Set(undeliverable);
     for (const barrier of this.#barriers) {
-      if (userRecord.sequence >= barrier.upTo) continue;
-      if (undeliverable) barrier.undeliverable.push(undeliverable);
-      reported = true;
-      if (--barrier.pending === 0) {
+      let covered = 0;
+      for (let i = 0; i < userRecords.length; i++) {
+        if (userRecords[i]!.sequence >= barrier.upTo) continue;
+        covered++;
+        if (undeliverable) {
+          barrier.undeliverable.push(undeliverable[i]!);
+          unreported.delete(undeliverable[i]!);
+        }
+      }
+      barrier.pending -= covered;
+      if (covered > 0 && barrier.pending === 0) {
         this.#barriers.delete(barrier);
         barrier.resolve();
       }
     }
-    if (undeliverable && !reported) this.#unreported.push(undeliverable);
+    for (const record of unreported) this.#unreported.push(record);
     if (this.#writableWaiters.length > 0 && this.writable) {
       const waiters = this.#writableWaiters;
       this.#writableWaiters = [];
@@ -103,4 +110,8 @@ export class HeldRecords {
     if (this.writable) return Promise.resolve();
     return new Promise((resolve) => this.#writableWaiters.push(resolve));
   }
+}
+
+function toUndeliverable(userRecord: BufferedUserRecord, failure: Failure): UndeliverableRecord {
+  return { record: userRecord.source, errorCode: failure.code, errorMessage: failure.message };
 }

@@ -184,7 +184,8 @@ export class KinesisProducer {
       (mayLearn && this.#router.needsLearning(userRecord.putAt))
     ) {
       this.#unrouted.push(userRecord);
-      void this.#learnShardMap();
+      // Once per learning, not once per record put meanwhile: each call would make a promise.
+      if (!this.#router.learning) void this.#learnShardMap();
       return;
     }
     const route = this.#router.route(userRecord);
@@ -238,7 +239,7 @@ export class KinesisProducer {
       });
       const unrouted = this.#unrouted;
       this.#unrouted = [];
-      for (const userRecord of unrouted) this.#held.settle(userRecord, failure);
+      this.#held.settle(unrouted, failure);
     } else if (firstFailure) {
       this.#log.warn(
         withMap
@@ -342,7 +343,7 @@ export class KinesisProducer {
     metrics.userRecordsWritten += kinesisRecord.userRecords.length;
     metrics.bytesWritten += kinesisRecord.bytes;
     metrics.putPayloadUnits += Math.ceil(kinesisRecord.bytes / PUT_PAYLOAD_UNIT_BYTES);
-    for (const userRecord of kinesisRecord.userRecords) this.#held.settle(userRecord, undefined);
+    this.#held.settle(kinesisRecord.userRecords, undefined);
     const expected = kinesisRecord.expectedShardId;
     if (expected !== undefined && shardId !== undefined && shardId !== expected) {
       metrics.misroutedKinesisRecords++;
@@ -366,7 +367,7 @@ export class KinesisProducer {
     }
     this.#queues.remove(kinesisRecord);
     this.metrics.failedUserRecords += kinesisRecord.userRecords.length;
-    for (const userRecord of kinesisRecord.userRecords) this.#held.settle(userRecord, failure);
+    this.#held.settle(kinesisRecord.userRecords, failure);
     const details = {
       userRecords: kinesisRecord.userRecords.length,
       attempts: kinesisRecord.attempts,

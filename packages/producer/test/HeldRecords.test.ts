@@ -1,5 +1,6 @@
 import { HeldRecords } from '../src/HeldRecords.js';
 import type { BufferedUserRecord } from '../src/KinesisRecordQueues.js';
+import type { UndeliverableRecord } from '../src/types.js';
 
 const userRecord = (sequence: number, bytes = 10): BufferedUserRecord => ({
   partitionKey: 'k',
@@ -25,8 +26,8 @@ describe('HeldRecords', () => {
     });
     held.hold(later);
 
-    held.settle(second, refused);
-    held.settle(first, undefined);
+    held.settle([second], refused);
+    held.settle([first], undefined);
 
     expect((await flushed).map(({ record }) => record.data)).toEqual(['record-1']);
     expect(done).toBe(true);
@@ -37,10 +38,30 @@ describe('HeldRecords', () => {
     const held = new HeldRecords({ maxBufferedRecords: 10, maxBufferedBytes: 1_000 });
     const record = userRecord(0);
     held.hold(record);
-    held.settle(record, refused);
+    held.settle([record], refused);
 
     expect(await held.flush(1)).toHaveLength(1);
     expect(await held.flush(1)).toHaveLength(0);
+  });
+
+  it('settles the user records of one Kinesis record together, each flush told of its own', async () => {
+    const held = new HeldRecords({ maxBufferedRecords: 10, maxBufferedBytes: 1_000 });
+    const [a, b, c] = [userRecord(0), userRecord(1), userRecord(2)];
+    held.hold(a);
+    const first = held.flush(1);
+    held.hold(b);
+    const second = held.flush(2);
+    held.hold(c);
+
+    held.settle([a, b, c], refused);
+
+    const told = async (flush: Promise<UndeliverableRecord[]>) =>
+      (await flush).map(({ record }) => record.data);
+    expect(await told(first)).toEqual(['record-0']);
+    expect(await told(second)).toEqual(['record-0', 'record-1']);
+    // No flush waited for c: the next one is told.
+    expect(await told(held.flush(3))).toEqual(['record-2']);
+    expect([held.records, held.bytes]).toEqual([0, 0]);
   });
 
   it('is writable under both bounds, and wakes who waits for room', async () => {
@@ -52,7 +73,7 @@ describe('HeldRecords', () => {
     expect([held.writable, held.urgent]).toEqual([false, true]);
 
     const room = held.whenWritable();
-    held.settle(a, undefined);
+    held.settle([a], undefined);
     await room;
     expect(held.writable).toBe(true);
   });
