@@ -18,16 +18,13 @@ const MAX_GROUP_DEPTH = 100;
 export class WireReader {
   public pos: number;
   public readonly end: number;
-  readonly #bytes: Uint8Array;
-  readonly #text: Buffer;
+  readonly #bytes: Buffer;
 
-  public constructor(bytes: Uint8Array) {
+  /** Reads `bytes` from `start` to `end` (a message inside a larger buffer is read in place). */
+  public constructor(bytes: Buffer, start = 0, end = bytes.length) {
     this.#bytes = bytes;
-    this.#text = Buffer.isBuffer(bytes)
-      ? bytes
-      : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    this.pos = 0;
-    this.end = bytes.length;
+    this.pos = start;
+    this.end = end;
   }
 
   /**
@@ -74,7 +71,7 @@ export class WireReader {
     const length = this.length();
     const start = this.pos;
     this.pos += length;
-    return this.#text.toString('utf8', start, this.pos);
+    return this.#bytes.toString('utf8', start, this.pos);
   }
 
   /** Skips a field of an unknown number, whatever its wire type. */

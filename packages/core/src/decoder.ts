@@ -45,12 +45,13 @@ export function isAggregated(data: Uint8Array): boolean {
 
 /**
  * The user records of an aggregate as columns, one entry per user record in order: partition
- * key, explicit hash key (undefined when it has none), and where its data lies in `body`. No
+ * key, explicit hash key (undefined when it has none), and where its data lies in `parent` (the
+ * aggregate's bytes, magic and digest included). No
  * object is made per user record: each caller makes the one it hands out.
  */
 export class AggregateColumns {
   public constructor(
-    public readonly body: Buffer,
+    public readonly parent: Buffer,
     public readonly partitionKeys: readonly string[],
     public readonly explicitHashKeys: ReadonlyArray<string | undefined>,
     public readonly dataStarts: readonly number[],
@@ -59,12 +60,12 @@ export class AggregateColumns {
 
   /** The data of user record `index`: a zero-copy view into the aggregate. */
   public dataOf(index: number): Buffer {
-    return this.body.subarray(this.dataStarts[index], this.dataEnds[index]);
+    return this.parent.subarray(this.dataStarts[index], this.dataEnds[index]);
   }
 
   /** The data of user record `index` in base64, with no view made first. */
   public base64Of(index: number): string {
-    return this.body.toString('base64', this.dataStarts[index], this.dataEnds[index]);
+    return this.parent.toString('base64', this.dataStarts[index], this.dataEnds[index]);
   }
 }
 
@@ -75,10 +76,13 @@ export class AggregateColumns {
  * bug and propagates as it is.
  */
 export function decodeAggregate(data: Uint8Array, sequenceNumber?: string): AggregateColumns {
-  const offset = data.byteOffset + MAGIC_BYTES.length;
-  const body = Buffer.from(data.buffer, offset, data.length - MAGIC_BYTES.length - KPL_DIGEST_SIZE);
+  // The body is read in place: user records' spans are positions in the parent's bytes.
+  const parent = Buffer.isBuffer(data)
+    ? data
+    : Buffer.from(data.buffer, data.byteOffset, data.length);
+  const reader = new WireReader(parent, MAGIC_BYTES.length, parent.length - KPL_DIGEST_SIZE);
   try {
-    return resolveKeys(readAggregatedRecord(new WireReader(body)), body);
+    return resolveKeys(readAggregatedRecord(reader), parent);
   } catch (error) {
     if (!(error instanceof KplDecodeError)) throw error;
     const where = sequenceNumber === undefined ? '' : ` ${sequenceNumber}`;
@@ -160,7 +164,7 @@ function skipUnknownField(reader: WireReader, tag: number, within: number): void
   reader.skipField(tag, within);
 }
 
-function resolveKeys(aggregate: RawAggregate, body: Buffer): AggregateColumns {
+function resolveKeys(aggregate: RawAggregate, parent: Buffer): AggregateColumns {
   const { partitionKeyTable, explicitHashKeyTable, partitionKeyIndexes, explicitHashKeyIndexes } =
     aggregate;
   const count = partitionKeyIndexes.length;
@@ -189,7 +193,7 @@ function resolveKeys(aggregate: RawAggregate, body: Buffer): AggregateColumns {
     explicitHashKeys[i] = explicitHashKey;
   }
   return new AggregateColumns(
-    body,
+    parent,
     partitionKeys,
     explicitHashKeys,
     aggregate.dataStarts,

@@ -195,13 +195,7 @@ function lambdaUserRecordFactory(
 }
 
 function hasExactly(object: object, keys: ReadonlySet<string>): boolean {
-  // One pass, no array made for each parent: own keys are distinct, so as many of them as there
-  // are expected keys, each one expected, is exactly those.
-  let count = 0;
-  for (const key in object) {
-    if (!Object.hasOwn(object, key)) continue;
-    if (!keys.has(key)) return false;
-    count++;
-  }
-  return count === keys.size;
+  // Object.keys comes from V8's cache of the object's shape: faster than a for...in pass.
+  const own = Object.keys(object);
+  return own.length === keys.size && own.every((key) => keys.has(key));
 }
