@@ -80,12 +80,16 @@ export class RecordAggregator<T extends UserRecordInput = UserRecordInput> {
   public readonly aggregateSingleRecord: boolean;
 
   #userRecords: T[] = [];
-  #data: Uint8Array[] = [];
+  /**
+   * The `Record` messages so far, encoded as each user record is added: its data is copied while
+   * the caller has just made it, and in the order it was put, whichever aggregate it joins.
+   */
+  readonly #records: protobuf.Writer = Writer.create();
+  /** The first user record's data: what is sent when it stays alone. */
+  #firstData: Uint8Array | undefined;
   /** The partition key table: each key's index, and its UTF-8 size, measured once. */
   #partitionKeys = new Map<string, TableEntry>();
   #explicitHashKeys = new Map<string, number>();
-  #partitionKeyIndexes: number[] = [];
-  #explicitHashKeyIndexes: number[] = [];
   /** Size of the protobuf body so far. */
   #bodyBytes = 0;
   /** UTF-8 bytes of the first record's partition key, which becomes the outer key. */
@@ -115,7 +119,7 @@ export class RecordAggregator<T extends UserRecordInput = UserRecordInput> {
   /** Size, as Kinesis counts it, of the record that {@link flush} would hand back now. */
   public get sizeBytes(): number {
     if (this.#userRecords.length === 0) return 0;
-    if (this.#sendsPlain()) return this.#data[0]!.length + this.#outerPartitionKeyBytes;
+    if (this.#sendsPlain()) return this.#firstData!.length + this.#outerPartitionKeyBytes;
     return FRAME_BYTES + this.#bodyBytes + this.#outerPartitionKeyBytes;
   }
 
@@ -168,7 +172,7 @@ export class RecordAggregator<T extends UserRecordInput = UserRecordInput> {
     const first = userRecords[0]!;
     const aggregated: AggregatedRecord<T> = {
       partitionKey: first.partitionKey,
-      data: this.#sendsPlain() ? this.#data[0]! : this.#encode(),
+      data: this.#sendsPlain() ? this.#firstData! : this.#encode(),
       userRecords,
     };
     if (first.explicitHashKey !== undefined) aggregated.explicitHashKey = first.explicitHashKey;
@@ -210,7 +214,10 @@ export class RecordAggregator<T extends UserRecordInput = UserRecordInput> {
     const { partitionKey, explicitHashKey } = record;
     const { partitionKeyIndex, explicitHashKeyIndex, growth } = placement;
     this.#bodyBytes += growth;
-    if (this.#userRecords.length === 0) this.#outerPartitionKeyBytes = partitionKeyBytes;
+    if (this.#userRecords.length === 0) {
+      this.#outerPartitionKeyBytes = partitionKeyBytes;
+      this.#firstData = data;
+    }
     // A new key takes the next index, so the tables stay in first-use order.
     if (partitionKeyIndex === this.#partitionKeys.size) {
       this.#partitionKeys.set(partitionKey, { index: partitionKeyIndex, bytes: partitionKeyBytes });
@@ -219,9 +226,16 @@ export class RecordAggregator<T extends UserRecordInput = UserRecordInput> {
       this.#explicitHashKeys.set(explicitHashKey, explicitHashKeyIndex);
     }
     this.#userRecords.push(record);
-    this.#data.push(data);
-    this.#partitionKeyIndexes.push(partitionKeyIndex);
-    this.#explicitHashKeyIndexes.push(explicitHashKeyIndex);
+    // The length is known, so the record is written in one pass rather than forked.
+    const records = this.#records;
+    records
+      .uint32(RECORDS_TAG)
+      .uint32(userRecordBytes(partitionKeyIndex, explicitHashKeyIndex, data.length));
+    records.uint32(PARTITION_KEY_INDEX_TAG).uint32(partitionKeyIndex);
+    if (explicitHashKeyIndex !== NO_INDEX) {
+      records.uint32(EXPLICIT_HASH_KEY_INDEX_TAG).uint32(explicitHashKeyIndex);
+    }
+    records.uint32(DATA_TAG).bytes(data);
   }
 
   #encode(): Uint8Array {
@@ -236,20 +250,9 @@ export class RecordAggregator<T extends UserRecordInput = UserRecordInput> {
       writer.uint32(PARTITION_KEY_TABLE_TAG).string(partitionKey);
     for (const explicitHashKey of this.#explicitHashKeys.keys())
       writer.uint32(EXPLICIT_HASH_KEY_TABLE_TAG).string(explicitHashKey);
-    for (let i = 0; i < this.#data.length; i++) {
-      const partitionKeyIndex = this.#partitionKeyIndexes[i]!;
-      const explicitHashKeyIndex = this.#explicitHashKeyIndexes[i]!;
-      const data = this.#data[i]!;
-      // The length is known, so the record is written in one pass rather than forked.
-      writer
-        .uint32(RECORDS_TAG)
-        .uint32(userRecordBytes(partitionKeyIndex, explicitHashKeyIndex, data.length));
-      writer.uint32(PARTITION_KEY_INDEX_TAG).uint32(partitionKeyIndex);
-      if (explicitHashKeyIndex !== NO_INDEX) {
-        writer.uint32(EXPLICIT_HASH_KEY_INDEX_TAG).uint32(explicitHashKeyIndex);
-      }
-      writer.uint32(DATA_TAG).bytes(data);
-    }
+    // The tables come first, as the KPL writes them; the records follow, already encoded.
+    this.#records.finishInto(writer.buf, writer.pos);
+    writer.pos += this.#records.pos;
     const digest = createHash('md5')
       .update(writer.buf.subarray(MAGIC_BYTES.length, writer.pos))
       .digest();
@@ -261,11 +264,11 @@ export class RecordAggregator<T extends UserRecordInput = UserRecordInput> {
 
   #reset(): void {
     this.#userRecords = [];
-    this.#data = [];
+    // The encoded records were copied out: the next aggregate writes over them.
+    this.#records.pos = 0;
+    this.#firstData = undefined;
     this.#partitionKeys = new Map();
     this.#explicitHashKeys = new Map();
-    this.#partitionKeyIndexes = [];
-    this.#explicitHashKeyIndexes = [];
     this.#bodyBytes = 0;
     this.#outerPartitionKeyBytes = 0;
     this.#firstLooksAggregated = false;
