@@ -1,5 +1,6 @@
 import { PutRecordsCommand, type PutRecordsResultEntry } from '@aws-sdk/client-kinesis';
 import { type KplLogger, safeLogger } from '@kpl-lambda/core';
+import { BurstClock } from './BurstClock.js';
 import { PUT_PAYLOAD_UNIT_BYTES } from './constants.js';
 import { KplProducerBufferFullError } from './errors.js';
 import { HeldRecords } from './HeldRecords.js';
@@ -87,6 +88,7 @@ export class KinesisProducer {
   readonly #inFlight = new Set<Promise<void>>();
   #pumpScheduled = false;
   readonly #timer = new WakeUpTimer(() => this.#pump());
+  readonly #clock = new BurstClock();
   /** Error codes of refused calls already logged at error level (until a call succeeds). */
   readonly #refusalsLogged = new Set<string>();
 
@@ -127,7 +129,12 @@ export class KinesisProducer {
    */
   public put(record: ProducerRecord): boolean {
     if (!this.writable) throw new KplProducerBufferFullError(this.#held.records, this.#held.bytes);
-    const userRecord = toBufferedUserRecord(record, this.#sequence, this.#options);
+    const userRecord = toBufferedUserRecord(
+      record,
+      this.#sequence,
+      this.#clock.now(),
+      this.#options,
+    );
     this.#sequence++;
     this.#held.hold(userRecord);
     this.metrics.userRecordsPut++;

@@ -19,6 +19,7 @@ import type { ProducerRecord } from './types.js';
 export function toBufferedUserRecord(
   record: ProducerRecord,
   sequence: number,
+  putAt: number,
   options: Pick<ResolvedProducerOptions, 'partitionKeyFrom' | 'maxRecordBytes'>,
 ): BufferedUserRecord {
   if (record === null || typeof record !== 'object' || record.data === undefined) {
@@ -48,7 +49,7 @@ export function toBufferedUserRecord(
     source: record,
     bytes,
     sequence,
-    putAt: Date.now(),
+    putAt,
   };
   if (explicitHashKey !== undefined) userRecord.explicitHashKey = explicitHashKey;
   return userRecord;

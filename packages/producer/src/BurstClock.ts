@@ -1,0 +1,18 @@
+/**
+ * `Date.now()` once per synchronous burst: every record put in one run of code (a loop of puts)
+ * shares the moment its burst began. Reading the clock costs about 50 ns, as much as the rest of
+ * a put's bookkeeping; an earlier moment only makes a record due sooner, never later.
+ */
+export class BurstClock {
+  #now: number | undefined;
+
+  public now(): number {
+    if (this.#now === undefined) {
+      this.#now = Date.now();
+      queueMicrotask(() => {
+        this.#now = undefined;
+      });
+    }
+    return this.#now;
+  }
+}
