@@ -53,8 +53,11 @@ export async function medianMilliseconds(
  * a process moves a whole run, so several processes are taken. `cases` maps a name to an async
  * function returning a JSON value; `url` is the benchmark file's `import.meta.url`. In a child,
  * runs the one case named on its command line, prints its result and returns undefined.
+ * `rssTasksOf(caseName)` names the tasks whose peak RSS is measured, each in processes of its own
+ * (the case then returns {@link rssGrowthOf} of the task named by {@link rssTask}); each run's
+ * `rss` maps them to the median growth in bytes.
  */
-export async function runCasesInProcesses(cases, url, processes) {
+export async function runCasesInProcesses(cases, url, processes, { rssTasksOf = () => [] } = {}) {
   if (QUICK) processes = 1;
   const caseName = process.argv.slice(2).find((argument) => !argument.startsWith('--'));
   if (caseName !== undefined) {
@@ -62,24 +65,50 @@ export async function runCasesInProcesses(cases, url, processes) {
     return undefined;
   }
   const runs = new Map();
-  for (const name of Object.keys(cases)) {
-    const args = [...process.execArgv, fileURLToPath(url), name];
-    const env = { ...process.env, KPL_BENCH_QUICK: QUICK ? '1' : '0' };
-    runs.set(
-      name,
-      Array.from({ length: processes }, () =>
-        JSON.parse(
-          execFileSync(process.execPath, args, {
-            encoding: 'utf8',
-            env,
-            stdio: ['ignore', 'pipe', 'inherit'],
-            maxBuffer: 64 * 1024 * 1024,
-          }),
-        ),
-      ),
+  const run = (name, execArgv, env) =>
+    JSON.parse(
+      execFileSync(process.execPath, [...execArgv, fileURLToPath(url), name], {
+        encoding: 'utf8',
+        env: { ...process.env, KPL_BENCH_QUICK: QUICK ? '1' : '0', ...env },
+        stdio: ['ignore', 'pipe', 'inherit'],
+        maxBuffer: 64 * 1024 * 1024,
+      }),
     );
+  for (const name of Object.keys(cases)) {
+    const caseRuns = Array.from({ length: processes }, () => run(name, process.execArgv, {}));
+    // Peak RSS needs a process of its own per task, with V8's default heap sizes.
+    const rss = {};
+    for (const task of rssTasksOf(name)) {
+      const growths = Array.from({ length: Math.min(processes, 3) }, () =>
+        run(name, ['--expose-gc'], { [RSS_TASK]: task }),
+      );
+      rss[task] = medianOf(growths);
+    }
+    for (const caseRun of caseRuns) caseRun.rss = rss;
+    runs.set(name, caseRuns);
   }
   return runs;
+}
+
+const RSS_TASK = 'KPL_BENCH_RSS_TASK';
+
+/** In a child started for peak RSS, the task it is to run once; otherwise undefined. */
+export const rssTask = process.env[RSS_TASK];
+
+/**
+ * How much one call of `task` grows the resident set of a fresh process, in bytes, whose setup is
+ * done and collected: the pages the call needed, at V8's default heap sizes (a collection during
+ * the call keeps its pages resident, so what is left after is the peak). The first call, as in a
+ * cold Lambda invocation: compiling is part of it, and small against a batch.
+ */
+export async function rssGrowthOf(task) {
+  globalThis.gc();
+  globalThis.gc();
+  const before = process.memoryUsage().rss;
+  const result = await task();
+  const growth = process.memoryUsage().rss - before;
+  if (result === undefined) throw new Error('rssGrowthOf needs the task to return what it made');
+  return growth;
 }
 
 /** The median of numbers (the upper one of an even count). */
@@ -97,7 +126,10 @@ export async function memoryOf(task) {
     const { heapUsed, external } = process.memoryUsage();
     return heapUsed + external;
   };
-  await task(); // compiled and warm, like the timed runs
+  // Compiled and warm, like the timed runs. In a function of its own: an async function keeps what
+  // an await gave in its frame until the next await, which would count this run's output as
+  // there before the measured one, and free it during it.
+  await warmUp(task);
   // Twice: Buffers are freed by the collection after the one that found them unreachable.
   globalThis.gc();
   globalThis.gc();
@@ -112,6 +144,10 @@ export async function memoryOf(task) {
   const retained = used() - before;
   if (result === undefined) throw new Error('memoryOf needs the task to return what it made');
   return { allocated, retained, collections: statistics.length };
+}
+
+async function warmUp(task) {
+  await task();
 }
 
 /**

@@ -18,6 +18,8 @@ import {
   medianMilliseconds,
   medianOf,
   memoryOf,
+  rssGrowthOf,
+  rssTask,
   runCasesInProcesses,
   updateReadme,
 } from '../../../scripts/bench.mjs';
@@ -43,10 +45,20 @@ const sdkRecordsOf = (event) =>
     SequenceNumber: kinesis.sequenceNumber,
   }));
 
-/** Each task returns what it read, so that nothing is optimised away and memory is held. */
+/** Every task reads each user record's data; what it read is summed here, so none is skipped. */
+let bytesRead = 0;
+const read = (userRecords, dataOf) => {
+  for (const userRecord of userRecords) bytesRead += dataOf(userRecord).length;
+  return userRecords;
+};
+
+/**
+ * Each task returns what it hands to a handler, all of the batch held at once (as a batch
+ * handler, Powertools' processor or a middleware holds it), so that memory compares like with
+ * like.
+ */
 const deaggregationTasks = (event) => {
   const sdkRecords = sdkRecordsOf(event);
-  const parents = sdkRecords.map(({ Data }) => Data);
   // Where each user record's bytes are in its parent, for the floors (taken outside the runs).
   const spans = sdkRecords.map(({ Data }, i) =>
     deaggregateSdkRecords([sdkRecords[i]]).map(({ data }) => [
@@ -62,27 +74,35 @@ const deaggregationTasks = (event) => {
       for (const record of event.Records) {
         awsKinesisAgg.deaggregateSync(record.kinesis, true, (error, users) => {
           if (error) throw error;
-          for (const user of users) out.push(user.data.length);
+          out.push(...read(users, (user) => user.data));
         });
       }
       return out;
     },
     'kpl-lambda deaggregateRecords (Lambda records)': () =>
-      deaggregateRecords(event.Records).map((record) => record.kinesis.data.length),
+      read(deaggregateRecords(event.Records), (record) => record.kinesis.data),
     'floor of Lambda records: base64 decode, MD5, base64 encode': () => {
       const out = [];
       for (let i = 0; i < event.Records.length; i++) {
         const parent = Buffer.from(event.Records[i].kinesis.data, 'base64');
         md5(parent);
         for (const [offset, length] of spans[i]) {
-          out.push(parent.toString('base64', offset, offset + length).length);
+          out.push(parent.toString('base64', offset, offset + length));
         }
       }
-      return out;
+      return read(out, (data) => data);
     },
     'kpl-lambda deaggregateSdkRecords (bytes)': () =>
-      deaggregateSdkRecords(sdkRecords).map((record) => record.data.length),
-    'floor of bytes: MD5': () => parents.map((parent) => md5(parent).length),
+      read(deaggregateSdkRecords(sdkRecords), (record) => record.data),
+    'floor of bytes: MD5, a view of each user record': () => {
+      const out = [];
+      for (let i = 0; i < sdkRecords.length; i++) {
+        const parent = sdkRecords[i].Data;
+        md5(parent);
+        for (const [offset, length] of spans[i]) out.push(parent.subarray(offset, offset + length));
+      }
+      return read(out, (data) => data);
+    },
     'handler: JSON of each user record, through base64': () =>
       deaggregateRecords(event.Records).map(
         (record) => JSON.parse(Buffer.from(record.kinesis.data, 'base64').toString('utf8')).n,
@@ -122,6 +142,7 @@ const aggregationTasks = (records) => {
 
 /** One process's run of a case: every task's median time and its memory per call. */
 async function measure(tasks, userRecordCount) {
+  if (rssTask !== undefined) return rssGrowthOf(tasks[rssTask]);
   const names = Object.keys(tasks);
   const times = await medianMilliseconds(tasks);
   const measured = [];
@@ -164,12 +185,22 @@ const floorOf = (task, names) =>
       )
     : undefined;
 
-const runs = await runCasesInProcesses(cases, import.meta.url, 5);
+/** Peak RSS is measured for the implementations, ours and the anchor's, not for the floors. */
+const rssTasksOf = (name) =>
+  name.startsWith('aggregation')
+    ? ['aws-kinesis-agg RecordAggregator', 'kpl-lambda aggregate']
+    : [
+        'aws-kinesis-agg deaggregateSync',
+        'kpl-lambda deaggregateRecords (Lambda records)',
+        'kpl-lambda deaggregateSdkRecords (bytes)',
+      ];
+
+const runs = await runCasesInProcesses(cases, import.meta.url, 5, { rssTasksOf });
 if (runs !== undefined) {
   const kilobytes = (bytes) => `${Math.round(bytes / 1024).toLocaleString('en-US')} KB`;
   const lines = [
-    '| case | implementation | median time | records/s | faster than | x its floor | memory allocated / retained per call |',
-    '| --- | --- | --- | --- | --- | --- | --- |',
+    '| case | implementation | median time | records/s | faster than | x its floor | memory allocated / retained per call | peak RSS growth, first call |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
   let processes = 0;
   for (const [name, caseRuns] of runs) {
@@ -194,6 +225,7 @@ if (runs !== undefined) {
           : '',
         floor ? `${(ms / median(floor, 'ms')).toFixed(2)}x` : '',
         `${kilobytes(median(task, 'allocated'))}${partial ? ' (or more)' : ''} / ${kilobytes(median(task, 'retained'))}`,
+        task in caseRuns[0].rss ? kilobytes(caseRuns[0].rss[task]) : '',
       ];
       lines.push(`| ${cells.join(' | ')} |`);
     }

@@ -15,6 +15,8 @@ import {
   medianOf,
   memoryOf,
   QUICK,
+  rssGrowthOf,
+  rssTask,
   runCasesInProcesses,
   updateReadme,
 } from '../../../scripts/bench.mjs';
@@ -114,6 +116,11 @@ function referenceAggregate(records) {
 
 /** One process's run of a case: medians of both, what each wrote, and the MD5 floor. */
 async function compare(records) {
+  if (rssTask !== undefined) {
+    return rssGrowthOf(
+      rssTask === 'ours' ? () => produce(newProducer(), records) : () => referenceAggregate(records),
+    );
+  }
   const oursWritten = [];
   const ours = await produce(newProducer(oursWritten), records);
   // One producer serves every timed run, as a Lambda's module-scope producer serves every
@@ -183,12 +190,14 @@ const cases = {
   [`${COUNT_LABEL} x 100 B, unique keys`]: () => compare(userRecords(COUNT, 100, 'unique')),
 };
 
-const runs = await runCasesInProcesses(cases, import.meta.url, 3);
+const runs = await runCasesInProcesses(cases, import.meta.url, 3, {
+  rssTasksOf: () => ['ours', 'reference'],
+});
 if (runs !== undefined) {
   const kilobytes = (bytes) => `${Math.round(bytes / 1024).toLocaleString('en-US')} KB`;
   const lines = [
-    '| case | implementation | median time | records/s | faster than aws-kinesis-agg | x floor | Kinesis records | PUT payload units | user records off their shard | memory allocated per run |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| case | implementation | median time | records/s | faster than aws-kinesis-agg | x floor | Kinesis records | PUT payload units | user records off their shard | memory allocated per run | peak RSS growth, first run |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
   let processes = 0;
   for (const [name, caseRuns] of runs) {
@@ -200,7 +209,7 @@ if (runs !== undefined) {
     const rate = (runMs) =>
       Math.round((caseRuns[0].userRecords * 1000) / runMs).toLocaleString('en-US');
     const row = (implementation, runMs, written, memory, cells) =>
-      `| ${name} | ${implementation} | ${runMs.toFixed(1)} ms | ${rate(runMs)} | ${cells} | ${median((run) => run[written].kinesisRecords)} | ${median((run) => run[written].putPayloadUnits)} | ${median((run) => run[written].offTheirShard).toLocaleString('en-US')} | ${kilobytes(median((run) => run[memory].allocated))} |`;
+      `| ${name} | ${implementation} | ${runMs.toFixed(1)} ms | ${rate(runMs)} | ${cells} | ${median((run) => run[written].kinesisRecords)} | ${median((run) => run[written].putPayloadUnits)} | ${median((run) => run[written].offTheirShard).toLocaleString('en-US')} | ${kilobytes(median((run) => run[memory].allocated))} | ${kilobytes(caseRuns[0].rss[written])} |`;
     lines.push(
       row(
         'kpl-lambda producer',
@@ -210,7 +219,7 @@ if (runs !== undefined) {
         `${(referenceMs / oursMs).toFixed(2)}x | ${(oursMs / floorMs).toFixed(2)}x`,
       ),
       row('aws-kinesis-agg aggregate()', referenceMs, 'reference', 'referenceMemory', ' | '),
-      `| ${name} | floor: MD5 of the aggregates and of ${caseRuns[0].distinctKeys.toLocaleString('en-US')} distinct keys, one copy of the data | ${floorMs.toFixed(1)} ms | ${rate(floorMs)} | | | | | | |`,
+      `| ${name} | floor: MD5 of the aggregates and of ${caseRuns[0].distinctKeys.toLocaleString('en-US')} distinct keys, one copy of the data | ${floorMs.toFixed(1)} ms | ${rate(floorMs)} | | | | | | | |`,
     );
   }
   const table = lines.join('\n');
