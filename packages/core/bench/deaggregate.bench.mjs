@@ -46,7 +46,7 @@ const sdkRecordsOf = (event) =>
   }));
 
 /** Every task reads each user record's data; what it read is summed here, so none is skipped. */
-let bytesRead = 0;
+export let bytesRead = 0;
 const read = (userRecords, dataOf) => {
   for (const userRecord of userRecords) bytesRead += dataOf(userRecord).length;
   return userRecords;

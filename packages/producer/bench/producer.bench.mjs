@@ -118,7 +118,9 @@ function referenceAggregate(records) {
 async function compare(records) {
   if (rssTask !== undefined) {
     return rssGrowthOf(
-      rssTask === 'ours' ? () => produce(newProducer(), records) : () => referenceAggregate(records),
+      rssTask === 'ours'
+        ? () => produce(newProducer(), records)
+        : () => referenceAggregate(records),
     );
   }
   const oursWritten = [];
