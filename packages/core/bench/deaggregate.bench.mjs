@@ -66,6 +66,26 @@ const deaggregationTasks = (event) => {
       data.length,
     ]),
   );
+  // Per parent, where each distinct partition key's UTF-8 is in it (its table), and which of them
+  // each user record has; found outside the runs. The floors with objects decode each key once
+  // per parent, as any deaggregator must, but skip the protobuf that says where they are.
+  const keyTables = sdkRecords.map((record) => {
+    const keys = deaggregateSdkRecords([record]).map(({ partitionKey }) => partitionKey);
+    const table = [...new Set(keys)];
+    return {
+      spans: table.map((key) => {
+        const bytes = Buffer.from(key);
+        const start = record.Data.indexOf(bytes);
+        return [start, start + bytes.length];
+      }),
+      indexes: keys.map((key) => table.indexOf(key)),
+    };
+  });
+  const partitionKeysOf = (parent, i) => {
+    const { spans: keySpans, indexes } = keyTables[i];
+    const table = keySpans.map(([start, end]) => parent.toString('utf8', start, end));
+    return indexes.map((index) => table[index]);
+  };
   // The cheapest MD5 Node has: one call.
   const md5 = (parent) => hash('md5', parent.subarray(4, parent.length - 16), 'buffer');
   return {
@@ -92,6 +112,39 @@ const deaggregationTasks = (event) => {
       }
       return read(out, (data) => data);
     },
+    // Any Lambda-shaped output is these two objects per user record: this floor shows how far
+    // the one above can be reached at all.
+    "floor of Lambda records, with each user record's two objects and partition key": () => {
+      const out = [];
+      for (let i = 0; i < event.Records.length; i++) {
+        const record = event.Records[i];
+        const { kinesis } = record;
+        const parent = Buffer.from(kinesis.data, 'base64');
+        md5(parent);
+        const partitionKeys = partitionKeysOf(parent, i);
+        for (const [j, [offset, length]] of spans[i].entries()) {
+          out.push({
+            kinesis: {
+              kinesisSchemaVersion: kinesis.kinesisSchemaVersion,
+              partitionKey: partitionKeys[j],
+              sequenceNumber: kinesis.sequenceNumber,
+              data: parent.toString('base64', offset, offset + length),
+              approximateArrivalTimestamp: kinesis.approximateArrivalTimestamp,
+              subSequenceNumber: j,
+              aggregated: true,
+            },
+            eventSource: record.eventSource,
+            eventVersion: record.eventVersion,
+            eventID: record.eventID,
+            eventName: record.eventName,
+            invokeIdentityArn: record.invokeIdentityArn,
+            awsRegion: record.awsRegion,
+            eventSourceARN: record.eventSourceARN,
+          });
+        }
+      }
+      return read(out, (userRecord) => userRecord.kinesis.data);
+    },
     'kpl-lambda deaggregateSdkRecords (bytes)': () =>
       read(deaggregateSdkRecords(sdkRecords), (record) => record.data),
     'floor of bytes: MD5, a view of each user record': () => {
@@ -102,6 +155,24 @@ const deaggregationTasks = (event) => {
         for (const [offset, length] of spans[i]) out.push(parent.subarray(offset, offset + length));
       }
       return read(out, (data) => data);
+    },
+    "floor of bytes, with each user record's object and partition key": () => {
+      const out = [];
+      for (let i = 0; i < sdkRecords.length; i++) {
+        const { Data: parent, SequenceNumber: sequenceNumber } = sdkRecords[i];
+        md5(parent);
+        const partitionKeys = partitionKeysOf(parent, i);
+        for (const [j, [offset, length]] of spans[i].entries()) {
+          out.push({
+            partitionKey: partitionKeys[j],
+            data: parent.subarray(offset, offset + length),
+            subSequenceNumber: j,
+            aggregated: true,
+            sequenceNumber,
+          });
+        }
+      }
+      return read(out, (userRecord) => userRecord.data);
     },
     'handler: JSON of each user record, through base64': () =>
       deaggregateRecords(event.Records).map(
@@ -177,11 +248,17 @@ const comparedWith = (task, names) =>
     : task.includes('userRecordJson')
       ? names.find((name) => name.includes('through base64'))
       : undefined;
-/** The floor of a task of ours: of bytes for the bytes path, the other one otherwise. */
+/**
+ * The floor of a task of ours (of bytes for the bytes path, the other one otherwise), and of a
+ * floor with objects: the floor without them, to show how much of it any output must take.
+ */
 const floorOf = (task, names) =>
-  task.startsWith('kpl-lambda')
+  task.startsWith('kpl-lambda') || task.includes(', with ')
     ? names.find(
-        (name) => name.startsWith('floor') && name.includes('bytes') === task.includes('bytes'),
+        (name) =>
+          name.startsWith('floor') &&
+          !name.includes(', with ') &&
+          name.includes('bytes') === task.includes('bytes'),
       )
     : undefined;
 
