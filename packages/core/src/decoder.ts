@@ -46,8 +46,8 @@ export function isAggregated(data: Uint8Array): boolean {
 /**
  * The user records of an aggregate as columns, one entry per user record in order: partition
  * key, explicit hash key (undefined when it has none), and where its data lies in `parent` (the
- * aggregate's bytes, magic and digest included). No
- * object is made per user record: each caller makes the one it hands out.
+ * aggregate's bytes, magic and digest included). No object is made per user record: each caller
+ * makes the one it hands out.
  */
 export class AggregateColumns {
   public constructor(
