@@ -191,8 +191,7 @@ export class KinesisProducer {
       (mayLearn && this.#router.needsLearning(userRecord.putAt))
     ) {
       this.#unrouted.push(userRecord);
-      // Once per learning, not once per record put meanwhile: each call would make a promise.
-      if (!this.#router.learning) void this.#learnShardMap();
+      this.#learnShardMap();
       return;
     }
     const route = this.#router.route(userRecord);
@@ -216,13 +215,21 @@ export class KinesisProducer {
   }
 
   /**
+   * Starts learning the shard map, unless it is being learnt or records are aggregated again.
+   * Checked before any promise is made: every record put meanwhile comes here.
+   */
+  #learnShardMap(): void {
+    if (this.#router.learning || this.#rerouting) return;
+    void this.#learnAndRouteWaiting();
+  }
+
+  /**
    * Learns the shard map, then routes the records that waited for it. When the routing changed
    * (resharding, or a first map after routing without one), every user record not yet sent is
    * aggregated again in put order, once no request is in flight: a record sent under the old
    * routing could otherwise be overtaken by a later one of the same key.
    */
-  async #learnShardMap(): Promise<void> {
-    if (this.#router.learning || this.#rerouting) return;
+  async #learnAndRouteWaiting(): Promise<void> {
     const { client, stream, shardMapMaxAgeMs } = this.#options;
     const outcome = await this.#router.learn(client, stream, callFailure, shardMapMaxAgeMs);
     if (outcome.kind === 'changed') {
@@ -359,7 +366,7 @@ export class KinesisProducer {
         shardId,
       });
       this.#router.markStale();
-      void this.#learnShardMap();
+      this.#learnShardMap();
     }
   }
 
