@@ -1,9 +1,11 @@
 // Deaggregation and aggregation by @kpl-lambda/core against aws-kinesis-agg, as each one's users
 // consume it: aws-kinesis-agg's own user records (`deaggregateSync`, MD5 on), ours as Lambda
 // records (which carry more: every envelope field) and as bytes from SDK records. Each task reads
-// every user record's data. Beside them, in the same run, the floor of each: what no
-// implementation of that output can skip. Each case runs in processes of its own, the tasks
-// taking turns in each (scripts/bench.mjs); medians over the processes, with peak memory per call.
+// every user record's data and hands back the whole batch. Beside them, in the same run, the
+// floor of each (what no implementation of that output can skip), and the output's own floor (the
+// floor plus each user record's objects and partition key). Each case runs in processes of its
+// own, the tasks taking turns in each (scripts/bench.mjs); medians over the processes, with the
+// memory one call allocates and keeps, and the implementations' peak RSS in processes of their own.
 // Run with `npm run bench` (it builds first; `-- --quick` for a short run).
 import { hash } from 'node:crypto';
 import {
