@@ -13,6 +13,17 @@ const CONNECTION_OPTIONS = {
   region: { type: 'string' },
 } as const;
 
+/** The values of {@link CONNECTION_OPTIONS}, for the commands that reach Kinesis. */
+function connectionOf(values: Values): {
+  endpoint: string | undefined;
+  region: string | undefined;
+} {
+  return {
+    endpoint: values.endpoint as string | undefined,
+    region: values.region as string | undefined,
+  };
+}
+
 /** Each command: its options (for `util.parseArgs`), its help, and what it runs. */
 const COMMANDS = {
   inspect: {
@@ -42,8 +53,7 @@ const COMMANDS = {
       tail(
         {
           stream: required(values, 'stream'),
-          endpoint: values.endpoint as string | undefined,
-          region: values.region as string | undefined,
+          ...connectionOf(values),
           shard: values.shard as string | undefined,
           from: (values.from as string | undefined) ?? 'latest',
           limit: count(values, 'limit', 0),
@@ -70,8 +80,7 @@ const COMMANDS = {
         file,
         {
           stream: required(values, 'stream'),
-          endpoint: values.endpoint as string | undefined,
-          region: values.region as string | undefined,
+          ...connectionOf(values),
           partitionKey: values['partition-key'] as string | undefined,
           raw: values.raw === true,
         },
@@ -114,8 +123,7 @@ const COMMANDS = {
       redrive(
         file,
         {
-          endpoint: values.endpoint as string | undefined,
-          region: values.region as string | undefined,
+          ...connectionOf(values),
           table: values.table as string | undefined,
           consumer: values.consumer as string | undefined,
           toStream: values['to-stream'] as string | undefined,
