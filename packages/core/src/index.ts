@@ -27,7 +27,9 @@ export {
   type KplMetrics,
 } from './metrics.js';
 export {
+  assertCheckpointStore,
   assertIntegerIn,
+  assertMetrics,
   assertOneOf,
   assertTypeOf,
   BATCH_ON_CORRUPT_MODES,

@@ -1,5 +1,6 @@
 import { KplConfigurationError } from './errors.js';
-import type { BatchOnCorrupt, OnCorrupt } from './types.js';
+import type { KplMetrics } from './metrics.js';
+import type { BatchOnCorrupt, CheckpointStore, OnCorrupt } from './types.js';
 
 /**
  * Throws {@link KplConfigurationError} naming `option` unless `value` is one of `allowed`
@@ -73,6 +74,51 @@ export function assertTypeOf(
       option,
       `${option} must be a ${type}, got ${value === null ? 'null' : typeof value}`,
     );
+  }
+}
+
+/**
+ * Throws a configuration error naming `metrics` unless `value` is undefined or has `addMetric`
+ * (a Powertools `Metrics`, or any {@link KplMetrics}). For the `metrics` option of every package.
+ *
+ * @example
+ * ```ts
+ * import { assertMetrics } from '@kpl-lambda/core';
+ * assertMetrics(options.metrics);
+ * ```
+ */
+export function assertMetrics(
+  value: unknown,
+  makeError: ConfigurationErrorFactory = coreConfigurationError,
+): asserts value is KplMetrics | undefined {
+  if (
+    value !== undefined &&
+    typeof (value as Partial<KplMetrics> | null)?.addMetric !== 'function'
+  ) {
+    throw makeError('metrics', 'metrics must have addMetric (a Powertools Metrics instance fits)');
+  }
+}
+
+/**
+ * Throws a configuration error naming `checkpoints` unless `value` is undefined or a
+ * {@link CheckpointStore} (has `load` and `save`). For the adapters' `checkpoints` option.
+ *
+ * @example
+ * ```ts
+ * import { assertCheckpointStore } from '@kpl-lambda/core';
+ * assertCheckpointStore(options.checkpoints);
+ * ```
+ */
+export function assertCheckpointStore(
+  value: unknown,
+  makeError: ConfigurationErrorFactory = coreConfigurationError,
+): asserts value is CheckpointStore | undefined {
+  const store = value as Partial<CheckpointStore> | null | undefined;
+  if (
+    value !== undefined &&
+    (typeof store?.load !== 'function' || typeof store?.save !== 'function')
+  ) {
+    throw makeError('checkpoints', 'checkpoints must be a CheckpointStore (load and save)');
   }
 }
 

@@ -1,4 +1,11 @@
-import { addBatchMetrics, BATCH_METRIC_NAMES, type BatchMetrics } from '@kpl-lambda/core';
+import {
+  addBatchMetrics,
+  assertCheckpointStore,
+  assertMetrics,
+  BATCH_METRIC_NAMES,
+  type BatchMetrics,
+  KplConfigurationError,
+} from '@kpl-lambda/core';
 
 const counts: BatchMetrics = {
   parentRecords: 2,
@@ -37,5 +44,22 @@ describe('addBatchMetrics', () => {
         throw new Error('not called');
       }),
     ).not.toThrow();
+  });
+});
+
+describe('assertMetrics and assertCheckpointStore', () => {
+  it('take what has the methods, or nothing, and name the option of anything else', () => {
+    expect(() => assertMetrics(undefined)).not.toThrow();
+    expect(() => assertMetrics({ addMetric: () => {} })).not.toThrow();
+    expect(() =>
+      assertCheckpointStore({ load: async () => [], save: async () => {} }),
+    ).not.toThrow();
+    for (const wrong of [null, {}, { addMetric: 1 }]) {
+      expect(() => assertMetrics(wrong)).toThrow(
+        expect.objectContaining({ option: 'metrics', message: expect.stringMatching(/addMetric/) }),
+      );
+    }
+    expect(() => assertCheckpointStore({ load: async () => [] })).toThrow(KplConfigurationError);
+    expect(() => assertCheckpointStore(null)).toThrow('checkpoints must be a CheckpointStore');
   });
 });

@@ -1,5 +1,7 @@
 import {
   addBatchMetrics,
+  assertCheckpointStore,
+  assertMetrics,
   assertOneOf,
   assertTypeOf,
   BATCH_ON_CORRUPT_MODES,
@@ -242,16 +244,8 @@ function validateOptions<T extends KplDeaggOptions>(options: T): T {
   assertOneOf('onCorrupt', options.onCorrupt, BATCH_ON_CORRUPT_MODES, E);
   assertTypeOf('filter', options.filter, 'function', E);
   assertTypeOf('logger', options.logger, 'object', E);
-  if (options.metrics !== undefined && typeof options.metrics?.addMetric !== 'function') {
-    throw E('metrics', 'metrics must have addMetric (a Powertools Metrics instance fits)');
-  }
-  if (
-    options.checkpoints !== undefined &&
-    (typeof options.checkpoints?.load !== 'function' ||
-      typeof options.checkpoints?.save !== 'function')
-  ) {
-    throw E('checkpoints', 'checkpoints must be a CheckpointStore (load and save)');
-  }
+  assertMetrics(options.metrics, E);
+  assertCheckpointStore(options.checkpoints, E);
   return options;
 }
 

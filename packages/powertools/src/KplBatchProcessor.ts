@@ -1,6 +1,8 @@
 import { BatchProcessor, EventType } from '@aws-lambda-powertools/batch';
 import {
   addBatchMetrics,
+  assertCheckpointStore,
+  assertMetrics,
   assertOneOf,
   assertTypeOf,
   BATCH_ON_CORRUPT_MODES,
@@ -77,15 +79,8 @@ export class KplBatchProcessor extends BatchProcessor {
     const E = (option: string, message: string) => new KplBatchConfigurationError(message, option);
     assertOneOf('onCorrupt', onCorrupt, BATCH_ON_CORRUPT_MODES, E);
     assertTypeOf('stopOnFirstFailure', stopOnFirstFailure, 'boolean', E);
-    if (
-      checkpoints !== undefined &&
-      (typeof checkpoints?.load !== 'function' || typeof checkpoints?.save !== 'function')
-    ) {
-      throw E('checkpoints', 'checkpoints must be a CheckpointStore (load and save)');
-    }
-    if (metrics !== undefined && typeof metrics?.addMetric !== 'function') {
-      throw E('metrics', 'metrics must have addMetric (a Powertools Metrics instance fits)');
-    }
+    assertCheckpointStore(checkpoints, E);
+    assertMetrics(metrics, E);
     super(EventType.KinesisDataStreams, withUserRecordParser(config as BatchProcessorConfig));
     this.onCorrupt = onCorrupt;
     this.stopOnFirstFailure = stopOnFirstFailure;

@@ -1,5 +1,6 @@
 import {
   assertIntegerIn,
+  assertMetrics,
   assertTypeOf,
   DEFAULT_MAX_AGGREGATE_BYTES,
   MAX_KINESIS_RECORD_BYTES,
@@ -61,9 +62,7 @@ export function resolveProducerOptions(options: KinesisProducerOptions): Resolve
   assertTypeOf('streamARN', streamARN, 'string', E);
   assertTypeOf('aggregate', resolved.aggregate, 'boolean', E);
   assertTypeOf('logger', logger, 'object', E);
-  if (resolved.metrics !== undefined && typeof resolved.metrics?.addMetric !== 'function') {
-    throw E('metrics', 'metrics must have addMetric (a Powertools Metrics instance fits)');
-  }
+  assertMetrics(resolved.metrics, E);
   if (
     resolved.partitionKeyFrom !== undefined &&
     resolved.partitionKey !== undefined &&
