@@ -29,12 +29,6 @@ interface Placement {
   growth: number;
 }
 
-/** A key's place in its table, and its UTF-8 size. */
-interface TableEntry {
-  index: number;
-  bytes: number;
-}
-
 /** Marks a user record without an explicit hash key. */
 const NO_INDEX = -1;
 
@@ -87,8 +81,12 @@ export class RecordAggregator<T extends UserRecordInput = UserRecordInput> {
   readonly #records: protobuf.Writer = Writer.create();
   /** The first user record's data: what is sent when it stays alone. */
   #firstData: Uint8Array | undefined;
-  /** The partition key table: each key's index, and its UTF-8 size, measured once. */
-  #partitionKeys = new Map<string, TableEntry>();
+  /**
+   * The partition key table: each key's index. Its UTF-8 size, measured once, is kept apart, by
+   * index: a number in a map is read with the lookup, an object would be one more memory access.
+   */
+  #partitionKeys = new Map<string, number>();
+  #partitionKeyBytes: number[] = [];
   #explicitHashKeys = new Map<string, number>();
   /** Size of the protobuf body so far. */
   #bodyBytes = 0;
@@ -132,13 +130,16 @@ export class RecordAggregator<T extends UserRecordInput = UserRecordInput> {
    */
   public add(record: T): AggregatedRecord<T> | undefined {
     const { partitionKey, explicitHashKey } = record;
-    const knownPartitionKey = this.#partitionKeys.get(partitionKey);
+    const knownPartitionKeyIndex = this.#partitionKeys.get(partitionKey);
     // A partition key in the table was checked when it entered it.
-    if (knownPartitionKey === undefined || explicitHashKey !== undefined) {
+    if (knownPartitionKeyIndex === undefined || explicitHashKey !== undefined) {
       assertValidKeys(partitionKey, explicitHashKey);
     }
     const data = toBytes(record.data);
-    const partitionKeyBytes = knownPartitionKey?.bytes ?? Buffer.byteLength(partitionKey, 'utf8');
+    const partitionKeyBytes =
+      knownPartitionKeyIndex === undefined
+        ? Buffer.byteLength(partitionKey, 'utf8')
+        : this.#partitionKeyBytes[knownPartitionKeyIndex]!;
     const looksAggregated = isAggregated(data);
     const aloneBytes =
       this.aggregateSingleRecord || looksAggregated
@@ -149,7 +150,12 @@ export class RecordAggregator<T extends UserRecordInput = UserRecordInput> {
     }
 
     let finished: AggregatedRecord<T> | undefined;
-    let placement = this.#place(knownPartitionKey, partitionKeyBytes, explicitHashKey, data.length);
+    let placement = this.#place(
+      knownPartitionKeyIndex,
+      partitionKeyBytes,
+      explicitHashKey,
+      data.length,
+    );
     if (
       this.#userRecords.length > 0 &&
       (this.#userRecords.length >= this.maxRecords ||
@@ -192,13 +198,13 @@ export class RecordAggregator<T extends UserRecordInput = UserRecordInput> {
    * bytes the protobuf body grows by when the record is added.
    */
   #place(
-    knownPartitionKey: TableEntry | undefined,
+    knownPartitionKeyIndex: number | undefined,
     partitionKeyBytes: number,
     explicitHashKey: string | undefined,
     dataBytes: number,
   ): Placement {
-    const partitionKeyIndex = knownPartitionKey?.index ?? this.#partitionKeys.size;
-    let growth = knownPartitionKey === undefined ? fieldBytes(partitionKeyBytes) : 0;
+    const partitionKeyIndex = knownPartitionKeyIndex ?? this.#partitionKeys.size;
+    let growth = knownPartitionKeyIndex === undefined ? fieldBytes(partitionKeyBytes) : 0;
     let explicitHashKeyIndex = NO_INDEX;
     if (explicitHashKey !== undefined) {
       const knownExplicitHashKeyIndex = this.#explicitHashKeys.get(explicitHashKey);
@@ -220,7 +226,8 @@ export class RecordAggregator<T extends UserRecordInput = UserRecordInput> {
     }
     // A new key takes the next index, so the tables stay in first-use order.
     if (partitionKeyIndex === this.#partitionKeys.size) {
-      this.#partitionKeys.set(partitionKey, { index: partitionKeyIndex, bytes: partitionKeyBytes });
+      this.#partitionKeys.set(partitionKey, partitionKeyIndex);
+      this.#partitionKeyBytes.push(partitionKeyBytes);
     }
     if (explicitHashKey !== undefined && explicitHashKeyIndex === this.#explicitHashKeys.size) {
       this.#explicitHashKeys.set(explicitHashKey, explicitHashKeyIndex);
@@ -268,6 +275,7 @@ export class RecordAggregator<T extends UserRecordInput = UserRecordInput> {
     this.#records.pos = 0;
     this.#firstData = undefined;
     this.#partitionKeys = new Map();
+    this.#partitionKeyBytes = [];
     this.#explicitHashKeys = new Map();
     this.#bodyBytes = 0;
     this.#outerPartitionKeyBytes = 0;
