@@ -2,6 +2,29 @@ import type { BufferedUserRecord } from './KinesisRecordQueues.js';
 import type { Failure } from './RetryPolicy.js';
 import type { UndeliverableRecord } from './types.js';
 
+/**
+ * User records settled together (those of one Kinesis record), with their bytes and their last
+ * put tallied as they were gathered: settling them then reads none of them unless one is given up.
+ */
+export interface UserRecordsTally {
+  userRecords: readonly BufferedUserRecord[];
+  /** The sum of their `bytes`. */
+  heldBytes: number;
+  /** The highest of their put sequence numbers. */
+  lastSequence: number;
+}
+
+/** The tally of user records gathered some other way. */
+export function tallyOf(userRecords: readonly BufferedUserRecord[]): UserRecordsTally {
+  let heldBytes = 0;
+  let lastSequence = -1;
+  for (const { bytes, sequence } of userRecords) {
+    heldBytes += bytes;
+    lastSequence = Math.max(lastSequence, sequence);
+  }
+  return { userRecords, heldBytes, lastSequence };
+}
+
 /** A flush waiting for the user records that were held when it was called. */
 interface FlushBarrier {
   /** Put sequence numbers below this were held when the flush was called. */
@@ -60,20 +83,26 @@ export class HeldRecords {
    * User records were written (no failure) or given up: they are no longer held. Taken together
    * (those of one Kinesis record) so that each flush waiting is visited once, not once per record.
    */
-  public settle(userRecords: readonly BufferedUserRecord[], failure: Failure | undefined): void {
+  public settle(settled: UserRecordsTally, failure: Failure | undefined): void {
+    const { userRecords, heldBytes, lastSequence } = settled;
     this.#records -= userRecords.length;
-    for (const userRecord of userRecords) this.#bytes -= userRecord.bytes;
+    this.#bytes -= heldBytes;
     const undeliverable =
       failure && userRecords.map((userRecord) => toUndeliverable(userRecord, failure));
     const unreported = new Set(undeliverable);
     for (const barrier of this.#barriers) {
       let covered = 0;
-      for (let i = 0; i < userRecords.length; i++) {
-        if (userRecords[i]!.sequence >= barrier.upTo) continue;
-        covered++;
-        if (undeliverable) {
-          barrier.undeliverable.push(undeliverable[i]!);
-          unreported.delete(undeliverable[i]!);
+      if (undeliverable === undefined && lastSequence < barrier.upTo) {
+        // Written, and all held when the flush was called: nothing to count one by one.
+        covered = userRecords.length;
+      } else {
+        for (let i = 0; i < userRecords.length; i++) {
+          if (userRecords[i]!.sequence >= barrier.upTo) continue;
+          covered++;
+          if (undeliverable) {
+            barrier.undeliverable.push(undeliverable[i]!);
+            unreported.delete(undeliverable[i]!);
+          }
         }
       }
       barrier.pending -= covered;

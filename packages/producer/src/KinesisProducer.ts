@@ -3,7 +3,7 @@ import { type KplLogger, safeLogger } from '@kpl-lambda/core';
 import { BurstClock } from './BurstClock.js';
 import { PUT_PAYLOAD_UNIT_BYTES } from './constants.js';
 import { KplProducerBufferFullError } from './errors.js';
-import { HeldRecords } from './HeldRecords.js';
+import { HeldRecords, tallyOf } from './HeldRecords.js';
 import {
   type BufferedUserRecord,
   KinesisRecordQueues,
@@ -253,7 +253,7 @@ export class KinesisProducer {
       });
       const unrouted = this.#unrouted;
       this.#unrouted = [];
-      this.#held.settle(unrouted, failure);
+      this.#held.settle(tallyOf(unrouted), failure);
     } else if (firstFailure) {
       this.#log.warn(
         withMap
@@ -357,7 +357,7 @@ export class KinesisProducer {
     metrics.userRecordsWritten += kinesisRecord.userRecords.length;
     metrics.bytesWritten += kinesisRecord.bytes;
     metrics.putPayloadUnits += Math.ceil(kinesisRecord.bytes / PUT_PAYLOAD_UNIT_BYTES);
-    this.#held.settle(kinesisRecord.userRecords, undefined);
+    this.#held.settle(kinesisRecord, undefined);
     const expected = kinesisRecord.expectedShardId;
     if (expected !== undefined && shardId !== undefined && shardId !== expected) {
       metrics.misroutedKinesisRecords++;
@@ -381,7 +381,7 @@ export class KinesisProducer {
     }
     this.#queues.remove(kinesisRecord);
     this.metrics.failedUserRecords += kinesisRecord.userRecords.length;
-    this.#held.settle(kinesisRecord.userRecords, failure);
+    this.#held.settle(kinesisRecord, failure);
     const details = {
       userRecords: kinesisRecord.userRecords.length,
       attempts: kinesisRecord.attempts,

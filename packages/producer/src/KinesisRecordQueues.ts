@@ -1,4 +1,5 @@
 import type { PutRecordsRequestEntry } from '@aws-sdk/client-kinesis';
+import type { UserRecordsTally } from './HeldRecords.js';
 import type { ProducerRecord } from './types.js';
 
 /** A user record ready to aggregate, with what it came from and when it was put. */
@@ -20,7 +21,7 @@ export interface BufferedUserRecord {
 }
 
 /** A Kinesis record (an aggregate or a plain user record) waiting in its group's queue. */
-export interface QueuedKinesisRecord {
+export interface QueuedKinesisRecord extends UserRecordsTally {
   entry: PutRecordsRequestEntry;
   userRecords: BufferedUserRecord[];
   /** Its queue: a shard, or without a shard map an explicit hash key or partition key. */

@@ -7,6 +7,9 @@ interface OpenAggregate {
   shardId: string | undefined;
   /** When its first user record was put: it is closed `maxBufferedMs` later at the latest. */
   openedAt: number;
+  /** Its user records' bytes and last put, tallied as each joins (see `UserRecordsTally`). */
+  heldBytes: number;
+  lastSequence: number;
 }
 
 /** A finished aggregate, for the queue of its group. */
@@ -14,6 +17,8 @@ export interface ClosedAggregate {
   aggregated: AggregatedRecord<BufferedUserRecord>;
   group: string;
   shardId: string | undefined;
+  heldBytes: number;
+  lastSequence: number;
 }
 
 /**
@@ -41,16 +46,25 @@ export class OpenAggregates {
         aggregator: new RecordAggregator(this.#options),
         shardId,
         openedAt: userRecord.putAt,
+        heldBytes: 0,
+        lastSequence: -1,
       };
       this.#open.set(group, open);
     }
     const full = open.aggregator.add(userRecord);
-    if (full === undefined) return undefined;
+    if (full === undefined) {
+      open.heldBytes += userRecord.bytes;
+      open.lastSequence = Math.max(open.lastSequence, userRecord.sequence);
+      return undefined;
+    }
+    const closed = closedAggregate(full, group, open);
     // The record that did not fit opened the group's next aggregate.
     open.openedAt = userRecord.putAt;
+    open.heldBytes = userRecord.bytes;
+    open.lastSequence = userRecord.sequence;
     this.#open.delete(group);
     this.#open.set(group, open);
-    return { aggregated: full, group, shardId: open.shardId };
+    return closed;
   }
 
   /** Closes the group's aggregate now (a record too large to join it goes next). */
@@ -58,7 +72,7 @@ export class OpenAggregates {
     const open = this.#open.get(group);
     if (open === undefined) return undefined;
     this.#open.delete(group);
-    return { aggregated: open.aggregator.flush()!, group, shardId: open.shardId };
+    return closedAggregate(open.aggregator.flush()!, group, open);
   }
 
   /** Closes every aggregate opened at or before `openedBy` (all of them with `Infinity`). */
@@ -85,4 +99,12 @@ export class OpenAggregates {
     this.#open.clear();
     return userRecords;
   }
+}
+
+function closedAggregate(
+  aggregated: AggregatedRecord<BufferedUserRecord>,
+  group: string,
+  { shardId, heldBytes, lastSequence }: OpenAggregate,
+): ClosedAggregate {
+  return { aggregated, group, shardId, heldBytes, lastSequence };
 }

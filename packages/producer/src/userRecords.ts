@@ -7,6 +7,7 @@ import {
   KplInvalidRecordError,
   KplRecordTooLargeError,
 } from '@kpl-lambda/core';
+import type { UserRecordsTally } from './HeldRecords.js';
 import type { BufferedUserRecord, QueuedKinesisRecord } from './KinesisRecordQueues.js';
 import type { ClosedAggregate } from './OpenAggregates.js';
 import type { ResolvedProducerOptions } from './options.js';
@@ -105,7 +106,11 @@ function isJsonObject(data: ProducerRecord['data']): boolean {
 
 function queued(
   entry: PutRecordsRequestEntry,
-  userRecords: BufferedUserRecord[],
+  {
+    userRecords,
+    heldBytes,
+    lastSequence,
+  }: UserRecordsTally & { userRecords: BufferedUserRecord[] },
   group: string,
   expectedShardId: string | undefined,
   bytes: number,
@@ -114,6 +119,8 @@ function queued(
   return {
     entry,
     userRecords,
+    heldBytes,
+    lastSequence,
     group,
     expectedShardId,
     bytes,
@@ -136,7 +143,12 @@ export function plainKinesisRecord(
     PartitionKey: userRecord.partitionKey,
   };
   if (userRecord.explicitHashKey !== undefined) entry.ExplicitHashKey = userRecord.explicitHashKey;
-  return queued(entry, [userRecord], group, shardId, userRecord.bytes, dueAt);
+  const tally = {
+    userRecords: [userRecord],
+    heldBytes: userRecord.bytes,
+    lastSequence: userRecord.sequence,
+  };
+  return queued(entry, tally, group, shardId, userRecord.bytes, dueAt);
 }
 
 /**
@@ -147,6 +159,8 @@ export function aggregatedKinesisRecord({
   aggregated,
   group,
   shardId,
+  heldBytes,
+  lastSequence,
 }: ClosedAggregate): QueuedKinesisRecord {
   const { partitionKey, explicitHashKey, data, userRecords } = aggregated;
   const entry: PutRecordsRequestEntry = { Data: data, PartitionKey: partitionKey };
@@ -154,5 +168,5 @@ export function aggregatedKinesisRecord({
   // else its partition key, which is the aggregate's.
   if (explicitHashKey !== undefined) entry.ExplicitHashKey = explicitHashKey;
   const bytes = data.length + Buffer.byteLength(partitionKey, 'utf8');
-  return queued(entry, userRecords, group, shardId, bytes, 0);
+  return queued(entry, { userRecords, heldBytes, lastSequence }, group, shardId, bytes, 0);
 }

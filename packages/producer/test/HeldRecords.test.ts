@@ -1,4 +1,4 @@
-import { HeldRecords } from '../src/HeldRecords.js';
+import { HeldRecords, tallyOf } from '../src/HeldRecords.js';
 import type { BufferedUserRecord } from '../src/KinesisRecordQueues.js';
 import type { UndeliverableRecord } from '../src/types.js';
 
@@ -26,8 +26,8 @@ describe('HeldRecords', () => {
     });
     held.hold(later);
 
-    held.settle([second], refused);
-    held.settle([first], undefined);
+    held.settle(tallyOf([second]), refused);
+    held.settle(tallyOf([first]), undefined);
 
     expect((await flushed).map(({ record }) => record.data)).toEqual(['record-1']);
     expect(done).toBe(true);
@@ -38,7 +38,7 @@ describe('HeldRecords', () => {
     const held = new HeldRecords({ maxBufferedRecords: 10, maxBufferedBytes: 1_000 });
     const record = userRecord(0);
     held.hold(record);
-    held.settle([record], refused);
+    held.settle(tallyOf([record]), refused);
 
     expect(await held.flush(1)).toHaveLength(1);
     expect(await held.flush(1)).toHaveLength(0);
@@ -53,7 +53,7 @@ describe('HeldRecords', () => {
     const second = held.flush(2);
     held.hold(c);
 
-    held.settle([a, b, c], refused);
+    held.settle(tallyOf([a, b, c]), refused);
 
     const told = async (flush: Promise<UndeliverableRecord[]>) =>
       (await flush).map(({ record }) => record.data);
@@ -61,6 +61,32 @@ describe('HeldRecords', () => {
     expect(await told(second)).toEqual(['record-0', 'record-1']);
     // No flush waited for c: the next one is told.
     expect(await told(held.flush(3))).toEqual(['record-2']);
+    expect([held.records, held.bytes]).toEqual([0, 0]);
+  });
+
+  it('counts for a flush only the records of a written Kinesis record that were held at its call', async () => {
+    const held = new HeldRecords({ maxBufferedRecords: 10, maxBufferedBytes: 1_000 });
+    const [a, b, c] = [userRecord(0), userRecord(1), userRecord(2)];
+    held.hold(a);
+    let firstDone = false;
+    const first = held.flush(1).then(() => {
+      firstDone = true;
+    });
+    held.hold(b);
+    held.hold(c);
+    let secondDone = false;
+    const second = held.flush(3).then(() => {
+      secondDone = true;
+    });
+
+    // One aggregate of a and b: the first flush waited for a only, the second for all three.
+    held.settle(tallyOf([a, b]), undefined);
+    await first;
+    await Promise.resolve();
+    expect([firstDone, secondDone]).toEqual([true, false]);
+
+    held.settle(tallyOf([c]), undefined);
+    await second;
     expect([held.records, held.bytes]).toEqual([0, 0]);
   });
 
@@ -73,7 +99,7 @@ describe('HeldRecords', () => {
     expect([held.writable, held.urgent]).toEqual([false, true]);
 
     const room = held.whenWritable();
-    held.settle([a], undefined);
+    held.settle(tallyOf([a]), undefined);
     await room;
     expect(held.writable).toBe(true);
   });

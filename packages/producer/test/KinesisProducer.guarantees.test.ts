@@ -42,6 +42,22 @@ describe('two callers sharing a producer', () => {
     expect(await producer.flush()).toEqual({ undeliverable: [] });
   });
 
+  it('each flush waits for the records put before it, when they share an aggregate with later ones', async () => {
+    const producer = new KinesisProducer({ client, streamName: 's', ...fast });
+
+    producer.put({ partitionKey: 'a', data: 'first' });
+    const flushOfFirst = producer.flush();
+    producer.put({ partitionKey: 'a', data: 'second' });
+    const flushOfBoth = producer.flush();
+
+    expect(await Promise.all([flushOfFirst, flushOfBoth])).toEqual([
+      { undeliverable: [] },
+      { undeliverable: [] },
+    ]);
+    expect(producer.metrics.kinesisRecordsWritten).toBe(1);
+    expect(stream.calls.flat()).toEqual(['first', 'second']);
+  });
+
   it('reports a record given up to every flush that waited for it', async () => {
     const producer = new KinesisProducer({ client, streamName: 's', maxAttempts: 2, ...fast });
     stream.answer = () => throttled;
