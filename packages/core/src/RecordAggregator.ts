@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import protobuf from 'protobufjs/minimal.js';
 import {
   DEFAULT_MAX_AGGREGATE_BYTES,
@@ -9,15 +8,18 @@ import {
 import { isAggregated } from './decoder.js';
 import { KplInvalidRecordError, KplRecordTooLargeError } from './errors.js';
 import { assertValidKeys } from './hashKey.js';
+import { md5 } from './md5.js';
 import { assertIntegerIn, assertTypeOf } from './options.js';
 import type { AggregatedRecord, AggregatorOptions, UserRecordInput } from './types.js';
 import {
   DATA_TAG,
   EXPLICIT_HASH_KEY_INDEX_TAG,
   EXPLICIT_HASH_KEY_TABLE_TAG,
+  fieldBytes,
   PARTITION_KEY_INDEX_TAG,
   PARTITION_KEY_TABLE_TAG,
   RECORDS_TAG,
+  varintBytes,
 } from './wireFormat.js';
 
 const { Writer } = protobuf;
@@ -260,9 +262,7 @@ export class RecordAggregator<T extends UserRecordInput = UserRecordInput> {
     // The tables come first, as the KPL writes them; the records follow, already encoded.
     this.#records.finishInto(writer.buf, writer.pos);
     writer.pos += this.#records.pos;
-    const digest = createHash('md5')
-      .update(writer.buf.subarray(MAGIC_BYTES.length, writer.pos))
-      .digest();
+    const digest = md5(writer.buf.subarray(MAGIC_BYTES.length, writer.pos));
     for (let offset = 0; offset < KPL_DIGEST_SIZE; offset += 4) {
       writer.fixed32(digest.readUInt32LE(offset));
     }
@@ -291,15 +291,6 @@ function toBytes(data: unknown): Uint8Array {
   );
 }
 
-function varintBytes(value: number): number {
-  let bytes = 1;
-  while (value >= 0x80) {
-    value = Math.floor(value / 128);
-    bytes++;
-  }
-  return bytes;
-}
-
 /** Size of a `Record` message: its indexes and its data (we write no tags). */
 function userRecordBytes(
   partitionKeyIndex: number,
@@ -324,37 +315,4 @@ function loneRecordBodyBytes(
     hashKeyTableBytes +
     fieldBytes(userRecordBytes(0, explicitHashKeyIndex, dataBytes))
   );
-}
-
-/** A length-delimited field: tag, length varint, payload. */
-function fieldBytes(payloadBytes: number): number {
-  return 1 + varintBytes(payloadBytes) + payloadBytes;
-}
-
-/**
- * Aggregates user records into as few records as fit `maxBytes` (and `maxRecords`), in order.
- *
- * @example
- * ```ts
- * import { aggregate } from '@kpl-lambda/core';
- * const records = aggregate([
- *   { partitionKey: 'user-1', data: '{"event":"login"}' },
- *   { partitionKey: 'user-2', data: new Uint8Array([1, 2, 3]) },
- * ]);
- * // one KPL aggregate: [{ partitionKey: 'user-1', data: Uint8Array, userRecords: [...] }]
- * ```
- */
-export function aggregate<T extends UserRecordInput>(
-  records: Iterable<T>,
-  options?: AggregatorOptions,
-): AggregatedRecord<T>[] {
-  const aggregator = new RecordAggregator<T>(options);
-  const aggregated: AggregatedRecord<T>[] = [];
-  for (const record of records) {
-    const full = aggregator.add(record);
-    if (full) aggregated.push(full);
-  }
-  const last = aggregator.flush();
-  if (last) aggregated.push(last);
-  return aggregated;
 }

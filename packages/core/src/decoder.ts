@@ -1,6 +1,6 @@
-import * as crypto from 'node:crypto';
 import { KPL_DIGEST_SIZE, MAGIC_BYTES } from './constants.js';
 import { KplDecodeError } from './errors.js';
+import { md5 } from './md5.js';
 import { decodeFailure, fieldNumber, WireReader } from './WireReader.js';
 import {
   DATA_TAG,
@@ -13,15 +13,6 @@ import {
 } from './wireFormat.js';
 
 const NO_INDEX = -1;
-
-/**
- * MD5 in one call where Node has `crypto.hash` (20.12, 21.7; a named import would fail to link
- * on older Node 20): a small aggregate pays less.
- */
-const md5: (bytes: Uint8Array) => Uint8Array =
-  typeof crypto.hash === 'function'
-    ? (bytes) => crypto.hash('md5', bytes, 'buffer')
-    : (bytes) => crypto.createHash('md5').update(bytes).digest();
 
 /**
  * The KCL's test: longer than magic plus digest, opens with the magic, and the MD5 of the

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { MAX_HASH_KEY, MAX_PARTITION_KEY_LENGTH } from './constants.js';
 import { KplInvalidRecordError } from './errors.js';
+import { md5Hex } from './md5.js';
 
 /**
  * The hash key Kinesis derives from a partition key: the MD5 of its UTF-8 bytes read as an
@@ -14,7 +14,7 @@ import { KplInvalidRecordError } from './errors.js';
  * ```
  */
 export function computeHashKey(partitionKey: string): string {
-  return BigInt(`0x${createHash('md5').update(partitionKey, 'utf8').digest('hex')}`).toString();
+  return BigInt(`0x${md5Hex(partitionKey)}`).toString();
 }
 
 const decimal = /^(0|[1-9][0-9]{0,38})$/;

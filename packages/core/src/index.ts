@@ -1,3 +1,4 @@
+export { aggregate } from './aggregate.js';
 export { CheckpointedBatch, parentKey, parentOf } from './CheckpointedBatch.js';
 export {
   DEFAULT_MAX_AGGREGATE_BYTES,
@@ -36,7 +37,7 @@ export {
   type ConfigurationErrorFactory,
   deaggregationModeOf,
 } from './options.js';
-export { aggregate, RecordAggregator } from './RecordAggregator.js';
+export { RecordAggregator } from './RecordAggregator.js';
 export { SubSequenceSet } from './SubSequenceSet.js';
 export type * from './types.js';
 export {

@@ -1,6 +1,6 @@
 /**
  * The protobuf wire format of the KPL's `AggregatedRecord`, as the decoder and the aggregator
- * both use it: field tags (field number << 3 | wire type), named once.
+ * both use it: field tags (field number << 3 | wire type), named once, and the sizes of fields.
  */
 
 const VARINT = 0;
@@ -21,3 +21,18 @@ export const DATA_TAG = (3 << 3) | LENGTH_DELIMITED;
 
 /** The highest field number of both messages: fields above it are unknown and skipped. */
 export const HIGHEST_KNOWN_FIELD = 3;
+
+/** The bytes a varint of this (non-negative) value takes. */
+export function varintBytes(value: number): number {
+  let bytes = 1;
+  while (value >= 0x80) {
+    value = Math.floor(value / 128);
+    bytes++;
+  }
+  return bytes;
+}
+
+/** A length-delimited field: tag, length varint, payload. */
+export function fieldBytes(payloadBytes: number): number {
+  return 1 + varintBytes(payloadBytes) + payloadBytes;
+}
