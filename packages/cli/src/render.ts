@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 /** How user record data is shown; `auto` picks JSON, then text, then hex. */
 export type DataFormat = 'auto' | 'text' | 'json' | 'hex' | 'base64';
 

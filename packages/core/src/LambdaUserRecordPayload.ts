@@ -41,7 +41,7 @@ export class LambdaUserRecordPayload implements KinesisStreamUserRecordPayload {
    * The bytes `payload.data` was encoded from, if `payload` is one of ours and its `data` was
    * not replaced since (a middleware may rewrite it in place).
    */
-  static bytesOf(payload: object): Uint8Array | undefined {
+  static bytesOf(payload: object): Buffer | undefined {
     if (!(#columns in payload)) return undefined;
     // The same string as given compares as one pointer.
     if (payload.data !== payload.#encoded) return undefined;

@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import protobuf from 'protobufjs/minimal.js';
 import {
   DEFAULT_MAX_AGGREGATE_BYTES,

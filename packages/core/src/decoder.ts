@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import { KPL_DIGEST_SIZE, MAGIC_BYTES } from './constants.js';
 import { KplDecodeError } from './errors.js';
 import { md5 } from './md5.js';

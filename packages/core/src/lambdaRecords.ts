@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import type { KinesisStreamRecord } from 'aws-lambda';
 import { assertDeaggregateOptions, readParentBytes } from './deaggregate.js';
 import { AggregateColumns } from './decoder.js';

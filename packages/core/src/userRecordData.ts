@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import { LambdaUserRecordPayload } from './LambdaUserRecordPayload.js';
 
 /** What the helpers read: a Lambda Kinesis record, or a user record made of one. */
@@ -21,6 +22,11 @@ export interface RecordWithBase64Data {
  * ```
  */
 export function userRecordData(record: RecordWithBase64Data): Uint8Array {
+  return dataOf(record);
+}
+
+/** Both ways give a `Buffer`: the text helpers decode it without making another view. */
+function dataOf(record: RecordWithBase64Data): Buffer {
   return (
     LambdaUserRecordPayload.bytesOf(record.kinesis) ?? Buffer.from(record.kinesis.data, 'base64')
   );
@@ -36,8 +42,7 @@ export function userRecordData(record: RecordWithBase64Data): Uint8Array {
  * ```
  */
 export function userRecordText(record: RecordWithBase64Data): string {
-  const bytes = userRecordData(record);
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  return dataOf(record).toString('utf8');
 }
 
 /**

@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import type { KplLogger } from '@kpl-lambda/core';
 import { safeLogger } from '@kpl-lambda/core';
 import { KplKclCheckpointError, KplKclProtocolError } from './errors.js';

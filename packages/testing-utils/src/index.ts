@@ -1,6 +1,7 @@
 // What the tests of every package share, as Powertools' private testing-utils package: protobuf
 // builders for hand-made aggregates, the real KPL vectors, the aws-kinesis-agg reference, and the
 // batches the Middy and Powertools tests both use. Private: never published.
+import { Buffer } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { MAGIC_BYTES } from '../constants.js';
 import { PARTITION_KEY_TABLE_TAG } from '../wireFormat.js';

@@ -15,6 +15,7 @@
  * await handler(event, context);
  * ```
  */
+import { Buffer } from 'node:buffer';
 import type { KinesisStreamEvent } from 'aws-lambda';
 import { MAX_KINESIS_RECORD_BYTES } from '../constants.js';
 import { KplConfigurationError } from '../errors.js';
