@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { GCProfiler } from 'node:v8';
+import { GCProfiler, getHeapStatistics } from 'node:v8';
 import { Bench } from 'tinybench';
 
 /**
@@ -116,16 +116,19 @@ export const medianOf = (values) => [...values].sort((a, b) => a - b)[values.len
 
 /**
  * The memory one call of `task` allocates and keeps, in bytes of V8 heap plus the Buffers outside
- * it: `allocated` grows with everything the call makes, garbage included (run the process with a
- * large `--max-semi-space-size` so that no collection runs during the call; `collections` counts
- * those that did, which make it a lower bound); `retained` is what is left after a full
+ * it: `allocated` is everything the call makes, garbage included: the growth over the call plus
+ * what each collection during it freed (the aggregates' external memory can start one even in a
+ * large young generation; `collections` counts them); `retained` is what is left after a full
  * collection with the result still held.
  */
 export async function memoryOf(task) {
+  // One source for the totals and for the collections' before and after: V8's.
   const used = () => {
-    const { heapUsed, external } = process.memoryUsage();
-    return heapUsed + external;
+    const { used_heap_size, external_memory } = getHeapStatistics();
+    return used_heap_size + external_memory;
   };
+  const usedIn = ({ heapStatistics }) =>
+    heapStatistics.usedHeapSize + heapStatistics.externalMemory;
   // Compiled and warm, like the timed runs. In a function of its own: an async function keeps what
   // an await gave in its frame until the next await, which would count this run's output as
   // there before the measured one, and free it during it.
@@ -137,8 +140,12 @@ export async function memoryOf(task) {
   const before = used();
   profiler.start();
   const result = await task();
-  const allocated = used() - before;
   const { statistics } = profiler.stop();
+  const freed = statistics.reduce(
+    (sum, { beforeGC, afterGC }) => sum + usedIn(beforeGC) - usedIn(afterGC),
+    0,
+  );
+  const allocated = used() - before + freed;
   globalThis.gc();
   globalThis.gc();
   const retained = used() - before;

@@ -291,9 +291,6 @@ if (runs !== undefined) {
       const ms = median(task, 'ms');
       const other = comparedWith(task, names);
       const floor = floorOf(task, names);
-      const partial = caseRuns.some(
-        (run) => run.tasks.find((t) => t.name === task).collections > 0,
-      );
       const cells = [
         name,
         task,
@@ -303,7 +300,7 @@ if (runs !== undefined) {
           ? `${(median(other, 'ms') / ms).toFixed(2)}x ${other.split(' ')[0] === 'handler:' ? 'through base64' : other.split(' ')[0]}`
           : '',
         floor ? `${(ms / median(floor, 'ms')).toFixed(2)}x` : '',
-        `${kilobytes(median(task, 'allocated'))}${partial ? ' (or more)' : ''} / ${kilobytes(median(task, 'retained'))}`,
+        `${kilobytes(median(task, 'allocated'))} / ${kilobytes(median(task, 'retained'))}`,
         task in caseRuns[0].rss ? kilobytes(caseRuns[0].rss[task]) : '',
       ];
       lines.push(`| ${cells.join(' | ')} |`);
