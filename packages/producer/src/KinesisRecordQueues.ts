@@ -23,7 +23,6 @@ export interface BufferedUserRecord {
 /** A Kinesis record (an aggregate or a plain user record) waiting in its group's queue. */
 export interface QueuedKinesisRecord extends UserRecordsTally {
   entry: PutRecordsRequestEntry;
-  userRecords: BufferedUserRecord[];
   /** Its queue: a shard, or without a shard map an explicit hash key or partition key. */
   group: string;
   /** The shard it was built for, when the shard map was known. */

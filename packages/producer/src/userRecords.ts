@@ -8,7 +8,7 @@ import {
   KplInvalidRecordError,
   KplRecordTooLargeError,
 } from '@kpl-lambda/core';
-import type { UserRecordsTally } from './HeldRecords.js';
+import { tallyOf, type UserRecordsTally } from './HeldRecords.js';
 import type { BufferedUserRecord, QueuedKinesisRecord } from './KinesisRecordQueues.js';
 import type { ClosedAggregate } from './OpenAggregates.js';
 import type { ResolvedProducerOptions } from './options.js';
@@ -107,11 +107,7 @@ function isJsonObject(data: ProducerRecord['data']): boolean {
 
 function queued(
   entry: PutRecordsRequestEntry,
-  {
-    userRecords,
-    heldBytes,
-    lastSequence,
-  }: UserRecordsTally & { userRecords: BufferedUserRecord[] },
+  { userRecords, heldBytes, lastSequence }: UserRecordsTally,
   group: string,
   expectedShardId: string | undefined,
   bytes: number,
@@ -144,12 +140,7 @@ export function plainKinesisRecord(
     PartitionKey: userRecord.partitionKey,
   };
   if (userRecord.explicitHashKey !== undefined) entry.ExplicitHashKey = userRecord.explicitHashKey;
-  const tally = {
-    userRecords: [userRecord],
-    heldBytes: userRecord.bytes,
-    lastSequence: userRecord.sequence,
-  };
-  return queued(entry, tally, group, shardId, userRecord.bytes, dueAt);
+  return queued(entry, tallyOf([userRecord]), group, shardId, userRecord.bytes, dueAt);
 }
 
 /**
