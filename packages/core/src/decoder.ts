@@ -1,4 +1,4 @@
-import { Buffer } from 'node:buffer';
+import { asBuffer } from './bytes.js';
 import { KPL_DIGEST_SIZE, MAGIC_BYTES } from './constants.js';
 import { KplDecodeError } from './errors.js';
 import { md5 } from './md5.js';
@@ -69,9 +69,7 @@ export class AggregateColumns {
  */
 export function decodeAggregate(data: Uint8Array, sequenceNumber?: string): AggregateColumns {
   // The body is read in place: user records' spans are positions in the parent's bytes.
-  const parent = Buffer.isBuffer(data)
-    ? data
-    : Buffer.from(data.buffer, data.byteOffset, data.length);
+  const parent = asBuffer(data);
   const reader = new WireReader(parent, MAGIC_BYTES.length, parent.length - KPL_DIGEST_SIZE);
   try {
     return resolveKeys(readAggregatedRecord(reader), parent);
