@@ -29,7 +29,7 @@ export async function medianMilliseconds(
     const bench = new Bench({
       time,
       iterations,
-      warmupTime: round === 0 ? 300 : 50,
+      warmupTime: round === 0 ? (QUICK ? 100 : 300) : 50,
       warmupIterations: round === 0 ? iterations : 1,
       // A full collection before each task's turn (node --expose-gc), so that no task pays for
       // the garbage another left behind.

@@ -1,5 +1,5 @@
-// For `npm run demo`: builds the packages only when a source is newer than its build, and
-// quietly; the build's output is shown only if it fails.
+// For `npm run demo` and `npm run bench`: builds the packages only when a source is newer than
+// its build, and quietly; the build's output is shown only if it fails.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
