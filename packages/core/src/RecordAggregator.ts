@@ -1,8 +1,8 @@
 import { Buffer } from 'node:buffer';
-import protobuf from 'protobufjs/minimal.js';
 import {
   DEFAULT_MAX_AGGREGATE_BYTES,
   KPL_DIGEST_SIZE,
+  KPL_MAGIC,
   MAGIC_BYTES,
   MAX_KINESIS_RECORD_BYTES,
 } from './constants.js';
@@ -12,6 +12,7 @@ import { assertValidKeys } from './hashKey.js';
 import { md5 } from './md5.js';
 import { assertIntegerIn, assertTypeOf } from './options.js';
 import type { AggregatedRecord, AggregatorOptions, UserRecordInput } from './types.js';
+import { WireWriter } from './WireWriter.js';
 import {
   DATA_TAG,
   EXPLICIT_HASH_KEY_INDEX_TAG,
@@ -22,8 +23,6 @@ import {
   RECORDS_TAG,
   varintBytes,
 } from './wireFormat.js';
-
-const { Writer } = protobuf;
 
 /** Where a user record's keys go in the tables, and what it adds to the body. */
 interface Placement {
@@ -37,12 +36,6 @@ const NO_INDEX = -1;
 
 /** Magic and digest: what an aggregate adds around its protobuf body. */
 const FRAME_BYTES = MAGIC_BYTES.length + KPL_DIGEST_SIZE;
-
-/** The magic as the little-endian fixed32 that writes its four bytes in order. */
-const KPL_MAGIC_LITTLE_ENDIAN = Buffer.from(MAGIC_BYTES).readUInt32LE(0);
-
-/** The most the writer reserves at once: a string of 127 UTF-16 units at 3 bytes each, plus its length. */
-const WRITER_SLACK_BYTES = 3 * 127 + 5;
 
 /**
  * Packs user records into KPL aggregates, one at a time, counting every byte exactly (UTF-8
@@ -81,7 +74,7 @@ export class RecordAggregator<T extends UserRecordInput = UserRecordInput> {
    * The `Record` messages so far, encoded as each user record is added: its data is copied while
    * the caller has just made it, and in the order it was put, whichever aggregate it joins.
    */
-  readonly #records: protobuf.Writer = Writer.create();
+  readonly #records = new WireWriter();
   /** The first user record's data: what is sent when it stays alone. */
   #firstData: Uint8Array | undefined;
   /**
@@ -236,38 +229,45 @@ export class RecordAggregator<T extends UserRecordInput = UserRecordInput> {
       this.#explicitHashKeys.set(explicitHashKey, explicitHashKeyIndex);
     }
     this.#userRecords.push(record);
-    // The length is known, so the record is written in one pass rather than forked.
     const records = this.#records;
-    records
-      .uint32(RECORDS_TAG)
-      .uint32(userRecordBytes(partitionKeyIndex, explicitHashKeyIndex, data.length));
-    records.uint32(PARTITION_KEY_INDEX_TAG).uint32(partitionKeyIndex);
+    const recordBytes = userRecordBytes(partitionKeyIndex, explicitHashKeyIndex, data.length);
+    records.reserve(fieldBytes(recordBytes));
+    records.varint(RECORDS_TAG);
+    records.varint(recordBytes);
+    records.varint(PARTITION_KEY_INDEX_TAG);
+    records.varint(partitionKeyIndex);
     if (explicitHashKeyIndex !== NO_INDEX) {
-      records.uint32(EXPLICIT_HASH_KEY_INDEX_TAG).uint32(explicitHashKeyIndex);
+      records.varint(EXPLICIT_HASH_KEY_INDEX_TAG);
+      records.varint(explicitHashKeyIndex);
     }
-    records.uint32(DATA_TAG).bytes(data);
+    records.varint(DATA_TAG);
+    records.varint(data.length);
+    records.raw(data);
   }
 
   #encode(): Uint8Array {
-    // The aggregate's size is known exactly, so the writer gets a buffer that holds all of it:
-    // it never grows (which copies), the body is not copied out of it, and the magic and the
-    // digest are written around the body in place. The slack covers the writer reserving the
-    // worst case of a short string before it writes one.
-    const writer: protobuf.Writer = Writer.create();
-    writer.buf = Buffer.allocUnsafe(FRAME_BYTES + this.#bodyBytes + WRITER_SLACK_BYTES);
-    writer.fixed32(KPL_MAGIC_LITTLE_ENDIAN);
-    for (const partitionKey of this.#partitionKeys.keys())
-      writer.uint32(PARTITION_KEY_TABLE_TAG).string(partitionKey);
-    for (const explicitHashKey of this.#explicitHashKeys.keys())
-      writer.uint32(EXPLICIT_HASH_KEY_TABLE_TAG).string(explicitHashKey);
-    // The tables come first, as the KPL writes them; the records follow, already encoded.
-    this.#records.finishInto(writer.buf, writer.pos);
-    writer.pos += this.#records.pos;
-    const digest = md5(writer.buf.subarray(MAGIC_BYTES.length, writer.pos));
-    for (let offset = 0; offset < KPL_DIGEST_SIZE; offset += 4) {
-      writer.fixed32(digest.readUInt32LE(offset));
+    // The aggregate's size is known exactly: it is written into a buffer of that size, the
+    // magic and the digest around the body in place.
+    const writer = new WireWriter(FRAME_BYTES + this.#bodyBytes);
+    writer.raw(KPL_MAGIC);
+    let index = 0;
+    for (const partitionKey of this.#partitionKeys.keys()) {
+      const bytes = this.#partitionKeyBytes[index++]!;
+      writer.varint(PARTITION_KEY_TABLE_TAG);
+      writer.varint(bytes);
+      writer.text(partitionKey, bytes);
     }
-    return writer.finish(true);
+    for (const explicitHashKey of this.#explicitHashKeys.keys()) {
+      writer.varint(EXPLICIT_HASH_KEY_TABLE_TAG);
+      writer.varint(explicitHashKey.length);
+      writer.text(explicitHashKey, explicitHashKey.length);
+    }
+    // The tables come first, as the KPL writes them; the records follow, already encoded.
+    writer.raw(this.#records.bytes.subarray(0, this.#records.pos));
+    // Were the size ever counted short, writing the digest past the end would throw (a typed
+    // array's set does): an aggregate is never cut short.
+    writer.raw(md5(writer.bytes.subarray(MAGIC_BYTES.length, writer.pos)));
+    return writer.bytes.subarray(0, writer.pos);
   }
 
   #reset(): void {

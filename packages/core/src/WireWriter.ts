@@ -1,0 +1,56 @@
+import { Buffer } from 'node:buffer';
+
+/**
+ * Writes the protobuf wire format into one buffer, for the aggregator: varints of values below
+ * 2^32 (its tags, table indexes and lengths), bytes, and text whose UTF-8 size is known. Sizes
+ * are counted before anything is written, so a caller reserves room once per message and each
+ * write then runs without a check; a buffer made with its exact size is never grown.
+ */
+export class WireWriter {
+  public bytes: Buffer;
+  public pos = 0;
+
+  public constructor(capacity = 0) {
+    this.bytes = Buffer.allocUnsafe(capacity);
+  }
+
+  /** Room for `count` more bytes: a buffer twice as large, at least, when it is short. */
+  public reserve(count: number): void {
+    const needed = this.pos + count;
+    if (needed <= this.bytes.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(needed, 2 * this.bytes.length));
+    this.bytes.copy(grown, 0, 0, this.pos);
+    this.bytes = grown;
+  }
+
+  public varint(value: number): void {
+    const bytes = this.bytes;
+    let pos = this.pos;
+    while (value > 0x7f) {
+      bytes[pos++] = (value & 0x7f) | 0x80;
+      value >>>= 7;
+    }
+    bytes[pos++] = value;
+    this.pos = pos;
+  }
+
+  public raw(data: Uint8Array): void {
+    this.bytes.set(data, this.pos);
+    this.pos += data.length;
+  }
+
+  /**
+   * Text that takes `byteLength` bytes in UTF-8. ASCII (a UTF-8 size equal to the length) is
+   * copied unit by unit: for a key-sized string that is faster than a call into `Buffer.write`.
+   */
+  public text(text: string, byteLength: number): void {
+    const bytes = this.bytes;
+    const pos = this.pos;
+    if (byteLength === text.length) {
+      for (let i = 0; i < byteLength; i++) bytes[pos + i] = text.charCodeAt(i);
+    } else {
+      bytes.write(text, pos, byteLength, 'utf8');
+    }
+    this.pos = pos + byteLength;
+  }
+}
