@@ -8,7 +8,8 @@ import { Bench } from 'tinybench';
 
 /**
  * `npm run bench -- --quick` (under a minute in all): one process per case, fewer and shorter
- * rounds. Figures for READMEs come from the full mode only.
+ * rounds, smaller batches where a case is long, and no peak-RSS processes (each is a second of
+ * start-up for one figure). Figures for READMEs come from the full mode only.
  */
 export const QUICK = process.argv.includes('--quick') || process.env.KPL_BENCH_QUICK === '1';
 
@@ -20,7 +21,7 @@ export const QUICK = process.argv.includes('--quick') || process.env.KPL_BENCH_Q
  */
 export async function medianMilliseconds(
   tasks,
-  { rounds = QUICK ? 3 : 7, time = QUICK ? 40 : 300, iterations = QUICK ? 3 : 5 } = {},
+  { rounds = QUICK ? 3 : 7, time = QUICK ? 30 : 300, iterations = QUICK ? 2 : 5 } = {},
 ) {
   const names = Object.keys(tasks);
   const samples = new Map(names.map((name) => [name, []]));
@@ -31,9 +32,11 @@ export async function medianMilliseconds(
       iterations,
       warmupTime: round === 0 ? (QUICK ? 100 : 300) : 50,
       warmupIterations: round === 0 ? iterations : 1,
-      // A full collection before each task's turn (node --expose-gc), so that no task pays for
-      // the garbage another left behind.
-      setup: () => globalThis.gc?.(),
+      // A full collection before each task's timed turn (node --expose-gc), so that no task pays
+      // for the garbage another left behind. Warm-ups are not timed, and all run first.
+      setup: (_task, mode) => {
+        if (mode === 'run') globalThis.gc?.();
+      },
     });
     const order = round % 2 === 0 ? names : [...names].reverse();
     for (const name of order) bench.add(name, tasks[name]);
@@ -78,7 +81,7 @@ export async function runCasesInProcesses(cases, url, processes, { rssTasksOf = 
     const caseRuns = Array.from({ length: processes }, () => run(name, process.execArgv, {}));
     // Peak RSS needs a process of its own per task, with V8's default heap sizes.
     const rss = {};
-    for (const task of rssTasksOf(name)) {
+    for (const task of QUICK ? [] : rssTasksOf(name)) {
       const growths = Array.from({ length: Math.min(processes, 3) }, () =>
         run(name, ['--expose-gc'], { [RSS_TASK]: task }),
       );

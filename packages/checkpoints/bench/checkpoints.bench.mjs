@@ -17,8 +17,8 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import dynalite from 'dynalite';
 import { medianOf, QUICK } from '../../../scripts/bench.mjs';
 
-// The quick mode takes a fifth of a full batch.
-const PARENTS = QUICK ? 4 : 20;
+// The quick mode takes a tenth of a full batch.
+const PARENTS = QUICK ? 2 : 20;
 const PER_PARENT = 1_000;
 const ROUNDS = QUICK ? 2 : 5;
 

@@ -211,7 +211,7 @@ if (runs !== undefined) {
     const rate = (runMs) =>
       Math.round((caseRuns[0].userRecords * 1000) / runMs).toLocaleString('en-US');
     const row = (implementation, runMs, written, memory, cells) =>
-      `| ${name} | ${implementation} | ${runMs.toFixed(1)} ms | ${rate(runMs)} | ${cells} | ${median((run) => run[written].kinesisRecords)} | ${median((run) => run[written].putPayloadUnits)} | ${median((run) => run[written].offTheirShard).toLocaleString('en-US')} | ${kilobytes(median((run) => run[memory].allocated))} | ${kilobytes(caseRuns[0].rss[written])} |`;
+      `| ${name} | ${implementation} | ${runMs.toFixed(1)} ms | ${rate(runMs)} | ${cells} | ${median((run) => run[written].kinesisRecords)} | ${median((run) => run[written].putPayloadUnits)} | ${median((run) => run[written].offTheirShard).toLocaleString('en-US')} | ${kilobytes(median((run) => run[memory].allocated))} | ${written in caseRuns[0].rss ? kilobytes(caseRuns[0].rss[written]) : ''} |`;
     lines.push(
       row(
         'kpl-lambda producer',
