@@ -21,7 +21,7 @@ export const QUICK = process.argv.includes('--quick') || process.env.KPL_BENCH_Q
  */
 export async function medianMilliseconds(
   tasks,
-  { rounds = QUICK ? 3 : 7, time = QUICK ? 30 : 300, iterations = QUICK ? 2 : 5 } = {},
+  { rounds = QUICK ? 3 : 7, time = QUICK ? 40 : 300, iterations = QUICK ? 3 : 5 } = {},
 ) {
   const names = Object.keys(tasks);
   const samples = new Map(names.map((name) => [name, []]));
