@@ -93,6 +93,12 @@ export async function runCasesInProcesses(cases, url, processes, { rssTasksOf = 
   return runs;
 }
 
+/** Bytes as whole kilobytes, for the tables. */
+export const kilobytes = (bytes) => `${Math.round(bytes / 1024).toLocaleString('en-US')} KB`;
+
+/** A task's peak RSS growth from a run's `rss`; empty where none was measured (quick mode). */
+export const rssCell = (rss, task) => (task in rss ? kilobytes(rss[task]) : '');
+
 const RSS_TASK = 'KPL_BENCH_RSS_TASK';
 
 /** In a child started for peak RSS, the task it is to run once; otherwise undefined. */

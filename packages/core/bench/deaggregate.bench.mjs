@@ -17,9 +17,11 @@ import {
 import { aggregatedRecord, kinesisStreamEvent } from '@kpl-lambda/core/testing';
 import awsKinesisAgg from 'aws-kinesis-agg';
 import {
+  kilobytes,
   medianMilliseconds,
   medianOf,
   memoryOf,
+  rssCell,
   rssGrowthOf,
   rssTask,
   runCasesInProcesses,
@@ -276,7 +278,6 @@ const rssTasksOf = (name) =>
 
 const runs = await runCasesInProcesses(cases, import.meta.url, 5, { rssTasksOf });
 if (runs !== undefined) {
-  const kilobytes = (bytes) => `${Math.round(bytes / 1024).toLocaleString('en-US')} KB`;
   const lines = [
     '| case | implementation | median time | records/s | faster than | x its floor | memory allocated / retained per call | peak RSS growth, first call |',
     '| --- | --- | --- | --- | --- | --- | --- | --- |',
@@ -301,7 +302,7 @@ if (runs !== undefined) {
           : '',
         floor ? `${(ms / median(floor, 'ms')).toFixed(2)}x` : '',
         `${kilobytes(median(task, 'allocated'))} / ${kilobytes(median(task, 'retained'))}`,
-        task in caseRuns[0].rss ? kilobytes(caseRuns[0].rss[task]) : '',
+        rssCell(caseRuns[0].rss, task),
       ];
       lines.push(`| ${cells.join(' | ')} |`);
     }

@@ -11,10 +11,12 @@ import { computeHashKey, deaggregateBytes } from '@kpl-lambda/core';
 import { KinesisProducer, PUT_PAYLOAD_UNIT_BYTES } from '@kpl-lambda/producer';
 import awsKinesisAgg from 'aws-kinesis-agg';
 import {
+  kilobytes,
   medianMilliseconds,
   medianOf,
   memoryOf,
   QUICK,
+  rssCell,
   rssGrowthOf,
   rssTask,
   runCasesInProcesses,
@@ -196,7 +198,6 @@ const runs = await runCasesInProcesses(cases, import.meta.url, 3, {
   rssTasksOf: () => ['ours', 'reference'],
 });
 if (runs !== undefined) {
-  const kilobytes = (bytes) => `${Math.round(bytes / 1024).toLocaleString('en-US')} KB`;
   const lines = [
     '| case | implementation | median time | records/s | faster than aws-kinesis-agg | x floor | Kinesis records | PUT payload units | user records off their shard | memory allocated per run | peak RSS growth, first run |',
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
@@ -211,7 +212,7 @@ if (runs !== undefined) {
     const rate = (runMs) =>
       Math.round((caseRuns[0].userRecords * 1000) / runMs).toLocaleString('en-US');
     const row = (implementation, runMs, written, memory, cells) =>
-      `| ${name} | ${implementation} | ${runMs.toFixed(1)} ms | ${rate(runMs)} | ${cells} | ${median((run) => run[written].kinesisRecords)} | ${median((run) => run[written].putPayloadUnits)} | ${median((run) => run[written].offTheirShard).toLocaleString('en-US')} | ${kilobytes(median((run) => run[memory].allocated))} | ${written in caseRuns[0].rss ? kilobytes(caseRuns[0].rss[written]) : ''} |`;
+      `| ${name} | ${implementation} | ${runMs.toFixed(1)} ms | ${rate(runMs)} | ${cells} | ${median((run) => run[written].kinesisRecords)} | ${median((run) => run[written].putPayloadUnits)} | ${median((run) => run[written].offTheirShard).toLocaleString('en-US')} | ${kilobytes(median((run) => run[memory].allocated))} | ${rssCell(caseRuns[0].rss, written)} |`;
     lines.push(
       row(
         'kpl-lambda producer',
