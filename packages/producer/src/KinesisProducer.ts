@@ -1,18 +1,13 @@
-import { PutRecordsCommand, type PutRecordsResultEntry } from '@aws-sdk/client-kinesis';
 import { type KplLogger, safeLogger } from '@kpl-lambda/core';
 import { BurstClock } from './BurstClock.js';
-import { PUT_PAYLOAD_UNIT_BYTES } from './constants.js';
 import { KplProducerBufferFullError } from './errors.js';
 import { HeldRecords, tallyOf } from './HeldRecords.js';
-import {
-  type BufferedUserRecord,
-  KinesisRecordQueues,
-  type QueuedKinesisRecord,
-} from './KinesisRecordQueues.js';
+import { type BufferedUserRecord, KinesisRecordQueues } from './KinesisRecordQueues.js';
 import { type ClosedAggregate, OpenAggregates } from './OpenAggregates.js';
 import { type ResolvedProducerOptions, resolveProducerOptions } from './options.js';
+import { PutRecordsSender } from './PutRecordsSender.js';
 import { addProducerMetrics } from './producerMetrics.js';
-import { callFailure, entryFailure, type Failure, RetryPolicy } from './RetryPolicy.js';
+import { callFailure, type Failure } from './RetryPolicy.js';
 import { ShardRouter } from './ShardRouter.js';
 import type {
   FlushResult,
@@ -75,7 +70,7 @@ export class KinesisProducer {
   #metricsAdded: ProducerMetrics = { ...this.metrics };
   readonly #options: ResolvedProducerOptions;
   readonly #log: KplLogger;
-  readonly #retryPolicy: RetryPolicy;
+  readonly #sender: PutRecordsSender;
   readonly #router: ShardRouter;
   readonly #aggregates: OpenAggregates;
   readonly #queues = new KinesisRecordQueues();
@@ -89,14 +84,22 @@ export class KinesisProducer {
   #pumpScheduled = false;
   readonly #timer = new WakeUpTimer(() => this.#pump());
   readonly #clock = new BurstClock();
-  /** Error codes of refused calls already logged at error level (until a call succeeds). */
-  readonly #refusalsLogged = new Set<string>();
 
   public constructor(options: KinesisProducerOptions) {
     this.#options = resolveProducerOptions(options);
     this.#log = safeLogger(this.#options.logger);
-    this.#retryPolicy = new RetryPolicy(this.#options);
     this.#held = new HeldRecords(this.#options);
+    this.#sender = new PutRecordsSender({
+      options: this.#options,
+      queues: this.#queues,
+      held: this.#held,
+      metrics: this.metrics,
+      log: this.#log,
+      onMisrouted: () => {
+        this.#router.markStale();
+        this.#learnShardMap();
+      },
+    });
     this.#router = new ShardRouter(this.#options.shardMapMaxAgeMs);
     this.#aggregates = new OpenAggregates({
       maxBytes: this.#options.aggregationMaxBytes,
@@ -297,7 +300,7 @@ export class KinesisProducer {
     while (this.#inFlight.size < this.#options.maxConcurrentRequests) {
       const request = this.#queues.nextRequest(now, urgent, this.#options);
       if (request === undefined) break;
-      const sending: Promise<void> = this.#send(request).finally(() => {
+      const sending: Promise<void> = this.#sender.send(request).finally(() => {
         this.#inFlight.delete(sending);
         this.#schedulePump();
       });
@@ -314,83 +317,5 @@ export class KinesisProducer {
     const oldest = this.#aggregates.oldestOpenedAt;
     if (oldest !== undefined) wakeAt = Math.min(wakeAt, oldest + this.#options.maxBufferedMs);
     this.#timer.set(wakeAt, now);
-  }
-
-  /** One PutRecords call; settles or releases every record of it. Never rejects. */
-  async #send(request: QueuedKinesisRecord[]): Promise<void> {
-    for (const kinesisRecord of request) kinesisRecord.attempts++;
-    this.metrics.putRecordsRequests++;
-    let results: PutRecordsResultEntry[] | undefined;
-    let callError: unknown;
-    try {
-      const output = await this.#options.client.send(
-        new PutRecordsCommand({
-          ...this.#options.stream,
-          Records: request.map((record) => record.entry),
-        }),
-      );
-      results = output.Records;
-    } catch (error) {
-      callError = error;
-    }
-    const now = Date.now();
-    const refusal = results === undefined ? callFailure(callError) : undefined;
-    if (refusal === undefined) this.#refusalsLogged.clear();
-    for (const [i, kinesisRecord] of request.entries()) {
-      const result = results?.[i];
-      if (result !== undefined && result.ErrorCode === undefined) {
-        this.#written(kinesisRecord, result.ShardId);
-      } else {
-        const failure =
-          result === undefined
-            ? (refusal ?? callFailure(undefined))
-            : entryFailure(result.ErrorCode!, result.ErrorMessage);
-        this.#failed(kinesisRecord, failure, now);
-      }
-    }
-  }
-
-  #written(kinesisRecord: QueuedKinesisRecord, shardId: string | undefined): void {
-    this.#queues.remove(kinesisRecord);
-    const { metrics } = this;
-    metrics.kinesisRecordsWritten++;
-    metrics.userRecordsWritten += kinesisRecord.userRecords.length;
-    metrics.bytesWritten += kinesisRecord.bytes;
-    metrics.putPayloadUnits += Math.ceil(kinesisRecord.bytes / PUT_PAYLOAD_UNIT_BYTES);
-    this.#held.settle(kinesisRecord, undefined);
-    const expected = kinesisRecord.expectedShardId;
-    if (expected !== undefined && shardId !== undefined && shardId !== expected) {
-      metrics.misroutedKinesisRecords++;
-      this.#log.warn('An aggregate landed on an unexpected shard: learning the shards again', {
-        expectedShardId: expected,
-        shardId,
-      });
-      this.#router.markStale();
-      this.#learnShardMap();
-    }
-  }
-
-  #failed(kinesisRecord: QueuedKinesisRecord, failure: Failure, now: number): void {
-    const retryAt = this.#retryPolicy.nextAttemptAt(kinesisRecord.attempts, failure, now);
-    if (retryAt !== undefined) {
-      // It stays at the head of its queue: nothing behind it overtakes it.
-      kinesisRecord.notBefore = retryAt;
-      this.#queues.release(kinesisRecord);
-      this.metrics.retries++;
-      return;
-    }
-    this.#queues.remove(kinesisRecord);
-    this.metrics.failedUserRecords += kinesisRecord.userRecords.length;
-    this.#held.settle(kinesisRecord, failure);
-    const details = {
-      userRecords: kinesisRecord.userRecords.length,
-      attempts: kinesisRecord.attempts,
-      errorCode: failure.code,
-      errorMessage: failure.message,
-    };
-    if (failure.retryable || !this.#refusalsLogged.has(failure.code)) {
-      this.#log.error('Kinesis records given up', details);
-      if (!failure.retryable) this.#refusalsLogged.add(failure.code);
-    }
   }
 }
