@@ -17,6 +17,21 @@ export function computeHashKey(partitionKey: string): string {
   return BigInt(`0x${md5Hex(partitionKey)}`).toString();
 }
 
+/**
+ * {@link computeHashKey} as 32 hex digits. Of the same width, hex hash keys compare as strings as
+ * the numbers do: a router can search shard hash key ranges kept in hex without making a BigInt
+ * per record.
+ *
+ * @example
+ * ```ts
+ * import { computeHashKeyHex } from '@kpl-lambda/core';
+ * computeHashKeyHex('abcd'); // 'e2fc714c4727ee9395f324cd2e7f331f'
+ * ```
+ */
+export function computeHashKeyHex(partitionKey: string): string {
+  return md5Hex(partitionKey);
+}
+
 const decimal = /^(0|[1-9][0-9]{0,38})$/;
 
 /**

@@ -18,7 +18,7 @@ export {
   KplInvalidRecordError,
   KplRecordTooLargeError,
 } from './errors.js';
-export { assertValidKeys, computeHashKey, isValidHashKey } from './hashKey.js';
+export { assertValidKeys, computeHashKey, computeHashKeyHex, isValidHashKey } from './hashKey.js';
 export { deaggregateRecords, iterDeaggregateRecords } from './lambdaRecords.js';
 export { type KplLogger, safeLogger } from './logger.js';
 export {

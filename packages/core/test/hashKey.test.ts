@@ -2,6 +2,7 @@ import {
   aggregate,
   assertValidKeys,
   computeHashKey,
+  computeHashKeyHex,
   isValidHashKey,
   KplInvalidRecordError,
   MAX_HASH_KEY,
@@ -21,6 +22,26 @@ describe('computeHashKey', () => {
   it('always gives a valid hash key', () => {
     for (const key of ['x', '🦀', 'k'.repeat(256)])
       expect(isValidHashKey(computeHashKey(key))).toBe(true);
+  });
+});
+
+describe('computeHashKeyHex', () => {
+  it('gives the same hash key in 32 hex digits, leading zeros kept', () => {
+    for (const key of ['abcd', 'a', 'é', '🦀']) {
+      const hex = computeHashKeyHex(key);
+      expect(hex).toMatch(/^[0-9a-f]{32}$/);
+      expect(BigInt(`0x${hex}`).toString()).toBe(computeHashKey(key));
+    }
+    expect(computeHashKeyHex('a')).toBe('0cc175b9c0f1b6a831c399e269772661');
+  });
+
+  it('orders keys as their hash keys are ordered', () => {
+    const keys = Array.from({ length: 200 }, (_, i) => `key-${i}`);
+    const byHex = [...keys].sort((a, b) => (computeHashKeyHex(a) < computeHashKeyHex(b) ? -1 : 1));
+    const byNumber = [...keys].sort((a, b) =>
+      BigInt(computeHashKey(a)) < BigInt(computeHashKey(b)) ? -1 : 1,
+    );
+    expect(byHex).toEqual(byNumber);
   });
 });
 

@@ -1,5 +1,5 @@
-import * as crypto from 'node:crypto';
 import { type KinesisClient, ListShardsCommand } from '@aws-sdk/client-kinesis';
+import { computeHashKeyHex } from '@kpl-lambda/core';
 import { KplProducerError } from './errors.js';
 
 /** An open shard and the hash keys it takes. */
@@ -12,16 +12,7 @@ export interface ShardRange {
 /** Partition keys whose shard a map remembers at once; past that it starts afresh. */
 const SHARD_CACHE_SIZE = 10_000;
 
-/**
- * Hex MD5 of a partition key. `crypto.hash` (Node 20.12+) is three times as fast as a `Hash`
- * object for a key-sized input, and routing hashes every new partition key.
- */
-const md5Hex: (text: string) => string =
-  typeof (crypto.hash as typeof crypto.hash | undefined) === 'function'
-    ? (text) => crypto.hash('md5', text, 'hex')
-    : (text) => crypto.createHash('md5').update(text, 'utf8').digest('hex');
-
-/** Hash keys as 32 hex digits: as strings they sort as the numbers do, with no BigInt to make. */
+/** Shard boundaries as 32 hex digits, as `computeHashKeyHex` gives a partition key's. */
 const toHex = (hashKey: bigint): string => hashKey.toString(16).padStart(32, '0');
 
 /** Which open shard takes which hash key, as `ListShards` said at `loadedAt`. */
@@ -71,7 +62,7 @@ export class ShardMap {
   public shardForPartitionKey(partitionKey: string): ShardRange {
     if (this.#uncachedLookups > 0) {
       this.#uncachedLookups--;
-      return this.#shardForHex(md5Hex(partitionKey));
+      return this.#shardForHex(computeHashKeyHex(partitionKey));
     }
     const cache = this.#shardsByPartitionKey;
     let shard = cache.get(partitionKey);
@@ -86,7 +77,7 @@ export class ShardMap {
       cache.clear();
       this.#cacheHits = 0;
     }
-    shard = this.#shardForHex(md5Hex(partitionKey));
+    shard = this.#shardForHex(computeHashKeyHex(partitionKey));
     cache.set(partitionKey, shard);
     return shard;
   }
