@@ -9,6 +9,7 @@ import {
 import { isAggregated } from './decoder.js';
 import { KplInvalidRecordError, KplRecordTooLargeError } from './errors.js';
 import { assertValidKeys } from './hashKey.js';
+import { KeyTable } from './KeyTable.js';
 import { md5 } from './md5.js';
 import { assertIntegerIn, assertTypeOf } from './options.js';
 import type { AggregatedRecord, AggregatorOptions, UserRecordInput } from './types.js';
@@ -77,13 +78,10 @@ export class RecordAggregator<T extends UserRecordInput = UserRecordInput> {
   readonly #records = new WireWriter();
   /** The first user record's data: what is sent when it stays alone. */
   #firstData: Uint8Array | undefined;
-  /**
-   * The partition key table: each key's index. Its UTF-8 size, measured once, is kept apart, by
-   * index: a number in a map is read with the lookup, an object would be one more memory access.
-   */
-  #partitionKeys = new Map<string, number>();
-  #partitionKeyBytes: number[] = [];
-  #explicitHashKeys = new Map<string, number>();
+  readonly #partitionKeys = new KeyTable();
+  readonly #explicitHashKeys = new KeyTable();
+  /** User records with an explicit hash key, in this aggregate. */
+  #explicitHashKeyUses = 0;
   /** Size of the protobuf body so far. */
   #bodyBytes = 0;
   /** UTF-8 bytes of the first record's partition key, which becomes the outer key. */
@@ -126,7 +124,7 @@ export class RecordAggregator<T extends UserRecordInput = UserRecordInput> {
    */
   public add(record: T): AggregatedRecord<T> | undefined {
     const { partitionKey, explicitHashKey } = record;
-    const knownPartitionKeyIndex = this.#partitionKeys.get(partitionKey);
+    const knownPartitionKeyIndex = this.#partitionKeys.indexOf(partitionKey);
     // A partition key in the table was checked when it entered it.
     if (knownPartitionKeyIndex === undefined || explicitHashKey !== undefined) {
       assertValidKeys(partitionKey, explicitHashKey);
@@ -135,7 +133,7 @@ export class RecordAggregator<T extends UserRecordInput = UserRecordInput> {
     const partitionKeyBytes =
       knownPartitionKeyIndex === undefined
         ? Buffer.byteLength(partitionKey, 'utf8')
-        : this.#partitionKeyBytes[knownPartitionKeyIndex]!;
+        : this.#partitionKeys.bytesAt(knownPartitionKeyIndex);
     const looksAggregated = isAggregated(data);
     const aloneBytes =
       this.aggregateSingleRecord || looksAggregated
@@ -203,7 +201,7 @@ export class RecordAggregator<T extends UserRecordInput = UserRecordInput> {
     let growth = knownPartitionKeyIndex === undefined ? fieldBytes(partitionKeyBytes) : 0;
     let explicitHashKeyIndex = NO_INDEX;
     if (explicitHashKey !== undefined) {
-      const knownExplicitHashKeyIndex = this.#explicitHashKeys.get(explicitHashKey);
+      const knownExplicitHashKeyIndex = this.#explicitHashKeys.indexOf(explicitHashKey);
       explicitHashKeyIndex = knownExplicitHashKeyIndex ?? this.#explicitHashKeys.size;
       // Hash keys are decimal digits: one byte each in UTF-8.
       if (knownExplicitHashKeyIndex === undefined) growth += fieldBytes(explicitHashKey.length);
@@ -222,11 +220,13 @@ export class RecordAggregator<T extends UserRecordInput = UserRecordInput> {
     }
     // A new key takes the next index, so the tables stay in first-use order.
     if (partitionKeyIndex === this.#partitionKeys.size) {
-      this.#partitionKeys.set(partitionKey, partitionKeyIndex);
-      this.#partitionKeyBytes.push(partitionKeyBytes);
+      this.#partitionKeys.add(partitionKey, partitionKeyBytes);
     }
-    if (explicitHashKey !== undefined && explicitHashKeyIndex === this.#explicitHashKeys.size) {
-      this.#explicitHashKeys.set(explicitHashKey, explicitHashKeyIndex);
+    if (explicitHashKey !== undefined) {
+      this.#explicitHashKeyUses++;
+      if (explicitHashKeyIndex === this.#explicitHashKeys.size) {
+        this.#explicitHashKeys.add(explicitHashKey, explicitHashKey.length);
+      }
     }
     this.#userRecords.push(record);
     const records = this.#records;
@@ -250,18 +250,8 @@ export class RecordAggregator<T extends UserRecordInput = UserRecordInput> {
     // magic and the digest around the body in place.
     const writer = new WireWriter(FRAME_BYTES + this.#bodyBytes);
     writer.raw(KPL_MAGIC);
-    let index = 0;
-    for (const partitionKey of this.#partitionKeys.keys()) {
-      const bytes = this.#partitionKeyBytes[index++]!;
-      writer.varint(PARTITION_KEY_TABLE_TAG);
-      writer.varint(bytes);
-      writer.text(partitionKey, bytes);
-    }
-    for (const explicitHashKey of this.#explicitHashKeys.keys()) {
-      writer.varint(EXPLICIT_HASH_KEY_TABLE_TAG);
-      writer.varint(explicitHashKey.length);
-      writer.text(explicitHashKey, explicitHashKey.length);
-    }
+    writeKeyTable(writer, PARTITION_KEY_TABLE_TAG, this.#partitionKeys);
+    writeKeyTable(writer, EXPLICIT_HASH_KEY_TABLE_TAG, this.#explicitHashKeys);
     // The tables come first, as the KPL writes them; the records follow, already encoded.
     writer.raw(this.#records.bytes.subarray(0, this.#records.pos));
     // Were the size ever counted short, writing the digest past the end would throw (a typed
@@ -271,16 +261,26 @@ export class RecordAggregator<T extends UserRecordInput = UserRecordInput> {
   }
 
   #reset(): void {
+    this.#partitionKeys.clear(this.#userRecords.length);
+    this.#explicitHashKeys.clear(this.#explicitHashKeyUses);
+    this.#explicitHashKeyUses = 0;
     this.#userRecords = [];
     // The encoded records were copied out: the next aggregate writes over them.
     this.#records.pos = 0;
     this.#firstData = undefined;
-    this.#partitionKeys = new Map();
-    this.#partitionKeyBytes = [];
-    this.#explicitHashKeys = new Map();
     this.#bodyBytes = 0;
     this.#outerPartitionKeyBytes = 0;
     this.#firstLooksAggregated = false;
+  }
+}
+
+function writeKeyTable(writer: WireWriter, tag: number, table: KeyTable): void {
+  const { keys } = table;
+  for (let index = 0; index < keys.length; index++) {
+    const bytes = table.bytesAt(index);
+    writer.varint(tag);
+    writer.varint(bytes);
+    writer.text(keys[index]!, bytes);
   }
 }
 

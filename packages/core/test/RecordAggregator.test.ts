@@ -229,6 +229,28 @@ describe('RecordAggregator', () => {
   it('accepts maxBytes up to the 10 MiB record limit', () => {
     expect(new RecordAggregator({ maxBytes: 10_485_760 }).maxBytes).toBe(10_485_760);
   });
+
+  it('after keys that did not repeat, writes each key afresh, still counted exactly', () => {
+    const aggregator = new RecordAggregator();
+    for (let i = 0; i < 1024; i++) {
+      aggregator.add({ partitionKey: `unique-${i}`, explicitHashKey: String(i), data: 'x' });
+    }
+    aggregator.flush();
+    const repeated = Array.from({ length: 50 }, () => ({
+      partitionKey: 'same',
+      explicitHashKey: '42',
+      data: 'x',
+    }));
+    for (const record of repeated) aggregator.add(record);
+    const sizeBytes = aggregator.sizeBytes;
+    const afresh = aggregator.flush()!;
+
+    const looked = aggregate(repeated)[0]!;
+    // 49 more entries in each table: 'same' (tag, length, 4 bytes) and '42' (tag, length, 2).
+    expect(afresh.data.length - looked.data.length).toBe(49 * (6 + 4));
+    expect(kinesisBytes(afresh)).toBe(sizeBytes);
+    expect(deaggregateBytes(afresh.data, afresh)).toEqual(deaggregateBytes(looked.data, looked));
+  });
 });
 
 describe('a user record whose data is itself an aggregate', () => {

@@ -62,6 +62,48 @@ describe('aggregation properties', () => {
     );
   });
 
+  it('round-trips thousands of keys that stop and start repeating, every output within maxBytes', () => {
+    // Runs of unique keys and of keys from a pool, long enough that the key tables stop and
+    // start looking keys up (see KeyTable).
+    const run = fc.record({
+      length: fc.integer({ min: 1, max: 3_000 }),
+      pool: fc.option(fc.integer({ min: 1, max: 2_000 }), { nil: undefined }),
+      explicitHashKeys: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(
+        fc.array(run, { minLength: 1, maxLength: 6 }),
+        fc.integer({ min: 4_000, max: 60_000 }),
+        (runs, maxBytes) => {
+          let n = 0;
+          const records = runs.flatMap(({ length, pool, explicitHashKeys }) =>
+            Array.from({ length }, () => {
+              const key = pool === undefined ? `unique-${n}` : `pool-${n % pool}`;
+              n++;
+              return explicitHashKeys
+                ? { partitionKey: key, explicitHashKey: String(n % 7 === 0 ? n : 7), data: 'x' }
+                : { partitionKey: key, data: 'x' };
+            }),
+          );
+          const aggregated = aggregate(records, { maxBytes });
+
+          for (const record of aggregated) {
+            expect(record.data.length + Buffer.byteLength(record.partitionKey)).toBeLessThanOrEqual(
+              maxBytes,
+            );
+          }
+          const decoded = aggregated.flatMap((record) => deaggregateBytes(record.data, record));
+          expect(
+            decoded.map(({ partitionKey, explicitHashKey }) => [partitionKey, explicitHashKey]),
+          ).toEqual(
+            records.map(({ partitionKey, explicitHashKey }) => [partitionKey, explicitHashKey]),
+          );
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
+
   it('round-trips through a Lambda event, sub-sequence numbers counting within each aggregate', () => {
     fc.assert(
       fc.property(fc.array(userRecord, { minLength: 1, maxLength: 40 }), (records) => {

@@ -51,6 +51,7 @@ afterAll(async () => {
 
 interface Line {
   shardId?: string;
+  partitionKey?: string;
   sequenceNumber?: string;
   subSequenceNumber?: number;
   i?: number;
@@ -141,14 +142,16 @@ async function until(done: () => boolean, timeoutMs: number): Promise<void> {
   }
 }
 
-async function produce(streamName: string, from: number, to: number) {
-  const producer = new KinesisProducer({
-    client: kinesis.client,
-    streamName,
-    aggregationMaxCount: 150,
-  });
+async function produce(
+  streamName: string,
+  from: number,
+  to: number,
+  keyOf = (i: number) => `key-${i % 97}`,
+  aggregationMaxCount = 150,
+) {
+  const producer = new KinesisProducer({ client: kinesis.client, streamName, aggregationMaxCount });
   for (let i = from; i < to; i++) {
-    const key = `key-${i % 97}`;
+    const key = keyOf(i);
     producer.put({ data: { i, key }, partitionKey: key });
   }
   expect((await producer.flush()).undeliverable).toEqual([]);
@@ -184,6 +187,24 @@ describeWithJava('@kpl-lambda/kcl under the real MultiLangDaemon (KCL 1.13.3)', 
     expect([...seen.values()].every((count) => count === 1)).toBe(true);
     // The daemon deaggregated: user records of one aggregate share a sequence number.
     expect(records.some((line) => line.subSequenceNumber! > 0)).toBe(true);
+  }, 150_000);
+
+  it('reads aggregates that write a key once per user record, after keys that did not repeat', async () => {
+    const streamName = await newStream(1);
+    // 1,500 user records per aggregate: the first one's keys are unique, so the next ones write
+    // every key afresh (see KeyTable in core), also the repeating keys of the last 1,000.
+    await produce(streamName, 0, 4_000, (i) => (i < 3_000 ? `unique-${i}` : `key-${i % 5}`), 1_500);
+    const out = join(directory, 'afresh.jsonl');
+    const daemon = runDaemon('afresh', streamName, out);
+    try {
+      await until(() => userRecordLinesOf(out).length >= 4_000, 90_000);
+    } finally {
+      daemon.kill();
+    }
+
+    const records = userRecordLinesOf(out);
+    expect(records.map((line) => line.i)).toEqual(Array.from({ length: 4_000 }, (_, i) => i));
+    expect(records.every((line) => line.partitionKey === line.key)).toBe(true);
   }, 150_000);
 
   it('resumes after the checkpointed sub-sequence number when killed in the middle of an aggregate', async () => {

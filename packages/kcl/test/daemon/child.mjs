@@ -17,11 +17,11 @@ await start(
     processRecord: async (record) => {
       if (processed >= hangAfter) await new Promise(() => {});
       processed++;
-      const { sequenceNumber, subSequenceNumber } = record;
+      const { partitionKey, sequenceNumber, subSequenceNumber } = record;
       const data = JSON.parse(Buffer.from(record.data).toString());
       appendFileSync(
         out,
-        `${JSON.stringify({ shardId, sequenceNumber, subSequenceNumber, ...data })}\n`,
+        `${JSON.stringify({ shardId, partitionKey, sequenceNumber, subSequenceNumber, ...data })}\n`,
       );
     },
     shardEnded: () => appendFileSync(out, `${JSON.stringify({ shardEnded: shardId })}\n`),
