@@ -46,7 +46,9 @@ const FRAME_BYTES = MAGIC_BYTES.length + KPL_DIGEST_SIZE;
  * then opens the next one); `flush` hands back what is left. An aggregate of a single user record
  * is handed back as that plain record, as the KPL sends it, unless its data would itself pass for
  * an aggregate (a forwarder re-publishing raw Kinesis data): then it is wrapped in an aggregate of
- * one, so that consumers receive it as it was put. Input records are never mutated.
+ * one, so that consumers receive it as it was put. Input records are never mutated. A key that
+ * repeats is written once per aggregate; after an aggregate whose keys did not repeat, the next
+ * ones write each key as it comes, without the lookup (see the package README).
  *
  * @example
  * ```ts
