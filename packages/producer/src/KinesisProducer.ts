@@ -6,7 +6,7 @@ import { type BufferedUserRecord, KinesisRecordQueues } from './KinesisRecordQue
 import { type ClosedAggregate, OpenAggregates } from './OpenAggregates.js';
 import { type ResolvedProducerOptions, resolveProducerOptions } from './options.js';
 import { PutRecordsSender } from './PutRecordsSender.js';
-import { addProducerMetrics } from './producerMetrics.js';
+import { addProducerMetrics, zeroProducerMetrics } from './producerMetrics.js';
 import { callFailure, type Failure } from './RetryPolicy.js';
 import { ShardRouter } from './ShardRouter.js';
 import type {
@@ -54,17 +54,7 @@ import { WakeUpTimer } from './WakeUpTimer.js';
  */
 export class KinesisProducer {
   /** Counters since the producer was made: read them, or publish them as metrics. */
-  public readonly metrics: ProducerMetrics = {
-    userRecordsPut: 0,
-    userRecordsWritten: 0,
-    kinesisRecordsWritten: 0,
-    bytesWritten: 0,
-    putPayloadUnits: 0,
-    putRecordsRequests: 0,
-    retries: 0,
-    failedUserRecords: 0,
-    misroutedKinesisRecords: 0,
-  };
+  public readonly metrics: ProducerMetrics = zeroProducerMetrics();
 
   /** What the `metrics` option was given so far. */
   #metricsAdded: ProducerMetrics = { ...this.metrics };

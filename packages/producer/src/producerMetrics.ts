@@ -14,6 +14,21 @@ export const PRODUCER_METRIC_NAMES: { readonly [K in keyof ProducerMetrics]: str
   misroutedKinesisRecords: 'KplProducerMisroutedKinesisRecords',
 };
 
+/** Every counter at zero, as a new producer's are. */
+export function zeroProducerMetrics(): ProducerMetrics {
+  return {
+    userRecordsPut: 0,
+    userRecordsWritten: 0,
+    kinesisRecordsWritten: 0,
+    bytesWritten: 0,
+    putPayloadUnits: 0,
+    putRecordsRequests: 0,
+    retries: 0,
+    failedUserRecords: 0,
+    misroutedKinesisRecords: 0,
+  };
+}
+
 /**
  * Adds to `metrics` what changed since `added` (what was added before), and returns what is now
  * added: concurrent flushes add each change once. A `Metrics` that throws changes nothing of

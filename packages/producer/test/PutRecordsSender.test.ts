@@ -3,7 +3,7 @@ import { HeldRecords } from '../src/HeldRecords.js';
 import { KinesisRecordQueues } from '../src/KinesisRecordQueues.js';
 import { resolveProducerOptions } from '../src/options.js';
 import { PutRecordsSender } from '../src/PutRecordsSender.js';
-import type { ProducerMetrics } from '../src/types.js';
+import { zeroProducerMetrics } from '../src/producerMetrics.js';
 import { plainKinesisRecord, toBufferedUserRecord } from '../src/userRecords.js';
 import { client, fast, kinesis, throttled } from './mockKinesis.js';
 
@@ -13,17 +13,7 @@ const options = resolveProducerOptions({ client, streamName: 'orders', maxAttemp
 function sending(keys: string[]) {
   const queues = new KinesisRecordQueues();
   const held = new HeldRecords(options);
-  const metrics: ProducerMetrics = {
-    userRecordsPut: 0,
-    userRecordsWritten: 0,
-    kinesisRecordsWritten: 0,
-    bytesWritten: 0,
-    putPayloadUnits: 0,
-    putRecordsRequests: 0,
-    retries: 0,
-    failedUserRecords: 0,
-    misroutedKinesisRecords: 0,
-  };
+  const metrics = zeroProducerMetrics();
   const logged: string[] = [];
   const log = {
     debug: () => {},
