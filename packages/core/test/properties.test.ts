@@ -24,6 +24,18 @@ const userRecord = fc.record(
   { requiredKeys: ['partitionKey', 'data'] },
 );
 
+/** Each Kinesis record within `maxBytes`, as Kinesis counts it: data plus partition key. */
+const expectEachWithin = (
+  aggregated: Array<{ partitionKey: string; data: Uint8Array }>,
+  maxBytes: number,
+) => {
+  for (const record of aggregated) {
+    expect(record.data.length + Buffer.byteLength(record.partitionKey)).toBeLessThanOrEqual(
+      maxBytes,
+    );
+  }
+};
+
 const asBytes = (data: Uint8Array | string) =>
   typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data);
 
@@ -37,11 +49,7 @@ describe('aggregation properties', () => {
         (records, maxBytes) => {
           const aggregated = aggregate(records, { maxBytes });
 
-          for (const record of aggregated) {
-            expect(record.data.length + Buffer.byteLength(record.partitionKey)).toBeLessThanOrEqual(
-              maxBytes,
-            );
-          }
+          expectEachWithin(aggregated, maxBytes);
           const decoded = aggregated.flatMap((record) => deaggregateBytes(record.data, record));
           expect(
             decoded.map(({ partitionKey, explicitHashKey, data }) => ({
@@ -87,11 +95,7 @@ describe('aggregation properties', () => {
           );
           const aggregated = aggregate(records, { maxBytes });
 
-          for (const record of aggregated) {
-            expect(record.data.length + Buffer.byteLength(record.partitionKey)).toBeLessThanOrEqual(
-              maxBytes,
-            );
-          }
+          expectEachWithin(aggregated, maxBytes);
           const decoded = aggregated.flatMap((record) => deaggregateBytes(record.data, record));
           expect(
             decoded.map(({ partitionKey, explicitHashKey }) => [partitionKey, explicitHashKey]),
