@@ -122,6 +122,22 @@ function runDaemon(
   };
 }
 
+/** Runs the daemon while `work` runs, and ends it (as a crash would) once `work` is done. */
+async function whileDaemonRuns(
+  application: string,
+  streamName: string,
+  out: string,
+  work: () => Promise<void>,
+  env: Record<string, string> = {},
+): Promise<void> {
+  const daemon = runDaemon(application, streamName, out, env);
+  try {
+    await work();
+  } finally {
+    daemon.kill();
+  }
+}
+
 /** The lines the child wrote for user records it processed (the others report events). */
 const userRecordLinesOf = (out: string): Line[] =>
   linesOf(out).filter((line) => line.i !== undefined);
@@ -168,12 +184,9 @@ describeWithJava('@kpl-lambda/kcl under the real MultiLangDaemon (KCL 1.13.3)', 
     const streamName = await newStream(2);
     await produce(streamName, 0, 20_000);
     const out = join(directory, 'once.jsonl');
-    const daemon = runDaemon('once', streamName, out);
-    try {
-      await until(() => userRecordLinesOf(out).length >= 20_000, 120_000);
-    } finally {
-      daemon.kill();
-    }
+    await whileDaemonRuns('once', streamName, out, () =>
+      until(() => userRecordLinesOf(out).length >= 20_000, 120_000),
+    );
 
     const records = userRecordLinesOf(out);
     const seen = new Map<number, number>();
@@ -195,12 +208,9 @@ describeWithJava('@kpl-lambda/kcl under the real MultiLangDaemon (KCL 1.13.3)', 
     // every key afresh (see KeyTable in core), also the repeating keys of the last 1,000.
     await produce(streamName, 0, 4_000, (i) => (i < 3_000 ? `unique-${i}` : `key-${i % 5}`), 1_500);
     const out = join(directory, 'afresh.jsonl');
-    const daemon = runDaemon('afresh', streamName, out);
-    try {
-      await until(() => userRecordLinesOf(out).length >= 4_000, 90_000);
-    } finally {
-      daemon.kill();
-    }
+    await whileDaemonRuns('afresh', streamName, out, () =>
+      until(() => userRecordLinesOf(out).length >= 4_000, 90_000),
+    );
 
     const records = userRecordLinesOf(out);
     expect(records.map((line) => line.i)).toEqual(Array.from({ length: 4_000 }, (_, i) => i));
@@ -213,23 +223,23 @@ describeWithJava('@kpl-lambda/kcl under the real MultiLangDaemon (KCL 1.13.3)', 
     const out = join(directory, 'resume.jsonl');
     // Checkpoints every 100: the last one before the hang is at the 700th user record, inside
     // the fifth aggregate (of 150).
-    const first = runDaemon('resume', streamName, out, { KCL_HANG_AFTER: '750' });
-    try {
-      await until(() => userRecordLinesOf(out).length >= 750, 60_000);
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    } finally {
-      first.kill();
-    }
+    await whileDaemonRuns(
+      'resume',
+      streamName,
+      out,
+      async () => {
+        await until(() => userRecordLinesOf(out).length >= 750, 60_000);
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      },
+      { KCL_HANG_AFTER: '750' },
+    );
     const before = userRecordLinesOf(out);
     const checkpointed = before[699]!;
     writeFileSync(out, '');
 
-    const second = runDaemon('resume', streamName, out);
-    try {
-      await until(() => new Set(userRecordLinesOf(out).map((line) => line.i)).size >= 300, 90_000);
-    } finally {
-      second.kill();
-    }
+    await whileDaemonRuns('resume', streamName, out, () =>
+      until(() => new Set(userRecordLinesOf(out).map((line) => line.i)).size >= 300, 90_000),
+    );
 
     const after = linesOf(out);
     const initialize = after.find((line) => line.initialize)!.initialize!;
@@ -247,16 +257,13 @@ describeWithJava('@kpl-lambda/kcl under the real MultiLangDaemon (KCL 1.13.3)', 
     const streamName = await newStream(1);
     await produce(streamName, 0, 3_000);
     const out = join(directory, 'reshard.jsonl');
-    const daemon = runDaemon('reshard', streamName, out);
-    try {
+    await whileDaemonRuns('reshard', streamName, out, async () => {
       await until(() => userRecordLinesOf(out).length >= 3_000, 60_000);
       // Written once the split is done, so that they go to the children.
       await kinesis.splitShard(streamName);
       await produce(streamName, 3_000, 6_000);
       await until(() => userRecordLinesOf(out).length >= 6_000, 120_000);
-    } finally {
-      daemon.kill();
-    }
+    });
 
     const lines = linesOf(out);
     expect(lines.some((line) => line.shardEnded)).toBe(true);
