@@ -94,6 +94,7 @@ export class KinesisProducer {
     this.#aggregates = new OpenAggregates({
       maxBytes: this.#options.aggregationMaxBytes,
       maxRecords: this.#options.aggregationMaxCount,
+      idleBytes: this.#options.maxBufferedBytes,
     });
   }
 

@@ -21,17 +21,36 @@ export interface ClosedAggregate {
   lastSequence: number;
 }
 
+/** Emptied aggregators kept for the groups that open next, at most. */
+const MAX_IDLE_AGGREGATORS = 64;
+
+/** What the aggregates may hold, and what emptied ones may keep: `idleBytes` of buffers. */
+export interface OpenAggregatesOptions {
+  maxBytes: number;
+  maxRecords: number;
+  idleBytes: number;
+}
+
 /**
  * The aggregates being filled, one per group. A group holds state only while its aggregate holds
  * user records, and the map keeps groups in the order their aggregates opened, so the ones due
  * to close are always at its front.
+ *
+ * A closed group's aggregator, emptied, serves the next group to open: a Lambda function that
+ * flushes at every invocation then keeps its aggregators' buffers, grown to the aggregate size,
+ * and their judgement of whether keys repeat, instead of growing and judging afresh each time.
+ * An idle aggregator holds no user record, only a buffer of up to twice `maxBytes`: they are kept
+ * while those buffers fit `idleBytes`.
  */
 export class OpenAggregates {
   readonly #open = new Map<string, OpenAggregate>();
+  readonly #idle: RecordAggregator<BufferedUserRecord>[] = [];
+  readonly #maxIdle: number;
   readonly #options: { maxBytes: number; maxRecords: number };
 
-  public constructor(options: { maxBytes: number; maxRecords: number }) {
-    this.#options = options;
+  public constructor({ maxBytes, maxRecords, idleBytes }: OpenAggregatesOptions) {
+    this.#options = { maxBytes, maxRecords };
+    this.#maxIdle = Math.min(MAX_IDLE_AGGREGATORS, Math.floor(idleBytes / (2 * maxBytes)));
   }
 
   /** Adds a user record to its group's aggregate; hands back the aggregate it filled, if any. */
@@ -43,7 +62,7 @@ export class OpenAggregates {
     let open = this.#open.get(group);
     if (open === undefined) {
       open = {
-        aggregator: new RecordAggregator(this.#options),
+        aggregator: this.#idle.pop() ?? new RecordAggregator(this.#options),
         shardId,
         openedAt: userRecord.putAt,
         heldBytes: 0,
@@ -72,7 +91,9 @@ export class OpenAggregates {
     const open = this.#open.get(group);
     if (open === undefined) return undefined;
     this.#open.delete(group);
-    return closedAggregate(open.aggregator.flush()!, group, open);
+    const closed = closedAggregate(open.aggregator.flush()!, group, open);
+    this.#keepIdle(open.aggregator);
+    return closed;
   }
 
   /** Closes every aggregate opened at or before `openedBy` (all of them with `Infinity`). */
@@ -95,9 +116,14 @@ export class OpenAggregates {
     const userRecords: BufferedUserRecord[] = [];
     for (const { aggregator } of this.#open.values()) {
       userRecords.push(...(aggregator.flush()?.userRecords ?? []));
+      this.#keepIdle(aggregator);
     }
     this.#open.clear();
     return userRecords;
+  }
+
+  #keepIdle(emptied: RecordAggregator<BufferedUserRecord>): void {
+    if (this.#idle.length < this.#maxIdle) this.#idle.push(emptied);
   }
 }
 
