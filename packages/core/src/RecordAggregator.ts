@@ -19,10 +19,12 @@ import {
   EXPLICIT_HASH_KEY_INDEX_TAG,
   EXPLICIT_HASH_KEY_TABLE_TAG,
   fieldBytes,
+  loneRecordBodyBytes,
+  NO_INDEX,
   PARTITION_KEY_INDEX_TAG,
   PARTITION_KEY_TABLE_TAG,
   RECORDS_TAG,
-  varintBytes,
+  userRecordBytes,
 } from './wireFormat.js';
 
 /** Where a user record's keys go in the tables, and what it adds to the body. */
@@ -31,9 +33,6 @@ interface Placement {
   explicitHashKeyIndex: number;
   growth: number;
 }
-
-/** Marks a user record without an explicit hash key. */
-const NO_INDEX = -1;
 
 /** Magic and digest: what an aggregate adds around its protobuf body. */
 const FRAME_BYTES = MAGIC_BYTES.length + KPL_DIGEST_SIZE;
@@ -291,31 +290,5 @@ function toBytes(data: unknown): Uint8Array {
   if (typeof data === 'string') return Buffer.from(data, 'utf8');
   throw new KplInvalidRecordError(
     `User record data must be a Uint8Array or a string, got ${typeof data}`,
-  );
-}
-
-/** Size of a `Record` message: its indexes and its data (we write no tags). */
-function userRecordBytes(
-  partitionKeyIndex: number,
-  explicitHashKeyIndex: number,
-  dataBytes: number,
-): number {
-  const explicitHashKeyIndexBytes =
-    explicitHashKeyIndex === NO_INDEX ? 0 : 1 + varintBytes(explicitHashKeyIndex);
-  return 1 + varintBytes(partitionKeyIndex) + explicitHashKeyIndexBytes + fieldBytes(dataBytes);
-}
-
-/** Body of an aggregate holding only this record: its keys are the first of their tables. */
-function loneRecordBodyBytes(
-  partitionKeyBytes: number,
-  explicitHashKey: string | undefined,
-  dataBytes: number,
-): number {
-  const hashKeyTableBytes = explicitHashKey === undefined ? 0 : fieldBytes(explicitHashKey.length);
-  const explicitHashKeyIndex = explicitHashKey === undefined ? NO_INDEX : 0;
-  return (
-    fieldBytes(partitionKeyBytes) +
-    hashKeyTableBytes +
-    fieldBytes(userRecordBytes(0, explicitHashKeyIndex, dataBytes))
   );
 }

@@ -8,12 +8,11 @@ import {
   EXPLICIT_HASH_KEY_INDEX_TAG,
   EXPLICIT_HASH_KEY_TABLE_TAG,
   HIGHEST_KNOWN_FIELD,
+  NO_INDEX,
   PARTITION_KEY_INDEX_TAG,
   PARTITION_KEY_TABLE_TAG,
   RECORDS_TAG,
 } from './wireFormat.js';
-
-const NO_INDEX = -1;
 
 /**
  * The KCL's test: longer than magic plus digest, opens with the magic, and the MD5 of the

@@ -1,6 +1,7 @@
 /**
  * The protobuf wire format of the KPL's `AggregatedRecord`, as the decoder and the aggregator
- * both use it: field tags (field number << 3 | wire type), named once, and the sizes of fields.
+ * both use it: field tags (field number << 3 | wire type), named once, and the sizes of fields and
+ * of a user record's `Record` message.
  */
 
 const VARINT = 0;
@@ -19,6 +20,9 @@ export const EXPLICIT_HASH_KEY_INDEX_TAG = (2 << 3) | VARINT;
 /** `Record.data` (required bytes). */
 export const DATA_TAG = (3 << 3) | LENGTH_DELIMITED;
 
+/** Marks an optional field that is absent, such as `explicit_hash_key_index` (absent is not 0). */
+export const NO_INDEX = -1;
+
 /** The highest field number of both messages: fields above it are unknown and skipped. */
 export const HIGHEST_KNOWN_FIELD = 3;
 
@@ -35,4 +39,30 @@ export function varintBytes(value: number): number {
 /** A length-delimited field: tag, length varint, payload. */
 export function fieldBytes(payloadBytes: number): number {
   return 1 + varintBytes(payloadBytes) + payloadBytes;
+}
+
+/** Size of a `Record` message: its indexes and its data (we write no tags). */
+export function userRecordBytes(
+  partitionKeyIndex: number,
+  explicitHashKeyIndex: number,
+  dataBytes: number,
+): number {
+  const explicitHashKeyIndexBytes =
+    explicitHashKeyIndex === NO_INDEX ? 0 : 1 + varintBytes(explicitHashKeyIndex);
+  return 1 + varintBytes(partitionKeyIndex) + explicitHashKeyIndexBytes + fieldBytes(dataBytes);
+}
+
+/** Body of an aggregate holding only this record: its keys are the first of their tables. */
+export function loneRecordBodyBytes(
+  partitionKeyBytes: number,
+  explicitHashKey: string | undefined,
+  dataBytes: number,
+): number {
+  const hashKeyTableBytes = explicitHashKey === undefined ? 0 : fieldBytes(explicitHashKey.length);
+  const explicitHashKeyIndex = explicitHashKey === undefined ? NO_INDEX : 0;
+  return (
+    fieldBytes(partitionKeyBytes) +
+    hashKeyTableBytes +
+    fieldBytes(userRecordBytes(0, explicitHashKeyIndex, dataBytes))
+  );
 }
