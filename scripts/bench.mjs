@@ -1,4 +1,5 @@
 // Timing for `npm run bench`, shared by the packages' benchmarks.
+import { Buffer } from 'node:buffer';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -118,6 +119,29 @@ export async function rssGrowthOf(task) {
   const growth = process.memoryUsage().rss - before;
   if (result === undefined) throw new Error('rssGrowthOf needs the task to return what it made');
   return growth;
+}
+
+/**
+ * The floor's one copy of the data: each user record's bytes in turn into fresh buffers of the
+ * given sizes (the aggregates an implementation writes: each makes its own), as one buffer fills
+ * the next is made. One buffer of the whole input instead is mapped afresh on every run, and its
+ * page faults and collections made that floor slower than the producer it bounds (119 to 263 ms
+ * against 92 ms for 200 MB).
+ */
+export function copyIntoBuffersOf(sizes, datas) {
+  const buffers = [];
+  let into = Buffer.alloc(0);
+  let at = 0;
+  for (const data of datas) {
+    if (at + data.length > into.length) {
+      into = Buffer.allocUnsafe(Math.max(sizes[buffers.length] ?? 0, data.length));
+      buffers.push(into);
+      at = 0;
+    }
+    into.set(data, at);
+    at += data.length;
+  }
+  return buffers;
 }
 
 /** The median of numbers (the upper one of an even count). */

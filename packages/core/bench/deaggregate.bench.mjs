@@ -17,6 +17,7 @@ import {
 import { aggregatedRecord, kinesisStreamEvent } from '@kpl-lambda/core/testing';
 import awsKinesisAgg from 'aws-kinesis-agg';
 import {
+  copyIntoBuffersOf,
   kilobytes,
   medianMilliseconds,
   medianOf,
@@ -197,20 +198,16 @@ function referenceAggregate(records) {
 }
 
 const aggregationTasks = (records) => {
-  const bodies = aggregate(records).map(({ data }) => data.subarray(4, data.length - 16));
-  const dataBytes = records.reduce((sum, { data }) => sum + data.length, 0);
+  const aggregates = aggregate(records).map(({ data }) => data);
+  const bodies = aggregates.map((data) => data.subarray(4, data.length - 16));
+  const aggregateSizes = aggregates.map((data) => data.length);
+  const datas = records.map(({ data }) => data);
   return {
     'aws-kinesis-agg RecordAggregator': () => referenceAggregate(records),
     'kpl-lambda aggregate': () => aggregate(records),
     'floor: MD5 of the aggregates, one copy of the data': () => {
       for (const body of bodies) hash('md5', body, 'buffer');
-      const into = Buffer.allocUnsafe(dataBytes);
-      let at = 0;
-      for (const { data } of records) {
-        into.set(data, at);
-        at += data.length;
-      }
-      return into;
+      return copyIntoBuffersOf(aggregateSizes, datas);
     },
   };
 };
