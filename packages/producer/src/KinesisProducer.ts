@@ -5,6 +5,7 @@ import { HeldRecords, tallyOf } from './HeldRecords.js';
 import { type BufferedUserRecord, KinesisRecordQueues } from './KinesisRecordQueues.js';
 import { type ClosedAggregate, OpenAggregates } from './OpenAggregates.js';
 import { type ResolvedProducerOptions, resolveProducerOptions } from './options.js';
+import { PartitionKeys } from './PartitionKeys.js';
 import { PutRecordsSender } from './PutRecordsSender.js';
 import { addProducerMetrics, zeroProducerMetrics } from './producerMetrics.js';
 import { callFailure, type Failure } from './RetryPolicy.js';
@@ -64,6 +65,7 @@ export class KinesisProducer {
   readonly #router: ShardRouter;
   readonly #aggregates: OpenAggregates;
   readonly #queues = new KinesisRecordQueues();
+  readonly #partitionKeys = new PartitionKeys();
   /** User records waiting for the shard map (put order). */
   #unrouted: BufferedUserRecord[] = [];
   /** Aggregating again for new shards: nothing is sent meanwhile. */
@@ -128,6 +130,7 @@ export class KinesisProducer {
       this.#sequence,
       this.#clock.now(),
       this.#options,
+      this.#partitionKeys,
     );
     this.#sequence++;
     this.#held.hold(userRecord);

@@ -1,10 +1,13 @@
 import type { PutRecordsRequestEntry } from '@aws-sdk/client-kinesis';
 import type { UserRecordsTally } from './HeldRecords.js';
+import type { KnownPartitionKey } from './PartitionKeys.js';
 import type { ProducerRecord } from './types.js';
 
 /** A user record ready to aggregate, with what it came from and when it was put. */
 export interface BufferedUserRecord {
+  /** The partition key, as the producer first saw its text (`key.partitionKey`). */
   partitionKey: string;
+  key: KnownPartitionKey;
   explicitHashKey?: string;
   data: Uint8Array;
   /**

@@ -9,9 +9,6 @@ export interface ShardRange {
   endingHashKey: bigint;
 }
 
-/** Partition keys whose shard a map remembers at once; past that it starts afresh. */
-const SHARD_CACHE_SIZE = 10_000;
-
 /** Shard boundaries as 32 hex digits, as `computeHashKeyHex` gives a partition key's. */
 const toHex = (hashKey: bigint): string => hashKey.toString(16).padStart(32, '0');
 
@@ -20,9 +17,6 @@ export class ShardMap {
   public readonly loadedAt: number;
   readonly #shards: ShardRange[];
   readonly #startingHashKeys: string[];
-  readonly #shardsByPartitionKey = new Map<string, ShardRange>();
-  #cacheHits = 0;
-  #uncachedLookups = 0;
 
   public constructor(shards: ShardRange[], loadedAt = Date.now()) {
     this.#shards = [...shards].sort((a, b) => (a.startingHashKey < b.startingHashKey ? -1 : 1));
@@ -60,26 +54,7 @@ export class ShardMap {
 
   /** The open shard that takes records with this partition key and no explicit hash key. */
   public shardForPartitionKey(partitionKey: string): ShardRange {
-    if (this.#uncachedLookups > 0) {
-      this.#uncachedLookups--;
-      return this.#shardForHex(computeHashKeyHex(partitionKey));
-    }
-    const cache = this.#shardsByPartitionKey;
-    let shard = cache.get(partitionKey);
-    if (shard !== undefined) {
-      this.#cacheHits++;
-      return shard;
-    }
-    if (cache.size >= SHARD_CACHE_SIZE) {
-      // Mostly new keys (unique or random ones): remembering them costs more than hashing them,
-      // so stop for a while, then try again.
-      if (this.#cacheHits < cache.size) this.#uncachedLookups = 10 * SHARD_CACHE_SIZE;
-      cache.clear();
-      this.#cacheHits = 0;
-    }
-    shard = this.#shardForHex(computeHashKeyHex(partitionKey));
-    cache.set(partitionKey, shard);
-    return shard;
+    return this.#shardForHex(computeHashKeyHex(partitionKey));
   }
 
   /** The open shard whose range holds the (decimal) explicit hash key. */

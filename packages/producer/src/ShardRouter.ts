@@ -62,11 +62,18 @@ export class ShardRouter {
       const { explicitHashKey, partitionKey } = userRecord;
       return { group: explicitHashKey ?? `partition key ${partitionKey}`, shardId: undefined };
     }
-    const { shardId } =
-      userRecord.explicitHashKey === undefined
-        ? map.shardForPartitionKey(userRecord.partitionKey)
-        : map.shardForExplicitHashKey(userRecord.explicitHashKey);
-    return { group: shardId, shardId };
+    if (userRecord.explicitHashKey !== undefined) {
+      const { shardId } = map.shardForExplicitHashKey(userRecord.explicitHashKey);
+      return { group: shardId, shardId };
+    }
+    // A key's route holds until the map changes: its MD5 is taken once per map, not per record.
+    const { key } = userRecord;
+    if (key.routedBy !== map) {
+      const { shardId } = map.shardForPartitionKey(key.partitionKey);
+      key.route = { group: shardId, shardId };
+      key.routedBy = map;
+    }
+    return key.route!;
   }
 
   /**

@@ -12,24 +12,28 @@ import { tallyOf, type UserRecordsTally } from './HeldRecords.js';
 import type { BufferedUserRecord, QueuedKinesisRecord } from './KinesisRecordQueues.js';
 import type { ClosedAggregate } from './OpenAggregates.js';
 import type { ResolvedProducerOptions } from './options.js';
+import type { PartitionKeys } from './PartitionKeys.js';
 import type { ProducerRecord } from './types.js';
 
 /**
- * Checks and measures a record at put, so that nothing is refused later: keys Kinesis accepts,
- * data that serialises, a size within `maxRecordBytes`.
+ * Checks and measures a record at put, so that nothing is refused later: keys Kinesis accepts
+ * (a partition key once, while `partitionKeys` remembers it), data that serialises, a size within
+ * `maxRecordBytes`.
  */
 export function toBufferedUserRecord(
   record: ProducerRecord,
   sequence: number,
   putAt: number,
   options: Pick<ResolvedProducerOptions, 'partitionKeyFrom' | 'maxRecordBytes'>,
+  partitionKeys: PartitionKeys,
 ): BufferedUserRecord {
   if (record === null || typeof record !== 'object' || record.data === undefined) {
     throw new KplInvalidRecordError('A record needs data');
   }
-  const partitionKey = partitionKeyOf(record, options.partitionKeyFrom);
+  const key = partitionKeys.know(partitionKeyOf(record, options.partitionKeyFrom));
+  const { partitionKey } = key;
   const { explicitHashKey } = record;
-  assertValidKeys(partitionKey, explicitHashKey);
+  if (explicitHashKey !== undefined) assertValidKeys(partitionKey, explicitHashKey);
   const data = serialize(record.data);
   // Data that would pass for an aggregate goes alone as an aggregate of one (see core).
   const alone = isAggregated(data)
@@ -41,11 +45,12 @@ export function toBufferedUserRecord(
         },
       )[0]!.data
     : data;
-  const bytes = alone.length + Buffer.byteLength(partitionKey, 'utf8');
+  const bytes = alone.length + key.bytes;
   if (bytes > options.maxRecordBytes)
     throw new KplRecordTooLargeError(bytes, options.maxRecordBytes);
   const userRecord: BufferedUserRecord = {
     partitionKey,
+    key,
     data,
     alone,
     source: record,

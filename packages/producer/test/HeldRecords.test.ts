@@ -1,9 +1,12 @@
 import { HeldRecords, tallyOf } from '../src/HeldRecords.js';
 import type { BufferedUserRecord } from '../src/KinesisRecordQueues.js';
+import { PartitionKeys } from '../src/PartitionKeys.js';
 import type { UndeliverableRecord } from '../src/types.js';
 
+const key = new PartitionKeys().know('k');
 const userRecord = (sequence: number, bytes = 10): BufferedUserRecord => ({
   partitionKey: 'k',
+  key,
   data: new Uint8Array(bytes),
   alone: new Uint8Array(bytes),
   source: { data: `record-${sequence}` },

@@ -3,11 +3,15 @@ import { deaggregateBytes } from '@kpl-lambda/core';
 import fc from 'fast-check';
 import type { BufferedUserRecord } from '../src/KinesisRecordQueues.js';
 import { type ClosedAggregate, OpenAggregates } from '../src/OpenAggregates.js';
+import { PartitionKeys } from '../src/PartitionKeys.js';
 
+const partitionKeys = new PartitionKeys();
 const userRecord = (group: string, sequence: number): BufferedUserRecord => {
   const data = Buffer.from(`${group}#${sequence}`);
+  const key = partitionKeys.know(`${group}-key-${sequence}`);
   return {
-    partitionKey: `${group}-key-${sequence}`,
+    partitionKey: key.partitionKey,
+    key,
     data,
     alone: data,
     source: { data },

@@ -2,6 +2,7 @@ import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { HeldRecords } from '../src/HeldRecords.js';
 import { KinesisRecordQueues } from '../src/KinesisRecordQueues.js';
 import { resolveProducerOptions } from '../src/options.js';
+import { PartitionKeys } from '../src/PartitionKeys.js';
 import { PutRecordsSender } from '../src/PutRecordsSender.js';
 import { zeroProducerMetrics } from '../src/producerMetrics.js';
 import { plainKinesisRecord, toBufferedUserRecord } from '../src/userRecords.js';
@@ -30,8 +31,10 @@ function sending(keys: string[]) {
     log,
     onMisrouted: () => misrouted++,
   });
+  const partitionKeys = new PartitionKeys();
   const request = keys.map((key, sequence) => {
-    const userRecord = toBufferedUserRecord({ partitionKey: key, data: key }, sequence, 0, options);
+    const record = { partitionKey: key, data: key };
+    const userRecord = toBufferedUserRecord(record, sequence, 0, options, partitionKeys);
     held.hold(userRecord);
     const kinesisRecord = plainKinesisRecord(userRecord, key, 'shardId-0', 0);
     queues.enqueue(kinesisRecord);
