@@ -1,11 +1,9 @@
 // What the local Kinesis cannot do (throttle, fail, refuse ListShards) is played by
 // aws-sdk-client-mock; everything else runs against kinesalite in KinesisProducer.kinesalite.test.ts.
 import {
-  KinesisClient,
   ListShardsCommand,
   PutRecordsCommand,
   type PutRecordsRequestEntry,
-  type PutRecordsResultEntry,
 } from '@aws-sdk/client-kinesis';
 import { deaggregateBytes, KplInvalidRecordError, KplRecordTooLargeError } from '@kpl-lambda/core';
 import {
@@ -14,233 +12,18 @@ import {
   KplProducerConfigurationError,
   type ProducerLogger,
 } from '@kpl-lambda/producer';
-import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
+import { client, fast, kinesis, type MockStream, mockStream, throttled } from './mockKinesis.js';
 
-const kinesis = mockClient(KinesisClient);
-const client = new KinesisClient({ region: 'us-east-1' });
-const fast = { baseDelayMs: 1, maxDelayMs: 5 };
-
-const twoShards = {
-  Shards: [
-    {
-      ShardId: 'shardId-0',
-      HashKeyRange: { StartingHashKey: '0', EndingHashKey: (2n ** 127n - 1n).toString() },
-      SequenceNumberRange: { StartingSequenceNumber: '1' },
-    },
-    {
-      ShardId: 'shardId-1',
-      HashKeyRange: {
-        StartingHashKey: (2n ** 127n).toString(),
-        EndingHashKey: (2n ** 128n - 1n).toString(),
-      },
-      SequenceNumberRange: { StartingSequenceNumber: '1' },
-    },
-  ],
-};
-
-/** The user records' data of each PutRecords call, in call order. */
-let calls: string[][];
-/** Decides each entry's fate; by default everything succeeds on shardId-0. */
-let answer: (entry: PutRecordsRequestEntry, call: number) => PutRecordsResultEntry;
-
-const dataOf = (entry: PutRecordsRequestEntry) =>
-  deaggregateBytes(entry.Data!, { partitionKey: entry.PartitionKey! }).map((record) =>
-    Buffer.from(record.data).toString(),
-  );
-
+let stream: MockStream;
 beforeEach(() => {
-  kinesis.reset();
-  calls = [];
-  answer = () => ({ SequenceNumber: '1', ShardId: 'shardId-0' });
-  kinesis.on(ListShardsCommand).resolves(twoShards);
-  kinesis.on(PutRecordsCommand).callsFake((input: { Records: PutRecordsRequestEntry[] }) => {
-    const call = calls.push(input.Records.flatMap(dataOf)) - 1;
-    const Records = input.Records.map((entry) => answer(entry, call));
-    return { FailedRecordCount: Records.filter((record) => record.ErrorCode).length, Records };
-  });
-});
-
-const throttled = {
-  ErrorCode: 'ProvisionedThroughputExceededException',
-  ErrorMessage: 'Rate exceeded',
-};
-
-describe('KinesisProducer retries', () => {
-  it('retries throttled entries until they are written', async () => {
-    const producer = new KinesisProducer({ client, streamName: 's', aggregate: false, ...fast });
-    answer = (entry, call) =>
-      call === 0 && dataOf(entry)[0] === 'b'
-        ? throttled
-        : { SequenceNumber: '1', ShardId: 'shardId-0' };
-
-    producer.putMany([
-      { partitionKey: 'a', data: 'a' },
-      { partitionKey: 'b', data: 'b' },
-    ]);
-    const { undeliverable } = await producer.flush();
-
-    expect(undeliverable).toEqual([]);
-    expect(calls).toEqual([['a', 'b'], ['b']]);
-    expect(producer.metrics).toMatchObject({
-      retries: 1,
-      userRecordsWritten: 2,
-      putRecordsRequests: 2,
-    });
-  });
-
-  it('retries the entries a response leaves out', async () => {
-    const producer = new KinesisProducer({ client, streamName: 's', aggregate: false, ...fast });
-    let call = 0;
-    kinesis.on(PutRecordsCommand).callsFake((input: { Records: PutRecordsRequestEntry[] }) => {
-      calls.push(input.Records.flatMap(dataOf));
-      // The first answer covers only the first entry.
-      const answered = call++ === 0 ? input.Records.slice(0, 1) : input.Records;
-      return {
-        FailedRecordCount: 0,
-        Records: answered.map(() => ({ SequenceNumber: '1', ShardId: 'shardId-0' })),
-      };
-    });
-
-    producer.putMany([
-      { partitionKey: 'a', data: 'a' },
-      { partitionKey: 'b', data: 'b' },
-    ]);
-
-    expect(await producer.flush()).toEqual({ undeliverable: [] });
-    expect(calls).toEqual([['a', 'b'], ['b']]);
-  });
-
-  it('refuses to be made without options', () => {
-    expect(() => new KinesisProducer(undefined as never)).toThrow(KplProducerConfigurationError);
-  });
-
-  it('retries a whole call that failed', async () => {
-    const producer = new KinesisProducer({ client, streamName: 's', aggregate: false, ...fast });
-    answer = (_, call) => {
-      if (call === 0) throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
-      return { SequenceNumber: '1', ShardId: 'shardId-0' };
-    };
-
-    producer.put({ partitionKey: 'a', data: 'a' });
-
-    expect(await producer.flush()).toEqual({ undeliverable: [] });
-    expect(calls).toHaveLength(2);
-  });
-
-  it('gives up after maxAttempts and returns the original records with their error codes', async () => {
-    const logged: unknown[][] = [];
-    const logger = {
-      error: (...line: unknown[]) => logged.push(line),
-    } as unknown as ProducerLogger;
-    const producer = new KinesisProducer({
-      client,
-      streamName: 's',
-      maxAttempts: 3,
-      logger,
-      ...fast,
-    });
-    answer = () => throttled;
-    const records = [
-      { partitionKey: 'a', data: { n: 1 } },
-      { partitionKey: 'b', data: 'two' },
-    ];
-
-    producer.putMany(records);
-    const { undeliverable } = await producer.flush();
-
-    // One aggregate per shard, retried concurrently: no order between the two give-ups.
-    expect(undeliverable).toHaveLength(2);
-    expect(undeliverable).toEqual(
-      expect.arrayContaining(
-        records.map((record) => ({
-          record,
-          errorCode: throttled.ErrorCode,
-          errorMessage: throttled.ErrorMessage,
-        })),
-      ),
-    );
-    expect(undeliverable.map((failure) => failure.record)).toContain(records[0]);
-    // Two aggregates (one per shard), each tried three times.
-    expect(producer.metrics).toMatchObject({ failedUserRecords: 2, retries: 4 });
-    expect(logged[0]![0]).toBe('Kinesis records given up');
-    // Given up once, reported once: the next flush starts clean.
-    expect(await producer.flush()).toEqual({ undeliverable: [] });
-  });
-
-  it('does not retry a call Kinesis refused for good', async () => {
-    const producer = new KinesisProducer({
-      client,
-      streamName: 'missing',
-      aggregate: false,
-      ...fast,
-    });
-    answer = () => {
-      throw Object.assign(new Error('Stream missing not found'), {
-        name: 'ResourceNotFoundException',
-        $metadata: { httpStatusCode: 400 },
-      });
-    };
-
-    producer.put({ partitionKey: 'a', data: 'a' });
-    const { undeliverable } = await producer.flush();
-
-    expect(calls).toHaveLength(1);
-    expect(undeliverable).toEqual([
-      {
-        record: { partitionKey: 'a', data: 'a' },
-        errorCode: 'ResourceNotFoundException',
-        errorMessage: 'Stream missing not found',
-      },
-    ]);
-  });
-});
-
-describe('KinesisProducer order under retries', () => {
-  it('never lets a later record of a partition key overtake a failed one', async () => {
-    const producer = new KinesisProducer({ client, streamName: 's', aggregate: false, ...fast });
-    let failures = 0;
-    answer = (entry) =>
-      dataOf(entry)[0] === 'k-1' && failures++ < 2
-        ? throttled
-        : { SequenceNumber: '1', ShardId: 'shardId-0' };
-
-    producer.putMany(
-      ['k-1', 'k-2', 'k-3', 'other-1'].map((data) => ({ partitionKey: data.split('-')[0]!, data })),
-    );
-    await producer.flush();
-
-    // k-2 waits behind k-1, which is retried twice; other keys do not wait.
-    expect(calls).toEqual([['k-1', 'other-1'], ['k-1'], ['k-1'], ['k-2'], ['k-3']]);
-  });
-
-  it('retries a throttled aggregate before any later aggregate of its shard', async () => {
-    const producer = new KinesisProducer({
-      client,
-      streamName: 's',
-      maxRecordBytes: 1_024,
-      ...fast,
-    });
-    let failures = 0;
-    answer = (entry) =>
-      failures++ === 0
-        ? throttled
-        : { SequenceNumber: '1', ShardId: entry.ExplicitHashKey ? 'shardId-1' : 'shardId-0' };
-
-    // One partition key, so one shard: several aggregates in a row.
-    for (let i = 0; i < 60; i++)
-      producer.put({ partitionKey: 'same', data: `record-${i}`.padEnd(100, '.') });
-    await producer.flush();
-
-    const written = calls.slice(1).flat();
-    expect(written).toEqual(Array.from({ length: 60 }, (_, i) => `record-${i}`.padEnd(100, '.')));
-  });
+  stream = mockStream(2);
 });
 
 describe('KinesisProducer aggregate size', () => {
   it('sends plain a user record larger than an aggregate may be, after what its shard held', async () => {
     const sent: PutRecordsRequestEntry[] = [];
-    answer = (entry) => {
+    stream.answer = (entry) => {
       sent.push(entry);
       return { SequenceNumber: '1', ShardId: 'shardId-0' };
     };
@@ -255,7 +38,7 @@ describe('KinesisProducer aggregate size', () => {
     producer.putMany(['a', 'b', big, 'c', 'd'].map((data) => ({ partitionKey: 'same', data })));
     await producer.flush();
 
-    expect(calls.flat()).toEqual(['a', 'b', big, 'c', 'd']);
+    expect(stream.calls.flat()).toEqual(['a', 'b', big, 'c', 'd']);
     expect(sent.map((entry) => Buffer.from(entry.Data!).toString() === big)).toEqual([
       false,
       true,
@@ -284,7 +67,8 @@ describe('KinesisProducer without a shard map', () => {
       .on(ListShardsCommand)
       .rejects(Object.assign(new Error('not allowed'), { name: 'AccessDeniedException' }));
     let failures = 0;
-    answer = () => (failures++ === 0 ? throttled : { SequenceNumber: '1', ShardId: 'shardId-0' });
+    stream.answer = () =>
+      failures++ === 0 ? throttled : { SequenceNumber: '1', ShardId: 'shardId-0' };
     const producer = new KinesisProducer({
       client,
       streamName: 's',
@@ -300,8 +84,8 @@ describe('KinesisProducer without a shard map', () => {
     await producer.flush();
 
     // The first aggregate is throttled; nothing behind it may be written before it.
-    expect(calls[0]).toEqual(['1', '2']);
-    expect(calls.slice(1).flat()).toEqual(order);
+    expect(stream.calls[0]).toEqual(['1', '2']);
+    expect(stream.calls.slice(1).flat()).toEqual(order);
   });
 
   it('aggregates per explicit hash key or partition key, and says so once', async () => {
@@ -327,7 +111,7 @@ describe('KinesisProducer without a shard map', () => {
     producer.putMany(records);
     await producer.flush();
 
-    expect(calls.flat().sort()).toEqual(records.map((record) => record.data).sort());
+    expect(stream.calls.flat().sort()).toEqual(records.map((record) => record.data).sort());
     expect(producer.metrics.kinesisRecordsWritten).toBe(3);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]![0]).toContain('No shard map');
@@ -361,12 +145,12 @@ describe('KinesisProducer put', () => {
     ]);
     await p.flush();
 
-    expect(calls.flat()).toEqual(['hi', 'héllo', '{"n":1,"list":[true,null]}', '7']);
+    expect(stream.calls.flat()).toEqual(['hi', 'héllo', '{"n":1,"list":[true,null]}', '7']);
   });
 
   it('takes the partition key from the record, a function, a field, or makes a random one', async () => {
     const keys: string[] = [];
-    answer = (entry) => {
+    stream.answer = (entry) => {
       keys.push(entry.PartitionKey!);
       return { SequenceNumber: '1', ShardId: 'shardId-0' };
     };
@@ -414,7 +198,7 @@ describe('KinesisProducer put', () => {
 
     await new Promise((resolve) => setTimeout(resolve, 50));
 
-    expect(calls).toEqual([['lingered']]);
+    expect(stream.calls).toEqual([['lingered']]);
   });
 
   it('writes full requests without waiting for flush', async () => {
@@ -423,9 +207,9 @@ describe('KinesisProducer put', () => {
 
     await new Promise((resolve) => setImmediate(resolve));
 
-    expect(calls.map((call) => call.length)).toEqual([500, 500]);
+    expect(stream.calls.map((call) => call.length)).toEqual([500, 500]);
     await p.flush();
-    expect(calls.map((call) => call.length)).toEqual([500, 500, 200]);
+    expect(stream.calls.map((call) => call.length)).toEqual([500, 500, 200]);
   });
 
   it.each([
