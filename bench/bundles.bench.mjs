@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { aggregatedRecord, kinesisStreamEvent } from '@kpl-lambda/core/testing';
-import { QUICK } from '../scripts/bench.mjs';
+import { QUICK, updateReadme } from '../scripts/bench.mjs';
 import { bundleHandler } from './bundle-handler.mjs';
 
 const PROCESSES = QUICK ? 5 : 21;
@@ -85,3 +85,21 @@ console.table(
 );
 console.log('What each ESM bundle holds, by package (bytes in the minified output):');
 for (const [name, byPackage] of Object.entries(contents)) console.log(`  ${name}:`, byPackage);
+
+const LABELS = {
+  empty: 'nothing imported (the floor)',
+  'aws-kinesis-agg': '`aws-kinesis-agg` (`deaggregateSync`)',
+  core: '`@kpl-lambda/core` (`deaggregateRecords`)',
+  middy: 'Middy 7 + `@kpl-lambda/middy`',
+  powertools: 'Powertools batch + `@kpl-lambda/powertools`',
+};
+const ratio = (row, of) => (row[of] / anchor[row.format][of]).toFixed(2);
+const table = [
+  '| handler | format | bundle | gzip | cold import + run | vs `aws-kinesis-agg` (size, time) |',
+  '| --- | --- | --- | --- | --- | --- |',
+  ...rows.map(
+    (row) =>
+      `| ${LABELS[row.handler] ?? row.handler} | ${row.format === 'esm' ? 'ESM' : 'CommonJS'} | ${row.size} | ${row.gzip} | ${row.ms.toFixed(1)} ms | ${row.handler === 'empty' ? '' : `${ratio(row, 'bytes')}, ${ratio(row, 'ms')}`} |`,
+  ),
+].join('\n');
+updateReadme(new URL('../README.md', import.meta.url), 'bundles', table);
