@@ -1,5 +1,6 @@
 import { Buffer } from 'node:buffer';
 import { assertValidKeys } from '@kpl-lambda/core';
+import type { ShardMap } from './ShardMap.js';
 import type { Route } from './ShardRouter.js';
 
 /** What the producer learnt of a partition key when it first checked it. */
@@ -13,7 +14,7 @@ export interface KnownPartitionKey {
   readonly bytes: number;
   /** Its route under the shard map `routedBy`, kept by the router. */
   route: Route | undefined;
-  routedBy: object | undefined;
+  routedBy: ShardMap | undefined;
 }
 
 /** Partition keys remembered at once; past that the memory starts afresh. */
