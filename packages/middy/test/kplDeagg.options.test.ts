@@ -1,6 +1,6 @@
 import { corruptAggregatedRecord, kinesisStreamEvent } from '@kpl-lambda/core/testing';
 import kplDeagg, { KplDeaggConfigurationError, type KplDeaggOptions } from '@kpl-lambda/middy';
-import { batchOfThreeParents, sequenceNumbers } from '@kpl-lambda/testing-utils';
+import { batchOfThreeParents, sequenceNumbers, throwingLogger } from '@kpl-lambda/testing-utils';
 import middy from '@middy/core';
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import { context, recordingHandler, recordingLogger } from './recordingHandler.js';
@@ -43,17 +43,7 @@ describe('kplDeagg filter and logger', () => {
 });
 
 describe('kplDeagg with a logger that throws', () => {
-  const throwing = {
-    debug: () => {
-      throw new Error('debug broke');
-    },
-    warn: () => {
-      throw new Error('warn broke');
-    },
-    error: () => {
-      throw new Error('error broke');
-    },
-  };
+  const throwing = throwingLogger();
 
   it('tells Lambda exactly what it would without the logger', async () => {
     const event = batchOfThreeParents();

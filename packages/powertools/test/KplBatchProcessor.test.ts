@@ -12,6 +12,7 @@ import {
   batchWithCorruptAggregate,
   referenceAggregate,
   sequenceNumbers,
+  throwingLogger,
 } from '@kpl-lambda/testing-utils';
 import type { Context, KinesisStreamEvent } from 'aws-lambda';
 
@@ -286,15 +287,7 @@ describe('KplBatchProcessor failures', () => {
   });
 
   it('reports the same with a logger that throws', async () => {
-    const throwing = {
-      debug: () => undefined,
-      warn: () => {
-        throw new Error('logger down');
-      },
-      error: () => {
-        throw new Error('logger down');
-      },
-    };
+    const throwing = throwingLogger();
     const event = batchOfThreeParents();
 
     const response = await processPartialResponse(

@@ -6,6 +6,7 @@ import { runInNewContext } from 'node:vm';
 import { ListShardsCommand, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { aggregate, deaggregateBytes, isAggregated, KplInvalidRecordError } from '@kpl-lambda/core';
 import { KinesisProducer, KplProducerBufferFullError } from '@kpl-lambda/producer';
+import { throwingLogger } from '@kpl-lambda/testing-utils';
 import {
   client,
   dataOf,
@@ -152,17 +153,7 @@ describe('a failed shard-map refresh', () => {
 });
 
 describe('a logger that throws', () => {
-  const throwing = {
-    info: () => {
-      throw new Error('info broke');
-    },
-    warn: () => {
-      throw new Error('warn broke');
-    },
-    error: () => {
-      throw new Error('error broke');
-    },
-  };
+  const throwing = throwingLogger();
 
   it('changes nothing when records are given up', async () => {
     const producer = new KinesisProducer({

@@ -5,7 +5,7 @@ import { Buffer } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { KPL_MAGIC, type UserRecordInput } from '@kpl-lambda/core';
+import { KPL_MAGIC, type KplLogger, type UserRecordInput } from '@kpl-lambda/core';
 import {
   aggregatedRecord,
   corruptAggregatedRecord,
@@ -142,4 +142,15 @@ export function retryFrom(
   const reported = new Set(response?.batchItemFailures?.map((failure) => failure.itemIdentifier));
   const first = event.Records.findIndex((record) => reported.has(record.kinesis.sequenceNumber));
   return first === -1 ? undefined : { Records: event.Records.slice(first) };
+}
+
+/**
+ * A logger whose every method throws: a user's logger that breaks must not change what a
+ * consumer or the producer reports or guarantees.
+ */
+export function throwingLogger(): KplLogger {
+  const broke = (level: string) => () => {
+    throw new Error(`${level} broke`);
+  };
+  return { debug: broke('debug'), info: broke('info'), warn: broke('warn'), error: broke('error') };
 }
