@@ -1,3 +1,6 @@
+import type { CheckedPartitionKey } from './CheckedPartitionKey.js';
+import type { WireWriter } from './WireWriter.js';
+
 /** Only an aggregate of this many keyed user records tells whether its keys repeat. */
 const USES_TO_JUDGE = 1024;
 /** Fewer than one use in this many found its key already: the keys do not repeat. */
@@ -35,9 +38,12 @@ export class KeyTable {
     return this.#keys.length;
   }
 
-  /** The index of a key in the table, or `undefined`: not there, or not looked up. */
-  public indexOf(key: string): number | undefined {
-    return this.#indexes.get(key);
+  /**
+   * The index of a key in the table, or `undefined`: not there, or not looked up. A checked key
+   * this table entered is found without a lookup (each aggregate's table has a map of its own).
+   */
+  public indexOf(key: string, checked?: CheckedPartitionKey): number | undefined {
+    return checked?.indexIn(this.#indexes) ?? this.#indexes.get(key);
   }
 
   /** The UTF-8 size of the key at `index`. */
@@ -46,10 +52,22 @@ export class KeyTable {
   }
 
   /** Enters a new key: it takes the next index. */
-  public add(key: string, bytes: number): void {
+  public add(key: string, bytes: number, checked?: CheckedPartitionKey): void {
     if (this.#looksUp) this.#indexes.set(key, this.#keys.length);
+    checked?.enteredIn(this.#indexes, this.#keys.length);
     this.#keys.push(key);
     this.#bytes.push(bytes);
+  }
+
+  /** Writes the keys in index order, each as a field of the aggregate tagged `tag`. */
+  public writeTo(writer: WireWriter, tag: number): void {
+    const keys = this.#keys;
+    for (let index = 0; index < keys.length; index++) {
+      const bytes = this.#bytes[index]!;
+      writer.varint(tag);
+      writer.varint(bytes);
+      writer.text(keys[index]!, bytes);
+    }
   }
 
   /**

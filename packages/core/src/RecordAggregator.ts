@@ -1,4 +1,5 @@
 import { Buffer } from 'node:buffer';
+import { checkedPartitionKeyOf } from './CheckedPartitionKey.js';
 import {
   DEFAULT_MAX_AGGREGATE_BYTES,
   KPL_DIGEST_SIZE,
@@ -15,24 +16,14 @@ import { assertIntegerIn, assertTypeOf } from './options.js';
 import type { AggregatedRecord, AggregatorOptions, UserRecordInput } from './types.js';
 import { WireWriter } from './WireWriter.js';
 import {
-  DATA_TAG,
-  EXPLICIT_HASH_KEY_INDEX_TAG,
   EXPLICIT_HASH_KEY_TABLE_TAG,
   fieldBytes,
   loneRecordBodyBytes,
   NO_INDEX,
-  PARTITION_KEY_INDEX_TAG,
   PARTITION_KEY_TABLE_TAG,
-  RECORDS_TAG,
   userRecordBytes,
+  writeUserRecord,
 } from './wireFormat.js';
-
-/** Where a user record's keys go in the tables, and what it adds to the body. */
-interface Placement {
-  partitionKeyIndex: number;
-  explicitHashKeyIndex: number;
-  growth: number;
-}
 
 /** Magic and digest: what an aggregate adds around its protobuf body. */
 const FRAME_BYTES = MAGIC_BYTES.length + KPL_DIGEST_SIZE;
@@ -125,16 +116,24 @@ export class RecordAggregator<T extends UserRecordInput = UserRecordInput> {
    */
   public add(record: T): AggregatedRecord<T> | undefined {
     const { partitionKey, explicitHashKey } = record;
-    const knownPartitionKeyIndex = this.#partitionKeys.indexOf(partitionKey);
+    const checked = checkedPartitionKeyOf(record);
+    // An index is undefined for a key new to its table.
+    let partitionKeyIndex = this.#partitionKeys.indexOf(partitionKey, checked);
     // A partition key in the table was checked when it entered it.
-    if (knownPartitionKeyIndex === undefined || explicitHashKey !== undefined) {
+    if (
+      (partitionKeyIndex === undefined && checked === undefined) ||
+      explicitHashKey !== undefined
+    ) {
       assertValidKeys(partitionKey, explicitHashKey);
     }
+    let explicitHashKeyIndex =
+      explicitHashKey === undefined ? NO_INDEX : this.#explicitHashKeys.indexOf(explicitHashKey);
     const data = toBytes(record.data);
     const partitionKeyBytes =
-      knownPartitionKeyIndex === undefined
+      checked?.bytes ??
+      (partitionKeyIndex === undefined
         ? Buffer.byteLength(partitionKey, 'utf8')
-        : this.#partitionKeys.bytesAt(knownPartitionKeyIndex);
+        : this.#partitionKeys.bytesAt(partitionKeyIndex));
     const looksAggregated = isAggregated(data);
     const aloneBytes =
       this.aggregateSingleRecord || looksAggregated
@@ -145,24 +144,32 @@ export class RecordAggregator<T extends UserRecordInput = UserRecordInput> {
     }
 
     let finished: AggregatedRecord<T> | undefined;
-    let placement = this.#place(
-      knownPartitionKeyIndex,
+    let growth = this.#growth(
+      partitionKeyIndex,
       partitionKeyBytes,
       explicitHashKey,
+      explicitHashKeyIndex,
       data.length,
     );
     if (
       this.#userRecords.length > 0 &&
       (this.#userRecords.length >= this.maxRecords ||
-        FRAME_BYTES + this.#bodyBytes + placement.growth + this.#outerPartitionKeyBytes >
-          this.maxBytes)
+        FRAME_BYTES + this.#bodyBytes + growth + this.#outerPartitionKeyBytes > this.maxBytes)
     ) {
       finished = this.flush();
       // A new aggregate: its tables start empty.
-      placement = this.#place(undefined, partitionKeyBytes, explicitHashKey, data.length);
+      partitionKeyIndex = undefined;
+      if (explicitHashKey !== undefined) explicitHashKeyIndex = undefined;
+      growth = this.#growth(
+        partitionKeyIndex,
+        partitionKeyBytes,
+        explicitHashKey,
+        explicitHashKeyIndex,
+        data.length,
+      );
     }
     if (this.#userRecords.length === 0) this.#firstLooksAggregated = looksAggregated;
-    this.#append(record, data, partitionKeyBytes, placement);
+    this.#append(record, data, partitionKeyBytes, partitionKeyIndex, explicitHashKeyIndex, growth);
     return finished;
   }
 
@@ -189,61 +196,56 @@ export class RecordAggregator<T extends UserRecordInput = UserRecordInput> {
   }
 
   /**
-   * Where the record's keys go in the tables (an existing entry, or the next one), and how many
-   * bytes the protobuf body grows by when the record is added.
+   * How many bytes the protobuf body grows by when the record is added: its `Record` message, and
+   * each of its keys new to its table (an undefined index).
    */
-  #place(
-    knownPartitionKeyIndex: number | undefined,
+  #growth(
+    partitionKeyIndex: number | undefined,
     partitionKeyBytes: number,
     explicitHashKey: string | undefined,
+    explicitHashKeyIndex: number | undefined,
     dataBytes: number,
-  ): Placement {
-    const partitionKeyIndex = knownPartitionKeyIndex ?? this.#partitionKeys.size;
-    let growth = knownPartitionKeyIndex === undefined ? fieldBytes(partitionKeyBytes) : 0;
-    let explicitHashKeyIndex = NO_INDEX;
-    if (explicitHashKey !== undefined) {
-      const knownExplicitHashKeyIndex = this.#explicitHashKeys.indexOf(explicitHashKey);
-      explicitHashKeyIndex = knownExplicitHashKeyIndex ?? this.#explicitHashKeys.size;
-      // Hash keys are decimal digits: one byte each in UTF-8.
-      if (knownExplicitHashKeyIndex === undefined) growth += fieldBytes(explicitHashKey.length);
-    }
-    growth += fieldBytes(userRecordBytes(partitionKeyIndex, explicitHashKeyIndex, dataBytes));
-    return { partitionKeyIndex, explicitHashKeyIndex, growth };
+  ): number {
+    let growth = partitionKeyIndex === undefined ? fieldBytes(partitionKeyBytes) : 0;
+    // Hash keys are decimal digits: one byte each in UTF-8.
+    if (explicitHashKeyIndex === undefined) growth += fieldBytes(explicitHashKey!.length);
+    const recordBytes = userRecordBytes(
+      partitionKeyIndex ?? this.#partitionKeys.size,
+      explicitHashKeyIndex ?? this.#explicitHashKeys.size,
+      dataBytes,
+    );
+    return growth + fieldBytes(recordBytes);
   }
 
-  #append(record: T, data: Uint8Array, partitionKeyBytes: number, placement: Placement): void {
+  #append(
+    record: T,
+    data: Uint8Array,
+    partitionKeyBytes: number,
+    knownPartitionKeyIndex: number | undefined,
+    knownExplicitHashKeyIndex: number | undefined,
+    growth: number,
+  ): void {
     const { partitionKey, explicitHashKey } = record;
-    const { partitionKeyIndex, explicitHashKeyIndex, growth } = placement;
     this.#bodyBytes += growth;
     if (this.#userRecords.length === 0) {
       this.#outerPartitionKeyBytes = partitionKeyBytes;
       this.#firstData = data;
     }
     // A new key takes the next index, so the tables stay in first-use order.
-    if (partitionKeyIndex === this.#partitionKeys.size) {
-      this.#partitionKeys.add(partitionKey, partitionKeyBytes);
+    const partitionKeyIndex = knownPartitionKeyIndex ?? this.#partitionKeys.size;
+    if (knownPartitionKeyIndex === undefined) {
+      this.#partitionKeys.add(partitionKey, partitionKeyBytes, record.checkedPartitionKey);
     }
+    const explicitHashKeyIndex = knownExplicitHashKeyIndex ?? this.#explicitHashKeys.size;
     if (explicitHashKey !== undefined) {
       this.#explicitHashKeyUses++;
-      if (explicitHashKeyIndex === this.#explicitHashKeys.size) {
+      if (knownExplicitHashKeyIndex === undefined) {
         this.#explicitHashKeys.add(explicitHashKey, explicitHashKey.length);
       }
     }
     this.#userRecords.push(record);
-    const records = this.#records;
     const recordBytes = userRecordBytes(partitionKeyIndex, explicitHashKeyIndex, data.length);
-    records.reserve(fieldBytes(recordBytes));
-    records.varint(RECORDS_TAG);
-    records.varint(recordBytes);
-    records.varint(PARTITION_KEY_INDEX_TAG);
-    records.varint(partitionKeyIndex);
-    if (explicitHashKeyIndex !== NO_INDEX) {
-      records.varint(EXPLICIT_HASH_KEY_INDEX_TAG);
-      records.varint(explicitHashKeyIndex);
-    }
-    records.varint(DATA_TAG);
-    records.varint(data.length);
-    records.raw(data);
+    writeUserRecord(this.#records, recordBytes, partitionKeyIndex, explicitHashKeyIndex, data);
   }
 
   #encode(): Uint8Array {
@@ -251,8 +253,8 @@ export class RecordAggregator<T extends UserRecordInput = UserRecordInput> {
     // magic and the digest around the body in place.
     const writer = new WireWriter(FRAME_BYTES + this.#bodyBytes);
     writer.raw(KPL_MAGIC);
-    writeKeyTable(writer, PARTITION_KEY_TABLE_TAG, this.#partitionKeys);
-    writeKeyTable(writer, EXPLICIT_HASH_KEY_TABLE_TAG, this.#explicitHashKeys);
+    this.#partitionKeys.writeTo(writer, PARTITION_KEY_TABLE_TAG);
+    this.#explicitHashKeys.writeTo(writer, EXPLICIT_HASH_KEY_TABLE_TAG);
     // The tables come first, as the KPL writes them; the records follow, already encoded.
     writer.raw(this.#records.bytes.subarray(0, this.#records.pos));
     // Were the size ever counted short, writing the digest past the end would throw (a typed
@@ -272,16 +274,6 @@ export class RecordAggregator<T extends UserRecordInput = UserRecordInput> {
     this.#bodyBytes = 0;
     this.#outerPartitionKeyBytes = 0;
     this.#firstLooksAggregated = false;
-  }
-}
-
-function writeKeyTable(writer: WireWriter, tag: number, table: KeyTable): void {
-  const { keys } = table;
-  for (let index = 0; index < keys.length; index++) {
-    const bytes = table.bytesAt(index);
-    writer.varint(tag);
-    writer.varint(bytes);
-    writer.text(keys[index]!, bytes);
   }
 }
 

@@ -24,14 +24,7 @@ export class WireWriter {
   }
 
   public varint(value: number): void {
-    const bytes = this.bytes;
-    let pos = this.pos;
-    while (value > 0x7f) {
-      bytes[pos++] = (value & 0x7f) | 0x80;
-      value >>>= 7;
-    }
-    bytes[pos++] = value;
-    this.pos = pos;
+    this.pos = writeVarint(this.bytes, this.pos, value);
   }
 
   public raw(data: Uint8Array): void {
@@ -48,4 +41,14 @@ export class WireWriter {
     this.bytes.write(text, this.pos, byteLength, byteLength === text.length ? 'latin1' : 'utf8');
     this.pos += byteLength;
   }
+}
+
+/** Writes a varint of a value below 2^32 at `pos`, which has room for it; returns the next position. */
+export function writeVarint(bytes: Uint8Array, pos: number, value: number): number {
+  while (value > 0x7f) {
+    bytes[pos++] = (value & 0x7f) | 0x80;
+    value >>>= 7;
+  }
+  bytes[pos++] = value;
+  return pos;
 }

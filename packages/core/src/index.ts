@@ -1,4 +1,5 @@
 export { aggregate } from './aggregate.js';
+export { CheckedPartitionKey } from './CheckedPartitionKey.js';
 export { CheckpointedBatch, parentKey, parentOf } from './CheckpointedBatch.js';
 export {
   DEFAULT_MAX_AGGREGATE_BYTES,

@@ -1,4 +1,5 @@
 import type { KinesisStreamRecord, KinesisStreamRecordPayload } from 'aws-lambda';
+import type { CheckedPartitionKey } from './CheckedPartitionKey.js';
 import type { SubSequenceSet } from './SubSequenceSet.js';
 
 /**
@@ -131,6 +132,11 @@ export interface UserRecordInput {
   data: Uint8Array | string;
   /** Decimal string in 0 .. 2^128-1; routes the user record instead of its partition key. */
   explicitHashKey?: string;
+  /**
+   * `partitionKey` checked once, shared by the records with that key: the aggregator then skips
+   * checking, measuring and looking it up (see {@link CheckedPartitionKey}).
+   */
+  checkedPartitionKey?: CheckedPartitionKey;
 }
 
 /** Options of {@link aggregate} and {@link RecordAggregator}. */

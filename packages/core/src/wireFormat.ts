@@ -1,3 +1,5 @@
+import { type WireWriter, writeVarint } from './WireWriter.js';
+
 /**
  * The protobuf wire format of the KPL's `AggregatedRecord`, as the decoder and the aggregator
  * both use it: field tags (field number << 3 | wire type), named once, and the sizes of fields and
@@ -65,4 +67,31 @@ export function loneRecordBodyBytes(
     hashKeyTableBytes +
     fieldBytes(userRecordBytes(0, explicitHashKeyIndex, dataBytes))
   );
+}
+
+/**
+ * Writes a user record's `Record` message, as a field of the aggregate: `recordBytes` is its
+ * {@link userRecordBytes}. Room for it is made once, and each varint is written without a check.
+ */
+export function writeUserRecord(
+  writer: WireWriter,
+  recordBytes: number,
+  partitionKeyIndex: number,
+  explicitHashKeyIndex: number,
+  data: Uint8Array,
+): void {
+  writer.reserve(fieldBytes(recordBytes));
+  const { bytes } = writer;
+  let pos = writeVarint(bytes, writer.pos, RECORDS_TAG);
+  pos = writeVarint(bytes, pos, recordBytes);
+  pos = writeVarint(bytes, pos, PARTITION_KEY_INDEX_TAG);
+  pos = writeVarint(bytes, pos, partitionKeyIndex);
+  if (explicitHashKeyIndex !== NO_INDEX) {
+    pos = writeVarint(bytes, pos, EXPLICIT_HASH_KEY_INDEX_TAG);
+    pos = writeVarint(bytes, pos, explicitHashKeyIndex);
+  }
+  pos = writeVarint(bytes, pos, DATA_TAG);
+  pos = writeVarint(bytes, pos, data.length);
+  bytes.set(data, pos);
+  writer.pos = pos + data.length;
 }
