@@ -1,14 +1,15 @@
 import type { PutRecordsRequestEntry } from '@aws-sdk/client-kinesis';
 import type { UserRecordsTally } from './HeldRecords.js';
-import type { KnownPartitionKey } from './PartitionKeys.js';
+import type { KnownPartitionKey } from './KnownPartitionKey.js';
 import type { ProducerRecord } from './types.js';
 
 /** A user record ready to aggregate, with what it came from and when it was put. */
 export interface BufferedUserRecord {
-  /** The partition key, as the producer first saw its text (`key.partitionKey`). */
+  /** The partition key, as the producer first saw its text (`checkedPartitionKey`'s). */
   partitionKey: string;
-  key: KnownPartitionKey;
-  explicitHashKey?: string;
+  checkedPartitionKey: KnownPartitionKey;
+  /** Present on every record, undefined on most: one shape for V8 whichever a producer puts. */
+  explicitHashKey: string | undefined;
   data: Uint8Array;
   /**
    * What goes to Kinesis when the record is sent on its own: its data, or, when its data would

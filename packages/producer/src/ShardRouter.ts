@@ -67,7 +67,7 @@ export class ShardRouter {
       return { group: shardId, shardId };
     }
     // A key's route holds until the map changes: its MD5 is taken once per map, not per record.
-    const { key } = userRecord;
+    const key = userRecord.checkedPartitionKey;
     if (key.routedBy !== map) {
       const { shardId } = map.shardForPartitionKey(key.partitionKey);
       key.route = { group: shardId, shardId };

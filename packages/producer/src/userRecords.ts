@@ -48,18 +48,17 @@ export function toBufferedUserRecord(
   const bytes = alone.length + key.bytes;
   if (bytes > options.maxRecordBytes)
     throw new KplRecordTooLargeError(bytes, options.maxRecordBytes);
-  const userRecord: BufferedUserRecord = {
+  return {
     partitionKey,
-    key,
+    checkedPartitionKey: key,
     data,
     alone,
     source: record,
     bytes,
     sequence,
     putAt,
+    explicitHashKey,
   };
-  if (explicitHashKey !== undefined) userRecord.explicitHashKey = explicitHashKey;
-  return userRecord;
 }
 
 function partitionKeyOf(

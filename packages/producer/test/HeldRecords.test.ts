@@ -2,18 +2,18 @@ import { HeldRecords, tallyOf } from '../src/HeldRecords.js';
 import type { BufferedUserRecord } from '../src/KinesisRecordQueues.js';
 import { PartitionKeys } from '../src/PartitionKeys.js';
 import type { UndeliverableRecord } from '../src/types.js';
+import { toBufferedUserRecord } from '../src/userRecords.js';
 
-const key = new PartitionKeys().know('k');
-const userRecord = (sequence: number, bytes = 10): BufferedUserRecord => ({
-  partitionKey: 'k',
-  key,
-  data: new Uint8Array(bytes),
-  alone: new Uint8Array(bytes),
-  source: { data: `record-${sequence}` },
-  bytes,
-  sequence,
-  putAt: 0,
-});
+const partitionKeys = new PartitionKeys();
+const options = { partitionKeyFrom: undefined, maxRecordBytes: 1_048_576 };
+const userRecord = (sequence: number): BufferedUserRecord =>
+  toBufferedUserRecord(
+    { partitionKey: 'k', data: `record-${sequence}` },
+    sequence,
+    0,
+    options,
+    partitionKeys,
+  );
 const refused = { code: 'InternalFailure', message: 'no', retryable: true, fatal: false };
 
 describe('HeldRecords', () => {

@@ -4,22 +4,19 @@ import fc from 'fast-check';
 import type { BufferedUserRecord } from '../src/KinesisRecordQueues.js';
 import { type ClosedAggregate, OpenAggregates } from '../src/OpenAggregates.js';
 import { PartitionKeys } from '../src/PartitionKeys.js';
+import { toBufferedUserRecord } from '../src/userRecords.js';
 
 const partitionKeys = new PartitionKeys();
-const userRecord = (group: string, sequence: number): BufferedUserRecord => {
-  const data = Buffer.from(`${group}#${sequence}`);
-  const key = partitionKeys.know(`${group}-key-${sequence}`);
-  return {
-    partitionKey: key.partitionKey,
-    key,
-    data,
-    alone: data,
-    source: { data },
-    bytes: data.length + 12,
+const options = { partitionKeyFrom: undefined, maxRecordBytes: 1_048_576 };
+/** Its data names its group and put order; it is put at its sequence number. */
+const userRecord = (group: string, sequence: number): BufferedUserRecord =>
+  toBufferedUserRecord(
+    { partitionKey: `${group}-key-${sequence}`, data: Buffer.from(`${group}#${sequence}`) },
     sequence,
-    putAt: sequence,
-  };
-};
+    sequence,
+    options,
+    partitionKeys,
+  );
 
 /** What a consumer reads from a closed aggregate: each user record's data. */
 const readBack = ({ aggregated }: ClosedAggregate): string[] =>
@@ -36,9 +33,10 @@ describe('OpenAggregates', () => {
 
     expect(closed.map(({ group }) => group)).toEqual(['shard-b', 'shard-a']);
     expect(closed.map(readBack)).toEqual([['shard-b#0', 'shard-b#2'], ['shard-a#1']]);
+    // Each user record holds 22 bytes: 9 of data, 13 of partition key.
     expect(closed.map(({ heldBytes, lastSequence }) => [heldBytes, lastSequence])).toEqual([
-      [42, 2],
-      [21, 1],
+      [44, 2],
+      [22, 1],
     ]);
     expect(aggregates.oldestOpenedAt).toBeUndefined();
   });
