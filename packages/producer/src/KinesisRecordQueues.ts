@@ -7,7 +7,8 @@ import type { ProducerRecord } from './types.js';
 export interface BufferedUserRecord {
   /** The partition key, as the producer first saw its text (`checkedPartitionKey`'s). */
   partitionKey: string;
-  checkedPartitionKey: KnownPartitionKey;
+  /** The key as the producer remembers it; undefined while it remembers none. */
+  checkedPartitionKey: KnownPartitionKey | undefined;
   /** Present on every record, undefined on most: one shape for V8 whichever a producer puts. */
   explicitHashKey: string | undefined;
   data: Uint8Array;

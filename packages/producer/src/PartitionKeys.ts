@@ -1,3 +1,4 @@
+import { assertValidKeys } from '@kpl-lambda/core';
 import { KnownPartitionKey } from './KnownPartitionKey.js';
 
 /** Partition keys remembered at once; past that the memory starts afresh. */
@@ -14,11 +15,16 @@ export class PartitionKeys {
   #hits = 0;
   #unremembered = 0;
 
-  /** The facts of a partition key; throws `KplInvalidRecordError` for one Kinesis refuses. */
-  public know(partitionKey: string): KnownPartitionKey {
+  /**
+   * The partition key as the producer remembers it, or `undefined` while it remembers none (a key
+   * used once needs no memo: making one per record cost unique keys a tenth of their time). The
+   * key is checked either way: `KplInvalidRecordError` for one Kinesis refuses.
+   */
+  public know(partitionKey: string): KnownPartitionKey | undefined {
     if (this.#unremembered > 0) {
       this.#unremembered--;
-      return new KnownPartitionKey(partitionKey);
+      assertValidKeys(partitionKey, undefined);
+      return undefined;
     }
     const remembered = this.#known.get(partitionKey);
     if (remembered !== undefined) {

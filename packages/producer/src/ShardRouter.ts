@@ -66,8 +66,12 @@ export class ShardRouter {
       const { shardId } = map.shardForExplicitHashKey(userRecord.explicitHashKey);
       return { group: shardId, shardId };
     }
-    // A key's route holds until the map changes: its MD5 is taken once per map, not per record.
     const key = userRecord.checkedPartitionKey;
+    if (key === undefined) {
+      const { shardId } = map.shardForPartitionKey(userRecord.partitionKey);
+      return { group: shardId, shardId };
+    }
+    // A key's route holds until the map changes: its MD5 is taken once per map, not per record.
     if (key.routedBy !== map) {
       const { shardId } = map.shardForPartitionKey(key.partitionKey);
       key.route = { group: shardId, shardId };

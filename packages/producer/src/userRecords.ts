@@ -30,8 +30,9 @@ export function toBufferedUserRecord(
   if (record === null || typeof record !== 'object' || record.data === undefined) {
     throw new KplInvalidRecordError('A record needs data');
   }
-  const key = partitionKeys.know(partitionKeyOf(record, options.partitionKeyFrom));
-  const { partitionKey } = key;
+  const given = partitionKeyOf(record, options.partitionKeyFrom);
+  const key = partitionKeys.know(given);
+  const partitionKey = key?.partitionKey ?? given;
   const { explicitHashKey } = record;
   if (explicitHashKey !== undefined) assertValidKeys(partitionKey, explicitHashKey);
   const data = serialize(record.data);
@@ -45,7 +46,7 @@ export function toBufferedUserRecord(
         },
       )[0]!.data
     : data;
-  const bytes = alone.length + key.bytes;
+  const bytes = alone.length + (key?.bytes ?? Buffer.byteLength(partitionKey, 'utf8'));
   if (bytes > options.maxRecordBytes)
     throw new KplRecordTooLargeError(bytes, options.maxRecordBytes);
   return {
