@@ -5,7 +5,7 @@ import type { ProducerRecord } from './types.js';
 
 /** A user record ready to aggregate, with what it came from and when it was put. */
 export interface BufferedUserRecord {
-  /** The partition key, as the producer first saw its text (`checkedPartitionKey`'s). */
+  /** The partition key: while the producer remembers it, the string first put with its text. */
   partitionKey: string;
   /** The key as the producer remembers it; undefined while it remembers none. */
   checkedPartitionKey: KnownPartitionKey | undefined;
