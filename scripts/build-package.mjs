@@ -4,8 +4,9 @@
 // tsconfig, and a package.json in dist/cjs that marks it CommonJS, since Node decides a .js
 // file's format from the nearest package.json and the package's own says "type": "module".
 import { execFileSync } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 const run = (...args) => execFileSync(process.execPath, [tsc, ...args], { stdio: 'inherit' });
@@ -13,5 +14,10 @@ const run = (...args) => execFileSync(process.execPath, [tsc, ...args], { stdio:
 // A clean CommonJS build: a file whose source was removed must not ship.
 rmSync('dist/cjs', { recursive: true, force: true });
 run('-b');
+// `tsc -b` builds incrementally and never deletes: the ESM output of a removed source goes here.
+for (const output of readdirSync('dist/esm', { recursive: true })) {
+  const source = output.replace(/\.(d\.ts|js)(\.map)?$/, '.ts');
+  if (source !== output && !existsSync(join('src', source))) rmSync(join('dist/esm', output));
+}
 run('-p', 'tsconfig.cjs.json');
 writeFileSync('dist/cjs/package.json', '{ "type": "commonjs" }\n');
