@@ -7,8 +7,9 @@ import type { UserRecordInput } from './types.js';
  * A partition key checked once (Kinesis accepts it) and measured (its UTF-8 size), for a caller
  * that aggregates many user records with the same key. Give the same instance as each such
  * record's `checkedPartitionKey`: {@link RecordAggregator} then neither checks nor measures the
- * key again, and finds it in its aggregate's key table without a lookup by its text. A producer
- * that remembers its keys (as `@kpl-lambda/producer` does) saves a tenth of its time on
+ * key again, and finds it in its aggregate's key table without a lookup by its text (so it is
+ * written once per aggregate even while the aggregator has stopped looking keys up). A producer
+ * that remembers its keys (as `@kpl-lambda/producer` does) saves about a tenth of its time on
  * small records that way.
  *
  * @example

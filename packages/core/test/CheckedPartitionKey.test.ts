@@ -91,6 +91,25 @@ describe('CheckedPartitionKey', () => {
     expect(aggregates.map(({ data }) => data.length)).toEqual(plain.map(({ data }) => data.length));
   });
 
+  it('is written once while the aggregator does not look keys up, where its text alone is not', () => {
+    const aggregator = new RecordAggregator({ maxRecords: 1_024 });
+    // An aggregate of 1,024 keys that never repeat: the next ones enter keys without a lookup.
+    for (let i = 0; i <= 1_024; i++) aggregator.add({ partitionKey: `unique-${i}`, data: 'u' });
+    aggregator.flush();
+    const tenant = new CheckedPartitionKey('tenant');
+    for (const data of ['a', 'b']) {
+      aggregator.add({ partitionKey: 'tenant', checkedPartitionKey: tenant, data });
+      aggregator.add({ partitionKey: 'plain', data });
+    }
+    const { data } = aggregator.flush()!;
+
+    const keyTable = (key: string) => Buffer.from(data).toString('latin1').split(key).length - 1;
+    expect([keyTable('tenant'), keyTable('plain')]).toEqual([1, 2]);
+    expect(
+      readBack([{ partitionKey: 'tenant', data }]).map((record) => record.partitionKey),
+    ).toEqual(['tenant', 'plain', 'tenant', 'plain']);
+  });
+
   it('refuses a checked key that is not the record’s own, or not a CheckedPartitionKey', () => {
     const aggregator = new RecordAggregator();
     const other = {
