@@ -103,8 +103,9 @@ describe('CheckedPartitionKey', () => {
     }
     const { data } = aggregator.flush()!;
 
-    const keyTable = (key: string) => Buffer.from(data).toString('latin1').split(key).length - 1;
-    expect([keyTable('tenant'), keyTable('plain')]).toEqual([1, 2]);
+    const timesWritten = (key: string) =>
+      Buffer.from(data).toString('latin1').split(key).length - 1;
+    expect([timesWritten('tenant'), timesWritten('plain')]).toEqual([1, 2]);
     expect(
       readBack([{ partitionKey: 'tenant', data }]).map((record) => record.partitionKey),
     ).toEqual(['tenant', 'plain', 'tenant', 'plain']);
