@@ -36,7 +36,8 @@ const FRAME_BYTES = MAGIC_BYTES.length + KPL_DIGEST_SIZE;
  * then opens the next one); `flush` hands back what is left. An aggregate of a single user record
  * is handed back as that plain record, as the KPL sends it, unless its data would itself pass for
  * an aggregate (a forwarder re-publishing raw Kinesis data): then it is wrapped in an aggregate of
- * one, so that consumers receive it as it was put. Input records are never mutated. A key that
+ * one, so that consumers receive it as it was put. Input records are never mutated, and are read
+ * only during `add`: an aggregate keeps of each what its `userRecords` holds. A key that
  * repeats is written once per aggregate; after an aggregate whose keys did not repeat, the next
  * ones write each key as it comes, without the lookup (see the package README).
  *
@@ -54,7 +55,7 @@ const FRAME_BYTES = MAGIC_BYTES.length + KPL_DIGEST_SIZE;
  * // ready: [{ partitionKey, explicitHashKey?, data, userRecords }] for PutRecords
  * ```
  */
-export class RecordAggregator<T extends UserRecordInput = UserRecordInput> {
+export class RecordAggregator<T = UserRecordInput> {
   /** Bound on data bytes plus outer partition key bytes of each output record. */
   public readonly maxBytes: number;
   /** Bound on the number of user records in one aggregate. */
@@ -63,6 +64,9 @@ export class RecordAggregator<T extends UserRecordInput = UserRecordInput> {
   public readonly aggregateSingleRecord: boolean;
 
   #userRecords: T[] = [];
+  /** The first record's keys, which become the aggregate's: its record itself is not kept. */
+  #outerPartitionKey = '';
+  #outerExplicitHashKey: string | undefined;
   /**
    * The `Record` messages so far, encoded as each user record is added: its data is copied while
    * the caller has just made it, and in the order it was put, whichever aggregate it joins.
@@ -111,10 +115,31 @@ export class RecordAggregator<T extends UserRecordInput = UserRecordInput> {
    * Adds a user record. Returns the finished aggregate when this record did not fit in it (the
    * record then opens the next aggregate), otherwise `undefined`.
    *
+   * `source` is what the aggregate's `userRecords` holds for this record: the record itself when
+   * it is left out. A caller that keeps records of its own (a producer keeps the ones its user put)
+   * gives them here, and may fill one input object for every `add`, which is read only during
+   * the call: no object per user record is then made to be kept until the aggregate is sent.
+   *
+   * @example
+   * ```ts
+   * import { RecordAggregator } from '@kpl-lambda/core';
+   * const orders = [{ orderId: 'o-1' }, { orderId: 'o-2' }];
+   * const aggregator = new RecordAggregator<{ orderId: string }>();
+   * const input = { partitionKey: '', data: '' };
+   * for (const order of orders) {
+   *   input.partitionKey = order.orderId;
+   *   input.data = JSON.stringify(order);
+   *   aggregator.add(input, order);
+   * }
+   * aggregator.flush()?.userRecords; // the two orders, in order
+   * ```
+   *
    * @throws {@link KplInvalidRecordError} for keys Kinesis would refuse.
    * @throws {@link KplRecordTooLargeError} when the record cannot fit `maxBytes` even alone.
    */
-  public add(record: T): AggregatedRecord<T> | undefined {
+  public add(record: UserRecordInput & T): AggregatedRecord<T> | undefined;
+  public add(record: UserRecordInput, source: T): AggregatedRecord<T> | undefined;
+  public add(record: UserRecordInput, source = record as T): AggregatedRecord<T> | undefined {
     const { partitionKey, explicitHashKey } = record;
     const checked = checkedPartitionKeyOf(record);
     // An index is undefined for a key new to its table.
@@ -168,8 +193,15 @@ export class RecordAggregator<T extends UserRecordInput = UserRecordInput> {
         data.length,
       );
     }
-    if (this.#userRecords.length === 0) this.#firstLooksAggregated = looksAggregated;
+    if (this.#userRecords.length === 0) {
+      this.#outerPartitionKey = partitionKey;
+      this.#outerExplicitHashKey = explicitHashKey;
+      this.#outerPartitionKeyBytes = partitionKeyBytes;
+      this.#firstData = data;
+      this.#firstLooksAggregated = looksAggregated;
+    }
     this.#append(record, data, partitionKeyBytes, partitionKeyIndex, explicitHashKeyIndex, growth);
+    this.#userRecords.push(source);
     return finished;
   }
 
@@ -177,13 +209,13 @@ export class RecordAggregator<T extends UserRecordInput = UserRecordInput> {
   public flush(): AggregatedRecord<T> | undefined {
     const userRecords = this.#userRecords;
     if (userRecords.length === 0) return undefined;
-    const first = userRecords[0]!;
     const aggregated: AggregatedRecord<T> = {
-      partitionKey: first.partitionKey,
+      partitionKey: this.#outerPartitionKey,
       data: this.#sendsPlain() ? this.#firstData! : this.#encode(),
       userRecords,
     };
-    if (first.explicitHashKey !== undefined) aggregated.explicitHashKey = first.explicitHashKey;
+    const explicitHashKey = this.#outerExplicitHashKey;
+    if (explicitHashKey !== undefined) aggregated.explicitHashKey = explicitHashKey;
     this.#reset();
     return aggregated;
   }
@@ -218,7 +250,7 @@ export class RecordAggregator<T extends UserRecordInput = UserRecordInput> {
   }
 
   #append(
-    record: T,
+    record: UserRecordInput,
     data: Uint8Array,
     partitionKeyBytes: number,
     knownPartitionKeyIndex: number | undefined,
@@ -227,10 +259,6 @@ export class RecordAggregator<T extends UserRecordInput = UserRecordInput> {
   ): void {
     const { partitionKey, explicitHashKey } = record;
     this.#bodyBytes += growth;
-    if (this.#userRecords.length === 0) {
-      this.#outerPartitionKeyBytes = partitionKeyBytes;
-      this.#firstData = data;
-    }
     // A new key takes the next index, so the tables stay in first-use order.
     const partitionKeyIndex = knownPartitionKeyIndex ?? this.#partitionKeys.size;
     if (knownPartitionKeyIndex === undefined) {
@@ -243,7 +271,6 @@ export class RecordAggregator<T extends UserRecordInput = UserRecordInput> {
         this.#explicitHashKeys.add(explicitHashKey, explicitHashKey.length);
       }
     }
-    this.#userRecords.push(record);
     const recordBytes = userRecordBytes(partitionKeyIndex, explicitHashKeyIndex, data.length);
     writeUserRecord(this.#records, recordBytes, partitionKeyIndex, explicitHashKeyIndex, data);
   }
@@ -270,6 +297,8 @@ export class RecordAggregator<T extends UserRecordInput = UserRecordInput> {
     this.#userRecords = [];
     // The encoded records were copied out: the next aggregate writes over them.
     this.#records.pos = 0;
+    this.#outerPartitionKey = '';
+    this.#outerExplicitHashKey = undefined;
     this.#firstData = undefined;
     this.#bodyBytes = 0;
     this.#outerPartitionKeyBytes = 0;

@@ -162,11 +162,14 @@ export interface AggregatorOptions {
  * (as the KPL sends it); otherwise a KPL aggregate whose partition key and explicit hash key
  * are those of its first user record, so it is routed where that record belongs.
  */
-export interface AggregatedRecord<T extends UserRecordInput = UserRecordInput> {
+export interface AggregatedRecord<T = UserRecordInput> {
   partitionKey: string;
   explicitHashKey?: string;
   data: Uint8Array;
-  /** The input records it holds, in order (their position is their sub-sequence number). */
+  /**
+   * The input records it holds, in order (their position is their sub-sequence number), or what
+   * was given for each as `source` to {@link RecordAggregator.add}.
+   */
   userRecords: T[];
 }
 
