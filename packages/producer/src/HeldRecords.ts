@@ -1,13 +1,17 @@
-import type { BufferedUserRecord } from './KinesisRecordQueues.js';
 import type { Failure } from './RetryPolicy.js';
-import type { UndeliverableRecord } from './types.js';
+import type { ProducerRecord, UndeliverableRecord } from './types.js';
+import type { BufferedUserRecord } from './userRecords.js';
 
 /**
- * User records settled together (those of one Kinesis record), with their bytes and their last
- * put tallied as they were gathered: settling them then reads none of them unless one is given up.
+ * User records settled together (those of one Kinesis record), as columns, with their bytes and
+ * their last put tallied as they were gathered: settling them then reads none of them unless one
+ * is given up. Columns, as an aggregate keeps nothing else of a user record until it is sent.
  */
 export interface UserRecordsTally {
-  userRecords: readonly BufferedUserRecord[];
+  /** The records as their user put them, in put order. */
+  sources: readonly ProducerRecord[];
+  /** Their put sequence numbers, in the same order. */
+  sequences: readonly number[];
   /** The sum of their `bytes`. */
   heldBytes: number;
   /** The highest of their put sequence numbers. */
@@ -18,11 +22,15 @@ export interface UserRecordsTally {
 export function tallyOf(userRecords: readonly BufferedUserRecord[]): UserRecordsTally {
   let heldBytes = 0;
   let lastSequence = -1;
-  for (const { bytes, sequence } of userRecords) {
+  const sources: ProducerRecord[] = [];
+  const sequences: number[] = [];
+  for (const { bytes, sequence, source } of userRecords) {
     heldBytes += bytes;
     lastSequence = Math.max(lastSequence, sequence);
+    sources.push(source);
+    sequences.push(sequence);
   }
-  return { userRecords, heldBytes, lastSequence };
+  return { sources, sequences, heldBytes, lastSequence };
 }
 
 /** A flush waiting for the user records that were held when it was called. */
@@ -84,20 +92,19 @@ export class HeldRecords {
    * (those of one Kinesis record) so that each flush waiting is visited once, not once per record.
    */
   public settle(settled: UserRecordsTally, failure: Failure | undefined): void {
-    const { userRecords, heldBytes, lastSequence } = settled;
-    this.#records -= userRecords.length;
+    const { sources, sequences, heldBytes, lastSequence } = settled;
+    this.#records -= sources.length;
     this.#bytes -= heldBytes;
-    const undeliverable =
-      failure && userRecords.map((userRecord) => toUndeliverable(userRecord, failure));
+    const undeliverable = failure && sources.map((source) => toUndeliverable(source, failure));
     const unreported = new Set(undeliverable);
     for (const barrier of this.#barriers) {
       let covered = 0;
       if (undeliverable === undefined && lastSequence < barrier.upTo) {
         // Written, and all held when the flush was called: nothing to count one by one.
-        covered = userRecords.length;
+        covered = sources.length;
       } else {
-        for (let i = 0; i < userRecords.length; i++) {
-          if (userRecords[i]!.sequence >= barrier.upTo) continue;
+        for (let i = 0; i < sequences.length; i++) {
+          if (sequences[i]! >= barrier.upTo) continue;
           covered++;
           if (undeliverable) {
             barrier.undeliverable.push(undeliverable[i]!);
@@ -141,6 +148,6 @@ export class HeldRecords {
   }
 }
 
-function toUndeliverable(userRecord: BufferedUserRecord, failure: Failure): UndeliverableRecord {
-  return { record: userRecord.source, errorCode: failure.code, errorMessage: failure.message };
+function toUndeliverable(source: ProducerRecord, failure: Failure): UndeliverableRecord {
+  return { record: source, errorCode: failure.code, errorMessage: failure.message };
 }

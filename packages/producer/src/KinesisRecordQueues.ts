@@ -1,29 +1,5 @@
 import type { PutRecordsRequestEntry } from '@aws-sdk/client-kinesis';
 import type { UserRecordsTally } from './HeldRecords.js';
-import type { KnownPartitionKey } from './KnownPartitionKey.js';
-import type { ProducerRecord } from './types.js';
-
-/** A user record ready to aggregate, with what it came from and when it was put. */
-export interface BufferedUserRecord {
-  /** The partition key: while the producer remembers it, the string first put with its text. */
-  partitionKey: string;
-  /** The key as the producer remembers it; undefined while it remembers none. */
-  checkedPartitionKey: KnownPartitionKey | undefined;
-  /** Present on every record, undefined on most: one shape for V8 whichever a producer puts. */
-  explicitHashKey: string | undefined;
-  data: Uint8Array;
-  /**
-   * What goes to Kinesis when the record is sent on its own: its data, or, when its data would
-   * pass for a KPL aggregate, an aggregate of one holding it (so that it arrives as it was put).
-   */
-  alone: Uint8Array;
-  source: ProducerRecord;
-  /** Data plus partition key as Kinesis counts the record sent alone: measured once, at put. */
-  bytes: number;
-  /** Put order: flushes wait by it, and records are aggregated again in it after resharding. */
-  sequence: number;
-  putAt: number;
-}
 
 /** A Kinesis record (an aggregate or a plain user record) waiting in its group's queue. */
 export interface QueuedKinesisRecord extends UserRecordsTally {
@@ -34,6 +10,11 @@ export interface QueuedKinesisRecord extends UserRecordsTally {
   expectedShardId: string | undefined;
   /** Data plus partition key, as Kinesis counts a record. */
   bytes: number;
+  /**
+   * When its first user record was put (its aggregate opened): its user records count as put
+   * then when they are aggregated again after resharding.
+   */
+  firstPutAt: number;
   attempts: number;
   /** Not sent again before this time (backoff). */
   notBefore: number;
@@ -136,14 +117,11 @@ export class KinesisRecordQueues {
     return earliest;
   }
 
-  /** Empties every queue and hands back their user records; only when nothing is in flight. */
-  public takeAll(): BufferedUserRecord[] {
-    const userRecords: BufferedUserRecord[] = [];
-    for (const queue of this.#queues.values()) {
-      for (const kinesisRecord of queue) userRecords.push(...kinesisRecord.userRecords);
-    }
+  /** Empties every queue and hands back their Kinesis records; only when nothing is in flight. */
+  public takeAll(): QueuedKinesisRecord[] {
+    const kinesisRecords = [...this.#queues.values()].flat();
     this.#queues.clear();
     this.#idle.clear();
-    return userRecords;
+    return kinesisRecords;
   }
 }

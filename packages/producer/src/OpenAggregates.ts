@@ -1,12 +1,19 @@
 import { type AggregatedRecord, RecordAggregator } from '@kpl-lambda/core';
-import type { BufferedUserRecord } from './KinesisRecordQueues.js';
+import type { ProducerRecord } from './types.js';
+import type { BufferedUserRecord } from './userRecords.js';
 
-/** An aggregate being filled for one group. */
+/**
+ * An aggregate being filled for one group. Of each user record it keeps only its source (in the
+ * aggregator) and its put sequence number: the record was encoded as it joined, and can be read
+ * back from the aggregate's bytes, so no object per user record is held until it is sent.
+ */
 interface OpenAggregate {
-  aggregator: RecordAggregator<BufferedUserRecord>;
+  aggregator: RecordAggregator<ProducerRecord>;
   shardId: string | undefined;
   /** When its first user record was put: it is closed `maxBufferedMs` later at the latest. */
   openedAt: number;
+  /** Its user records' put sequence numbers, in order. */
+  sequences: number[];
   /** Its user records' bytes and last put, tallied as each joins (see `UserRecordsTally`). */
   heldBytes: number;
   lastSequence: number;
@@ -14,9 +21,11 @@ interface OpenAggregate {
 
 /** A finished aggregate, for the queue of its group. */
 export interface ClosedAggregate {
-  aggregated: AggregatedRecord<BufferedUserRecord>;
+  aggregated: AggregatedRecord<ProducerRecord>;
   group: string;
   shardId: string | undefined;
+  openedAt: number;
+  sequences: number[];
   heldBytes: number;
   lastSequence: number;
 }
@@ -44,7 +53,7 @@ export interface OpenAggregatesOptions {
  */
 export class OpenAggregates {
   readonly #open = new Map<string, OpenAggregate>();
-  readonly #idle: RecordAggregator<BufferedUserRecord>[] = [];
+  readonly #idle: RecordAggregator<ProducerRecord>[] = [];
   readonly #maxIdle: number;
   readonly #options: { maxBytes: number; maxRecords: number };
 
@@ -65,13 +74,15 @@ export class OpenAggregates {
         aggregator: this.#idle.pop() ?? new RecordAggregator(this.#options),
         shardId,
         openedAt: userRecord.putAt,
+        sequences: [],
         heldBytes: 0,
         lastSequence: -1,
       };
       this.#open.set(group, open);
     }
-    const full = open.aggregator.add(userRecord);
+    const full = open.aggregator.add(userRecord, userRecord.source);
     if (full === undefined) {
+      open.sequences.push(userRecord.sequence);
       open.heldBytes += userRecord.bytes;
       open.lastSequence = Math.max(open.lastSequence, userRecord.sequence);
       return undefined;
@@ -79,6 +90,7 @@ export class OpenAggregates {
     const closed = closedAggregate(full, group, open);
     // The record that did not fit opened the group's next aggregate.
     open.openedAt = userRecord.putAt;
+    open.sequences = [userRecord.sequence];
     open.heldBytes = userRecord.bytes;
     open.lastSequence = userRecord.sequence;
     this.#open.delete(group);
@@ -111,26 +123,15 @@ export class OpenAggregates {
     return this.#open.values().next().value?.openedAt;
   }
 
-  /** Empties every aggregate and hands back their user records. */
-  public takeAll(): BufferedUserRecord[] {
-    const userRecords: BufferedUserRecord[] = [];
-    for (const { aggregator } of this.#open.values()) {
-      userRecords.push(...(aggregator.flush()?.userRecords ?? []));
-      this.#keepIdle(aggregator);
-    }
-    this.#open.clear();
-    return userRecords;
-  }
-
-  #keepIdle(emptied: RecordAggregator<BufferedUserRecord>): void {
+  #keepIdle(emptied: RecordAggregator<ProducerRecord>): void {
     if (this.#idle.length < this.#maxIdle) this.#idle.push(emptied);
   }
 }
 
 function closedAggregate(
-  aggregated: AggregatedRecord<BufferedUserRecord>,
+  aggregated: AggregatedRecord<ProducerRecord>,
   group: string,
-  { shardId, heldBytes, lastSequence }: OpenAggregate,
+  { shardId, openedAt, sequences, heldBytes, lastSequence }: OpenAggregate,
 ): ClosedAggregate {
-  return { aggregated, group, shardId, heldBytes, lastSequence };
+  return { aggregated, group, shardId, openedAt, sequences, heldBytes, lastSequence };
 }

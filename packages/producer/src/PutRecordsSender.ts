@@ -76,7 +76,7 @@ export class PutRecordsSender {
     const { queues, held, metrics, log, onMisrouted } = this.#context;
     queues.remove(kinesisRecord);
     metrics.kinesisRecordsWritten++;
-    metrics.userRecordsWritten += kinesisRecord.userRecords.length;
+    metrics.userRecordsWritten += kinesisRecord.sources.length;
     metrics.bytesWritten += kinesisRecord.bytes;
     metrics.putPayloadUnits += Math.ceil(kinesisRecord.bytes / PUT_PAYLOAD_UNIT_BYTES);
     held.settle(kinesisRecord, undefined);
@@ -102,10 +102,10 @@ export class PutRecordsSender {
       return;
     }
     queues.remove(kinesisRecord);
-    metrics.failedUserRecords += kinesisRecord.userRecords.length;
+    metrics.failedUserRecords += kinesisRecord.sources.length;
     held.settle(kinesisRecord, failure);
     const details = {
-      userRecords: kinesisRecord.userRecords.length,
+      userRecords: kinesisRecord.sources.length,
       attempts: kinesisRecord.attempts,
       errorCode: failure.code,
       errorMessage: failure.message,

@@ -1,7 +1,7 @@
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
-import type { BufferedUserRecord } from './KinesisRecordQueues.js';
 import type { Failure } from './RetryPolicy.js';
 import { ShardMap } from './ShardMap.js';
+import type { BufferedUserRecord } from './userRecords.js';
 
 /** Where a user record goes: its queue, and the shard it is meant for when that is known. */
 export interface Route {

@@ -4,28 +4,77 @@ import type { PutRecordsRequestEntry } from '@aws-sdk/client-kinesis';
 import {
   aggregate,
   assertValidKeys,
+  deaggregateBytes,
   isAggregated,
   KplInvalidRecordError,
   KplRecordTooLargeError,
 } from '@kpl-lambda/core';
 import { tallyOf, type UserRecordsTally } from './HeldRecords.js';
-import type { BufferedUserRecord, QueuedKinesisRecord } from './KinesisRecordQueues.js';
+import type { QueuedKinesisRecord } from './KinesisRecordQueues.js';
+import type { KnownPartitionKey } from './KnownPartitionKey.js';
 import type { ClosedAggregate } from './OpenAggregates.js';
 import type { ResolvedProducerOptions } from './options.js';
 import type { PartitionKeys } from './PartitionKeys.js';
 import type { ProducerRecord } from './types.js';
 
 /**
+ * A user record checked and measured at put, with what it came from and when it was put. Most
+ * live only during their put: an aggregate keeps only their sources and sequence numbers (see
+ * `OpenAggregates`); those that wait for the shard map are kept whole.
+ */
+export interface BufferedUserRecord {
+  /** The partition key: while the producer remembers it, the string first put with its text. */
+  partitionKey: string;
+  /** The key as the producer remembers it; undefined while it remembers none. */
+  checkedPartitionKey: KnownPartitionKey | undefined;
+  /** Present on every record, undefined on most: one shape for V8 whichever a producer puts. */
+  explicitHashKey: string | undefined;
+  data: Uint8Array;
+  /**
+   * What goes to Kinesis when the record is sent on its own: its data, or, when its data would
+   * pass for a KPL aggregate, an aggregate of one holding it (so that it arrives as it was put).
+   */
+  alone: Uint8Array;
+  source: ProducerRecord;
+  /** Data plus partition key as Kinesis counts the record sent alone: measured once, at put. */
+  bytes: number;
+  /** Put order: flushes wait by it, and records are aggregated again in it after resharding. */
+  sequence: number;
+  putAt: number;
+}
+
+type MeasureOptions = Pick<ResolvedProducerOptions, 'partitionKeyFrom' | 'maxRecordBytes'>;
+
+const NO_DATA = new Uint8Array();
+
+/** A record to measure a user record into: every one has all the fields, so V8 sees one shape. */
+export function blankUserRecord(): BufferedUserRecord {
+  return {
+    partitionKey: '',
+    checkedPartitionKey: undefined,
+    explicitHashKey: undefined,
+    data: NO_DATA,
+    alone: NO_DATA,
+    source: { data: NO_DATA },
+    bytes: 0,
+    sequence: -1,
+    putAt: 0,
+  };
+}
+
+/**
  * Checks and measures a record at put, so that nothing is refused later: keys Kinesis accepts
  * (a partition key once, while `partitionKeys` remembers it), data that serialises, a size within
- * `maxRecordBytes`.
+ * `maxRecordBytes`. Written into `into` when given (see `KinesisProducer`'s `#putting`): every
+ * field at the end, after the user's code (`partitionKeyFrom`, `toJSON`) has run.
  */
 export function toBufferedUserRecord(
   record: ProducerRecord,
   sequence: number,
   putAt: number,
-  options: Pick<ResolvedProducerOptions, 'partitionKeyFrom' | 'maxRecordBytes'>,
+  options: MeasureOptions,
   partitionKeys: PartitionKeys,
+  into: BufferedUserRecord = blankUserRecord(),
 ): BufferedUserRecord {
   if (record === null || typeof record !== 'object' || record.data === undefined) {
     throw new KplInvalidRecordError('A record needs data');
@@ -49,17 +98,41 @@ export function toBufferedUserRecord(
   const bytes = alone.length + (key?.bytes ?? Buffer.byteLength(partitionKey, 'utf8'));
   if (bytes > options.maxRecordBytes)
     throw new KplRecordTooLargeError(bytes, options.maxRecordBytes);
-  return {
-    partitionKey,
-    checkedPartitionKey: key,
-    data,
-    alone,
-    source: record,
-    bytes,
-    sequence,
-    putAt,
-    explicitHashKey,
-  };
+  into.partitionKey = partitionKey;
+  into.checkedPartitionKey = key;
+  into.data = data;
+  into.alone = alone;
+  into.source = record;
+  into.bytes = bytes;
+  into.sequence = sequence;
+  into.putAt = putAt;
+  into.explicitHashKey = explicitHashKey;
+  return into;
+}
+
+/**
+ * The user records of an unsent Kinesis record, read back from its bytes to be aggregated again
+ * (after resharding): measured as at put, each with the record its user put as its source.
+ */
+export function userRecordsReadBack(
+  { entry, sources, sequences, firstPutAt }: QueuedKinesisRecord,
+  options: MeasureOptions,
+  partitionKeys: PartitionKeys,
+): BufferedUserRecord[] {
+  const parent = { partitionKey: entry.PartitionKey!, explicitHashKey: entry.ExplicitHashKey };
+  // Our own aggregates: a corrupt one would be a bug, and must not pass as a plain record.
+  const readBack = deaggregateBytes(entry.Data!, parent, { onCorrupt: 'throw' });
+  return readBack.map((userRecord, i) => {
+    const buffered = toBufferedUserRecord(
+      userRecord,
+      sequences[i]!,
+      firstPutAt,
+      options,
+      partitionKeys,
+    );
+    buffered.source = sources[i]!;
+    return buffered;
+  });
 }
 
 function partitionKeyOf(
@@ -112,20 +185,23 @@ function isJsonObject(data: ProducerRecord['data']): boolean {
 
 function queued(
   entry: PutRecordsRequestEntry,
-  { userRecords, heldBytes, lastSequence }: UserRecordsTally,
+  { sources, sequences, heldBytes, lastSequence }: UserRecordsTally,
   group: string,
   expectedShardId: string | undefined,
   bytes: number,
+  firstPutAt: number,
   dueAt: number,
 ): QueuedKinesisRecord {
   return {
     entry,
-    userRecords,
+    sources,
+    sequences,
     heldBytes,
     lastSequence,
     group,
     expectedShardId,
     bytes,
+    firstPutAt,
     attempts: 0,
     notBefore: 0,
     dueAt,
@@ -145,7 +221,8 @@ export function plainKinesisRecord(
     PartitionKey: userRecord.partitionKey,
   };
   if (userRecord.explicitHashKey !== undefined) entry.ExplicitHashKey = userRecord.explicitHashKey;
-  return queued(entry, tallyOf([userRecord]), group, shardId, userRecord.bytes, dueAt);
+  const { bytes, putAt } = userRecord;
+  return queued(entry, tallyOf([userRecord]), group, shardId, bytes, putAt, dueAt);
 }
 
 /**
@@ -156,14 +233,17 @@ export function aggregatedKinesisRecord({
   aggregated,
   group,
   shardId,
+  openedAt,
+  sequences,
   heldBytes,
   lastSequence,
 }: ClosedAggregate): QueuedKinesisRecord {
-  const { partitionKey, explicitHashKey, data, userRecords } = aggregated;
+  const { partitionKey, explicitHashKey, data, userRecords: sources } = aggregated;
   const entry: PutRecordsRequestEntry = { Data: data, PartitionKey: partitionKey };
   // The aggregate goes where its first user record goes: that record's explicit hash key, or
   // else its partition key, which is the aggregate's.
   if (explicitHashKey !== undefined) entry.ExplicitHashKey = explicitHashKey;
   const bytes = data.length + Buffer.byteLength(partitionKey, 'utf8');
-  return queued(entry, { userRecords, heldBytes, lastSequence }, group, shardId, bytes, 0);
+  const tally = { sources, sequences, heldBytes, lastSequence };
+  return queued(entry, tally, group, shardId, bytes, openedAt, 0);
 }

@@ -1,8 +1,7 @@
 import { HeldRecords, tallyOf } from '../src/HeldRecords.js';
-import type { BufferedUserRecord } from '../src/KinesisRecordQueues.js';
 import { PartitionKeys } from '../src/PartitionKeys.js';
 import type { UndeliverableRecord } from '../src/types.js';
-import { toBufferedUserRecord } from '../src/userRecords.js';
+import { type BufferedUserRecord, toBufferedUserRecord } from '../src/userRecords.js';
 
 const partitionKeys = new PartitionKeys();
 const options = { partitionKeyFrom: undefined, maxRecordBytes: 1_048_576 };

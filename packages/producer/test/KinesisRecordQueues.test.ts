@@ -5,7 +5,9 @@ const limits = { maxRecordsPerRequest: 500, maxRequestBytes: 5_242_880 };
 const queued = (group: string, id: number, over: Partial<QueuedKinesisRecord> = {}) =>
   ({
     entry: { PartitionKey: String(id), Data: new Uint8Array() },
-    userRecords: [],
+    sources: [],
+    sequences: [],
+    firstPutAt: 0,
     group,
     expectedShardId: undefined,
     bytes: 100,

@@ -1,10 +1,9 @@
 import { Buffer } from 'node:buffer';
 import { deaggregateBytes } from '@kpl-lambda/core';
 import fc from 'fast-check';
-import type { BufferedUserRecord } from '../src/KinesisRecordQueues.js';
 import { type ClosedAggregate, OpenAggregates } from '../src/OpenAggregates.js';
 import { PartitionKeys } from '../src/PartitionKeys.js';
-import { toBufferedUserRecord } from '../src/userRecords.js';
+import { type BufferedUserRecord, toBufferedUserRecord } from '../src/userRecords.js';
 
 const partitionKeys = new PartitionKeys();
 const options = { partitionKeyFrom: undefined, maxRecordBytes: 1_048_576 };
@@ -22,6 +21,15 @@ const userRecord = (group: string, sequence: number): BufferedUserRecord =>
 const readBack = ({ aggregated }: ClosedAggregate): string[] =>
   deaggregateBytes(aggregated.data, aggregated).map(({ data }) => Buffer.from(data).toString());
 
+/** What the aggregate kept of each user record, its source and sequence number, as its data. */
+const kept = ({ aggregated, group, sequences }: ClosedAggregate): string[] => {
+  expect(aggregated.userRecords).toHaveLength(sequences.length);
+  return aggregated.userRecords.map(({ data }, i) => {
+    expect(data).toEqual(Buffer.from(`${group}#${sequences[i]}`));
+    return Buffer.from(data as Uint8Array).toString();
+  });
+};
+
 describe('OpenAggregates', () => {
   it('closes groups in the order their aggregates opened, each with its own user records', () => {
     const aggregates = new OpenAggregates({ maxBytes: 1_000, maxRecords: 10, idleBytes: 1e6 });
@@ -33,6 +41,9 @@ describe('OpenAggregates', () => {
 
     expect(closed.map(({ group }) => group)).toEqual(['shard-b', 'shard-a']);
     expect(closed.map(readBack)).toEqual([['shard-b#0', 'shard-b#2'], ['shard-a#1']]);
+    // Of each user record an aggregate keeps only its source and put sequence number.
+    expect(closed.map(kept)).toEqual(closed.map(readBack));
+    expect(closed.map(({ sequences }) => sequences)).toEqual([[0, 2], [1]]);
     // Each user record holds 22 bytes: 9 of data, 13 of partition key.
     expect(closed.map(({ heldBytes, lastSequence }) => [heldBytes, lastSequence])).toEqual([
       [44, 2],
@@ -66,7 +77,6 @@ describe('OpenAggregates', () => {
       { arbitrary: fc.record({ add: fc.integer({ min: 0, max: 5 }) }), weight: 8 },
       { arbitrary: fc.record({ close: fc.integer({ min: 0, max: 5 }) }), weight: 2 },
       { arbitrary: fc.constant({ closeAll: true }), weight: 1 },
-      { arbitrary: fc.constant({ takeAll: true }), weight: 1 },
     );
     fc.assert(
       fc.property(
@@ -81,7 +91,9 @@ describe('OpenAggregates', () => {
           const handOut = (group: string, userRecords: string[]) =>
             handedOut.set(group, [...(handedOut.get(group) ?? []), ...userRecords]);
           const closedInto = (closed: ClosedAggregate | undefined) => {
-            if (closed !== undefined) handOut(closed.group, readBack(closed));
+            if (closed === undefined) return;
+            expect(kept(closed)).toEqual(readBack(closed));
+            handOut(closed.group, readBack(closed));
           };
           let sequence = 0;
           for (const step of [...operations, { closeAll: true }]) {
@@ -92,15 +104,9 @@ describe('OpenAggregates', () => {
               closedInto(aggregates.add(group, undefined, record));
             } else if ('close' in step) {
               closedInto(aggregates.close(`group-${step.close}`));
-            } else if ('closeAll' in step) {
+            } else {
               for (const closed of aggregates.closeOpenedBy(Number.POSITIVE_INFINITY)) {
                 closedInto(closed);
-              }
-            } else {
-              for (const record of aggregates.takeAll()) {
-                handOut(record.partitionKey.split('-key-')[0]!, [
-                  Buffer.from(record.data).toString(),
-                ]);
               }
             }
           }

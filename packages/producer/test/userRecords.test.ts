@@ -1,0 +1,101 @@
+import { aggregate } from '@kpl-lambda/core';
+import fc from 'fast-check';
+import type { QueuedKinesisRecord } from '../src/KinesisRecordQueues.js';
+import { type ClosedAggregate, OpenAggregates } from '../src/OpenAggregates.js';
+import { PartitionKeys } from '../src/PartitionKeys.js';
+import type { ProducerRecord } from '../src/types.js';
+import {
+  aggregatedKinesisRecord,
+  type BufferedUserRecord,
+  blankUserRecord,
+  plainKinesisRecord,
+  toBufferedUserRecord,
+  userRecordsReadBack,
+} from '../src/userRecords.js';
+
+const options = { partitionKeyFrom: undefined, maxRecordBytes: 1_048_576 };
+const aggregateMaxBytes = 1_500;
+
+/** Data a forwarder might re-publish: the bytes of a KPL aggregate, which go alone, wrapped. */
+const aggregateBytes = aggregate(
+  [
+    { partitionKey: 'inner', data: 'a' },
+    { partitionKey: 'inner', data: 'b' },
+  ],
+  { maxBytes: 1_000 },
+)[0]!.data;
+
+const producerRecord: fc.Arbitrary<ProducerRecord> = fc.record(
+  {
+    partitionKey: fc.constantFrom('a', 'b', 'é', 'k'.repeat(256)),
+    data: fc.oneof(
+      fc.string({ maxLength: 200 }),
+      fc.record({ id: fc.integer(), note: fc.string() }),
+      fc.uint8Array({ maxLength: 2_000 }),
+      fc.constant(aggregateBytes),
+    ),
+    explicitHashKey: fc.constantFrom('0', '42', '340282366920938463463374607431768211455'),
+  },
+  { requiredKeys: ['partitionKey', 'data'] },
+);
+
+/** What a user record is, as it will be aggregated again: all but when it was put. */
+const asPut = ({ putAt: _, ...userRecord }: BufferedUserRecord) => ({
+  ...userRecord,
+  data: Buffer.from(userRecord.data),
+  alone: Buffer.from(userRecord.alone),
+});
+
+describe('userRecordsReadBack', () => {
+  it('gives back every user record of an unsent Kinesis record as it was put, with its source', () => {
+    fc.assert(
+      fc.property(fc.array(producerRecord, { minLength: 1, maxLength: 30 }), (records) => {
+        const partitionKeys = new PartitionKeys();
+        const aggregates = new OpenAggregates({
+          maxBytes: aggregateMaxBytes,
+          maxRecords: 1_000,
+          idleBytes: 0,
+        });
+        const put: BufferedUserRecord[] = [];
+        const queued: QueuedKinesisRecord[] = [];
+        const enqueue = (closed: ClosedAggregate | undefined) => {
+          if (closed !== undefined) queued.push(aggregatedKinesisRecord(closed));
+        };
+        // Measured into one object, as the producer does: nothing may keep it.
+        const putting = blankUserRecord();
+        records.forEach((record, sequence) => {
+          const userRecord = toBufferedUserRecord(
+            record,
+            sequence,
+            1_000 + sequence,
+            options,
+            partitionKeys,
+            putting,
+          );
+          put.push({ ...userRecord });
+          const group = userRecord.explicitHashKey ?? userRecord.partitionKey;
+          if (userRecord.bytes > aggregateMaxBytes) {
+            enqueue(aggregates.close(group));
+            queued.push(plainKinesisRecord(userRecord, group, undefined, userRecord.putAt));
+          } else {
+            enqueue(aggregates.add(group, undefined, userRecord));
+          }
+        });
+        aggregates.closeOpenedBy(Number.POSITIVE_INFINITY).forEach(enqueue);
+
+        const readBack = queued.flatMap((kinesisRecord) => {
+          const userRecords = userRecordsReadBack(kinesisRecord, options, partitionKeys);
+          // They count as put when their Kinesis record's first user record was: never later.
+          for (const { putAt } of userRecords) expect(putAt).toBe(kinesisRecord.firstPutAt);
+          return userRecords;
+        });
+        readBack.sort((a, b) => a.sequence - b.sequence);
+        expect(readBack.map(asPut)).toEqual(put.map(asPut));
+        readBack.forEach(({ source, putAt }, i) => {
+          expect(source).toBe(records[i]);
+          expect(putAt).toBeLessThanOrEqual(put[i]!.putAt);
+        });
+      }),
+    );
+  });
+});
