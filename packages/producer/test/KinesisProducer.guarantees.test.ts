@@ -10,6 +10,7 @@ import { throwingLogger } from '@kpl-lambda/testing-utils';
 import {
   client,
   dataOf,
+  denied,
   fast,
   kinesis,
   type MockStream,
@@ -24,8 +25,6 @@ let stream: MockStream;
 beforeEach(() => {
   stream = mockStream(2);
 });
-
-const denied = (name: string) => Object.assign(new Error(`${name} for the test`), { name });
 
 describe('two callers sharing a producer', () => {
   it("each flush reports the records given up among those it waited for, and no one else's", async () => {

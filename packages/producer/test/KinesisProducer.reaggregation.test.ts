@@ -7,6 +7,7 @@ import { aggregate } from '@kpl-lambda/core';
 import { KinesisProducer, type ProducerRecord } from '@kpl-lambda/producer';
 import {
   client,
+  denied,
   fast,
   kinesis,
   type MockStream,
@@ -21,9 +22,10 @@ beforeEach(() => {
   stream = mockStream(2);
 });
 
-const denied = (name: string) => Object.assign(new Error(`${name} for the test`), { name });
-
-/** Records of a few keys, some with an explicit hash key, one too large to aggregate, one that is an aggregate's bytes. */
+/**
+ * Records of a few keys, some with an explicit hash key, some too large to aggregate, some whose
+ * data is an aggregate's bytes (they go alone, wrapped).
+ */
 const records = (from: number, to: number): ProducerRecord[] =>
   Array.from({ length: to - from }, (_, offset) => {
     const i = from + offset;

@@ -15,6 +15,9 @@ export const kinesis = mockClient(KinesisClient);
 export const client = new KinesisClient({ region: 'us-east-1' });
 export const fast = { baseDelayMs: 1, maxDelayMs: 5 };
 
+/** An SDK error named as Kinesis names it (`AccessDeniedException`, `LimitExceededException`). */
+export const denied = (name: string) => Object.assign(new Error(`${name} for the test`), { name });
+
 export const throttled: PutRecordsResultEntry = {
   ErrorCode: 'ProvisionedThroughputExceededException',
   ErrorMessage: 'Rate exceeded',
