@@ -115,23 +115,19 @@ export class RecordAggregator<T = UserRecordInput> {
    * Adds a user record. Returns the finished aggregate when this record did not fit in it (the
    * record then opens the next aggregate), otherwise `undefined`.
    *
-   * `source` is what the aggregate's `userRecords` holds for this record: the record itself when
-   * it is left out. A caller that keeps records of its own (a producer keeps the ones its user put)
-   * gives them here, and may fill one input object for every `add`, which is read only during
-   * the call: no object per user record is then made to be kept until the aggregate is sent.
+   * `source` is what the aggregate's `userRecords` holds for this record (the record itself when
+   * left out). The record is read only during the call, so one input object may carry them all.
    *
    * @example
    * ```ts
    * import { RecordAggregator } from '@kpl-lambda/core';
-   * const orders = [{ orderId: 'o-1' }, { orderId: 'o-2' }];
    * const aggregator = new RecordAggregator<{ orderId: string }>();
    * const input = { partitionKey: '', data: '' };
-   * for (const order of orders) {
-   *   input.partitionKey = order.orderId;
-   *   input.data = JSON.stringify(order);
+   * for (const order of [{ orderId: 'o-1' }, { orderId: 'o-2' }]) {
+   *   Object.assign(input, { partitionKey: order.orderId, data: JSON.stringify(order) });
    *   aggregator.add(input, order);
    * }
-   * aggregator.flush()?.userRecords; // the two orders, in order
+   * aggregator.flush()?.userRecords; // the two orders
    * ```
    *
    * @throws {@link KplInvalidRecordError} for keys Kinesis would refuse.
