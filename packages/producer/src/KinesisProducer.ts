@@ -197,13 +197,18 @@ export class KinesisProducer {
       // putAt is now for a record just put (the only kind that may learn).
       (mayLearn && this.#router.needsLearning(userRecord.putAt))
     ) {
-      this.#unrouted.push({ ...userRecord });
+      this.#waitForShardMap(userRecord);
       this.#learnShardMap();
       return;
     }
     const route = this.#router.route(userRecord);
-    if (route === undefined) this.#unrouted.push({ ...userRecord });
+    if (route === undefined) this.#waitForShardMap(userRecord);
     else this.#aggregateInto(route.group, route.shardId, userRecord);
+  }
+
+  /** Keeps a copy: the record put is measured into the one `#putting` object. */
+  #waitForShardMap(userRecord: BufferedUserRecord): void {
+    this.#unrouted.push({ ...userRecord });
   }
 
   #aggregateInto(group: string, shardId: string | undefined, userRecord: BufferedUserRecord): void {

@@ -21,15 +21,18 @@ export class PartitionKeys {
    * key is checked either way: `KplInvalidRecordError` for one Kinesis refuses.
    */
   public know(partitionKey: string): KnownPartitionKey | undefined {
+    const remembered = this.#unremembered > 0 ? undefined : this.#known.get(partitionKey);
+    if (remembered === undefined) return this.#checkAndRemember(partitionKey);
+    this.#hits++;
+    return remembered;
+  }
+
+  /** A key not remembered: out of line, so that `know` is small enough to inline in a put. */
+  #checkAndRemember(partitionKey: string): KnownPartitionKey | undefined {
     if (this.#unremembered > 0) {
       this.#unremembered--;
       assertValidKeys(partitionKey, undefined);
       return undefined;
-    }
-    const remembered = this.#known.get(partitionKey);
-    if (remembered !== undefined) {
-      this.#hits++;
-      return remembered;
     }
     const known = new KnownPartitionKey(partitionKey);
     if (this.#known.size >= REMEMBERED_KEYS) {

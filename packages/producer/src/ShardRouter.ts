@@ -55,6 +55,22 @@ export class ShardRouter {
 
   /** The route of a user record by what is known now; undefined while the map is learnt. */
   public route(userRecord: BufferedUserRecord): Route | undefined {
+    // A key's route holds until the map changes: its MD5 is taken once per map, not per record.
+    const key = userRecord.checkedPartitionKey;
+    const map = this.#map;
+    if (
+      key !== undefined &&
+      key.routedBy === map &&
+      map !== undefined &&
+      !this.#learning &&
+      userRecord.explicitHashKey === undefined
+    ) {
+      return key.route;
+    }
+    return this.#routeAfresh(userRecord);
+  }
+
+  #routeAfresh(userRecord: BufferedUserRecord): Route | undefined {
     if (this.#learning) return undefined;
     const map = this.#map;
     if (map === undefined) {
@@ -71,7 +87,6 @@ export class ShardRouter {
       const { shardId } = map.shardForPartitionKey(userRecord.partitionKey);
       return { group: shardId, shardId };
     }
-    // A key's route holds until the map changes: its MD5 is taken once per map, not per record.
     if (key.routedBy !== map) {
       const { shardId } = map.shardForPartitionKey(key.partitionKey);
       key.route = { group: shardId, shardId };

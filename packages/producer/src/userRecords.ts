@@ -79,21 +79,19 @@ export function toBufferedUserRecord(
   if (record === null || typeof record !== 'object' || record.data === undefined) {
     throw new KplInvalidRecordError('A record needs data');
   }
-  const given = partitionKeyOf(record, options.partitionKeyFrom);
+  const given =
+    record.partitionKey !== undefined
+      ? record.partitionKey
+      : derivedPartitionKey(record, options.partitionKeyFrom);
   const key = partitionKeys.know(given);
   const partitionKey = key?.partitionKey ?? given;
   const { explicitHashKey } = record;
   if (explicitHashKey !== undefined) assertValidKeys(partitionKey, explicitHashKey);
-  const data = serialize(record.data);
+  const put = record.data;
+  const data = put instanceof Uint8Array ? put : serialize(put);
   // Data that would pass for an aggregate goes alone as an aggregate of one (see core).
   const alone = isAggregated(data)
-    ? aggregate(
-        [{ partitionKey, data, ...(explicitHashKey === undefined ? {} : { explicitHashKey }) }],
-        {
-          aggregateSingleRecord: true,
-          maxBytes: options.maxRecordBytes,
-        },
-      )[0]!.data
+    ? aggregateOfOne(partitionKey, explicitHashKey, data, options.maxRecordBytes)
     : data;
   const bytes = alone.length + (key?.bytes ?? Buffer.byteLength(partitionKey, 'utf8'));
   if (bytes > options.maxRecordBytes)
@@ -135,11 +133,26 @@ export function userRecordsReadBack(
   });
 }
 
-function partitionKeyOf(
+/** Data that would pass for an aggregate, wrapped in an aggregate of one to arrive as it was put. */
+function aggregateOfOne(
+  partitionKey: string,
+  explicitHashKey: string | undefined,
+  data: Uint8Array,
+  maxBytes: number,
+): Uint8Array {
+  const record = {
+    partitionKey,
+    data,
+    ...(explicitHashKey === undefined ? {} : { explicitHashKey }),
+  };
+  return aggregate([record], { aggregateSingleRecord: true, maxBytes })[0]!.data;
+}
+
+/** The partition key of a record put without one. */
+function derivedPartitionKey(
   record: ProducerRecord,
   option: ResolvedProducerOptions['partitionKeyFrom'],
 ): string {
-  if (record.partitionKey !== undefined) return record.partitionKey;
   if (typeof option === 'function') {
     try {
       return option(record);
@@ -156,8 +169,8 @@ function partitionKeyOf(
   return randomUUID();
 }
 
-function serialize(data: ProducerRecord['data']): Uint8Array {
-  if (data instanceof Uint8Array) return data;
+/** Data given as a string or a JSON value, as bytes. */
+function serialize(data: Exclude<ProducerRecord['data'], Uint8Array>): Uint8Array {
   if (typeof data === 'string') return Buffer.from(data, 'utf8');
   let json: string | undefined;
   try {
