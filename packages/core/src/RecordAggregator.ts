@@ -139,7 +139,7 @@ export class RecordAggregator<T = UserRecordInput> {
     const { partitionKey, explicitHashKey } = record;
     const checked = checkedPartitionKeyOf(record);
     // An index is undefined for a key new to its table.
-    let partitionKeyIndex = this.#partitionKeys.indexOf(partitionKey, checked);
+    const partitionKeyIndex = this.#partitionKeys.indexOf(partitionKey, checked);
     // A partition key in the table was checked when it entered it.
     if (
       (partitionKeyIndex === undefined && checked === undefined) ||
@@ -147,7 +147,7 @@ export class RecordAggregator<T = UserRecordInput> {
     ) {
       assertValidKeys(partitionKey, explicitHashKey);
     }
-    let explicitHashKeyIndex =
+    const explicitHashKeyIndex =
       explicitHashKey === undefined ? NO_INDEX : this.#explicitHashKeys.indexOf(explicitHashKey);
     const data = toBytes(record.data);
     const partitionKeyBytes =
@@ -164,8 +164,7 @@ export class RecordAggregator<T = UserRecordInput> {
       throw new KplRecordTooLargeError(aloneBytes + partitionKeyBytes, this.maxBytes);
     }
 
-    let finished: AggregatedRecord<T> | undefined;
-    let growth = this.#growth(
+    const growth = this.#growth(
       partitionKeyIndex,
       partitionKeyBytes,
       explicitHashKey,
@@ -177,17 +176,10 @@ export class RecordAggregator<T = UserRecordInput> {
       (this.#userRecords.length >= this.maxRecords ||
         FRAME_BYTES + this.#bodyBytes + growth + this.#outerPartitionKeyBytes > this.maxBytes)
     ) {
-      finished = this.flush();
-      // A new aggregate: its tables start empty.
-      partitionKeyIndex = undefined;
-      if (explicitHashKey !== undefined) explicitHashKeyIndex = undefined;
-      growth = this.#growth(
-        partitionKeyIndex,
-        partitionKeyBytes,
-        explicitHashKey,
-        explicitHashKeyIndex,
-        data.length,
-      );
+      const finished = this.flush();
+      // The record opens the next aggregate, where it fits: it fits alone.
+      this.add(record, source);
+      return finished;
     }
     if (this.#userRecords.length === 0) {
       this.#outerPartitionKey = partitionKey;
@@ -198,7 +190,7 @@ export class RecordAggregator<T = UserRecordInput> {
     }
     this.#append(record, data, partitionKeyBytes, partitionKeyIndex, explicitHashKeyIndex, growth);
     this.#userRecords.push(source);
-    return finished;
+    return undefined;
   }
 
   /** Hands back the aggregate being built, if any, and starts an empty one. */
