@@ -17,7 +17,10 @@ export class WireWriter {
   /** Room for `count` more bytes: a buffer twice as large, at least, when it is short. */
   public reserve(count: number): void {
     const needed = this.pos + count;
-    if (needed <= this.bytes.length) return;
+    if (needed > this.bytes.length) this.#grow(needed);
+  }
+
+  #grow(needed: number): void {
     const grown = Buffer.allocUnsafe(Math.max(needed, 2 * this.bytes.length));
     this.bytes.copy(grown, 0, 0, this.pos);
     this.bytes = grown;

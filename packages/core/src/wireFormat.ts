@@ -82,15 +82,17 @@ export function writeUserRecord(
 ): void {
   writer.reserve(fieldBytes(recordBytes));
   const { bytes } = writer;
-  let pos = writeVarint(bytes, writer.pos, RECORDS_TAG);
+  // Tags of fields numbered below 16 take one byte: written as such.
+  let pos = writer.pos;
+  bytes[pos++] = RECORDS_TAG;
   pos = writeVarint(bytes, pos, recordBytes);
-  pos = writeVarint(bytes, pos, PARTITION_KEY_INDEX_TAG);
+  bytes[pos++] = PARTITION_KEY_INDEX_TAG;
   pos = writeVarint(bytes, pos, partitionKeyIndex);
   if (explicitHashKeyIndex !== NO_INDEX) {
-    pos = writeVarint(bytes, pos, EXPLICIT_HASH_KEY_INDEX_TAG);
+    bytes[pos++] = EXPLICIT_HASH_KEY_INDEX_TAG;
     pos = writeVarint(bytes, pos, explicitHashKeyIndex);
   }
-  pos = writeVarint(bytes, pos, DATA_TAG);
+  bytes[pos++] = DATA_TAG;
   pos = writeVarint(bytes, pos, data.length);
   bytes.set(data, pos);
   writer.pos = pos + data.length;
