@@ -139,22 +139,22 @@ export class RecordAggregator<T = UserRecordInput> {
     const { partitionKey, explicitHashKey } = record;
     const checked = checkedPartitionKeyOf(record);
     // An index is undefined for a key new to its table.
-    const partitionKeyIndex = this.#partitionKeys.indexOf(partitionKey, checked);
+    const knownPartitionKeyIndex = this.#partitionKeys.indexOf(partitionKey, checked);
     // A partition key in the table was checked when it entered it.
     if (
-      (partitionKeyIndex === undefined && checked === undefined) ||
+      (knownPartitionKeyIndex === undefined && checked === undefined) ||
       explicitHashKey !== undefined
     ) {
       assertValidKeys(partitionKey, explicitHashKey);
     }
-    const explicitHashKeyIndex =
+    const knownExplicitHashKeyIndex =
       explicitHashKey === undefined ? NO_INDEX : this.#explicitHashKeys.indexOf(explicitHashKey);
     const data = toBytes(record.data);
     const partitionKeyBytes =
       checked?.bytes ??
-      (partitionKeyIndex === undefined
+      (knownPartitionKeyIndex === undefined
         ? Buffer.byteLength(partitionKey, 'utf8')
-        : this.#partitionKeys.bytesAt(partitionKeyIndex));
+        : this.#partitionKeys.bytesAt(knownPartitionKeyIndex));
     const looksAggregated = isAggregated(data);
     const aloneBytes =
       this.aggregateSingleRecord || looksAggregated
@@ -164,13 +164,15 @@ export class RecordAggregator<T = UserRecordInput> {
       throw new KplRecordTooLargeError(aloneBytes + partitionKeyBytes, this.maxBytes);
     }
 
-    const growth = this.#growth(
-      partitionKeyIndex,
-      partitionKeyBytes,
-      explicitHashKey,
-      explicitHashKeyIndex,
-      data.length,
-    );
+    // A new key takes the next index, so the tables stay in first-use order; the body grows by
+    // the record's message and by the entry of each new key.
+    const partitionKeyIndex = knownPartitionKeyIndex ?? this.#partitionKeys.size;
+    const explicitHashKeyIndex = knownExplicitHashKeyIndex ?? this.#explicitHashKeys.size;
+    const recordBytes = userRecordBytes(partitionKeyIndex, explicitHashKeyIndex, data.length);
+    let growth = fieldBytes(recordBytes);
+    if (knownPartitionKeyIndex === undefined) growth += fieldBytes(partitionKeyBytes);
+    // Hash keys are decimal digits: one byte each in UTF-8.
+    if (knownExplicitHashKeyIndex === undefined) growth += fieldBytes(explicitHashKey!.length);
     if (
       this.#userRecords.length > 0 &&
       (this.#userRecords.length >= this.maxRecords ||
@@ -188,7 +190,17 @@ export class RecordAggregator<T = UserRecordInput> {
       this.#firstData = data;
       this.#firstLooksAggregated = looksAggregated;
     }
-    this.#append(record, data, partitionKeyBytes, partitionKeyIndex, explicitHashKeyIndex, growth);
+    this.#bodyBytes += growth;
+    if (knownPartitionKeyIndex === undefined) {
+      this.#partitionKeys.add(partitionKey, partitionKeyBytes, checked);
+    }
+    if (explicitHashKey !== undefined) {
+      this.#explicitHashKeyUses++;
+      if (knownExplicitHashKeyIndex === undefined) {
+        this.#explicitHashKeys.add(explicitHashKey, explicitHashKey.length);
+      }
+    }
+    writeUserRecord(this.#records, recordBytes, partitionKeyIndex, explicitHashKeyIndex, data);
     this.#userRecords.push(source);
     return undefined;
   }
@@ -213,54 +225,6 @@ export class RecordAggregator<T = UserRecordInput> {
     return (
       this.#userRecords.length === 1 && !this.aggregateSingleRecord && !this.#firstLooksAggregated
     );
-  }
-
-  /**
-   * How many bytes the protobuf body grows by when the record is added: its `Record` message, and
-   * each of its keys new to its table (an undefined index).
-   */
-  #growth(
-    partitionKeyIndex: number | undefined,
-    partitionKeyBytes: number,
-    explicitHashKey: string | undefined,
-    explicitHashKeyIndex: number | undefined,
-    dataBytes: number,
-  ): number {
-    let growth = partitionKeyIndex === undefined ? fieldBytes(partitionKeyBytes) : 0;
-    // Hash keys are decimal digits: one byte each in UTF-8.
-    if (explicitHashKeyIndex === undefined) growth += fieldBytes(explicitHashKey!.length);
-    const recordBytes = userRecordBytes(
-      partitionKeyIndex ?? this.#partitionKeys.size,
-      explicitHashKeyIndex ?? this.#explicitHashKeys.size,
-      dataBytes,
-    );
-    return growth + fieldBytes(recordBytes);
-  }
-
-  #append(
-    record: UserRecordInput,
-    data: Uint8Array,
-    partitionKeyBytes: number,
-    knownPartitionKeyIndex: number | undefined,
-    knownExplicitHashKeyIndex: number | undefined,
-    growth: number,
-  ): void {
-    const { partitionKey, explicitHashKey } = record;
-    this.#bodyBytes += growth;
-    // A new key takes the next index, so the tables stay in first-use order.
-    const partitionKeyIndex = knownPartitionKeyIndex ?? this.#partitionKeys.size;
-    if (knownPartitionKeyIndex === undefined) {
-      this.#partitionKeys.add(partitionKey, partitionKeyBytes, record.checkedPartitionKey);
-    }
-    const explicitHashKeyIndex = knownExplicitHashKeyIndex ?? this.#explicitHashKeys.size;
-    if (explicitHashKey !== undefined) {
-      this.#explicitHashKeyUses++;
-      if (knownExplicitHashKeyIndex === undefined) {
-        this.#explicitHashKeys.add(explicitHashKey, explicitHashKey.length);
-      }
-    }
-    const recordBytes = userRecordBytes(partitionKeyIndex, explicitHashKeyIndex, data.length);
-    writeUserRecord(this.#records, recordBytes, partitionKeyIndex, explicitHashKeyIndex, data);
   }
 
   #encode(): Uint8Array {
