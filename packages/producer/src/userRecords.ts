@@ -66,7 +66,9 @@ export function blankUserRecord(): BufferedUserRecord {
  * Checks and measures a record at put, so that nothing is refused later: keys Kinesis accepts
  * (a partition key once, while `partitionKeys` remembers it), data that serialises, a size within
  * `maxRecordBytes`. Written into `into` when given (see `KinesisProducer`'s `#putting`): every
- * field at the end, after the user's code (`partitionKeyFrom`, `toJSON`) has run.
+ * field at the end, after the user's code (`partitionKeyFrom`, `toJSON`) has run. The rare cases
+ * (a derived key, data to serialise, data that looks aggregated) are functions of their own: V8
+ * inlines only so much bytecode into its caller, and the common case is what should fit.
  */
 export function toBufferedUserRecord(
   record: ProducerRecord,
@@ -87,8 +89,8 @@ export function toBufferedUserRecord(
   const partitionKey = key?.partitionKey ?? given;
   const { explicitHashKey } = record;
   if (explicitHashKey !== undefined) assertValidKeys(partitionKey, explicitHashKey);
-  const put = record.data;
-  const data = put instanceof Uint8Array ? put : serialize(put);
+  const putData = record.data;
+  const data = putData instanceof Uint8Array ? putData : serialize(putData);
   // Data that would pass for an aggregate goes alone as an aggregate of one (see core).
   const alone = isAggregated(data)
     ? aggregateOfOne(partitionKey, explicitHashKey, data, options.maxRecordBytes)
