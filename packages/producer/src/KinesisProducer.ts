@@ -83,6 +83,11 @@ export class KinesisProducer {
   readonly #held: HeldRecords;
   readonly #inFlight = new Set<Promise<void>>();
   #pumpScheduled = false;
+  // Made once, not in #schedulePump: a closure there costs a context allocation at every put.
+  readonly #scheduledPump = (): void => {
+    this.#pumpScheduled = false;
+    this.#pump();
+  };
   readonly #timer = new WakeUpTimer(() => this.#pump());
   readonly #clock = new BurstClock();
 
@@ -295,10 +300,7 @@ export class KinesisProducer {
   #schedulePump(): void {
     if (this.#pumpScheduled) return;
     this.#pumpScheduled = true;
-    queueMicrotask(() => {
-      this.#pumpScheduled = false;
-      this.#pump();
-    });
+    queueMicrotask(this.#scheduledPump);
   }
 
   /**
