@@ -197,6 +197,7 @@ export async function memoryOf(task) {
   // there before the measured one, and free it during it.
   beforeEach?.();
   await warmUp(fn);
+  // The measured call's own input, made before the baseline: it is not counted as allocated.
   beforeEach?.();
   // Twice: Buffers are freed by the collection after the one that found them unreachable.
   globalThis.gc();
