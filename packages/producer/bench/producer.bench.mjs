@@ -142,19 +142,32 @@ async function compare(records) {
   const distinctKeys = [...new Set(records.map((record) => record.partitionKey))];
   const aggregateSizes = oursWritten.map(({ data }) => data.length);
   const datas = records.map(({ data }) => data);
+  // The MD5 of the distinct keys takes each record's key as known to be one of them. Given new
+  // key strings, a producer learns that by hashing each one to look it up, or else takes the MD5
+  // of every record's key: the second floor adds the cheaper of the two.
+  const knownKeys = new Set(distinctKeys);
   const oursTask = onFreshRecords(records, (fresh) => produce(producer, fresh));
   const referenceTask = onFreshRecords(records, referenceAggregate);
-  const [oursMs, referenceMs, aggregatesMd5Ms, keysMd5Ms, copyMs] = await medianMilliseconds({
-    'kpl-lambda': oursTask,
-    'aws-kinesis-agg': referenceTask,
-    'MD5 of the aggregates': () => {
-      for (const body of aggregateBodies) hash('md5', body, 'buffer');
-    },
-    'MD5 of the partition keys': () => {
-      for (const key of distinctKeys) hash('md5', key, 'hex');
-    },
-    'one copy of the data': () => copyIntoBuffersOf(aggregateSizes, datas),
-  });
+  const [oursMs, referenceMs, aggregatesMd5Ms, keysMd5Ms, copyMs, keyLookupMs, everyKeyMd5Ms] =
+    await medianMilliseconds({
+      'kpl-lambda': oursTask,
+      'aws-kinesis-agg': referenceTask,
+      'MD5 of the aggregates': () => {
+        for (const body of aggregateBodies) hash('md5', body, 'buffer');
+      },
+      'MD5 of the partition keys': () => {
+        for (const key of distinctKeys) hash('md5', key, 'hex');
+      },
+      'one copy of the data': () => copyIntoBuffersOf(aggregateSizes, datas),
+      "each record's key found among the distinct keys": onFreshRecords(records, (fresh) => {
+        for (const { partitionKey } of fresh) {
+          if (!knownKeys.has(partitionKey)) throw new Error(`${partitionKey} is not among them`);
+        }
+      }),
+      "MD5 of every record's key": onFreshRecords(records, (fresh) => {
+        for (const { partitionKey } of fresh) hash('md5', partitionKey, 'hex');
+      }),
+    });
   const oursMemory = await memoryOf(oursTask);
   const referenceMemory = await memoryOf(referenceTask);
   const putPayloadUnits = (written) =>
@@ -171,6 +184,8 @@ async function compare(records) {
     aggregatesMd5Ms,
     keysMd5Ms,
     copyMs,
+    keyLookupMs,
+    everyKeyMd5Ms,
     oursMemory,
     referenceMemory,
     ours: {
@@ -200,8 +215,8 @@ const runs = await runCasesInProcesses(cases, import.meta.url, 3, {
 });
 if (runs !== undefined) {
   const lines = [
-    '| case | implementation | median time | records/s | faster than aws-kinesis-agg | x floor | Kinesis records | PUT payload units | user records off their shard | memory allocated per run | peak RSS growth, first run |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| case | implementation | median time | records/s | faster than aws-kinesis-agg | x floor | x second floor | Kinesis records | PUT payload units | user records off their shard | memory allocated per run | peak RSS growth, first run |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
   let processes = 0;
   for (const [name, caseRuns] of runs) {
@@ -210,6 +225,13 @@ if (runs !== undefined) {
     const oursMs = median((run) => run.oursMs);
     const referenceMs = median((run) => run.referenceMs);
     const floorMs = median((run) => run.aggregatesMd5Ms + run.keysMd5Ms + run.copyMs);
+    // Noise aside, the MD5 of every record's key is never less than that of the distinct ones.
+    const secondFloorMs = median(
+      (run) =>
+        run.aggregatesMd5Ms +
+        run.copyMs +
+        Math.max(run.keysMd5Ms, Math.min(run.keysMd5Ms + run.keyLookupMs, run.everyKeyMd5Ms)),
+    );
     const rate = (runMs) =>
       Math.round((caseRuns[0].userRecords * 1000) / runMs).toLocaleString('en-US');
     const row = (implementation, runMs, written, memory, cells) =>
@@ -220,10 +242,11 @@ if (runs !== undefined) {
         oursMs,
         'ours',
         'oursMemory',
-        `${(referenceMs / oursMs).toFixed(2)}x | ${(oursMs / floorMs).toFixed(2)}x`,
+        `${(referenceMs / oursMs).toFixed(2)}x | ${(oursMs / floorMs).toFixed(2)}x | ${(oursMs / secondFloorMs).toFixed(2)}x`,
       ),
-      row('aws-kinesis-agg aggregate()', referenceMs, 'reference', 'referenceMemory', ' | '),
-      `| ${name} | floor: MD5 of the aggregates and of ${caseRuns[0].distinctKeys.toLocaleString('en-US')} distinct keys, one copy of the data | ${floorMs.toFixed(1)} ms | ${rate(floorMs)} | | | | | | | |`,
+      row('aws-kinesis-agg aggregate()', referenceMs, 'reference', 'referenceMemory', ' | | '),
+      `| ${name} | floor: MD5 of the aggregates and of ${caseRuns[0].distinctKeys.toLocaleString('en-US')} distinct keys, one copy of the data | ${floorMs.toFixed(1)} ms | ${rate(floorMs)} | | | | | | | | |`,
+      `| ${name} | second floor: the floor, and each record's key recognised (looked up among the distinct keys, or the MD5 of every record's key, whichever is cheaper) | ${secondFloorMs.toFixed(1)} ms | ${rate(secondFloorMs)} | | ${(secondFloorMs / floorMs).toFixed(2)}x | | | | | | |`,
     );
   }
   const table = lines.join('\n');
