@@ -139,13 +139,10 @@ async function compare(records) {
   // too) and one of every distinct partition key, to know its shard (the reference does not),
   // each the cheapest way Node has.
   const aggregateBodies = oursWritten.map(({ data }) => data.subarray(4, data.length - 16));
-  const distinctKeys = [...new Set(records.map((record) => record.partitionKey))];
+  const knownKeys = new Set(records.map((record) => record.partitionKey));
+  const distinctKeys = [...knownKeys];
   const aggregateSizes = oursWritten.map(({ data }) => data.length);
   const datas = records.map(({ data }) => data);
-  // The MD5 of the distinct keys takes each record's key as known to be one of them. Given new
-  // key strings, a producer learns that by hashing each one to look it up, or else takes the MD5
-  // of every record's key: the second floor adds the cheaper of the two.
-  const knownKeys = new Set(distinctKeys);
   const oursTask = onFreshRecords(records, (fresh) => produce(producer, fresh));
   const referenceTask = onFreshRecords(records, referenceAggregate);
   const [oursMs, referenceMs, aggregatesMd5Ms, keysMd5Ms, copyMs, keyLookupMs, everyKeyMd5Ms] =
@@ -159,6 +156,9 @@ async function compare(records) {
         for (const key of distinctKeys) hash('md5', key, 'hex');
       },
       'one copy of the data': () => copyIntoBuffersOf(aggregateSizes, datas),
+      // The MD5 of the distinct keys takes each record's key as known to be one of them. Given
+      // new key strings, a producer learns that by hashing each one to look it up, or else takes
+      // the MD5 of every record's key: the second floor adds the cheaper of the two.
       "each record's key found among the distinct keys": onFreshRecords(records, (fresh) => {
         for (const { partitionKey } of fresh) {
           if (!knownKeys.has(partitionKey)) throw new Error(`${partitionKey} is not among them`);
