@@ -46,6 +46,26 @@ export class WireReader {
     throw decodeFailure('MALFORMED_VARINT', `a varint longer than ${MAX_VARINT_BYTES} bytes`);
   }
 
+  /**
+   * A field's tag as protobuf-java reads it: a varint of up to 10 bytes of which only the low 32
+   * bits count (`readRawVarint32`), so that a tag padded with higher bits is the same tag.
+   */
+  public tag(): number {
+    const bytes = this.#bytes;
+    if (this.pos < this.end && bytes[this.pos]! < 0x80) return bytes[this.pos++]!;
+    let value = 0;
+    let scale = 1;
+    for (let i = 0; i < MAX_VARINT_BYTES; i++) {
+      if (this.pos >= this.end) throw decodeFailure('TRUNCATED', 'a tag runs past the end');
+      const byte = bytes[this.pos++]!;
+      // Five bytes hold bits 0 to 34: exact in a number, and all that the low 32 bits need.
+      if (i < 5) value += (byte & 0x7f) * scale;
+      if (byte < 0x80) return value % 2 ** 32;
+      scale *= 128;
+    }
+    throw decodeFailure('MALFORMED_VARINT', `a tag longer than ${MAX_VARINT_BYTES} bytes`);
+  }
+
   /** A length prefix, checked against what is left of `within` (the end of the enclosing message). */
   public length(within = this.end): number {
     const length = this.varint();
@@ -95,7 +115,7 @@ export class WireReader {
     if (depth >= MAX_GROUP_DEPTH) throw decodeFailure('MALFORMED_FIELD', 'groups nested too deep');
     for (;;) {
       if (this.pos >= within) throw decodeFailure('TRUNCATED', 'a group has no end');
-      const tag = this.varint();
+      const tag = this.tag();
       if (tag % 8 === 4) {
         if (fieldNumber(tag) !== number) {
           throw decodeFailure(
@@ -110,9 +130,9 @@ export class WireReader {
   }
 }
 
-/** The field number of a tag; protobuf-java keeps a tag's low 32 bits. */
+/** The field number of a tag as {@link WireReader.tag} reads it (its low 32 bits). */
 export function fieldNumber(tag: number): number {
-  return Math.floor((tag % 2 ** 32) / 8);
+  return Math.floor(tag / 8);
 }
 
 /** A decoding failure; the decoder adds the parent's sequence number to the message. */

@@ -7,7 +7,6 @@ import {
   DATA_TAG,
   EXPLICIT_HASH_KEY_INDEX_TAG,
   EXPLICIT_HASH_KEY_TABLE_TAG,
-  HIGHEST_KNOWN_FIELD,
   NO_INDEX,
   PARTITION_KEY_INDEX_TAG,
   PARTITION_KEY_TABLE_TAG,
@@ -103,7 +102,7 @@ function readAggregatedRecord(reader: WireReader): RawAggregate {
     dataEnds: [],
   };
   while (reader.pos < reader.end) {
-    const tag = reader.varint();
+    const tag = reader.tag();
     if (tag === PARTITION_KEY_TABLE_TAG) aggregate.partitionKeyTable.push(reader.string());
     else if (tag === EXPLICIT_HASH_KEY_TABLE_TAG) {
       aggregate.explicitHashKeyTable.push(reader.string());
@@ -121,7 +120,7 @@ function readUserRecord(reader: WireReader, aggregate: RawAggregate): void {
   let dataStart = NO_INDEX;
   let dataEnd = NO_INDEX;
   while (reader.pos < end) {
-    const tag = reader.varint();
+    const tag = reader.tag();
     if (tag === PARTITION_KEY_INDEX_TAG) partitionKeyIndex = reader.varint();
     else if (tag === EXPLICIT_HASH_KEY_INDEX_TAG) explicitHashKeyIndex = reader.varint();
     else if (tag === DATA_TAG) {
@@ -144,12 +143,13 @@ function readUserRecord(reader: WireReader, aggregate: RawAggregate): void {
   aggregate.dataEnds.push(dataEnd);
 }
 
+/**
+ * Skips a field that is not one of the message's, as protobuf-java does: a known field number
+ * with another wire type than its own is such a field too (the generated parser matches whole
+ * tags), so it is skipped, and a required field it stood for is then missing.
+ */
 function skipUnknownField(reader: WireReader, tag: number, within: number): void {
-  const number = fieldNumber(tag);
-  if (number === 0) throw decodeFailure('MALFORMED_FIELD', 'field number 0');
-  if (number <= HIGHEST_KNOWN_FIELD) {
-    throw decodeFailure('MALFORMED_FIELD', `field ${number} has the wrong wire type ${tag % 8}`);
-  }
+  if (fieldNumber(tag) === 0) throw decodeFailure('MALFORMED_FIELD', 'field number 0');
   reader.skipField(tag, within);
 }
 

@@ -35,7 +35,7 @@ export type KplDecodeErrorReason =
   | 'TRUNCATED'
   /** A varint longer than 10 bytes, or a value too large for its field. */
   | 'MALFORMED_VARINT'
-  /** A known field with the wrong wire type, a reserved wire type, or field number 0. */
+  /** A reserved wire type, an end-group tag where a field starts, or field number 0. */
   | 'MALFORMED_FIELD'
   /** A user record without `partition_key_index` or `data`. */
   | 'MISSING_FIELD'

@@ -25,9 +25,6 @@ export const DATA_TAG = (3 << 3) | LENGTH_DELIMITED;
 /** Marks an optional field that is absent, such as `explicit_hash_key_index` (absent is not 0). */
 export const NO_INDEX = -1;
 
-/** The highest field number of both messages: fields above it are unknown and skipped. */
-export const HIGHEST_KNOWN_FIELD = 3;
-
 /** The bytes a varint of this (non-negative) value takes. */
 export function varintBytes(value: number): number {
   let bytes = 1;

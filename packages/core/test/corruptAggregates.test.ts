@@ -132,14 +132,78 @@ const corruptBodies: Array<[string, number[], KplDecodeErrorReason]> = [
   ['a group closed by another field', [0x2b, 0x34, ...valid], 'MALFORMED_FIELD'],
   ['an end of group where a field starts', [0x2c, ...valid], 'MALFORMED_FIELD'],
   [
-    'a known field with the wrong wire type',
-    [0x08, 0x01, ...recordEntry([...partitionKeyIndex(0), ...data('x')])],
-    'MALFORMED_FIELD',
+    // protobuf-java skips it as unknown: the required field it stood for is then missing.
+    'partition_key_index only as a length-delimited field',
+    [...partitionKeyEntry('pk'), ...recordEntry([0x0a, 0x01, 0x00, ...data('x')])],
+    'MISSING_FIELD',
   ],
   ['field number 0', [0x02, 0x00, ...valid], 'MALFORMED_FIELD'],
+  // The low 32 bits decide: 2^32 + 2 is field 0, length-delimited.
+  [
+    'field number 0 under bits above 32',
+    [0x82, 0x80, 0x80, 0x80, 0x10, 0x00, ...valid],
+    'MALFORMED_FIELD',
+  ],
   ['a reserved wire type', [0x7e, ...valid], 'MALFORMED_FIELD'],
   ['no user record at all', [...partitionKeyEntry('pk')], 'NO_RECORDS'],
 ];
+
+/** Bodies protobuf-java (the KCL 1.x and 3.x parsers) reads, and so must we. */
+const lenientBodies: Array<[string, number[]]> = [
+  ['a known field number with another wire type, before the rest', [0x08, 0x01, ...valid]],
+  [
+    'partition_key_table as a fixed32 and records as a varint, beside the real ones',
+    [0x0d, 1, 2, 3, 4, 0x18, 0x07, ...valid],
+  ],
+  [
+    'a user record with its known fields also under other wire types',
+    [
+      ...partitionKeyEntry('pk'),
+      ...recordEntry([0x0a, 0x01, 0x05, ...partitionKeyIndex(0), 0x18, 0x09, ...data('x')]),
+    ],
+  ],
+  [
+    'a tag with bits above 32 (partition_key_table, 5 bytes)',
+    [
+      0x8a,
+      0x80,
+      0x80,
+      0x80,
+      0x10,
+      0x02,
+      0x70,
+      0x6b,
+      ...recordEntry([...partitionKeyIndex(0), ...data('x')]),
+    ],
+  ],
+  [
+    'a tag padded to 10 bytes with its high bits set (data)',
+    [
+      ...partitionKeyEntry('pk'),
+      ...recordEntry([...partitionKeyIndex(0), 0x9a, ...continuation(8), 0x01, 0x01, 0x78]),
+    ],
+  ],
+  [
+    'a user record field under a tag with bits above 32 (partition_key_index)',
+    [
+      ...partitionKeyEntry('pk'),
+      ...recordEntry([0x88, 0x80, 0x80, 0x80, 0x70, 0x00, ...data('x')]),
+    ],
+  ],
+];
+
+describe.each(lenientBodies)('an aggregate protobuf-java reads: %s', (_, body) => {
+  it('decodes to its one user record, as the KCL does', () => {
+    expect(deaggregateBytes(frame(body), parent, { onCorrupt: 'throw' })).toEqual([
+      {
+        partitionKey: 'pk',
+        data: Buffer.from('x'),
+        subSequenceNumber: 0,
+        aggregated: true,
+      },
+    ]);
+  });
+});
 
 describe.each(corruptBodies)('a corrupt aggregate: %s', (_, body, reason) => {
   const corrupt = frame(body);
