@@ -12,7 +12,7 @@ import { KplInvalidRecordError, KplRecordTooLargeError } from './errors.js';
 import { assertValidKeys } from './hashKey.js';
 import { KeyTable } from './KeyTable.js';
 import { md5 } from './md5.js';
-import { assertIntegerIn, assertTypeOf } from './options.js';
+import { assertIntegerIn, assertKnownOptions, assertTypeOf, optionNames } from './options.js';
 import type { AggregatedRecord, AggregatorOptions, UserRecordInput } from './types.js';
 import { WireWriter } from './WireWriter.js';
 import {
@@ -24,6 +24,12 @@ import {
   userRecordBytes,
   writeUserRecord,
 } from './wireFormat.js';
+
+const AGGREGATOR_OPTIONS = optionNames<AggregatorOptions>({
+  maxBytes: true,
+  maxRecords: true,
+  aggregateSingleRecord: true,
+});
 
 /** Magic and digest: what an aggregate adds around its protobuf body. */
 const FRAME_BYTES = MAGIC_BYTES.length + KPL_DIGEST_SIZE;
@@ -86,6 +92,7 @@ export class RecordAggregator<T = UserRecordInput> {
   #firstLooksAggregated = false;
 
   public constructor(options: AggregatorOptions = {}) {
+    assertKnownOptions(options, AGGREGATOR_OPTIONS);
     const {
       maxBytes = DEFAULT_MAX_AGGREGATE_BYTES,
       maxRecords = Number.POSITIVE_INFINITY,

@@ -24,3 +24,9 @@ export const MAX_PARTITION_KEY_LENGTH = 256;
 
 /** Largest explicit hash key Kinesis accepts: 2^128 - 1. */
 export const MAX_HASH_KEY: bigint = (1n << 128n) - 1n;
+
+/**
+ * The longest delay a Node.js timer keeps: 2^31-1 ms, about 24.8 days. A longer one fires at once
+ * (with a `TimeoutOverflowWarning`), so every option that sets a timer is bounded by it.
+ */
+export const MAX_TIMER_MS = 2_147_483_647;

@@ -1,6 +1,6 @@
 import { AggregateColumns, decodeAggregate, isAggregated } from './decoder.js';
 import { KplDecodeError, KplInvalidRecordError } from './errors.js';
-import { assertOneOf } from './options.js';
+import { assertKnownOptions, assertOneOf, optionNames } from './options.js';
 import type {
   DeaggregateOptions,
   OnCorrupt,
@@ -77,8 +77,10 @@ export function readParentBytes(
 }
 
 const ON_CORRUPT_MODES: readonly OnCorrupt[] = ['passthrough', 'throw'];
+const DEAGGREGATE_OPTIONS = optionNames<DeaggregateOptions>({ onCorrupt: true });
 
 export function assertDeaggregateOptions(options: DeaggregateOptions | undefined): void {
+  assertKnownOptions(options, DEAGGREGATE_OPTIONS);
   assertOneOf('onCorrupt', options?.onCorrupt, ON_CORRUPT_MODES);
 }
 

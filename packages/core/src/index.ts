@@ -8,6 +8,7 @@ export {
   MAX_HASH_KEY,
   MAX_KINESIS_RECORD_BYTES,
   MAX_PARTITION_KEY_LENGTH,
+  MAX_TIMER_MS,
 } from './constants.js';
 export { deaggregateBytes, deaggregateSdkRecords } from './deaggregate.js';
 export { isAggregated } from './decoder.js';
@@ -21,9 +22,10 @@ export {
 } from './errors.js';
 export { assertValidKeys, computeHashKey, computeHashKeyHex, isValidHashKey } from './hashKey.js';
 export { deaggregateRecords, iterDeaggregateRecords } from './lambdaRecords.js';
-export { type KplLogger, safeLogger } from './logger.js';
+export { absorbRejection, type KplLogger, safeLogger } from './logger.js';
 export {
   addBatchMetrics,
+  addMetrics,
   BATCH_METRIC_NAMES,
   type BatchMetrics,
   type KplMetrics,
@@ -31,12 +33,15 @@ export {
 export {
   assertCheckpointStore,
   assertIntegerIn,
+  assertKnownOptions,
   assertMetrics,
   assertOneOf,
+  assertTimerMs,
   assertTypeOf,
   BATCH_ON_CORRUPT_MODES,
   type ConfigurationErrorFactory,
   deaggregationModeOf,
+  optionNames,
 } from './options.js';
 export { RecordAggregator } from './RecordAggregator.js';
 export { SubSequenceSet } from './SubSequenceSet.js';

@@ -1,3 +1,5 @@
+import { absorbRejection } from './logger.js';
+
 /**
  * Where kpl-lambda packages add their metrics: a Powertools `Metrics` fits (they are published
  * with the rest of yours, by `logMetrics` or `publishStoredMetrics`), or anything with this
@@ -41,8 +43,8 @@ export const BATCH_METRIC_NAMES: { readonly [K in keyof BatchMetrics]: string } 
 };
 
 /**
- * Adds one invocation's metrics. A `Metrics` that throws (a full buffer, a bad name) changes
- * nothing of what Lambda is told: the error goes to `onError`.
+ * Adds one invocation's metrics. A `Metrics` that throws (a full buffer, a bad name) or returns a
+ * promise that rejects changes nothing of what Lambda is told: the error goes to `onError`.
  *
  * @example
  * ```ts
@@ -56,17 +58,60 @@ export function addBatchMetrics(
   onError: (error: unknown) => void,
 ): void {
   if (metrics === undefined) return;
+  addMetrics(
+    metrics,
+    Object.entries(BATCH_METRIC_NAMES).map(([key, name]) =>
+      key === 'aggregatedShare'
+        ? [
+            name,
+            'Percent',
+            counts.userRecords === 0
+              ? 0
+              : (100 * counts.aggregatedUserRecords) / counts.userRecords,
+          ]
+        : [name, 'Count', counts[key as keyof BatchMetrics]],
+    ),
+    onError,
+  );
+}
+
+/**
+ * Adds each `[name, unit, value]` to a user's metrics sink, in order. A sink that throws stops
+ * the rest and hands the error to `onError`, once; one whose `addMetric` returns a promise that
+ * rejects has each rejection handed to `onError` too, never left unhandled. For every package's
+ * metrics, so that a sink never changes what the caller does.
+ *
+ * @example
+ * ```ts
+ * import { addMetrics } from '@kpl-lambda/core';
+ * addMetrics(metrics, [['KplProducerRetries', 'Count', 2]], (error) => log.warn('Metrics refused', { error }));
+ * ```
+ */
+export function addMetrics(
+  metrics: KplMetrics,
+  values: ReadonlyArray<readonly [name: string, unit: 'Count' | 'Percent', value: number]>,
+  onError: (error: unknown) => void,
+): void {
+  const reportOnce = once(onError);
   try {
-    for (const [key, name] of Object.entries(BATCH_METRIC_NAMES)) {
-      if (key === 'aggregatedShare') {
-        const share =
-          counts.userRecords === 0 ? 0 : (100 * counts.aggregatedUserRecords) / counts.userRecords;
-        metrics.addMetric(name, 'Percent', share);
-      } else {
-        metrics.addMetric(name, 'Count', counts[key as keyof BatchMetrics]);
-      }
+    for (const [name, unit, value] of values) {
+      absorbRejection(metrics.addMetric(name, unit, value), reportOnce);
     }
   } catch (error) {
-    onError(error);
+    reportOnce(error);
   }
+}
+
+/** `onError` called at most once per batch of metrics, and never throwing. */
+function once(onError: (error: unknown) => void): (error: unknown) => void {
+  let called = false;
+  return (error) => {
+    if (called) return;
+    called = true;
+    try {
+      onError(error);
+    } catch {
+      // The caller's own logging failed: nothing more to do, and nothing to change.
+    }
+  };
 }

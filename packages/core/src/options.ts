@@ -1,3 +1,4 @@
+import { MAX_TIMER_MS } from './constants.js';
 import { KplConfigurationError } from './errors.js';
 import type { KplMetrics } from './metrics.js';
 import type { BatchOnCorrupt, CheckpointStore, OnCorrupt } from './types.js';
@@ -25,6 +26,118 @@ export function assertOneOf<T extends string>(
       `${option} must be one of ${allowed.map((mode) => `'${mode}'`).join(', ')}, got ${JSON.stringify(value) ?? typeof value}`,
     );
   }
+}
+
+/**
+ * Throws a configuration error naming the first key of `options` that is not one of `known`, and
+ * the known option closest to it when one is near (a typo): a misspelt option would otherwise run
+ * with its default. `undefined` and `null` options have no keys. The one rule every options
+ * object of every kpl-lambda package follows, as Middy's `validateOptions` does.
+ *
+ * @example
+ * ```ts
+ * import { assertKnownOptions } from '@kpl-lambda/core';
+ * assertKnownOptions({ onCorupt: 'throw' }, ['onCorrupt', 'logger']);
+ * // KplConfigurationError: Unknown option onCorupt: did you mean onCorrupt?
+ * ```
+ */
+export function assertKnownOptions(
+  options: unknown,
+  known: readonly string[],
+  makeError: ConfigurationErrorFactory = coreConfigurationError,
+): void {
+  if (options === undefined || options === null) return;
+  if (typeof options !== 'object' || Array.isArray(options)) {
+    throw makeError('options', `The options must be an object, got ${describe(options)}`);
+  }
+  for (const key of Object.keys(options)) {
+    if (known.includes(key)) continue;
+    const near = nearestOf(key, known);
+    throw makeError(
+      key,
+      near.length === 0
+        ? `Unknown option ${key}; the options are ${known.join(', ')}`
+        : `Unknown option ${key}: did you mean ${near.join(' or ')}?`,
+    );
+  }
+}
+
+/**
+ * The option names of an options type, for {@link assertKnownOptions}: the object lists each
+ * name once, and the compiler refuses it when a name is missing or not an option, so that the
+ * list can never fall behind the type.
+ *
+ * @example
+ * ```ts
+ * import { type DeaggregateOptions, optionNames } from '@kpl-lambda/core';
+ * const DEAGGREGATE_OPTIONS = optionNames<DeaggregateOptions>({ onCorrupt: true });
+ * ```
+ */
+export function optionNames<T>(names: { readonly [K in keyof Required<T>]: true }): string[] {
+  return Object.keys(names);
+}
+
+/**
+ * The known names near enough `key` to be what was meant: those fewest edits away (a typo, a
+ * swap), else those that share the longest start with it (`maxBufferedMilliseconds`,
+ * `checkpointEvery`).
+ */
+function nearestOf(key: string, known: readonly string[]): string[] {
+  const lower = key.toLowerCase();
+  const byDistance = bestOf(known, (name) => {
+    const distance = editDistance(lower, name.toLowerCase());
+    const near =
+      distance <= Math.max(1, Math.floor(key.length / 4)) &&
+      distance < Math.min(key.length, name.length) / 2;
+    return near ? -distance : undefined;
+  });
+  if (byDistance.length > 0) return byDistance;
+  return bestOf(known, (name) => {
+    const shared = sharedStart(lower, name.toLowerCase());
+    return shared >= 5 && shared >= Math.min(key.length, name.length) * 0.6 ? shared : undefined;
+  });
+}
+
+/** The names of the highest score (undefined: not a candidate). */
+function bestOf(names: readonly string[], score: (name: string) => number | undefined): string[] {
+  let best: string[] = [];
+  let bestScore = Number.NEGATIVE_INFINITY;
+  for (const name of names) {
+    const value = score(name);
+    if (value === undefined || value < bestScore) continue;
+    if (value > bestScore) best = [];
+    best.push(name);
+    bestScore = value;
+  }
+  return best;
+}
+
+function sharedStart(a: string, b: string): number {
+  let i = 0;
+  while (i < a.length && a[i] === b[i]) i++;
+  return i;
+}
+
+/** Levenshtein distance, with a swap of two neighbours counted as one edit. */
+function editDistance(a: string, b: string): number {
+  const rows = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const row = rows[i]!;
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      row[j] = Math.min(rows[i - 1]![j]! + 1, row[j - 1]! + 1, rows[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        row[j] = Math.min(row[j]!, rows[i - 2]![j - 2]! + 1);
+      }
+    }
+  }
+  return rows[a.length]![b.length]!;
+}
+
+function describe(value: unknown): string {
+  return Array.isArray(value) ? 'an array' : typeof value;
 }
 
 /** Makes the configuration error of some kpl-lambda package, naming the option. */
@@ -59,6 +172,38 @@ export function assertIntegerIn(
   if (!valid) {
     const range = max === Number.POSITIVE_INFINITY ? `${min} or more` : `from ${min} to ${max}`;
     throw makeError(option, `${option} must be an integer ${range}, got ${String(value)}`);
+  }
+}
+
+/**
+ * Throws a configuration error naming `option` unless `value` is a whole number of milliseconds a
+ * timer can wait: from `min` to {@link MAX_TIMER_MS} (about 24.8 days; Node.js fires a longer
+ * timer at once), or `Infinity` where `never` is allowed (a timer that is never set).
+ * `undefined` means the default.
+ *
+ * @example
+ * ```ts
+ * import { assertTimerMs } from '@kpl-lambda/core';
+ * assertTimerMs('maxBufferedMs', options.maxBufferedMs, { never: true });
+ * ```
+ */
+export function assertTimerMs(
+  option: string,
+  value: unknown,
+  { min = 0, never = false }: { min?: number; never?: boolean } = {},
+  makeError: ConfigurationErrorFactory = coreConfigurationError,
+): asserts value is number | undefined {
+  if (value === undefined || (never && value === Number.POSITIVE_INFINITY)) return;
+  if (
+    typeof value !== 'number' ||
+    !Number.isInteger(value) ||
+    value < min ||
+    value > MAX_TIMER_MS
+  ) {
+    throw makeError(
+      option,
+      `${option} must be a whole number of milliseconds from ${min} to ${MAX_TIMER_MS} (about 24.8 days, the longest a timer waits)${never ? ', or Infinity' : ''}, got ${String(value)}`,
+    );
   }
 }
 

@@ -1,4 +1,4 @@
-import { safeLogger } from '@kpl-lambda/core';
+import { absorbRejection, safeLogger } from '@kpl-lambda/core';
 
 describe('safeLogger', () => {
   it('calls the methods there are, and never throws', () => {
@@ -15,5 +15,51 @@ describe('safeLogger', () => {
     expect(() => log.warn('no such method')).not.toThrow();
     expect(() => safeLogger(undefined).debug('nothing')).not.toThrow();
     expect(lines).toEqual([['hello', { n: 1 }]]);
+  });
+});
+
+describe('safeLogger with an async logger', () => {
+  it('absorbs a method that returns a rejected promise, for every level', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const log = safeLogger({
+        debug: async () => Promise.reject(new Error('shipping failed')),
+        info: async () => Promise.reject(new Error('shipping failed')),
+        warn: async () => Promise.reject(new Error('shipping failed')),
+        error: async () => Promise.reject(new Error('shipping failed')),
+      });
+      for (const level of ['debug', 'info', 'warn', 'error'] as const) log[level]('line');
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+    expect(unhandled).toEqual([]);
+  });
+
+  it('leaves a logger that returns a value, or a thenable whose then throws, alone', () => {
+    const hostile = {
+      // biome-ignore lint/suspicious/noThenProperty: a hostile thenable is what is tested.
+      get then() {
+        throw new Error('no then for you');
+      },
+    };
+    expect(() => safeLogger({ info: () => hostile as never }).info('x')).not.toThrow();
+    expect(() => safeLogger({ info: () => 42 as never }).info('x')).not.toThrow();
+  });
+});
+
+describe('absorbRejection', () => {
+  it('hands a rejection to onRejected, and ignores what is not a promise', async () => {
+    const seen: unknown[] = [];
+    absorbRejection(Promise.reject(new Error('no')), (error) =>
+      seen.push((error as Error).message),
+    );
+    absorbRejection('not a promise', () => seen.push('called'));
+    absorbRejection(null);
+    absorbRejection(Promise.resolve(1), () => seen.push('called'));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(seen).toEqual(['no']);
   });
 });

@@ -1,5 +1,6 @@
 import {
   addBatchMetrics,
+  addMetrics,
   assertCheckpointStore,
   assertMetrics,
   BATCH_METRIC_NAMES,
@@ -44,6 +45,53 @@ describe('addBatchMetrics', () => {
         throw new Error('not called');
       }),
     ).not.toThrow();
+  });
+});
+
+describe('addMetrics', () => {
+  it('absorbs a sink whose addMetric rejects, handing the error to onError once', async () => {
+    const errors: unknown[] = [];
+    const down = new Error('metrics endpoint down');
+    const added: string[] = [];
+    addMetrics(
+      {
+        addMetric: async (name) => {
+          added.push(name);
+          throw down;
+        },
+      },
+      [
+        ['A', 'Count', 1],
+        ['B', 'Count', 2],
+      ],
+      (error) => errors.push(error),
+    );
+    await new Promise((resolve) => setImmediate(resolve));
+
+    expect(added).toEqual(['A', 'B']);
+    expect(errors).toEqual([down]);
+  });
+
+  it('survives an onError that throws, for a throwing and a rejecting sink alike', async () => {
+    const onError = () => {
+      throw new Error('logger down too');
+    };
+    expect(() =>
+      addMetrics({ addMetric: () => Promise.reject(new Error('x')) }, [['A', 'Count', 1]], onError),
+    ).not.toThrow();
+    expect(() =>
+      addMetrics(
+        {
+          addMetric: () => {
+            throw new Error('x');
+          },
+        },
+        [['A', 'Count', 1]],
+        onError,
+      ),
+    ).not.toThrow();
+    // An unhandled rejection would fail this test file (Jest reports it).
+    await new Promise((resolve) => setImmediate(resolve));
   });
 });
 

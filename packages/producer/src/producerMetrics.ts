@@ -1,4 +1,4 @@
-import type { KplMetrics } from '@kpl-lambda/core';
+import { addMetrics, type KplMetrics } from '@kpl-lambda/core';
 import type { ProducerMetrics } from './types.js';
 
 /** The producer's metric names, as they appear in CloudWatch. */
@@ -31,8 +31,8 @@ export function zeroProducerMetrics(): ProducerMetrics {
 
 /**
  * Adds to `metrics` what changed since `added` (what was added before), and returns what is now
- * added: concurrent flushes add each change once. A `Metrics` that throws changes nothing of
- * what the producer does: the error goes to `onError`.
+ * added: concurrent flushes add each change once. A `Metrics` that throws or rejects changes
+ * nothing of what the producer does: the error goes to `onError`.
  */
 export function addProducerMetrics(
   metrics: KplMetrics,
@@ -41,13 +41,13 @@ export function addProducerMetrics(
   onError: (error: unknown) => void,
 ): ProducerMetrics {
   const now = { ...current };
-  try {
-    for (const [key, name] of Object.entries(PRODUCER_METRIC_NAMES)) {
+  addMetrics(
+    metrics,
+    Object.entries(PRODUCER_METRIC_NAMES).map(([key, name]) => {
       const field = key as keyof ProducerMetrics;
-      metrics.addMetric(name, 'Count', now[field] - added[field]);
-    }
-  } catch (error) {
-    onError(error);
-  }
+      return [name, 'Count', now[field] - added[field]] as const;
+    }),
+    onError,
+  );
   return now;
 }

@@ -19,6 +19,7 @@ import { Buffer } from 'node:buffer';
 import type { KinesisStreamEvent } from 'aws-lambda';
 import { MAX_KINESIS_RECORD_BYTES } from '../constants.js';
 import { KplConfigurationError } from '../errors.js';
+import { assertKnownOptions, optionNames } from '../options.js';
 import { RecordAggregator } from '../RecordAggregator.js';
 import type { UserRecordInput } from '../types.js';
 import { corruptAggregateBytes } from './corrupt.js';
@@ -51,6 +52,13 @@ export interface AggregatedRecordOptions {
   partitionKey?: string;
 }
 
+const AGGREGATED_RECORD_OPTIONS = optionNames<AggregatedRecordOptions>({
+  sequenceNumber: true,
+  approximateArrivalTimestamp: true,
+  partitionKey: true,
+});
+const PLAIN_RECORD_OPTIONS = AGGREGATED_RECORD_OPTIONS.filter((name) => name !== 'partitionKey');
+
 /**
  * A KPL aggregate of the given user records, always aggregated (even a single one), so that
  * tests can exercise the aggregated path.
@@ -59,6 +67,7 @@ export function aggregatedRecord(
   userRecords: readonly UserRecordInput[],
   options: AggregatedRecordOptions = {},
 ): ParentRecordSpec {
+  assertKnownOptions(options, AGGREGATED_RECORD_OPTIONS);
   if (userRecords.length === 0)
     throw new KplConfigurationError('userRecords', 'An aggregate needs at least one user record');
   const aggregator = new RecordAggregator({
@@ -83,6 +92,7 @@ export function plainRecord(
   record: { partitionKey: string; data: Uint8Array | string },
   options: Omit<AggregatedRecordOptions, 'partitionKey'> = {},
 ): ParentRecordSpec {
+  assertKnownOptions(options, PLAIN_RECORD_OPTIONS);
   const data = typeof record.data === 'string' ? Buffer.from(record.data, 'utf8') : record.data;
   return withOptionalFields({ data, partitionKey: record.partitionKey }, options);
 }
@@ -99,6 +109,7 @@ export function plainRecord(
  * ```
  */
 export function corruptAggregatedRecord(options: AggregatedRecordOptions = {}): ParentRecordSpec {
+  assertKnownOptions(options, AGGREGATED_RECORD_OPTIONS);
   const spec: ParentRecordSpec = {
     data: corruptAggregateBytes(),
     partitionKey: options.partitionKey ?? 'a',
@@ -118,6 +129,13 @@ export interface KinesisStreamEventOptions {
   firstSequenceNumber?: string;
 }
 
+const KINESIS_STREAM_EVENT_OPTIONS = optionNames<KinesisStreamEventOptions>({
+  shardId: true,
+  eventSourceARN: true,
+  awsRegion: true,
+  firstSequenceNumber: true,
+});
+
 const DEFAULT_FIRST_SEQUENCE_NUMBER = '49590338271490256608559692538361571095921575989136588898';
 
 /**
@@ -128,6 +146,7 @@ export function kinesisStreamEvent(
   parents: readonly ParentRecordSpec[],
   options: KinesisStreamEventOptions = {},
 ): KinesisStreamEvent {
+  assertKnownOptions(options, KINESIS_STREAM_EVENT_OPTIONS);
   const {
     shardId = 'shardId-000000000000',
     eventSourceARN = 'arn:aws:kinesis:us-east-1:123456789012:stream/test-stream',

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Context, KinesisStreamRecord } from 'aws-lambda';
 import { toBase64 } from '../bytes.js';
+import { assertKnownOptions, optionNames } from '../options.js';
 
 /** What a Lambda Kinesis event record is made of. */
 export interface LambdaKinesisRecordSpec {
@@ -64,6 +65,12 @@ export interface LambdaContextOptions {
   timeoutMs?: number;
 }
 
+const LAMBDA_CONTEXT_OPTIONS = optionNames<LambdaContextOptions>({
+  functionName: true,
+  awsRegion: true,
+  timeoutMs: true,
+});
+
 /**
  * A Lambda `Context` for one invocation, as Lambda fills it: a fresh request id, the function's
  * ARN and log names, and a `getRemainingTimeInMillis` that counts down from now.
@@ -75,6 +82,7 @@ export interface LambdaContextOptions {
  * ```
  */
 export function lambdaContext(options: LambdaContextOptions = {}): Context {
+  assertKnownOptions(options, LAMBDA_CONTEXT_OPTIONS);
   const { functionName = 'local-function', awsRegion = 'us-east-1', timeoutMs = 60_000 } = options;
   const deadline = Date.now() + timeoutMs;
   const noop = () => undefined;

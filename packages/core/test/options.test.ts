@@ -1,0 +1,134 @@
+import {
+  aggregate,
+  assertKnownOptions,
+  assertTimerMs,
+  deaggregateBytes,
+  deaggregateRecords,
+  deaggregateSdkRecords,
+  iterDeaggregateRecords,
+  KplConfigurationError,
+  MAX_TIMER_MS,
+  RecordAggregator,
+} from '@kpl-lambda/core';
+import {
+  aggregatedRecord,
+  corruptAggregatedRecord,
+  kinesisStreamEvent,
+  lambdaContext,
+  plainRecord,
+} from '@kpl-lambda/core/testing';
+
+/** What `call` throws, or undefined. */
+function thrownBy(call: () => unknown): unknown {
+  try {
+    call();
+  } catch (error) {
+    return error;
+  }
+  return undefined;
+}
+
+describe('assertKnownOptions', () => {
+  const known = ['onCorrupt', 'filter', 'logger', 'checkpoints', 'metrics'];
+
+  it.each([
+    ['onCorupt', 'onCorrupt'],
+    ['oncorrupt', 'onCorrupt'],
+    ['loger', 'logger'],
+    ['metric', 'metrics'],
+    ['checkpoint', 'checkpoints'],
+  ])('names the unknown key %s and suggests %s', (key, closest) => {
+    const error = thrownBy(() => assertKnownOptions({ [key]: 'throw' }, known));
+    expect(error).toBeInstanceOf(KplConfigurationError);
+    expect(error).toMatchObject({
+      option: key,
+      message: `Unknown option ${key}: did you mean ${closest}?`,
+    });
+  });
+
+  it('suggests the options that share the longest start with a key far from any', () => {
+    const producer = ['maxBufferedMs', 'maxBufferedRecords', 'maxBufferedBytes', 'maxAttempts'];
+    expect(
+      thrownBy(() => assertKnownOptions({ maxBufferedMilliseconds: 10 }, producer)),
+    ).toMatchObject({
+      message: 'Unknown option maxBufferedMilliseconds: did you mean maxBufferedMs?',
+    });
+    const kcl = ['checkpointEveryRecords', 'checkpointEverySeconds', 'maxAttempts'];
+    expect(thrownBy(() => assertKnownOptions({ checkpointEvery: 100 }, kcl))).toMatchObject({
+      message:
+        'Unknown option checkpointEvery: did you mean checkpointEveryRecords or checkpointEverySeconds?',
+    });
+  });
+
+  it.each(['zzz', 'x', 'a1'])('lists the options when nothing is near %s', (key) => {
+    expect(thrownBy(() => assertKnownOptions({ [key]: 1 }, ['a', 'b']))).toMatchObject({
+      option: key,
+      message: `Unknown option ${key}; the options are a, b`,
+    });
+  });
+
+  it('takes known keys (undefined values included), no options, and refuses what is not an object', () => {
+    expect(() =>
+      assertKnownOptions({ onCorrupt: undefined, logger: console }, known),
+    ).not.toThrow();
+    expect(() => assertKnownOptions(undefined, known)).not.toThrow();
+    expect(() => assertKnownOptions(null, known)).not.toThrow();
+    expect(thrownBy(() => assertKnownOptions('throw', known))).toMatchObject({ option: 'options' });
+    expect(thrownBy(() => assertKnownOptions([1], known))).toMatchObject({ option: 'options' });
+  });
+
+  it('uses the package error factory it is given', () => {
+    class PackageError extends KplConfigurationError {}
+    const error = thrownBy(() =>
+      assertKnownOptions({ x: 1 }, known, (option, message) => new PackageError(option, message)),
+    );
+    expect(error).toBeInstanceOf(PackageError);
+  });
+});
+
+describe("core's own options refuse unknown keys", () => {
+  const event = kinesisStreamEvent([plainRecord({ partitionKey: 'k', data: 'x' })]);
+  const typo = { onCorupt: 'throw' } as never;
+
+  it.each<[string, () => unknown]>([
+    ['deaggregateRecords', () => deaggregateRecords(event.Records, typo)],
+    ['iterDeaggregateRecords', () => [...iterDeaggregateRecords(event.Records, typo)]],
+    ['deaggregateBytes', () => deaggregateBytes(Buffer.from('x'), { partitionKey: 'k' }, typo)],
+    ['deaggregateSdkRecords', () => deaggregateSdkRecords([], typo)],
+    ['aggregate', () => aggregate([], { maxByte: 10 } as never)],
+    ['RecordAggregator', () => new RecordAggregator({ maxRecord: 10 } as never)],
+    ['aggregatedRecord', () => aggregatedRecord([{ partitionKey: 'k', data: 'x' }], typo)],
+    [
+      'plainRecord',
+      () => plainRecord({ partitionKey: 'k', data: 'x' }, { partitionKey: 'k' } as never),
+    ],
+    ['corruptAggregatedRecord', () => corruptAggregatedRecord(typo)],
+    ['kinesisStreamEvent', () => kinesisStreamEvent([], { shardID: 's' } as never)],
+    ['lambdaContext', () => lambdaContext({ timeout: 5 } as never)],
+  ])('%s', (_, call) => {
+    expect(thrownBy(call)).toBeInstanceOf(KplConfigurationError);
+  });
+});
+
+describe('assertTimerMs', () => {
+  it('takes whole milliseconds up to the longest timer, and Infinity where never is allowed', () => {
+    expect(() => assertTimerMs('t', undefined)).not.toThrow();
+    expect(() => assertTimerMs('t', 0)).not.toThrow();
+    expect(() => assertTimerMs('t', MAX_TIMER_MS)).not.toThrow();
+    expect(() => assertTimerMs('t', Number.POSITIVE_INFINITY, { never: true })).not.toThrow();
+  });
+
+  it.each([MAX_TIMER_MS + 1, 2 ** 40, Number.POSITIVE_INFINITY, -1, 1.5, Number.NaN, '10'])(
+    'refuses %p',
+    (value) => {
+      expect(thrownBy(() => assertTimerMs('maxBufferedMs', value))).toMatchObject({
+        option: 'maxBufferedMs',
+        message: expect.stringContaining('the longest a timer waits'),
+      });
+    },
+  );
+
+  it('refuses less than min', () => {
+    expect(thrownBy(() => assertTimerMs('t', 0, { min: 1 }))).toBeInstanceOf(KplConfigurationError);
+  });
+});
