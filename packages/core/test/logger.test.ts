@@ -1,4 +1,5 @@
 import { absorbRejection, safeLogger } from '@kpl-lambda/core';
+import { rejectingLogger, withUnhandledRejections } from '@kpl-lambda/testing-utils';
 
 describe('safeLogger', () => {
   it('calls the methods there are, and never throws', () => {
@@ -20,21 +21,10 @@ describe('safeLogger', () => {
 
 describe('safeLogger with an async logger', () => {
   it('absorbs a method that returns a rejected promise, for every level', async () => {
-    const unhandled: unknown[] = [];
-    const onUnhandled = (reason: unknown) => unhandled.push(reason);
-    process.on('unhandledRejection', onUnhandled);
-    try {
-      const log = safeLogger({
-        debug: async () => Promise.reject(new Error('shipping failed')),
-        info: async () => Promise.reject(new Error('shipping failed')),
-        warn: async () => Promise.reject(new Error('shipping failed')),
-        error: async () => Promise.reject(new Error('shipping failed')),
-      });
+    const log = safeLogger(rejectingLogger());
+    const { unhandled } = await withUnhandledRejections(async () => {
       for (const level of ['debug', 'info', 'warn', 'error'] as const) log[level]('line');
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    } finally {
-      process.off('unhandledRejection', onUnhandled);
-    }
+    });
     expect(unhandled).toEqual([]);
   });
 

@@ -1,6 +1,7 @@
 import {
   addBatchMetrics,
   assertCheckpointStore,
+  assertKnownOptions,
   assertMetrics,
   assertOneOf,
   assertTypeOf,
@@ -12,6 +13,7 @@ import {
   type KinesisStreamUserEvent,
   type KinesisStreamUserRecord,
   KplInvalidRecordError,
+  optionNames,
   safeLogger,
 } from '@kpl-lambda/core';
 import type {
@@ -87,13 +89,7 @@ type KplDeaggRequest = import('@middy/core', { with: { 'resolution-mode': 'impor
 export function kplDeagg(
   opts: KplDeaggOptions = {},
 ): MiddlewareObj<KinesisStreamUserEvent, KinesisStreamBatchResponse | undefined> {
-  const {
-    onCorrupt,
-    filter,
-    logger: userLogger,
-    checkpoints,
-    metrics,
-  } = validateOptions({ ...defaults, ...opts });
+  const { onCorrupt, filter, logger: userLogger, checkpoints, metrics } = validateOptions(opts);
   // A logger that throws must not change what Lambda is told.
   const logger = safeLogger(userLogger);
   // One middleware object serves concurrent invocations: state lives with each request.
@@ -237,10 +233,23 @@ export function kplDeagg(
   };
 }
 
-/** Checks the options at the factory, as Middy's own middlewares do, naming the wrong one. */
-function validateOptions<T extends KplDeaggOptions>(options: T): T {
+const KPL_DEAGG_OPTIONS = optionNames<KplDeaggOptions>({
+  onCorrupt: true,
+  filter: true,
+  logger: true,
+  checkpoints: true,
+  metrics: true,
+});
+
+/**
+ * Merges the options with the defaults and checks them at the factory, as Middy's own
+ * middlewares do, naming the wrong one: an unknown key (a typo) is refused, never ignored.
+ */
+function validateOptions(opts: KplDeaggOptions): typeof defaults {
   const E = (option: string, message: string) =>
     new KplDeaggConfigurationError(message, { option });
+  assertKnownOptions(opts, KPL_DEAGG_OPTIONS, E);
+  const options = { ...defaults, ...opts };
   assertOneOf('onCorrupt', options.onCorrupt, BATCH_ON_CORRUPT_MODES, E);
   assertTypeOf('filter', options.filter, 'function', E);
   assertTypeOf('logger', options.logger, 'object', E);

@@ -1,6 +1,11 @@
 import { corruptAggregatedRecord, kinesisStreamEvent } from '@kpl-lambda/core/testing';
 import kplDeagg, { KplDeaggConfigurationError, type KplDeaggOptions } from '@kpl-lambda/middy';
-import { batchOfThreeParents, sequenceNumbers, throwingLogger } from '@kpl-lambda/testing-utils';
+import {
+  batchOfThreeParents,
+  FAILING_LOGGERS,
+  sequenceNumbers,
+  withUnhandledRejections,
+} from '@kpl-lambda/testing-utils';
 import middy from '@middy/core';
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import { context, recordingHandler, recordingLogger } from './recordingHandler.js';
@@ -42,24 +47,48 @@ describe('kplDeagg filter and logger', () => {
   });
 });
 
-describe('kplDeagg with a logger that throws', () => {
-  const throwing = throwingLogger();
-
-  it('tells Lambda exactly what it would without the logger', async () => {
-    const event = batchOfThreeParents();
+describe.each(FAILING_LOGGERS)('kplDeagg with a logger that %s', (_, makeLogger) => {
+  it('tells Lambda exactly what it would without the logger, and leaves no rejection unhandled', async () => {
+    const event = kinesisStreamEvent([
+      ...batchOfThreeParents().Records.map((r) => ({
+        data: Buffer.from(r.kinesis.data, 'base64'),
+        partitionKey: r.kinesis.partitionKey,
+      })),
+      corruptAggregatedRecord({ partitionKey: 'z' }),
+    ]);
     const handler = middy<KinesisStreamEvent, KinesisStreamBatchResponse>()
-      .use(kplDeagg({ logger: throwing as never, onCorrupt: 'fail' }))
+      .use(kplDeagg({ logger: makeLogger(), onCorrupt: 'fail' }))
       .handler<KinesisStreamEvent>(async () => ({
         batchItemFailures: [{ itemIdentifier: 'unknown' }],
       }));
 
-    expect(await handler(event, context)).toEqual({
-      batchItemFailures: [{ itemIdentifier: sequenceNumbers(event)[0] }],
+    const { result, unhandled } = await withUnhandledRejections(() => handler(event, context));
+
+    expect(result).toEqual({
+      batchItemFailures: [
+        { itemIdentifier: sequenceNumbers(event)[0] },
+        { itemIdentifier: sequenceNumbers(event)[3] },
+      ],
     });
+    expect(unhandled).toEqual([]);
   });
 });
 
 describe('kplDeagg options', () => {
+  it.each([
+    ['onCorupt', 'onCorrupt'],
+    ['loger', 'logger'],
+    ['checkpoint', 'checkpoints'],
+  ])('refuses the misspelt option %s at the factory, suggesting %s', (key, closest) => {
+    expect(() => kplDeagg({ [key]: 'throw' } as never)).toThrow(
+      expect.objectContaining({
+        name: 'KplDeaggConfigurationError',
+        option: key,
+        message: expect.stringContaining(`did you mean ${closest}?`),
+      }),
+    );
+  });
+
   it.each([
     [{ onCorrupt: 'ignore' }, 'onCorrupt'],
     [{ filter: 'not a function' }, 'filter'],

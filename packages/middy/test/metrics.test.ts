@@ -8,6 +8,7 @@ import {
   plainRecord,
 } from '@kpl-lambda/core/testing';
 import kplDeagg from '@kpl-lambda/middy';
+import { FAILING_METRICS, withUnhandledRejections } from '@kpl-lambda/testing-utils';
 import middy from '@middy/core';
 import type { KinesisStreamEvent } from 'aws-lambda';
 
@@ -80,21 +81,26 @@ describe('kplDeagg with a Powertools Metrics', () => {
     });
   });
 
-  it('tells Lambda the same when the metrics instance throws', async () => {
-    const metrics = {
-      addMetric: () => {
-        throw new Error('full');
-      },
-    };
-    const handler = middy<KinesisStreamEvent>()
-      .use(kplDeagg({ metrics }))
-      .handler<KinesisStreamEvent>(async (incoming) => ({
-        batchItemFailures: [{ itemIdentifier: incoming.Records[1]!.kinesis.sequenceNumber }],
-      }));
-    const input = event();
-    expect(await handler(input, lambdaContext())).toEqual({
-      batchItemFailures: [{ itemIdentifier: input.Records[0]!.kinesis.sequenceNumber }],
-    });
+  it.each(FAILING_METRICS)(
+    'tells Lambda the same when the metrics instance %s, leaving no rejection unhandled',
+    async (_, makeMetrics) => {
+      const handler = middy<KinesisStreamEvent>()
+        .use(kplDeagg({ metrics: makeMetrics() }))
+        .handler<KinesisStreamEvent>(async (incoming) => ({
+          batchItemFailures: [{ itemIdentifier: incoming.Records[1]!.kinesis.sequenceNumber }],
+        }));
+      const input = event();
+      const { result, unhandled } = await withUnhandledRejections(() =>
+        handler(input, lambdaContext()),
+      );
+      expect(result).toEqual({
+        batchItemFailures: [{ itemIdentifier: input.Records[0]!.kinesis.sequenceNumber }],
+      });
+      expect(unhandled).toEqual([]);
+    },
+  );
+
+  it('refuses metrics that cannot take a metric', () => {
     expect(() => kplDeagg({ metrics: {} as never })).toThrow('metrics must have addMetric');
   });
 });

@@ -2,6 +2,7 @@ import { BatchProcessor, EventType } from '@aws-lambda-powertools/batch';
 import {
   addBatchMetrics,
   assertCheckpointStore,
+  assertKnownOptions,
   assertMetrics,
   assertOneOf,
   assertTypeOf,
@@ -13,6 +14,7 @@ import {
   type KinesisStreamUserRecord,
   type KplLogger,
   type KplMetrics,
+  optionNames,
   safeLogger,
 } from '@kpl-lambda/core';
 import type { KinesisStreamBatchItemFailure, KinesisStreamRecord } from 'aws-lambda';
@@ -28,6 +30,25 @@ const invocations = new WeakMap<
   object,
   { parents: KinesisStreamRecord[]; checkpointed?: CheckpointedBatch; skippedByCheckpoints: number }
 >();
+
+/**
+ * Ours, and those of Powertools' own processor configuration: a Powertools that adds one fails
+ * this package's build until it is listed here.
+ */
+const KPL_BATCH_PROCESSOR_OPTIONS = optionNames<
+  Omit<KplBatchProcessorOptions, keyof BatchProcessorConfig> &
+    Record<keyof BatchProcessorConfig, unknown>
+>({
+  onCorrupt: true,
+  stopOnFirstFailure: true,
+  checkpoints: true,
+  metrics: true,
+  parser: true,
+  schema: true,
+  innerSchema: true,
+  transformer: true,
+  logger: true,
+});
 
 type BatchProcessingOptions = Parameters<BatchProcessor['register']>[2];
 type ProcessedRecord = Awaited<ReturnType<BatchProcessor['processRecord']>>;
@@ -69,6 +90,8 @@ export class KplBatchProcessor extends BatchProcessor {
   private readonly metrics: KplMetrics | undefined;
 
   public constructor(options: KplBatchProcessorOptions = {}) {
+    const E = (option: string, message: string) => new KplBatchConfigurationError(message, option);
+    assertKnownOptions(options, KPL_BATCH_PROCESSOR_OPTIONS, E);
     const {
       onCorrupt = 'passthrough',
       stopOnFirstFailure = false,
@@ -76,7 +99,6 @@ export class KplBatchProcessor extends BatchProcessor {
       metrics,
       ...config
     } = options;
-    const E = (option: string, message: string) => new KplBatchConfigurationError(message, option);
     assertOneOf('onCorrupt', onCorrupt, BATCH_ON_CORRUPT_MODES, E);
     assertTypeOf('stopOnFirstFailure', stopOnFirstFailure, 'boolean', E);
     assertCheckpointStore(checkpoints, E);

@@ -1,6 +1,6 @@
 import { FullBatchFailureError, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { type KinesisStreamUserRecord, KplDecodeError } from '@kpl-lambda/core';
-import { kinesisStreamEvent } from '@kpl-lambda/core/testing';
+import { corruptAggregatedRecord, kinesisStreamEvent } from '@kpl-lambda/core/testing';
 import {
   KplBatchConfigurationError,
   KplBatchProcessor,
@@ -10,9 +10,10 @@ import {
 import {
   batchOfThreeParents,
   batchWithCorruptAggregate,
+  FAILING_LOGGERS,
   referenceAggregate,
   sequenceNumbers,
-  throwingLogger,
+  withUnhandledRejections,
 } from '@kpl-lambda/testing-utils';
 import type { Context, KinesisStreamEvent } from 'aws-lambda';
 
@@ -286,20 +287,48 @@ describe('KplBatchProcessor failures', () => {
     });
   });
 
-  it('reports the same with a logger that throws', async () => {
-    const throwing = throwingLogger();
-    const event = batchOfThreeParents();
+  it.each(FAILING_LOGGERS)(
+    'reports the same with a logger that %s, leaving no rejection unhandled',
+    async (_, makeLogger) => {
+      const event = kinesisStreamEvent([
+        ...batchOfThreeParents().Records.map((r) => ({
+          data: Buffer.from(r.kinesis.data, 'base64'),
+          partitionKey: r.kinesis.partitionKey,
+        })),
+        corruptAggregatedRecord({ partitionKey: 'z' }),
+      ]);
 
-    const response = await processPartialResponse(
-      event,
-      failingOn('a1').recordHandler,
-      new KplBatchProcessor({ logger: throwing }),
-      { context },
+      const { result, unhandled } = await withUnhandledRejections(() =>
+        processPartialResponse(
+          event,
+          failingOn('a1').recordHandler,
+          new KplBatchProcessor({ logger: makeLogger(), onCorrupt: 'fail' }),
+          { context },
+        ),
+      );
+
+      expect(result).toEqual({
+        batchItemFailures: [
+          { itemIdentifier: sequenceNumbers(event)[0] },
+          { itemIdentifier: sequenceNumbers(event)[3] },
+        ],
+      });
+      expect(unhandled).toEqual([]);
+    },
+  );
+
+  it.each([
+    ['stopOnFirstFailur', 'stopOnFirstFailure'],
+    ['onCorupt', 'onCorrupt'],
+    ['innerSchemas', 'innerSchema'],
+  ])('refuses the misspelt option %s when made, suggesting %s', (key, closest) => {
+    expect(() => new KplBatchProcessor({ [key]: true } as never)).toThrow(
+      expect.objectContaining({
+        name: 'KplBatchConfigurationError',
+        option: key,
+        message: expect.stringContaining(`did you mean ${closest}?`),
+      }),
     );
-
-    expect(response).toEqual({
-      batchItemFailures: [{ itemIdentifier: sequenceNumbers(event)[0] }],
-    });
   });
 
   it.each([

@@ -9,6 +9,7 @@ import {
   plainRecord,
 } from '@kpl-lambda/core/testing';
 import { KplBatchProcessor } from '@kpl-lambda/powertools';
+import { FAILING_METRICS, withUnhandledRejections } from '@kpl-lambda/testing-utils';
 
 // Two aggregates (3 and 2 user records), a plain record, a corrupt aggregate; 'b1' fails.
 const event = kinesisStreamEvent([
@@ -53,27 +54,26 @@ describe('KplBatchProcessor with a Powertools Metrics', () => {
     expect(units.find((metric) => metric.Name === 'KplAggregatedShare')?.Unit).toBe('Percent');
   });
 
-  it('reports to Lambda what it would without metrics, when the Metrics throws', async () => {
-    const metrics = {
-      addMetric: () => {
-        throw new Error('metrics buffer full');
-      },
-    };
-    const response = await processPartialResponse(
-      event,
-      recordHandler,
-      new KplBatchProcessor({
-        metrics,
-        logger: { warn: () => {}, error: () => {}, info: () => {}, debug: () => {} } as never,
-      }),
-      {
-        context: lambdaContext(),
-      },
-    );
-    expect(response).toEqual({
-      batchItemFailures: [{ itemIdentifier: event.Records[1]!.kinesis.sequenceNumber }],
-    });
-  });
+  it.each(FAILING_METRICS)(
+    'reports to Lambda what it would without metrics, when the Metrics %s',
+    async (_, makeMetrics) => {
+      const { result, unhandled } = await withUnhandledRejections(() =>
+        processPartialResponse(
+          event,
+          recordHandler,
+          new KplBatchProcessor({
+            metrics: makeMetrics(),
+            logger: { warn: () => {}, error: () => {}, info: () => {}, debug: () => {} } as never,
+          }),
+          { context: lambdaContext() },
+        ),
+      );
+      expect(result).toEqual({
+        batchItemFailures: [{ itemIdentifier: event.Records[1]!.kinesis.sequenceNumber }],
+      });
+      expect(unhandled).toEqual([]);
+    },
+  );
 
   it('adds nothing for a process() with no records registered', async () => {
     const added: string[] = [];

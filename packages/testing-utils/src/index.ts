@@ -5,7 +5,7 @@ import { Buffer } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { KPL_MAGIC, type KplLogger, type UserRecordInput } from '@kpl-lambda/core';
+import { KPL_MAGIC, type KplLogger, type KplMetrics, type UserRecordInput } from '@kpl-lambda/core';
 import {
   aggregatedRecord,
   corruptAggregatedRecord,
@@ -154,3 +154,56 @@ export function throwingLogger(): KplLogger {
   };
   return { debug: broke('debug'), info: broke('info'), warn: broke('warn'), error: broke('error') };
 }
+
+/**
+ * A logger whose every method returns a promise that rejects, as a logger that ships lines over
+ * the network does when the network fails: Node.js ends a process on a rejection nobody handles.
+ */
+export function rejectingLogger(): KplLogger {
+  const broke = (level: string) => () => Promise.reject(new Error(`${level} could not ship`));
+  return {
+    debug: broke('debug') as never,
+    info: broke('info') as never,
+    warn: broke('warn') as never,
+    error: broke('error') as never,
+  };
+}
+
+/** The loggers a user may bring that fail: one that throws, one that rejects. */
+export const FAILING_LOGGERS: ReadonlyArray<[string, () => KplLogger]> = [
+  ['throws', throwingLogger],
+  ['rejects', rejectingLogger],
+];
+
+/**
+ * Runs `run` and returns what it returned and the promise rejections nobody handled meanwhile
+ * (each of which would end a Node.js process): an empty list is what every package guarantees.
+ */
+export async function withUnhandledRejections<T>(
+  run: () => Promise<T>,
+): Promise<{ result: T; unhandled: unknown[] }> {
+  const unhandled: unknown[] = [];
+  const onUnhandled = (reason: unknown) => unhandled.push(reason);
+  process.on('unhandledRejection', onUnhandled);
+  try {
+    const result = await run();
+    // Node.js reports an unhandled rejection after the microtasks of the turn it happened in.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    return { result, unhandled };
+  } finally {
+    process.off('unhandledRejection', onUnhandled);
+  }
+}
+
+/** The metrics sinks a user may bring that fail: one whose addMetric throws, one that rejects. */
+export const FAILING_METRICS: ReadonlyArray<[string, () => KplMetrics]> = [
+  [
+    'throws',
+    () => ({
+      addMetric: () => {
+        throw new Error('metrics buffer full');
+      },
+    }),
+  ],
+  ['rejects', () => ({ addMetric: () => Promise.reject(new Error('metrics could not ship')) })],
+];
