@@ -8,19 +8,16 @@ import {
   ListShardsCommand,
   type Shard,
 } from '@aws-sdk/client-kinesis';
-import { assertIntegerIn, KplConfigurationError } from '@kpl-lambda/core';
 import { lambdaContext, lambdaKinesisRecord } from '@kpl-lambda/core/testing';
 import type { KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
 import { KplDrainStoppedError } from './errors.js';
 import { type Outcome, onFailureRecord, readResponse, withinPayloadLimit } from './lambdaRules.js';
+import { resolveDrainOptions, resolveMappingOptions } from './options.js';
 import type {
   DrainOptions,
   EventSourceMappingStats,
   KinesisEventSourceMappingOptions,
 } from './types.js';
-
-/** How long `drain()` may take by default: a test tool must end, even with endless retries. */
-const DEFAULT_DRAIN_TIMEOUT_MS = 60_000;
 
 /**
  * A local stand-in for Lambda's Kinesis event source mapping, for testing handlers end to end
@@ -80,16 +77,15 @@ export class KinesisEventSourceMapping {
   readonly #checkpoints = new Map<string, string>();
   readonly #finishedShards = new Set<string>();
   #streamArn: string | undefined;
-  /** Aborted when the running `drain()` must stop. */
-  #stopping: AbortSignal | undefined;
+  /**
+   * The reading of the last `drain()`: it goes on after a stopped drain until the handler it
+   * waits for settles, and the next drain starts only after it, so that a shard never has two
+   * batches in flight.
+   */
+  #reading: Promise<void> = Promise.resolve();
 
   public constructor(options: KinesisEventSourceMappingOptions) {
-    const { batchSize = 100, maximumRetryAttempts = -1 } = options;
-    if (typeof options.handler !== 'function') {
-      throw new KplConfigurationError('handler', 'handler must be a function');
-    }
-    assertIntegerIn('batchSize', batchSize, 1, 10_000);
-    assertIntegerIn('maximumRetryAttempts', maximumRetryAttempts, -1, 10_000);
+    const { batchSize, maximumRetryAttempts } = resolveMappingOptions(options);
     this.#client = options.client;
     this.#streamName = options.streamName;
     this.#options = options;
@@ -109,8 +105,7 @@ export class KinesisEventSourceMapping {
    * retried for ever, and a test must still end.
    */
   public async drain(options: DrainOptions = {}): Promise<void> {
-    const { timeoutMs = DEFAULT_DRAIN_TIMEOUT_MS, signal } = options;
-    assertIntegerIn('timeoutMs', timeoutMs, 0, Number.POSITIVE_INFINITY);
+    const { timeoutMs, signal } = resolveDrainOptions(options);
     const stop = new AbortController();
     const timer =
       timeoutMs === Number.POSITIVE_INFINITY
@@ -123,22 +118,25 @@ export class KinesisEventSourceMapping {
       stop.abort(new KplDrainStoppedError('drain() was aborted', { cause: signal?.reason }));
     if (signal?.aborted) onAbort();
     signal?.addEventListener('abort', onAbort, { once: true });
-    this.#stopping = stop.signal;
+    // Stops the wait even while a handler never settles: its reading ends when it does.
+    const stopped = new Promise<never>((_, reject) => {
+      const rejectWithReason = () => reject(stop.signal.reason);
+      if (stop.signal.aborted) rejectWithReason();
+      else stop.signal.addEventListener('abort', rejectWithReason, { once: true });
+    });
+    const reading = this.#reading.then(() => this.#drainAll(stop.signal));
+    this.#reading = reading.catch(() => undefined);
     try {
-      await this.#drainAll();
+      await Promise.race([reading, stopped]);
     } finally {
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
-      this.#stopping = undefined;
+      // The reading goes on only until its next step: nothing more is delivered.
+      if (!stop.signal.aborted) stop.abort(new KplDrainStoppedError('drain() ended'));
     }
   }
 
-  /** Throws the reason `drain()` must stop, if it must. */
-  #checkStopping(): void {
-    if (this.#stopping?.aborted) throw this.#stopping.reason;
-  }
-
-  async #drainAll(): Promise<void> {
+  async #drainAll(stopping: AbortSignal): Promise<void> {
     this.#streamArn ??= (
       await this.#client.send(new DescribeStreamSummaryCommand({ StreamName: this.#streamName }))
     ).StreamDescriptionSummary?.StreamARN;
@@ -154,7 +152,7 @@ export class KinesisEventSourceMapping {
           ),
       );
       if (ready.length === 0) return;
-      const caughtUp = await Promise.all(ready.map((shard) => this.#readShard(shard)));
+      const caughtUp = await Promise.all(ready.map((shard) => this.#readShard(shard, stopping)));
       // Open shards caught up and no closed shard newly finished: nothing more to read now.
       if (caughtUp.every((finished) => !finished)) return;
     }
@@ -176,10 +174,10 @@ export class KinesisEventSourceMapping {
   }
 
   /** Reads a shard until it has nothing more; true when a closed shard was read to its end. */
-  async #readShard(shard: Shard): Promise<boolean> {
+  async #readShard(shard: Shard, stopping: AbortSignal): Promise<boolean> {
     const shardId = shard.ShardId!;
     for (;;) {
-      this.#checkStopping();
+      stopping.throwIfAborted();
       const checkpoint = this.#checkpoints.get(shardId);
       const { ShardIterator } = await this.#client.send(
         new GetShardIteratorCommand({
@@ -201,15 +199,15 @@ export class KinesisEventSourceMapping {
         }
         return false;
       }
-      await this.#deliver(shardId, records);
+      await this.#deliver(shardId, records, stopping);
     }
   }
 
   /** Invokes the handler with a batch until it is done or given up, as Lambda retries it. */
-  async #deliver(shardId: string, records: _Record[]): Promise<void> {
+  async #deliver(shardId: string, records: _Record[], stopping: AbortSignal): Promise<void> {
     const pending: Array<{ records: _Record[]; attempt: number }> = [{ records, attempt: 0 }];
     while (pending.length > 0) {
-      this.#checkStopping();
+      stopping.throwIfAborted();
       const { records: batch, attempt } = pending.shift()!;
       // Each invocation yields to the event loop, as Lambda's are apart in time: a handler that
       // fails at once must not starve timers (a test's timeout among them).

@@ -307,14 +307,72 @@ describe('a handler that always fails, retried for ever (maximumRetryAttempts: -
   });
 });
 
+describe('a handler whose promise never settles', () => {
+  const hanging = () => new Promise<never>(() => {});
+
+  it('stops drain() after timeoutMs all the same', async () => {
+    const esm = mapping(await streamOf(2), { handler: hanging });
+
+    await expect(esm.drain({ timeoutMs: 50 })).rejects.toThrow(KplDrainStoppedError);
+    expect(esm.metrics.invocations).toBe(1);
+  });
+
+  it('stops drain() when its signal aborts, before or during the wait', async () => {
+    const esm = mapping(await streamOf(2), { handler: hanging });
+    const abort = new AbortController();
+    setTimeout(() => abort.abort(new Error('test over')), 20);
+
+    await expect(
+      esm.drain({ signal: abort.signal, timeoutMs: Number.POSITIVE_INFINITY }),
+    ).rejects.toThrow(expect.objectContaining({ name: 'KplDrainStoppedError' }));
+    await expect(esm.drain({ signal: abort.signal })).rejects.toThrow(KplDrainStoppedError);
+  });
+
+  it('delivers nothing more once stopped, and the next drain() resumes after the handler settles', async () => {
+    let release: (() => void) | undefined;
+    const deliveries: string[][] = [];
+    const esm = mapping(await streamOf(2), {
+      batchSize: 1,
+      handler: async (event: KinesisStreamEvent) => {
+        deliveries.push(event.Records.map(text));
+        if (deliveries.length === 1) await new Promise<void>((resolve) => (release = resolve));
+      },
+    });
+
+    await expect(esm.drain({ timeoutMs: 30 })).rejects.toThrow(KplDrainStoppedError);
+    const next = esm.drain();
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    // One batch in flight per shard: the second drain waits for the hung one.
+    expect(deliveries).toEqual([['r0']]);
+    release!();
+    await next;
+
+    expect(deliveries).toEqual([['r0'], ['r1']]);
+  });
+});
+
 describe('KinesisEventSourceMapping options', () => {
   it.each([
     [{ batchSize: 0 }, 'batchSize'],
+    [{ batchsize: 10 }, 'batchsize'],
+    [{ maximumRetryAttempt: 1 }, 'maximumRetryAttempt'],
+    [{ onFailure: 'queue' }, 'onFailure'],
+    [{ streamName: '' }, 'streamName'],
+    [{ client: {} }, 'client'],
     [{ maximumRetryAttempts: -2 }, 'maximumRetryAttempts'],
     [{ handler: 'not a function' }, 'handler'],
   ])('refuses %j, naming the option', (options, option) => {
     expect(() => mapping('s', options as never)).toThrow(KplConfigurationError);
     expect(() => mapping('s', options as never)).toThrow(expect.objectContaining({ option }));
+  });
+
+  it.each([
+    [{ timeout: 10 }, 'timeout'],
+    [{ timeoutMs: 2 ** 31 }, 'timeoutMs'],
+    [{ timeoutMs: -1 }, 'timeoutMs'],
+  ])('drain() refuses %j, naming the option', async (options, option) => {
+    const esm = mapping(await streamOf(0), {});
+    await expect(esm.drain(options as never)).rejects.toThrow(expect.objectContaining({ option }));
   });
 });
 

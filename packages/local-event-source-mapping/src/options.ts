@@ -1,0 +1,63 @@
+import {
+  assertIntegerIn,
+  assertKnownOptions,
+  assertTimerMs,
+  assertTypeOf,
+  KplConfigurationError,
+  optionNames,
+} from '@kpl-lambda/core';
+import type { DrainOptions, KinesisEventSourceMappingOptions } from './types.js';
+
+/** How long `drain()` may take by default: a test tool must end, even with endless retries. */
+const DEFAULT_DRAIN_TIMEOUT_MS = 60_000;
+
+const MAPPING_OPTIONS = optionNames<KinesisEventSourceMappingOptions>({
+  client: true,
+  streamName: true,
+  handler: true,
+  batchSize: true,
+  functionResponseTypes: true,
+  bisectBatchOnFunctionError: true,
+  maximumRetryAttempts: true,
+  onFailure: true,
+  functionName: true,
+  awsRegion: true,
+  onInvoke: true,
+});
+
+const DRAIN_OPTIONS = optionNames<DrainOptions>({ timeoutMs: true, signal: true });
+
+/** Checks a mapping's options, naming the first that is wrong; returns the bounds with defaults. */
+export function resolveMappingOptions(options: KinesisEventSourceMappingOptions): {
+  batchSize: number;
+  maximumRetryAttempts: number;
+} {
+  assertKnownOptions(options, MAPPING_OPTIONS);
+  const { batchSize = 100, maximumRetryAttempts = -1 } = options;
+  if (typeof options.handler !== 'function') {
+    throw new KplConfigurationError('handler', 'handler must be a function');
+  }
+  if (typeof (options.client as { send?: unknown } | undefined)?.send !== 'function') {
+    throw new KplConfigurationError('client', 'client must be a KinesisClient of the AWS SDK v3');
+  }
+  if (typeof options.streamName !== 'string' || options.streamName === '') {
+    throw new KplConfigurationError('streamName', 'streamName must be the name of the stream');
+  }
+  assertTypeOf('onFailure', options.onFailure, 'function');
+  assertTypeOf('onInvoke', options.onInvoke, 'function');
+  assertTypeOf('bisectBatchOnFunctionError', options.bisectBatchOnFunctionError, 'boolean');
+  assertIntegerIn('batchSize', batchSize, 1, 10_000);
+  assertIntegerIn('maximumRetryAttempts', maximumRetryAttempts, -1, 10_000);
+  return { batchSize, maximumRetryAttempts };
+}
+
+/** Checks `drain()`'s options; the timeout is a timer's, so at most about 24.8 days, or never. */
+export function resolveDrainOptions(options: DrainOptions): {
+  timeoutMs: number;
+  signal: AbortSignal | undefined;
+} {
+  assertKnownOptions(options, DRAIN_OPTIONS);
+  const { timeoutMs = DEFAULT_DRAIN_TIMEOUT_MS, signal } = options;
+  assertTimerMs('timeoutMs', timeoutMs, { never: true });
+  return { timeoutMs, signal };
+}
