@@ -1,5 +1,5 @@
 import { asBuffer } from './bytes.js';
-import { KPL_DIGEST_SIZE, MAGIC_BYTES } from './constants.js';
+import { KPL_DIGEST_SIZE, MAGIC_BYTES, MAX_HASH_KEY } from './constants.js';
 import { KplDecodeError } from './errors.js';
 import { md5 } from './md5.js';
 import { decodeFailure, fieldNumber, WireReader } from './WireReader.js';
@@ -11,6 +11,8 @@ import {
   PARTITION_KEY_INDEX_TAG,
   PARTITION_KEY_TABLE_TAG,
   RECORDS_TAG,
+  TAG_KEY_TAG,
+  TAGS_TAG,
 } from './wireFormat.js';
 
 /**
@@ -127,7 +129,8 @@ function readUserRecord(reader: WireReader, aggregate: RawAggregate): void {
       dataStart = reader.span(end);
       dataEnd = reader.pos;
     }
-    // Field 4 holds tags: on the wire, but no consumer reads them.
+    // Field 4 holds tags: no consumer reads them, but protobuf-java checks each.
+    else if (tag === TAGS_TAG) checkTag(reader, end);
     else skipUnknownField(reader, tag, end);
     if (reader.pos > end) {
       throw decodeFailure('TRUNCATED', 'a field runs past the end of its user record');
@@ -144,6 +147,22 @@ function readUserRecord(reader: WireReader, aggregate: RawAggregate): void {
 }
 
 /**
+ * Skips a `Tag` message, checked as protobuf-java parses it: its fields must be well formed and
+ * its required `key` present, or the KCL refuses the whole aggregate.
+ */
+function checkTag(reader: WireReader, within: number): void {
+  const length = reader.length(within);
+  const end = reader.pos + length;
+  let hasKey = false;
+  while (reader.pos < end) {
+    const tag = reader.tag();
+    if (tag === TAG_KEY_TAG) hasKey = true;
+    skipUnknownField(reader, tag, end);
+  }
+  if (!hasKey) throw decodeFailure('MISSING_FIELD', 'a tag without its key');
+}
+
+/**
  * Skips a field that is not one of the message's, as protobuf-java does: a known field number
  * with another wire type than its own is such a field too (the generated parser matches whole
  * tags), so it is skipped, and a required field it stood for is then missing.
@@ -153,6 +172,25 @@ function skipUnknownField(reader: WireReader, tag: number, within: number): void
   reader.skipField(tag, within);
 }
 
+/** What Java's `BigInteger` reads as a decimal, ASCII digits only. */
+const SIGNED_DECIMAL = /^[+-]?[0-9]+$/;
+
+/**
+ * An explicit hash key the KCL can route by: a decimal integer in 0 .. 2^128-1 as Java reads one
+ * (a sign or leading zeros allowed). The KCL reads every user record's hash key and refuses an
+ * aggregate with one it cannot read or that lies outside the hash key space.
+ */
+function assertReadableHashKey(explicitHashKey: string, index: number): void {
+  if (SIGNED_DECIMAL.test(explicitHashKey)) {
+    const value = BigInt(explicitHashKey);
+    if (value >= 0n && value <= MAX_HASH_KEY) return;
+  }
+  throw decodeFailure(
+    'INVALID_EXPLICIT_HASH_KEY',
+    `user record ${index}: explicit hash key ${JSON.stringify(explicitHashKey.slice(0, 60))} is not a decimal in 0 .. 2^128-1`,
+  );
+}
+
 function resolveKeys(aggregate: RawAggregate, parent: Buffer): AggregateColumns {
   const { partitionKeyTable, explicitHashKeyTable, partitionKeyIndexes, explicitHashKeyIndexes } =
     aggregate;
@@ -160,6 +198,7 @@ function resolveKeys(aggregate: RawAggregate, parent: Buffer): AggregateColumns 
   if (count === 0) throw decodeFailure('NO_RECORDS', 'the aggregate holds no user record');
   const partitionKeys: string[] = new Array(count);
   const explicitHashKeys: Array<string | undefined> = new Array(count);
+  const checkedHashKeys: boolean[] = [];
   for (let i = 0; i < count; i++) {
     // Indexes are uint64: any value, however large, is only valid inside its table.
     const partitionKey = partitionKeyTable[partitionKeyIndexes[i]!];
@@ -177,6 +216,10 @@ function resolveKeys(aggregate: RawAggregate, parent: Buffer): AggregateColumns 
         'INDEX_OUT_OF_RANGE',
         `user record ${i}: explicit_hash_key_index ${explicitHashKeyIndex} is outside a table of ${explicitHashKeyTable.length}`,
       );
+    }
+    if (explicitHashKey !== undefined && checkedHashKeys[explicitHashKeyIndex] !== true) {
+      assertReadableHashKey(explicitHashKey, i);
+      checkedHashKeys[explicitHashKeyIndex] = true;
     }
     partitionKeys[i] = partitionKey;
     explicitHashKeys[i] = explicitHashKey;

@@ -41,6 +41,8 @@ export type KplDecodeErrorReason =
   | 'MISSING_FIELD'
   /** A partition key or explicit hash key index outside its table. */
   | 'INDEX_OUT_OF_RANGE'
+  /** An explicit hash key that is not a decimal in 0 .. 2^128-1 (the KCL cannot route by it). */
+  | 'INVALID_EXPLICIT_HASH_KEY'
   /** A well-formed aggregate that holds no user record. */
   | 'NO_RECORDS';
 

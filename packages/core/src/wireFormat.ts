@@ -22,6 +22,11 @@ export const EXPLICIT_HASH_KEY_INDEX_TAG = (2 << 3) | VARINT;
 /** `Record.data` (required bytes). */
 export const DATA_TAG = (3 << 3) | LENGTH_DELIMITED;
 
+/** `Record.tags` (repeated Tag): no consumer reads them. */
+export const TAGS_TAG = (4 << 3) | LENGTH_DELIMITED;
+/** `Tag.key` (required string). */
+export const TAG_KEY_TAG = (1 << 3) | LENGTH_DELIMITED;
+
 /** Marks an optional field that is absent, such as `explicit_hash_key_index` (absent is not 0). */
 export const NO_INDEX = -1;
 

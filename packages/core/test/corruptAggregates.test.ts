@@ -5,22 +5,24 @@ import {
   isAggregated,
   KPL_MAGIC,
   KplDecodeError,
-  type KplDecodeErrorReason,
 } from '@kpl-lambda/core';
 import { kinesisStreamEvent } from '@kpl-lambda/core/testing';
 import {
+  CORRUPT_AGGREGATE_BODIES,
   continuation,
   data,
   explicitHashKeyEntry,
   explicitHashKeyIndex,
   frame,
+  LENIENT_AGGREGATE_BODIES,
   partitionKeyEntry,
   partitionKeyIndex,
   recordEntry,
+  VALID_AGGREGATE_BODY,
 } from '@kpl-lambda/testing-utils';
 
 const parent = { partitionKey: 'outer', sequenceNumber: '4959' };
-const valid = [...partitionKeyEntry('pk'), ...recordEntry([...partitionKeyIndex(0), ...data('x')])];
+const valid = VALID_AGGREGATE_BODY;
 
 describe('what counts as an aggregate (the KCL rule)', () => {
   it('takes a well-formed aggregate', () => {
@@ -55,144 +57,7 @@ describe('what counts as an aggregate (the KCL rule)', () => {
   });
 });
 
-/** Aggregates whose digest matches but whose body is broken, one rule each. */
-const corruptBodies: Array<[string, number[], KplDecodeErrorReason]> = [
-  ['truncated in a length', [0x0a, 0x05, 0x61], 'TRUNCATED'],
-  ['truncated inside a varint', [...partitionKeyEntry('pk'), 0x1a, 0x03, 0x08, 0x80], 'TRUNCATED'],
-  [
-    'a user record length past the end',
-    [...partitionKeyEntry('pk'), 0x1a, 0x7f, ...partitionKeyIndex(0)],
-    'TRUNCATED',
-  ],
-  [
-    'a field running past the end of its user record',
-    [...partitionKeyEntry('pk'), 0x1a, 0x04, ...partitionKeyIndex(0), 0x1a, 0x05, 0x61, 0x62, 0x63],
-    'TRUNCATED',
-  ],
-  [
-    'a user record without data',
-    [...partitionKeyEntry('pk'), ...recordEntry(partitionKeyIndex(0))],
-    'MISSING_FIELD',
-  ],
-  [
-    'a user record without partition_key_index',
-    [...partitionKeyEntry('pk'), ...recordEntry(data('x'))],
-    'MISSING_FIELD',
-  ],
-  [
-    'a partition key index outside its table',
-    [...partitionKeyEntry('pk'), ...recordEntry([...partitionKeyIndex(1), ...data('x')])],
-    'INDEX_OUT_OF_RANGE',
-  ],
-  [
-    'an explicit hash key index into an empty table',
-    [
-      ...partitionKeyEntry('pk'),
-      ...recordEntry([...partitionKeyIndex(0), ...explicitHashKeyIndex(0), ...data('x')]),
-    ],
-    'INDEX_OUT_OF_RANGE',
-  ],
-  [
-    // 2^32 would wrap to index 0 if read as 32 bits: a silently wrong partition key.
-    'an index of 2^32',
-    [
-      ...partitionKeyEntry('pk'),
-      ...recordEntry([0x08, 0x80, 0x80, 0x80, 0x80, 0x10, ...data('x')]),
-    ],
-    'INDEX_OUT_OF_RANGE',
-  ],
-  [
-    'an index of 2^63 in a 10-byte varint',
-    [...partitionKeyEntry('pk'), ...recordEntry([0x08, ...continuation(9), 0x01, ...data('x')])],
-    'INDEX_OUT_OF_RANGE',
-  ],
-  [
-    'an overlong varint (11 bytes)',
-    [...partitionKeyEntry('pk'), ...recordEntry([0x08, ...continuation(10), 0x00, ...data('x')])],
-    'MALFORMED_VARINT',
-  ],
-  ['a length of 2^31 or more', [0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f, 0x61], 'MALFORMED_VARINT'],
-  // protobuf-java (the KCL) rejects any varint of more than 10 bytes, wherever it stands.
-  [
-    'an 11-byte varint in a skipped field',
-    [0x28, ...continuation(10), 0x00, ...valid],
-    'MALFORMED_VARINT',
-  ],
-  [
-    'an 11-byte varint in a skipped field of a user record',
-    [
-      ...partitionKeyEntry('pk'),
-      ...recordEntry([0x28, ...continuation(10), 0x00, ...partitionKeyIndex(0), ...data('x')]),
-    ],
-    'MALFORMED_VARINT',
-  ],
-  ['an 11-byte length', [0x0a, ...continuation(10), 0x00, ...valid], 'MALFORMED_VARINT'],
-  ['an 11-byte tag', [0xa8, ...continuation(9), 0x00, ...valid], 'MALFORMED_VARINT'],
-  ['a group that is never closed', [0x2b, ...valid], 'TRUNCATED'],
-  ['a group closed by another field', [0x2b, 0x34, ...valid], 'MALFORMED_FIELD'],
-  ['an end of group where a field starts', [0x2c, ...valid], 'MALFORMED_FIELD'],
-  [
-    // protobuf-java skips it as unknown: the required field it stood for is then missing.
-    'partition_key_index only as a length-delimited field',
-    [...partitionKeyEntry('pk'), ...recordEntry([0x0a, 0x01, 0x00, ...data('x')])],
-    'MISSING_FIELD',
-  ],
-  ['field number 0', [0x02, 0x00, ...valid], 'MALFORMED_FIELD'],
-  // The low 32 bits decide: 2^32 + 2 is field 0, length-delimited.
-  [
-    'field number 0 under bits above 32',
-    [0x82, 0x80, 0x80, 0x80, 0x10, 0x00, ...valid],
-    'MALFORMED_FIELD',
-  ],
-  ['a reserved wire type', [0x7e, ...valid], 'MALFORMED_FIELD'],
-  ['no user record at all', [...partitionKeyEntry('pk')], 'NO_RECORDS'],
-];
-
-/** Bodies protobuf-java (the KCL 1.x and 3.x parsers) reads, and so must we. */
-const lenientBodies: Array<[string, number[]]> = [
-  ['a known field number with another wire type, before the rest', [0x08, 0x01, ...valid]],
-  [
-    'partition_key_table as a fixed32 and records as a varint, beside the real ones',
-    [0x0d, 1, 2, 3, 4, 0x18, 0x07, ...valid],
-  ],
-  [
-    'a user record with its known fields also under other wire types',
-    [
-      ...partitionKeyEntry('pk'),
-      ...recordEntry([0x0a, 0x01, 0x05, ...partitionKeyIndex(0), 0x18, 0x09, ...data('x')]),
-    ],
-  ],
-  [
-    'a tag with bits above 32 (partition_key_table, 5 bytes)',
-    [
-      0x8a,
-      0x80,
-      0x80,
-      0x80,
-      0x10,
-      0x02,
-      0x70,
-      0x6b,
-      ...recordEntry([...partitionKeyIndex(0), ...data('x')]),
-    ],
-  ],
-  [
-    'a tag padded to 10 bytes with its high bits set (data)',
-    [
-      ...partitionKeyEntry('pk'),
-      ...recordEntry([...partitionKeyIndex(0), 0x9a, ...continuation(8), 0x01, 0x01, 0x78]),
-    ],
-  ],
-  [
-    'a user record field under a tag with bits above 32 (partition_key_index)',
-    [
-      ...partitionKeyEntry('pk'),
-      ...recordEntry([0x88, 0x80, 0x80, 0x80, 0x70, 0x00, ...data('x')]),
-    ],
-  ],
-];
-
-describe.each(lenientBodies)('an aggregate protobuf-java reads: %s', (_, body) => {
+describe.each(LENIENT_AGGREGATE_BODIES)('an aggregate protobuf-java reads: %s', (_, body) => {
   it('decodes to its one user record, as the KCL does', () => {
     expect(deaggregateBytes(frame(body), parent, { onCorrupt: 'throw' })).toEqual([
       {
@@ -205,7 +70,7 @@ describe.each(lenientBodies)('an aggregate protobuf-java reads: %s', (_, body) =
   });
 });
 
-describe.each(corruptBodies)('a corrupt aggregate: %s', (_, body, reason) => {
+describe.each(CORRUPT_AGGREGATE_BODIES)('a corrupt aggregate: %s', (_, body, reason) => {
   const corrupt = frame(body);
 
   it('is recognised as an aggregate (its digest matches)', () => {
@@ -351,19 +216,35 @@ describe('fields that are not errors', () => {
   });
 
   it.each(['__proto__', 'constructor', '1', '4294967295', 'hasOwnProperty', ''])(
-    'treats the key %j as an ordinary string',
+    'treats the partition key %j as an ordinary string',
     (key) => {
       const body = [
         ...partitionKeyEntry(key),
-        ...explicitHashKeyEntry(key),
+        ...explicitHashKeyEntry('42'),
         ...recordEntry([...partitionKeyIndex(0), ...explicitHashKeyIndex(0), ...data('x')]),
       ];
 
       const [userRecord] = deaggregateBytes(frame(body), parent);
 
       expect(userRecord!.partitionKey).toBe(key);
-      expect(userRecord!.explicitHashKey).toBe(key);
+      expect(userRecord!.explicitHashKey).toBe('42');
       expect(Object.getPrototypeOf(userRecord)).toBe(Object.prototype);
+    },
+  );
+
+  // Java's BigInteger reads a sign and leading zeros: the KCL routes by them, and so do we.
+  it.each(['+5', '007', '-0', '340282366920938463463374607431768211455'])(
+    'takes the explicit hash key %j as the KCL reads it, unchanged',
+    (key) => {
+      const body = [
+        ...partitionKeyEntry('pk'),
+        ...explicitHashKeyEntry(key),
+        ...recordEntry([...partitionKeyIndex(0), ...explicitHashKeyIndex(0), ...data('x')]),
+      ];
+
+      expect(
+        deaggregateBytes(frame(body), parent, { onCorrupt: 'throw' })[0]!.explicitHashKey,
+      ).toBe(key);
     },
   );
 

@@ -2,10 +2,9 @@
 // builders for hand-made aggregates, the real KPL vectors, the aws-kinesis-agg reference, and the
 // batches the Middy and Powertools tests both use. Private: never published.
 import { Buffer } from 'node:buffer';
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { KPL_MAGIC, type KplLogger, type KplMetrics, type UserRecordInput } from '@kpl-lambda/core';
+import type { KplLogger, KplMetrics, UserRecordInput } from '@kpl-lambda/core';
 import {
   aggregatedRecord,
   corruptAggregatedRecord,
@@ -15,27 +14,8 @@ import {
 import * as awsKinesisAgg from 'aws-kinesis-agg';
 import type { KinesisStreamEvent } from 'aws-lambda';
 
-/** Frames a protobuf body as an aggregate: magic, body, MD5 of the body. */
-export function frame(body: readonly number[] | Uint8Array): Buffer {
-  const bytes = Buffer.from(body);
-  return Buffer.concat([KPL_MAGIC, bytes, createHash('md5').update(bytes).digest()]);
-}
-
-/** A length-delimited protobuf field: tag byte, one-byte length, payload. */
-export function field(tag: number, payload: readonly number[] | string): number[] {
-  const bytes = typeof payload === 'string' ? [...Buffer.from(payload, 'utf8')] : [...payload];
-  if (bytes.length > 127) throw new RangeError('helper takes short payloads only');
-  return [tag, bytes.length, ...bytes];
-}
-
-/** `partition_key_table` (field 1), `explicit_hash_key_table` (2) and `records` (3) entries. */
-export const partitionKeyEntry = (key: string) => field(0x0a, key);
-export const explicitHashKeyEntry = (key: string) => field(0x12, key);
-export const recordEntry = (fields: readonly number[]) => field(0x1a, fields);
-/** Fields of a user record: indexes as one-byte varints, data as UTF-8. */
-export const partitionKeyIndex = (index: number) => [0x08, index];
-export const explicitHashKeyIndex = (index: number) => [0x10, index];
-export const data = (text: string) => field(0x1a, text);
+export * from './aggregateBodies.js';
+export * from './protobuf.js';
 
 export interface VectorCase {
   name: string;
@@ -60,9 +40,6 @@ export function loadKplVectors(): VectorCase[] {
   const path = join(__dirname, '../fixtures/kpl-real.json');
   return (JSON.parse(readFileSync(path, 'utf8')) as { cases: VectorCase[] }).cases;
 }
-
-/** Varint bytes that say "more follows" and add nothing: padding, or the low bits of a large value. */
-export const continuation = (count: number): number[] => new Array<number>(count).fill(0x80);
 
 export interface ReferenceEncodedRecord {
   partitionKey: string;
