@@ -1,6 +1,7 @@
 import { Buffer } from 'node:buffer';
 import type { KplLogger } from '@kpl-lambda/core';
 import { safeLogger } from '@kpl-lambda/core';
+import { assertRecordProcessor } from './assertRecordProcessor.js';
 import { KplKclCheckpointError, KplKclProtocolError } from './errors.js';
 import { type DaemonMessage, MessageChannel } from './MessageChannel.js';
 import type { Checkpointer, KclUserRecord, RecordProcessor, StartOptions } from './types.js';
@@ -15,7 +16,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * and resolves when the daemon closes the pipe. Every message gets its status reply; checkpoints
  * carry the sub-sequence number of the last user record done, so a restart in the middle of an
  * aggregate resumes right after it. Speaks the messages of KCL 2.x/3.x (`leaseLost`,
- * `shardEnded`) and of KCL 1.x (`shutdown` with `TERMINATE` or `ZOMBIE`).
+ * `shardEnded`) and of KCL 1.x (`shutdown` with `TERMINATE` or `ZOMBIE`). A processor or
+ * options it cannot honour reject with `KplKclConfigurationError` before anything is read.
  *
  * @example
  * ```ts
@@ -32,6 +34,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * ```
  */
 export async function start(processor: RecordProcessor, options: StartOptions = {}): Promise<void> {
+  // Before anything is read or answered: a processor that cannot take the records would have
+  // them answered and checkpointed unread.
+  assertRecordProcessor(processor);
   const input = options.input ?? process.stdin;
   const output = options.output ?? process.stdout;
   const log = safeLogger(options.logger ?? stderrLogger());

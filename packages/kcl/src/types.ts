@@ -38,9 +38,11 @@ export interface ProcessRecordsInput {
 }
 
 /**
- * What runs in the child process: `processRecord` (or `processRecords`, a batch at a time) and
- * optional lifecycle hooks. `processRecord` may be async; returning `true` checkpoints at this
- * user record now (kclpy's contract).
+ * What runs in the child process: `processRecord` (or `processRecords`, a batch at a time: one of
+ * the two) and optional lifecycle hooks, on a plain object or a class instance. `processRecord`
+ * may be async; returning `true` checkpoints at this user record now (kclpy's contract). `start`
+ * refuses any other key of a plain object, and on a class instance a method named close to one
+ * of these (a typo).
  */
 export interface RecordProcessor {
   /** The daemon gave this process a shard: where it resumes. */

@@ -341,7 +341,7 @@ describe('start: a daemon slow to read', () => {
     }
     input.end();
 
-    await start({}, { input, output, logger: quiet });
+    await start({ processRecord() {} }, { input, output, logger: quiet });
 
     expect(written.map((line) => JSON.parse(line).responseFor)).toEqual([
       'initialize',
