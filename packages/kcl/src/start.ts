@@ -2,6 +2,7 @@ import { Buffer } from 'node:buffer';
 import type { KplLogger } from '@kpl-lambda/core';
 import { safeLogger } from '@kpl-lambda/core';
 import { assertRecordProcessor } from './assertRecordProcessor.js';
+import { assertStartOptions } from './assertStartOptions.js';
 import { KplKclCheckpointError, KplKclProtocolError } from './errors.js';
 import { type DaemonMessage, MessageChannel } from './MessageChannel.js';
 import type { Checkpointer, KclUserRecord, RecordProcessor, StartOptions } from './types.js';
@@ -33,10 +34,15 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * );
  * ```
  */
-export async function start(processor: RecordProcessor, options: StartOptions = {}): Promise<void> {
+export async function start(
+  processor: RecordProcessor,
+  startOptions?: StartOptions,
+): Promise<void> {
   // Before anything is read or answered: a processor that cannot take the records would have
-  // them answered and checkpointed unread.
+  // them answered and checkpointed unread, and a misspelt option would run with its default.
   assertRecordProcessor(processor);
+  assertStartOptions(startOptions, processor.processRecords !== undefined);
+  const options = startOptions ?? {};
   const input = options.input ?? process.stdin;
   const output = options.output ?? process.stdout;
   const log = safeLogger(options.logger ?? stderrLogger());
