@@ -147,7 +147,7 @@ class Session {
           : {}),
       });
       const last = records.at(-1);
-      if (last) this.#done(last);
+      if (last) this.#done(last, records.length);
       await this.#checkpointIfDue();
       return;
     }
@@ -185,12 +185,13 @@ class Session {
     }
   }
 
-  #done(record: KclUserRecord): void {
+  /** `record` is done, and with it `count` user records (a whole batch with processRecords). */
+  #done(record: KclUserRecord, count = 1): void {
     this.#lastDone = {
       sequenceNumber: record.sequenceNumber,
       subSequenceNumber: record.subSequenceNumber,
     };
-    this.#doneSinceCheckpoint++;
+    this.#doneSinceCheckpoint += count;
   }
 
   async #checkpointIfDue(): Promise<void> {
