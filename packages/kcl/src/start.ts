@@ -5,7 +5,13 @@ import { assertRecordProcessor } from './assertRecordProcessor.js';
 import { assertStartOptions } from './assertStartOptions.js';
 import { KplKclCheckpointError, KplKclProtocolError } from './errors.js';
 import { type DaemonMessage, MessageChannel } from './MessageChannel.js';
-import type { Checkpointer, KclUserRecord, RecordProcessor, StartOptions } from './types.js';
+import type {
+  Checkpointer,
+  KclUserRecord,
+  OnRecordError,
+  RecordProcessor,
+  StartOptions,
+} from './types.js';
 
 /** Checkpoint tries when the daemon answers ThrottlingException. */
 const CHECKPOINT_TRIES = 6;
@@ -162,7 +168,7 @@ class Session {
 
   /** Runs one user record with retries; true: the processor asks for a checkpoint; undefined: skipped. */
   async #processRecord(record: KclUserRecord): Promise<boolean | undefined> {
-    const { maxAttempts = 3, baseDelayMs = 100, onError = 'stop' } = this.options;
+    const { maxAttempts = 3, baseDelayMs = 100 } = this.options;
     for (let attempt = 1; ; attempt++) {
       try {
         return (await this.processor.processRecord?.(record, this.#checkpointer)) === true;
@@ -171,7 +177,7 @@ class Session {
           await sleep(baseDelayMs * 2 ** (attempt - 1));
           continue;
         }
-        const decision = typeof onError === 'function' ? onError(error, record) : onError;
+        const decision = await this.#decide(error, record);
         this.log.error('A user record failed after its retries', {
           sequenceNumber: record.sequenceNumber,
           subSequenceNumber: record.subSequenceNumber,
@@ -186,6 +192,25 @@ class Session {
   }
 
   /** `record` is done, and with it `count` user records (a whole batch with processRecords). */
+  /**
+   * What `onError` says of a user record that failed its tries. Anything but `'stop'` or `'skip'`
+   * (a throw, a rejection, another answer) stops: never checkpointed past, nothing is lost.
+   */
+  async #decide(error: unknown, record: KclUserRecord): Promise<OnRecordError> {
+    const { onError = 'stop' } = this.options;
+    if (typeof onError !== 'function') return onError;
+    try {
+      const decision: unknown = await onError(error, record);
+      if (decision === 'stop' || decision === 'skip') return decision;
+      this.log.error("onError answered neither 'stop' nor 'skip': stopping", {
+        answer: String(decision),
+      });
+    } catch (onErrorFailure) {
+      this.log.error('onError failed: stopping', { error: onErrorFailure });
+    }
+    return 'stop';
+  }
+
   #done(record: KclUserRecord, count = 1): void {
     this.#lastDone = {
       sequenceNumber: record.sequenceNumber,

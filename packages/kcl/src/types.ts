@@ -88,7 +88,8 @@ export interface StartOptions {
   /**
    * After the last try: `'stop'` (default) rejects `start()` without checkpointing past the
    * record, so the daemon restarts the shard from the last checkpoint and nothing is lost;
-   * `'skip'` goes on (the record counts as done). A function decides per record.
+   * `'skip'` goes on (the record counts as done). A function decides per record; one that
+   * throws, rejects or answers anything else stops, as `'stop'` does.
    * `processRecord` only: `processRecords` handles its failures itself.
    */
   onError?: OnRecordError | ((error: unknown, record: KclUserRecord) => OnRecordError);
