@@ -27,7 +27,7 @@ export class KplKclCheckpointError extends KplError {
 
 /**
  * The daemon's input ended or broke the protocol (a checkpoint reply where none was asked, a
- * message without an action).
+ * record without its data, partition key or sequence number).
  *
  * @example
  * ```ts

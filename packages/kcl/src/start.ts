@@ -1,10 +1,10 @@
-import { Buffer } from 'node:buffer';
 import type { KplLogger } from '@kpl-lambda/core';
 import { safeLogger } from '@kpl-lambda/core';
 import { assertRecordProcessor } from './assertRecordProcessor.js';
 import { assertStartOptions } from './assertStartOptions.js';
 import { KplKclCheckpointError, KplKclProtocolError } from './errors.js';
 import { type DaemonMessage, MessageChannel } from './MessageChannel.js';
+import { toUserRecords } from './toUserRecords.js';
 import type {
   Checkpointer,
   KclUserRecord,
@@ -141,9 +141,7 @@ class Session {
   }
 
   async #processRecords(message: DaemonMessage): Promise<void> {
-    const records = ((message.records as Array<Record<string, unknown>> | undefined) ?? []).map(
-      toUserRecord,
-    );
+    const records = toUserRecords(message.records);
     if (this.processor.processRecords) {
       await this.processor.processRecords({
         records,
@@ -265,17 +263,6 @@ class Session {
       throw new KplKclCheckpointError(error, sequenceNumber);
     }
   }
-}
-
-function toUserRecord(record: Record<string, unknown>): KclUserRecord {
-  return {
-    data: Buffer.from(String(record.data ?? ''), 'base64'),
-    partitionKey: String(record.partitionKey),
-    sequenceNumber: String(record.sequenceNumber),
-    // KCL 1.x sends null for a plain record, 2.x sends 0.
-    subSequenceNumber: typeof record.subSequenceNumber === 'number' ? record.subSequenceNumber : 0,
-    approximateArrivalTimestamp: new Date(Number(record.approximateArrivalTimestamp ?? 0)),
-  };
 }
 
 /** A logger on stderr: stdout belongs to the daemon. */
