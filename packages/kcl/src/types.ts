@@ -16,8 +16,9 @@ export interface KclUserRecord {
 export interface Checkpointer {
   /**
    * Checkpoints at this user record, or without arguments at the largest one delivered (what
-   * the daemon needs on `shardEnded`). A sequence number without a sub-sequence number means
-   * sub-sequence 0.
+   * the daemon needs on `shardEnded`): from `processRecord`, that is past the records of the
+   * batch not run yet, lost if one of them then fails; checkpoint at the record (or return
+   * `true`) instead. A sequence number without a sub-sequence number means sub-sequence 0.
    */
   checkpoint(sequenceNumber?: string, subSequenceNumber?: number): Promise<void>;
 }
