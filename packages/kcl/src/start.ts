@@ -4,6 +4,7 @@ import { assertRecordProcessor } from './assertRecordProcessor.js';
 import { assertStartOptions } from './assertStartOptions.js';
 import { KplKclCheckpointError, KplKclProtocolError } from './errors.js';
 import { type DaemonMessage, MessageChannel } from './MessageChannel.js';
+import { guardStdout, stderrLogger } from './stdio.js';
 import { toUserRecords } from './toUserRecords.js';
 import type {
   Checkpointer,
@@ -189,7 +190,6 @@ class Session {
     }
   }
 
-  /** `record` is done, and with it `count` user records (a whole batch with processRecords). */
   /**
    * What `onError` says of a user record that failed its tries. Anything but `'stop'` or `'skip'`
    * (a throw, a rejection, another answer) stops: never checkpointed past, nothing is lost.
@@ -209,6 +209,7 @@ class Session {
     return 'stop';
   }
 
+  /** `record` is done, and with it `count` user records (a whole batch with processRecords). */
   #done(record: KclUserRecord, count = 1): void {
     this.#lastDone = {
       sequenceNumber: record.sequenceNumber,
@@ -263,46 +264,4 @@ class Session {
       throw new KplKclCheckpointError(error, sequenceNumber);
     }
   }
-}
-
-/** A logger on stderr: stdout belongs to the daemon. */
-function stderrLogger(): Pick<KplLogger, 'info' | 'warn' | 'error'> {
-  const line =
-    (level: string) =>
-    (message: string, ...extra: unknown[]) =>
-      process.stderr.write(
-        `${JSON.stringify({ level, message, ...Object.assign({}, ...extra.filter((e) => typeof e === 'object')) }, replaceErrors)}\n`,
-      );
-  return { info: line('INFO'), warn: line('WARN'), error: line('ERROR') };
-}
-
-function replaceErrors(_key: string, value: unknown): unknown {
-  return value instanceof Error
-    ? { name: value.name, message: value.message, stack: value.stack }
-    : value;
-}
-
-/**
- * While the protocol runs on process.stdout, anything else written there (a console.log) would
- * corrupt it: such writes go to stderr instead, with one clear error.
- */
-function guardStdout(log: Pick<KplLogger, 'error'>) {
-  const original = process.stdout.write.bind(process.stdout);
-  let warned = false;
-  const guarded = ((chunk: unknown, ...rest: unknown[]) => {
-    if (!warned) {
-      warned = true;
-      log.error(
-        'Something wrote to stdout, which the KCL daemon reads: it went to stderr. Log to stderr.',
-      );
-    }
-    return (process.stderr.write as (...args: unknown[]) => boolean)(chunk, ...rest);
-  }) as typeof process.stdout.write;
-  process.stdout.write = guarded;
-  return {
-    write: (chunk: string, callback: (error?: Error | null) => void) => original(chunk, callback),
-    restore: () => {
-      process.stdout.write = original;
-    },
-  };
 }
