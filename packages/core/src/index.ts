@@ -40,6 +40,7 @@ export {
   assertTypeOf,
   BATCH_ON_CORRUPT_MODES,
   type ConfigurationErrorFactory,
+  closestNames,
   deaggregationModeOf,
   optionNames,
 } from './options.js';

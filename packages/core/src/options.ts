@@ -52,7 +52,7 @@ export function assertKnownOptions(
   }
   for (const key of Object.keys(options)) {
     if (known.includes(key)) continue;
-    const near = nearestOf(key, known);
+    const near = closestNames(key, known);
     throw makeError(
       key,
       near.length === 0
@@ -80,9 +80,16 @@ export function optionNames<T>(names: { readonly [K in keyof Required<T>]: true 
 /**
  * The known names near enough `key` to be what was meant: those fewest edits away (a typo, a
  * swap), else those that share the longest start with it (`maxBufferedMilliseconds`,
- * `checkpointEvery`).
+ * `checkpointEvery`); none when nothing is near. What {@link assertKnownOptions} suggests, for
+ * the names a package checks that are not options (the methods of a processor).
+ *
+ * @example
+ * ```ts
+ * import { closestNames } from '@kpl-lambda/core';
+ * closestNames('processRecrod', ['processRecord', 'processRecords', 'leaseLost']); // ['processRecord']
+ * ```
  */
-function nearestOf(key: string, known: readonly string[]): string[] {
+export function closestNames(key: string, known: readonly string[]): string[] {
   const lower = key.toLowerCase();
   const byDistance = bestOf(known, (name) => {
     const distance = editDistance(lower, name.toLowerCase());

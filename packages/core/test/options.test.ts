@@ -2,6 +2,7 @@ import {
   aggregate,
   assertKnownOptions,
   assertTimerMs,
+  closestNames,
   deaggregateBytes,
   deaggregateRecords,
   deaggregateSdkRecords,
@@ -83,6 +84,15 @@ describe('assertKnownOptions', () => {
       assertKnownOptions({ x: 1 }, known, (option, message) => new PackageError(option, message)),
     );
     expect(error).toBeInstanceOf(PackageError);
+  });
+});
+
+describe('closestNames', () => {
+  it('gives the names a key is a typo of, and none when nothing is near', () => {
+    const methods = ['initialize', 'processRecord', 'processRecords', 'shutdownRequested'];
+    expect(closestNames('processRecrod', methods)).toEqual(['processRecord']);
+    expect(closestNames('shutdown_requested', methods)).toEqual(['shutdownRequested']);
+    expect(closestNames('save', methods)).toEqual([]);
   });
 });
 

@@ -1,4 +1,4 @@
-import { KplError } from '@kpl-lambda/core';
+import { KplConfigurationError, KplError } from '@kpl-lambda/core';
 
 /**
  * The daemon refused a checkpoint; `error` is the name of the exception it reported
@@ -27,7 +27,7 @@ export class KplKclCheckpointError extends KplError {
 
 /**
  * The daemon's input ended or broke the protocol (a checkpoint reply where none was asked, a
- * message without an action).
+ * record without its data, partition key or sequence number).
  *
  * @example
  * ```ts
@@ -40,5 +40,29 @@ export class KplKclProtocolError extends KplError {
   public constructor(message: string) {
     super(message);
     this.name = 'KplKclProtocolError';
+  }
+}
+
+/**
+ * `start` was given a processor or options it cannot work with; `option` names the option, or
+ * `processor`. Thrown before anything is read from the daemon or answered: a processor without
+ * `processRecord` (a misspelt one) would otherwise have every record answered and checkpointed
+ * without running it.
+ *
+ * @example
+ * ```ts
+ * import { KplKclConfigurationError, start } from '@kpl-lambda/kcl';
+ *
+ * await start({ async processRecord() {} }, { checkpointEveryRecords: 0 }).catch((error) => {
+ *   // checkpointEveryRecords must be an integer 1 or more, got 0
+ *   if (error instanceof KplKclConfigurationError) console.error(error.option, error.message);
+ *   process.exitCode = 1;
+ * });
+ * ```
+ */
+export class KplKclConfigurationError extends KplConfigurationError {
+  public constructor(option: string, message: string) {
+    super(option, message);
+    this.name = 'KplKclConfigurationError';
   }
 }

@@ -1,4 +1,8 @@
-export { KplKclCheckpointError, KplKclProtocolError } from './errors.js';
+export {
+  KplKclCheckpointError,
+  KplKclConfigurationError,
+  KplKclProtocolError,
+} from './errors.js';
 export { start } from './start.js';
 export type {
   Checkpointer,

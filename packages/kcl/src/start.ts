@@ -1,9 +1,18 @@
-import { Buffer } from 'node:buffer';
 import type { KplLogger } from '@kpl-lambda/core';
 import { safeLogger } from '@kpl-lambda/core';
+import { assertRecordProcessor } from './assertRecordProcessor.js';
+import { assertStartOptions } from './assertStartOptions.js';
 import { KplKclCheckpointError, KplKclProtocolError } from './errors.js';
 import { type DaemonMessage, MessageChannel } from './MessageChannel.js';
-import type { Checkpointer, KclUserRecord, RecordProcessor, StartOptions } from './types.js';
+import { guardStdout, stderrLogger } from './stdio.js';
+import { toUserRecords } from './toUserRecords.js';
+import type {
+  Checkpointer,
+  KclUserRecord,
+  OnRecordError,
+  RecordProcessor,
+  StartOptions,
+} from './types.js';
 
 /** Checkpoint tries when the daemon answers ThrottlingException. */
 const CHECKPOINT_TRIES = 6;
@@ -15,7 +24,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * and resolves when the daemon closes the pipe. Every message gets its status reply; checkpoints
  * carry the sub-sequence number of the last user record done, so a restart in the middle of an
  * aggregate resumes right after it. Speaks the messages of KCL 2.x/3.x (`leaseLost`,
- * `shardEnded`) and of KCL 1.x (`shutdown` with `TERMINATE` or `ZOMBIE`).
+ * `shardEnded`) and of KCL 1.x (`shutdown` with `TERMINATE` or `ZOMBIE`). A processor or
+ * options it cannot honour reject with `KplKclConfigurationError` before anything is read.
  *
  * @example
  * ```ts
@@ -31,7 +41,15 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * );
  * ```
  */
-export async function start(processor: RecordProcessor, options: StartOptions = {}): Promise<void> {
+export async function start(
+  processor: RecordProcessor,
+  startOptions?: StartOptions,
+): Promise<void> {
+  // Before anything is read or answered: a processor that cannot take the records would have
+  // them answered and checkpointed unread, and a misspelt option would run with its default.
+  assertRecordProcessor(processor);
+  assertStartOptions(startOptions, processor.processRecords !== undefined);
+  const options = startOptions ?? {};
   const input = options.input ?? process.stdin;
   const output = options.output ?? process.stdout;
   const log = safeLogger(options.logger ?? stderrLogger());
@@ -124,9 +142,7 @@ class Session {
   }
 
   async #processRecords(message: DaemonMessage): Promise<void> {
-    const records = ((message.records as Array<Record<string, unknown>> | undefined) ?? []).map(
-      toUserRecord,
-    );
+    const records = toUserRecords(message.records);
     if (this.processor.processRecords) {
       await this.processor.processRecords({
         records,
@@ -136,7 +152,7 @@ class Session {
           : {}),
       });
       const last = records.at(-1);
-      if (last) this.#done(last);
+      if (last) this.#done(last, records.length);
       await this.#checkpointIfDue();
       return;
     }
@@ -151,7 +167,7 @@ class Session {
 
   /** Runs one user record with retries; true: the processor asks for a checkpoint; undefined: skipped. */
   async #processRecord(record: KclUserRecord): Promise<boolean | undefined> {
-    const { maxAttempts = 3, baseDelayMs = 100, onError = 'stop' } = this.options;
+    const { maxAttempts = 3, baseDelayMs = 100 } = this.options;
     for (let attempt = 1; ; attempt++) {
       try {
         return (await this.processor.processRecord?.(record, this.#checkpointer)) === true;
@@ -160,7 +176,7 @@ class Session {
           await sleep(baseDelayMs * 2 ** (attempt - 1));
           continue;
         }
-        const decision = typeof onError === 'function' ? onError(error, record) : onError;
+        const decision = await this.#decide(error, record);
         this.log.error('A user record failed after its retries', {
           sequenceNumber: record.sequenceNumber,
           subSequenceNumber: record.subSequenceNumber,
@@ -174,12 +190,32 @@ class Session {
     }
   }
 
-  #done(record: KclUserRecord): void {
+  /**
+   * What `onError` says of a user record that failed its tries. Anything but `'stop'` or `'skip'`
+   * (a throw, a rejection, another answer) stops: never checkpointed past, nothing is lost.
+   */
+  async #decide(error: unknown, record: KclUserRecord): Promise<OnRecordError> {
+    const { onError = 'stop' } = this.options;
+    if (typeof onError !== 'function') return onError;
+    try {
+      const decision: unknown = await onError(error, record);
+      if (decision === 'stop' || decision === 'skip') return decision;
+      this.log.error("onError answered neither 'stop' nor 'skip': stopping", {
+        answer: String(decision),
+      });
+    } catch (onErrorFailure) {
+      this.log.error('onError failed: stopping', { error: onErrorFailure });
+    }
+    return 'stop';
+  }
+
+  /** `record` is done, and with it `count` user records (a whole batch with processRecords). */
+  #done(record: KclUserRecord, count = 1): void {
     this.#lastDone = {
       sequenceNumber: record.sequenceNumber,
       subSequenceNumber: record.subSequenceNumber,
     };
-    this.#doneSinceCheckpoint++;
+    this.#doneSinceCheckpoint += count;
   }
 
   async #checkpointIfDue(): Promise<void> {
@@ -228,57 +264,4 @@ class Session {
       throw new KplKclCheckpointError(error, sequenceNumber);
     }
   }
-}
-
-function toUserRecord(record: Record<string, unknown>): KclUserRecord {
-  return {
-    data: Buffer.from(String(record.data ?? ''), 'base64'),
-    partitionKey: String(record.partitionKey),
-    sequenceNumber: String(record.sequenceNumber),
-    // KCL 1.x sends null for a plain record, 2.x sends 0.
-    subSequenceNumber: typeof record.subSequenceNumber === 'number' ? record.subSequenceNumber : 0,
-    approximateArrivalTimestamp: new Date(Number(record.approximateArrivalTimestamp ?? 0)),
-  };
-}
-
-/** A logger on stderr: stdout belongs to the daemon. */
-function stderrLogger(): Pick<KplLogger, 'info' | 'warn' | 'error'> {
-  const line =
-    (level: string) =>
-    (message: string, ...extra: unknown[]) =>
-      process.stderr.write(
-        `${JSON.stringify({ level, message, ...Object.assign({}, ...extra.filter((e) => typeof e === 'object')) }, replaceErrors)}\n`,
-      );
-  return { info: line('INFO'), warn: line('WARN'), error: line('ERROR') };
-}
-
-function replaceErrors(_key: string, value: unknown): unknown {
-  return value instanceof Error
-    ? { name: value.name, message: value.message, stack: value.stack }
-    : value;
-}
-
-/**
- * While the protocol runs on process.stdout, anything else written there (a console.log) would
- * corrupt it: such writes go to stderr instead, with one clear error.
- */
-function guardStdout(log: Pick<KplLogger, 'error'>) {
-  const original = process.stdout.write.bind(process.stdout);
-  let warned = false;
-  const guarded = ((chunk: unknown, ...rest: unknown[]) => {
-    if (!warned) {
-      warned = true;
-      log.error(
-        'Something wrote to stdout, which the KCL daemon reads: it went to stderr. Log to stderr.',
-      );
-    }
-    return (process.stderr.write as (...args: unknown[]) => boolean)(chunk, ...rest);
-  }) as typeof process.stdout.write;
-  process.stdout.write = guarded;
-  return {
-    write: (chunk: string, callback: (error?: Error | null) => void) => original(chunk, callback),
-    restore: () => {
-      process.stdout.write = original;
-    },
-  };
 }

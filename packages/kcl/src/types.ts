@@ -16,8 +16,9 @@ export interface KclUserRecord {
 export interface Checkpointer {
   /**
    * Checkpoints at this user record, or without arguments at the largest one delivered (what
-   * the daemon needs on `shardEnded`). A sequence number without a sub-sequence number means
-   * sub-sequence 0.
+   * the daemon needs on `shardEnded`): from `processRecord`, that is past the records of the
+   * batch not run yet, lost if one of them then fails; checkpoint at the record (or return
+   * `true`) instead. A sequence number without a sub-sequence number means sub-sequence 0.
    */
   checkpoint(sequenceNumber?: string, subSequenceNumber?: number): Promise<void>;
 }
@@ -38,9 +39,11 @@ export interface ProcessRecordsInput {
 }
 
 /**
- * What runs in the child process: `processRecord` (or `processRecords`, a batch at a time) and
- * optional lifecycle hooks. `processRecord` may be async; returning `true` checkpoints at this
- * user record now (kclpy's contract).
+ * What runs in the child process: `processRecord` (or `processRecords`, a batch at a time: one of
+ * the two) and optional lifecycle hooks, on a plain object or a class instance. `processRecord`
+ * may be async; returning `true` checkpoints at this user record now (kclpy's contract). `start`
+ * refuses any other key of a plain object, and on a class instance a method named close to one
+ * of these (a typo).
  */
 export interface RecordProcessor {
   /** The daemon gave this process a shard: where it resumes. */
@@ -66,20 +69,34 @@ export interface StartOptions {
   input?: Readable;
   /** Replies to the daemon. Default `process.stdout`, which then belongs to the protocol. */
   output?: Writable;
-  /** Checkpoint after this many user records done. Default: only as the processor asks, and at the end. */
+  /**
+   * Checkpoint after this many user records done: an integer, 1 or more. Default: only as the
+   * processor asks, and at the end.
+   */
   checkpointEveryRecords?: number;
-  /** Checkpoint when this many seconds passed since the last one. Default: as above. */
+  /**
+   * Checkpoint when this many seconds passed since the last one: more than 0, at most
+   * `MAX_TIMER_MS / 1000` (about 24.8 days). Default: as above.
+   */
   checkpointEverySeconds?: number;
-  /** Tries of a user record that throws, before `onError`. Default 3. */
+  /** Tries of a user record that throws, before `onError`: 1 or more. Default 3. `processRecord` only. */
   maxAttempts?: number;
-  /** Base of the backoff between tries and of checkpoint throttling retries. Default 100 ms. */
+  /**
+   * Base of the backoff between tries and of checkpoint throttling retries, in whole milliseconds
+   * up to `MAX_TIMER_MS`. Default 100 ms.
+   */
   baseDelayMs?: number;
   /**
    * After the last try: `'stop'` (default) rejects `start()` without checkpointing past the
    * record, so the daemon restarts the shard from the last checkpoint and nothing is lost;
-   * `'skip'` goes on (the record counts as done). A function decides per record.
+   * `'skip'` goes on (the record counts as done). A function decides per record; one that
+   * throws, rejects or answers anything else stops, as `'stop'` does.
+   * `processRecord` only: `processRecords` handles its failures itself.
    */
   onError?: OnRecordError | ((error: unknown, record: KclUserRecord) => OnRecordError);
-  /** Logs go to stderr: never to stdout, which the daemon reads. A Powertools `Logger` fits. */
+  /**
+   * Has `info`, `warn` and `error`. Logs go to stderr: never to stdout, which the daemon reads.
+   * A Powertools `Logger` fits.
+   */
   logger?: Pick<KplLogger, 'info' | 'warn' | 'error'>;
 }

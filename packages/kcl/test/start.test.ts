@@ -293,22 +293,30 @@ describe('start: timed checkpoints and the default logger', () => {
       written.push(String(chunk));
       return true;
     });
+    // The clock the session reads, moved by hand.
+    let now = 1_700_000_000_000;
+    const clock = jest.spyOn(Date, 'now').mockImplementation(() => now);
     try {
       const running = start(
         { processRecord: () => undefined },
-        { input: daemon.input, output: daemon.output, checkpointEverySeconds: 0 },
+        { input: daemon.input, output: daemon.output, checkpointEverySeconds: 30 },
       );
 
       await daemon.send(processRecords([['3', 0, 'a']]));
+      now += 29_999;
+      await daemon.send(processRecords([['3', 1, 'b']]));
+      now += 1;
+      await daemon.send(processRecords([['3', 2, 'c']]));
       await daemon.send({ action: 'somethingNew' });
       daemon.end();
       await running;
     } finally {
       stderrWrite.mockRestore();
+      clock.mockRestore();
     }
 
     expect(daemon.checkpoints).toEqual([
-      { action: 'checkpoint', sequenceNumber: '3', subSequenceNumber: 0 },
+      { action: 'checkpoint', sequenceNumber: '3', subSequenceNumber: 2 },
     ]);
     expect(JSON.parse(written.find((line) => line.includes('Unknown action'))!)).toMatchObject({
       level: 'WARN',
@@ -341,7 +349,7 @@ describe('start: a daemon slow to read', () => {
     }
     input.end();
 
-    await start({}, { input, output, logger: quiet });
+    await start({ processRecord() {} }, { input, output, logger: quiet });
 
     expect(written.map((line) => JSON.parse(line).responseFor)).toEqual([
       'initialize',

@@ -1,0 +1,37 @@
+import { Buffer } from 'node:buffer';
+import { KplKclProtocolError } from './errors.js';
+import type { KclUserRecord } from './types.js';
+
+/**
+ * The user records of a `processRecords` message. A record without its data, partition key or
+ * sequence number is refused, never handed on as an empty record or checkpointed at
+ * "undefined": the daemon always sends them.
+ */
+export function toUserRecords(records: unknown): KclUserRecord[] {
+  if (!Array.isArray(records)) {
+    throw new KplKclProtocolError('A processRecords message without its records');
+  }
+  return records.map(toUserRecord);
+}
+
+function toUserRecord(record: Record<string, unknown> | null): KclUserRecord {
+  const { data, partitionKey, sequenceNumber, subSequenceNumber } = record ?? {};
+  if (
+    typeof data !== 'string' ||
+    typeof partitionKey !== 'string' ||
+    typeof sequenceNumber !== 'string' ||
+    !(typeof subSequenceNumber === 'number' || subSequenceNumber == null)
+  ) {
+    throw new KplKclProtocolError(
+      `A malformed record from the daemon (data, partitionKey and sequenceNumber are strings, subSequenceNumber a number or null): ${JSON.stringify(record)?.slice(0, 200)}`,
+    );
+  }
+  return {
+    data: Buffer.from(data, 'base64'),
+    partitionKey,
+    sequenceNumber,
+    // KCL 1.x sends null for a plain record, 2.x sends 0.
+    subSequenceNumber: subSequenceNumber ?? 0,
+    approximateArrivalTimestamp: new Date(Number(record?.approximateArrivalTimestamp ?? 0)),
+  };
+}

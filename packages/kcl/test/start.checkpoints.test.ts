@@ -1,0 +1,53 @@
+// What the checkpoint strategies count: user records, whether the processor takes them one at a
+// time or a batch at a time.
+import { type RecordProcessor, start } from '@kpl-lambda/kcl';
+import { fakeDaemon, processRecords } from './fakeDaemon.js';
+import { quiet } from './startOn.js';
+
+/** Runs `processor` on `batches` batches of 100 user records; the checkpoints, as seq:sub. */
+async function checkpointsOf(
+  processor: RecordProcessor,
+  checkpointEveryRecords: number,
+  batches = 20,
+): Promise<string[]> {
+  const daemon = fakeDaemon();
+  const running = start(processor, {
+    input: daemon.input,
+    output: daemon.output,
+    logger: quiet,
+    checkpointEveryRecords,
+  });
+  for (let batch = 1; batch <= batches; batch++) {
+    await daemon.send(
+      processRecords(
+        Array.from({ length: 100 }, (_, i): [string, number, string] => [`${batch}`, i, 'x']),
+      ),
+    );
+  }
+  daemon.end();
+  await running;
+  return daemon.checkpoints.map((c) => `${c.sequenceNumber}:${c.subSequenceNumber}`);
+}
+
+describe('checkpointEveryRecords counts user records', () => {
+  const everyBatch = Array.from({ length: 20 }, (_, i) => `${i + 1}:99`);
+
+  it('with processRecord', async () => {
+    expect(await checkpointsOf({ processRecord() {} }, 100)).toEqual(everyBatch);
+  });
+
+  it('with processRecords: 2,000 user records in 20 batches make 20 checkpoints, not 0', async () => {
+    expect(await checkpointsOf({ processRecords() {} }, 100)).toEqual(everyBatch);
+  });
+
+  it('with processRecords, at the end of the batch that reaches the count', async () => {
+    expect(await checkpointsOf({ processRecords() {} }, 250)).toEqual([
+      '3:99',
+      '6:99',
+      '9:99',
+      '12:99',
+      '15:99',
+      '18:99',
+    ]);
+  });
+});
