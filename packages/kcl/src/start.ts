@@ -1,5 +1,5 @@
 import type { KplLogger } from '@kpl-lambda/core';
-import { safeLogger } from '@kpl-lambda/core';
+import { MAX_TIMER_MS, safeLogger } from '@kpl-lambda/core';
 import { assertRecordProcessor } from './assertRecordProcessor.js';
 import { assertStartOptions } from './assertStartOptions.js';
 import { KplKclCheckpointError, KplKclProtocolError } from './errors.js';
@@ -17,7 +17,9 @@ import type {
 /** Checkpoint tries when the daemon answers ThrottlingException. */
 const CHECKPOINT_TRIES = 6;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Waits `ms`, at most the longest a timer waits: a longer delay would fire at once. */
+const sleep = (ms: number) =>
+  new Promise((resolve) => setTimeout(resolve, Math.min(ms, MAX_TIMER_MS)));
 
 /**
  * Runs a record processor as the child process of a KCL MultiLangDaemon, on stdin and stdout,

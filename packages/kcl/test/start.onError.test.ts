@@ -4,7 +4,7 @@
 import { type KclUserRecord, type OnRecordError, type StartOptions, start } from '@kpl-lambda/kcl';
 import { withUnhandledRejections } from '@kpl-lambda/testing-utils';
 import { fakeDaemon, processRecords } from './fakeDaemon.js';
-import { quiet } from './startOn.js';
+import { quiet, startOn } from './startOn.js';
 
 const text = (record: KclUserRecord) => Buffer.from(record.data).toString();
 
@@ -70,5 +70,33 @@ describe('onError fails closed', () => {
 
     expect(settled).toBe('resolved');
     expect(subs).toEqual([0, 1, 2]);
+  });
+});
+
+describe('the backoff between tries', () => {
+  it('never asks a timer for more than it can wait, however large baseDelayMs and maxAttempts', async () => {
+    const delays: number[] = [];
+    const setTimeoutSpy = jest.spyOn(global, 'setTimeout').mockImplementation(((
+      callback: () => void,
+      ms?: number,
+    ) => {
+      delays.push(ms ?? 0);
+      callback();
+      return 0 as never;
+    }) as unknown as typeof setTimeout);
+    try {
+      const { error } = await startOn(
+        {
+          processRecord: () => {
+            throw new Error('poison');
+          },
+        },
+        { maxAttempts: 4, baseDelayMs: 2 ** 30 },
+      );
+      expect(error).toEqual(new Error('poison'));
+    } finally {
+      setTimeoutSpy.mockRestore();
+    }
+    expect(delays).toEqual([2 ** 30, 2 ** 31 - 1, 2 ** 31 - 1]);
   });
 });
