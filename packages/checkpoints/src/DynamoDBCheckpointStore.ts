@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import {
   assertIntegerIn,
-  assertTypeOf,
+  assertKnownOptions,
   type CheckpointStore,
   type ParentProgress,
   type ParentRecordId,
@@ -20,7 +20,8 @@ import {
   DEFAULT_CHECKPOINT_TTL_SECONDS,
   MAX_KEYS_PER_BATCH_GET,
 } from './constants.js';
-import { KplCheckpointsConfigurationError, KplCheckpointsError } from './errors.js';
+import { configurationError as E, KplCheckpointsError } from './errors.js';
+import { assertTable, DYNAMODB_CHECKPOINT_STORE_OPTIONS } from './options.js';
 import type { DynamoDBCheckpointStoreOptions } from './types.js';
 
 /** Tries of a conditional write that lost a race to another invocation, and of unprocessed keys. */
@@ -62,15 +63,10 @@ export class DynamoDBCheckpointStore implements CheckpointStore {
   readonly #read = new Map<string, Item | undefined>();
 
   public constructor(options: DynamoDBCheckpointStoreOptions) {
-    const E = (option: string, message: string) =>
-      new KplCheckpointsConfigurationError(option, message);
+    assertKnownOptions(options, DYNAMODB_CHECKPOINT_STORE_OPTIONS, E);
     const { client, tableName, ttlSeconds = DEFAULT_CHECKPOINT_TTL_SECONDS } = options ?? {};
     const consumerName = options?.consumerName ?? process.env.AWS_LAMBDA_FUNCTION_NAME;
-    if (typeof (client as { send?: unknown } | undefined)?.send !== 'function') {
-      throw E('client', 'client must be a DynamoDBClient of the AWS SDK v3');
-    }
-    assertTypeOf('tableName', tableName, 'string', E);
-    if (!tableName) throw E('tableName', 'tableName is required');
+    assertTable(client, tableName);
     if (typeof consumerName !== 'string' || consumerName === '') {
       throw E(
         'consumerName',

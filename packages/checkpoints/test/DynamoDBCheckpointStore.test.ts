@@ -8,7 +8,6 @@ import {
 import {
   createCheckpointTable,
   DynamoDBCheckpointStore,
-  KplCheckpointsConfigurationError,
   KplCheckpointsError,
 } from '@kpl-lambda/checkpoints';
 import { type ParentRecordId, parentKey, SubSequenceSet } from '@kpl-lambda/core';
@@ -125,38 +124,6 @@ describe('DynamoDBCheckpointStore on a local DynamoDB', () => {
       shardId: { S: 'shardId-000000000000' },
       sequenceNumber: { S: '5' },
     });
-  });
-});
-
-describe('DynamoDBCheckpointStore options', () => {
-  const client = new DynamoDBClient({ region: 'us-east-1' });
-
-  it('takes the consumer name from AWS_LAMBDA_FUNCTION_NAME, and refuses to guess without it', () => {
-    const saved = process.env.AWS_LAMBDA_FUNCTION_NAME;
-    try {
-      process.env.AWS_LAMBDA_FUNCTION_NAME = 'orders-consumer';
-      expect(() => new DynamoDBCheckpointStore({ client, tableName: 't' })).not.toThrow();
-      delete process.env.AWS_LAMBDA_FUNCTION_NAME;
-      expect(() => new DynamoDBCheckpointStore({ client, tableName: 't' })).toThrow(
-        expect.objectContaining({ option: 'consumerName' }),
-      );
-    } finally {
-      if (saved === undefined) delete process.env.AWS_LAMBDA_FUNCTION_NAME;
-      else process.env.AWS_LAMBDA_FUNCTION_NAME = saved;
-    }
-  });
-
-  it.each([
-    [{ tableName: 't', consumerName: 'c' }, 'client'],
-    [{ client, tableName: '', consumerName: 'c' }, 'tableName'],
-    [{ client, tableName: 't', consumerName: 'c', ttlSeconds: 0 }, 'ttlSeconds'],
-  ])('refuses %j', (options, option) => {
-    expect(() => new DynamoDBCheckpointStore(options as never)).toThrow(
-      KplCheckpointsConfigurationError,
-    );
-    expect(() => new DynamoDBCheckpointStore(options as never)).toThrow(
-      expect.objectContaining({ option }),
-    );
   });
 });
 
