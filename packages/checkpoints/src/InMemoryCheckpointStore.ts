@@ -49,9 +49,11 @@ export class InMemoryCheckpointStore implements CheckpointStore {
 
   public async save(progress: readonly ParentProgress[]): Promise<void> {
     for (const { parent, done } of progress) {
-      this.requests.writes++;
       const key = this.#key(parent);
       const before = this.#progress.get(key);
+      // Nothing expires here: a parent whose progress adds nothing needs no write.
+      if (before?.covers(done)) continue;
+      this.requests.writes++;
       this.#progress.set(key, before === undefined ? done : before.union(done));
     }
   }

@@ -14,6 +14,7 @@ export const DYNAMODB_CHECKPOINT_STORE_OPTIONS = optionNames<DynamoDBCheckpointS
   tableName: true,
   consumerName: true,
   ttlSeconds: true,
+  clock: true,
 });
 
 export const IN_MEMORY_CHECKPOINT_STORE_OPTIONS = optionNames<InMemoryCheckpointStoreOptions>({

@@ -11,8 +11,15 @@ export interface DynamoDBCheckpointStoreOptions {
    * `AWS_LAMBDA_FUNCTION_NAME`; outside Lambda it must be given.
    */
   consumerName?: string;
-  /** How long a checkpoint lives. Default 7 days, Lambda's longest `MaximumRecordAgeInSeconds`. */
+  /**
+   * How long a checkpoint lives after it was last written, in seconds: from 2 days to 365 days.
+   * Default 365 days, the longest a stream retains a record, so that no checkpoint expires while
+   * its parent can still be delivered or redriven. While Lambda keeps delivering a parent, its
+   * checkpoint is written again at most once a day, which keeps a shorter one alive too.
+   */
   ttlSeconds?: number;
+  /** The time in epoch milliseconds, as `Date.now` (the default) gives it: a test's clock. */
+  clock?: () => number;
 }
 
 /** Options of {@link InMemoryCheckpointStore}. */

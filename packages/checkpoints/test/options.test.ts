@@ -28,17 +28,29 @@ describe('DynamoDBCheckpointStore options', () => {
   });
 
   it.each([
-    ['client', { tableName: 't', consumerName: 'c' }],
-    ['tableName', { ...store, tableName: '' }],
-    ['ttlSeconds', { ...store, ttlSeconds: 0 }],
-    ['ttlSecs', { ...store, ttlSecs: 60 }],
-    ['table', { ...store, table: 't' }],
-  ])('refuses %s', (option, options) => {
+    ['client', 'missing', { tableName: 't', consumerName: 'c' }],
+    ['tableName', 'empty', { ...store, tableName: '' }],
+    ['ttlSeconds', '0', { ...store, ttlSeconds: 0 }],
+    ['ttlSeconds', 'a day', { ...store, ttlSeconds: 86_400 }],
+    ['ttlSeconds', '366 days', { ...store, ttlSeconds: 366 * 86_400 }],
+    ['ttlSeconds', 'not whole', { ...store, ttlSeconds: 172_800.5 }],
+    ['clock', 'a number', { ...store, clock: 1_767_225_600_000 }],
+    ['ttlSecs', 'unknown', { ...store, ttlSecs: 60 }],
+    ['table', 'unknown', { ...store, table: 't' }],
+  ])('refuses %s (%s)', (option, _, options) => {
     expect(() => new DynamoDBCheckpointStore(options as never)).toThrow(
       KplCheckpointsConfigurationError,
     );
     expect(() => new DynamoDBCheckpointStore(options as never)).toThrow(
       expect.objectContaining({ option }),
+    );
+  });
+
+  it('takes a time to live from 2 days to 365 days, the longest a stream retains a record', () => {
+    expect(() => new DynamoDBCheckpointStore({ ...store, ttlSeconds: 172_800 })).not.toThrow();
+    expect(() => new DynamoDBCheckpointStore({ ...store, ttlSeconds: 31_536_000 })).not.toThrow();
+    expect(() => new DynamoDBCheckpointStore({ ...store, ttlSeconds: 31_536_001 })).toThrow(
+      'ttlSeconds must be an integer from 172800 to 31536000, got 31536001',
     );
   });
 

@@ -79,9 +79,10 @@ export class CheckpointedBatch {
 
   /**
    * Records progress where Lambda will deliver again: the parents from the lowest failed one on,
-   * each with what was done before and what succeeded now, at most one write per parent and none
-   * for a parent that gained nothing. With no failure Lambda moves past the batch: nothing is
-   * written. Never rejects.
+   * each with what was done before and what succeeded now, at most one write per parent. A
+   * parent that gained nothing but has progress goes to the store too, as it was: it is still
+   * being delivered, and a store whose checkpoints expire keeps it alive. With no failure Lambda
+   * moves past the batch: nothing is written. Never rejects.
    */
   public async save(
     succeeded: Iterable<KinesisStreamUserRecord>,
@@ -100,11 +101,10 @@ export class CheckpointedBatch {
     const progress: Array<{ parent: ParentRecordId; done: SubSequenceSet }> = [];
     for (const parent of this.#parents.slice(firstFailed)) {
       const key = parentKey(parent);
-      const now = succeededByParent.get(key);
-      if (now === undefined) continue;
       const before = this.#done.get(key) ?? SubSequenceSet.empty();
-      const done = before.union(SubSequenceSet.of(now));
-      if (done.size > before.size) progress.push({ parent, done });
+      const now = succeededByParent.get(key);
+      const done = now === undefined ? before : before.union(SubSequenceSet.of(now));
+      if (done.size > 0) progress.push({ parent, done });
     }
     if (progress.length === 0) return;
     try {

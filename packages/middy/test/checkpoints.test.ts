@@ -20,6 +20,7 @@ import middy from '@middy/core';
 import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 
 const context = {} as Context;
+const DAY = 86_400;
 let local: LocalDynamoDB;
 let tables = 0;
 beforeAll(async () => {
@@ -91,6 +92,45 @@ describe('kplDeagg with checkpoints', () => {
 
     // Nothing lost: r4 was never run before the failure, and runs on the retry.
     expect(runs).toEqual(['r0', 'r1', 'r2', 'r3', 'r4']);
+  });
+
+  it('keeps the done siblings of a poison record done for as long as Lambda retries it', async () => {
+    const tableName = `checkpoints-${++tables}`;
+    await createCheckpointTable({ client: local.client, tableName, timeToLive: false });
+    let now = Date.UTC(2026, 0, 1);
+    const checkpoints = new DynamoDBCheckpointStore({
+      client: local.client,
+      tableName,
+      consumerName: 'middy-test',
+      ttlSeconds: 2 * DAY,
+      clock: () => now,
+    });
+    const runs: string[] = [];
+    let poisoned = true;
+    const handler = middy<KinesisStreamEvent, KinesisStreamBatchResponse>()
+      .use(kplDeagg({ checkpoints }))
+      .handler<KinesisStreamEvent>(
+        async (event) =>
+          Promise.allSettled(
+            event.Records.map(async (record) => {
+              runs.push(textOf(record));
+              if (textOf(record) === 'r3' && poisoned) throw new Error('poison');
+            }),
+          ) as never,
+      );
+    const event = parentOfFive();
+
+    // Retried once a day for thirty days, DynamoDB's time to live sweeping as it goes.
+    for (let day = 0; day < 30; day++) {
+      expect(retryFrom(event, await handler(event, context))).toBeDefined();
+      now += DAY * 1_000;
+      await local.expireItems(tableName, now / 1_000);
+    }
+    poisoned = false;
+    expect(retryFrom(event, await handler(event, context))).toBeUndefined();
+
+    expect(runs.filter((run) => run !== 'r3')).toEqual(['r0', 'r1', 'r2', 'r4']);
+    expect(runs.filter((run) => run === 'r3')).toHaveLength(31);
   });
 
   it('writes nothing when the batch succeeds, and reads once per invocation', async () => {

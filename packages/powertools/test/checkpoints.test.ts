@@ -19,6 +19,7 @@ import type { Context } from 'aws-lambda';
 
 const context = { awsRequestId: 'r', functionName: 'f' } as Context;
 const quiet = { debug() {}, warn() {}, error() {} };
+const DAY = 86_400;
 let local: LocalDynamoDB;
 let tables = 0;
 beforeAll(async () => {
@@ -89,6 +90,41 @@ describe('KplBatchProcessor with checkpoints', () => {
     await processPartialResponse(retryFrom(event, first)!, recordHandler, processor, { context });
 
     expect(runs).toEqual(['r0', 'r1', 'r2', 'r3', 'r4']);
+  });
+
+  it('keeps the done siblings of a poison record done for as long as Lambda retries it', async () => {
+    const tableName = `checkpoints-${++tables}`;
+    await createCheckpointTable({ client: local.client, tableName, timeToLive: false });
+    let now = Date.UTC(2026, 0, 1);
+    const checkpoints = new DynamoDBCheckpointStore({
+      client: local.client,
+      tableName,
+      consumerName: 'powertools-test',
+      ttlSeconds: 2 * DAY,
+      clock: () => now,
+    });
+    const processor = new KplBatchProcessor({ checkpoints, logger: quiet });
+    const runs: string[] = [];
+    let poisoned = true;
+    const recordHandler = async (record: KinesisStreamUserRecord) => {
+      runs.push(textOf(record));
+      if (textOf(record) === 'r3' && poisoned) throw new Error('poison');
+    };
+    const event = parentOfFive();
+    const deliver = async () =>
+      retryFrom(event, await processPartialResponse(event, recordHandler, processor, { context }));
+
+    // Retried once a day for thirty days, DynamoDB's time to live sweeping as it goes.
+    for (let day = 0; day < 30; day++) {
+      expect(await deliver()).toBeDefined();
+      now += DAY * 1_000;
+      await local.expireItems(tableName, now / 1_000);
+    }
+    poisoned = false;
+    expect(await deliver()).toBeUndefined();
+
+    expect(runs.filter((run) => run !== 'r3')).toEqual(['r0', 'r1', 'r2', 'r4']);
+    expect(runs.filter((run) => run === 'r3')).toHaveLength(31);
   });
 
   it('writes nothing when the batch succeeds, and reads once', async () => {
