@@ -51,7 +51,10 @@ export class CheckpointedBatch {
     this.#done = done;
   }
 
-  /** Reads the progress of the batch's parents: one read for the whole batch. Never rejects. */
+  /**
+   * Reads the progress of the batch's parents: one read for the whole batch. Never rejects: a
+   * store that fails, or answers anything but a map of sub-sequence numbers, has read nothing.
+   */
   public static async load(
     store: CheckpointStore,
     records: readonly KinesisStreamRecord[],
@@ -60,7 +63,7 @@ export class CheckpointedBatch {
     const parents = records.map(parentOf);
     let done: ReadonlyMap<string, SubSequenceSet> = new Map();
     try {
-      done = await store.load(parents);
+      done = ownSets(await store.load(parents));
     } catch (error) {
       log.warn('Checkpoints could not be read: every user record of the batch is handled', {
         error,
@@ -116,4 +119,17 @@ export class CheckpointedBatch {
       });
     }
   }
+}
+
+/**
+ * What a store loaded, each value a set of this core (a store built on another copy of it
+ * answers sets of that copy). Throws on anything that is no map of sub-sequence numbers, which
+ * would otherwise throw later, while records are handled or reported.
+ */
+function ownSets(loaded: ReadonlyMap<string, Iterable<number>>): Map<string, SubSequenceSet> {
+  const sets = new Map<string, SubSequenceSet>();
+  for (const [key, done] of loaded) {
+    sets.set(key, done instanceof SubSequenceSet ? done : SubSequenceSet.of(done));
+  }
+  return sets;
 }

@@ -5,22 +5,26 @@ import {
   DynamoDBCheckpointStore,
   InMemoryCheckpointStore,
 } from '@kpl-lambda/checkpoints';
-import type { CheckpointStore } from '@kpl-lambda/core';
+import { type CheckpointStore, parentKey } from '@kpl-lambda/core';
 import { aggregatedRecord, kinesisStreamEvent } from '@kpl-lambda/core/testing';
-import kplDeagg from '@kpl-lambda/middy';
+import kplDeagg, { type KplDeaggLogger } from '@kpl-lambda/middy';
 import {
   batchWithCorruptAggregate,
+  FAILING_LOGGERS,
   type LocalDynamoDB,
+  NONSENSE_STORES,
   parentOfFive,
   retryFrom,
   startLocalDynamoDB,
   textOf,
+  withUnhandledRejections,
 } from '@kpl-lambda/testing-utils';
 import middy from '@middy/core';
 import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 
 const context = {} as Context;
 const DAY = 86_400;
+const quiet = { debug() {}, warn() {}, error() {} };
 let local: LocalDynamoDB;
 let tables = 0;
 beforeAll(async () => {
@@ -218,6 +222,64 @@ describe('kplDeagg with checkpoints', () => {
     expect(delivery).toBeUndefined();
     expect(succeeded.size).toBe(200);
   }, 30_000);
+});
+
+describe('kplDeagg with a checkpoint store that answers nonsense', () => {
+  const settledHandler = (checkpoints?: CheckpointStore, logger: KplDeaggLogger = quiet) =>
+    middy<KinesisStreamEvent, KinesisStreamBatchResponse>()
+      .use(kplDeagg({ logger, ...(checkpoints ? { checkpoints } : {}) }))
+      .handler<KinesisStreamEvent>(
+        async (event) =>
+          Promise.allSettled(
+            event.Records.map(async (record) => {
+              if (textOf(record) === 'r3') throw new Error('poison');
+            }),
+          ) as never,
+      );
+
+  it('takes the sets of a store built on another copy of core, as the numbers they hold', async () => {
+    const runs: string[] = [];
+    const otherCopy: CheckpointStore = {
+      load: async (parents) => new Map(parents.map((p) => [parentKey(p), [0, 1, 2]])) as never,
+      save: async () => {},
+    };
+    const handler = middy<KinesisStreamEvent, KinesisStreamBatchResponse>()
+      .use(kplDeagg({ checkpoints: otherCopy }))
+      .handler<KinesisStreamEvent>(async (event) => {
+        runs.push(...event.Records.map(textOf));
+        return undefined as never;
+      });
+
+    await handler(parentOfFive(), context);
+
+    expect(runs).toEqual(['r3', 'r4']);
+  });
+
+  it.each(NONSENSE_STORES)(
+    'tells Lambda what it would without checkpoints when the store %s',
+    async (_, store) => {
+      const event = parentOfFive();
+
+      expect(await settledHandler(store)(event, context)).toEqual(
+        await settledHandler()(event, context),
+      );
+    },
+  );
+
+  it.each(FAILING_LOGGERS)(
+    'tells Lambda the same when the store throws and the logger %s',
+    async (_, logger) => {
+      const event = parentOfFive();
+      const failing = NONSENSE_STORES.find(([name]) => name.startsWith('throws'))![1];
+
+      const { result, unhandled } = await withUnhandledRejections(() =>
+        settledHandler(failing, logger())(event, context),
+      );
+
+      expect(result).toEqual(await settledHandler()(event, context));
+      expect(unhandled).toEqual([]);
+    },
+  );
 });
 
 describe("kplDeagg with checkpoints and onCorrupt: 'fail'", () => {

@@ -9,11 +9,14 @@ import {
 import type { KinesisStreamUserRecord } from '@kpl-lambda/core';
 import { KplBatchProcessor } from '@kpl-lambda/powertools';
 import {
+  FAILING_LOGGERS,
   type LocalDynamoDB,
+  NONSENSE_STORES,
   parentOfFive,
   retryFrom,
   startLocalDynamoDB,
   textOf,
+  withUnhandledRejections,
 } from '@kpl-lambda/testing-utils';
 import type { Context } from 'aws-lambda';
 
@@ -135,4 +138,40 @@ describe('KplBatchProcessor with checkpoints', () => {
 
     expect(store.requests).toEqual({ reads: 1, writes: 0 });
   });
+});
+
+describe('KplBatchProcessor with a checkpoint store that answers nonsense', () => {
+  const recordHandler = async (record: KinesisStreamUserRecord) => {
+    if (textOf(record) === 'r3') throw new Error('poison');
+  };
+
+  it.each(NONSENSE_STORES)(
+    'tells Lambda what it would without checkpoints when the store %s',
+    async (_, store) => {
+      const event = parentOfFive();
+      const respond = (processor: KplBatchProcessor) =>
+        processPartialResponse(event, recordHandler, processor, { context });
+
+      expect(await respond(new KplBatchProcessor({ checkpoints: store, logger: quiet }))).toEqual(
+        await respond(new KplBatchProcessor({ logger: quiet })),
+      );
+    },
+  );
+
+  it.each(FAILING_LOGGERS)(
+    'tells Lambda the same when the store throws and the logger %s',
+    async (_, logger) => {
+      const event = parentOfFive();
+      const failing = NONSENSE_STORES.find(([name]) => name.startsWith('throws'))![1];
+      const respond = (processor: KplBatchProcessor) =>
+        processPartialResponse(event, recordHandler, processor, { context });
+
+      const { result, unhandled } = await withUnhandledRejections(() =>
+        respond(new KplBatchProcessor({ checkpoints: failing, logger: logger() })),
+      );
+
+      expect(result).toEqual(await respond(new KplBatchProcessor({ logger: quiet })));
+      expect(unhandled).toEqual([]);
+    },
+  );
 });
