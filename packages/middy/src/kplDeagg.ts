@@ -22,7 +22,11 @@ import type {
   KinesisStreamBatchResponse,
 } from 'aws-lambda';
 import { KplDeaggConfigurationError } from './errors.js';
-import { reportedByBatchItemFailures, reportedBySettledResults } from './handlerResponse.js';
+import {
+  reportedByBatchItemFailures,
+  reportedBySettledResults,
+  reportsAggregateByParent,
+} from './handlerResponse.js';
 import type { KplDeaggOptions } from './types.js';
 
 const defaults: Required<Pick<KplDeaggOptions, 'onCorrupt'>> & KplDeaggOptions = {
@@ -185,6 +189,13 @@ export function kplDeagg(
       (reported?.failures.length ?? 0) + state.corruptParents.length,
       batchItemFailures.length,
     );
+    if (state.checkpointed !== undefined && reported && reportsAggregateByParent(reported, state)) {
+      logger.warn(
+        'Checkpoints record nothing of an aggregate whose failure is reported by its sequence number alone: ' +
+          'report the failed user record as "<sequenceNumber>:<subSequenceNumber>", ' +
+          'or return one PromiseSettledResult per user record (Promise.allSettled)',
+      );
+    }
     // No batchItemFailures at all: the handler reports every user record it was handed as done.
     await state.checkpointed?.save(reported?.succeeded ?? state.handed, failedParents);
   };

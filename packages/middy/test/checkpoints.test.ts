@@ -5,8 +5,8 @@ import {
   DynamoDBCheckpointStore,
   InMemoryCheckpointStore,
 } from '@kpl-lambda/checkpoints';
-import { type CheckpointStore, parentKey } from '@kpl-lambda/core';
-import { aggregatedRecord, kinesisStreamEvent } from '@kpl-lambda/core/testing';
+import { type CheckpointStore, type KinesisStreamUserRecord, parentKey } from '@kpl-lambda/core';
+import { aggregatedRecord, kinesisStreamEvent, plainRecord } from '@kpl-lambda/core/testing';
 import kplDeagg, { type KplDeaggLogger } from '@kpl-lambda/middy';
 import {
   batchWithCorruptAggregate,
@@ -20,7 +20,13 @@ import {
   withUnhandledRejections,
 } from '@kpl-lambda/testing-utils';
 import middy from '@middy/core';
-import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
+import type {
+  Context,
+  KinesisStreamBatchItemFailure,
+  KinesisStreamBatchResponse,
+  KinesisStreamEvent,
+} from 'aws-lambda';
+import { recordingLogger } from './recordingHandler.js';
 
 const context = {} as Context;
 const DAY = 86_400;
@@ -222,6 +228,74 @@ describe('kplDeagg with checkpoints', () => {
     expect(delivery).toBeUndefined();
     expect(succeeded.size).toBe(200);
   }, 30_000);
+});
+
+describe('kplDeagg with checkpoints and failures reported by the parent alone', () => {
+  // The root README's first Middy handler: it keeps going after a failure and reports the
+  // failed user record by its sequenceNumber, which its parent shares.
+  const keepsGoing =
+    (identify: (record: KinesisStreamUserRecord) => string, logger: KplDeaggLogger) =>
+    (checkpoints?: CheckpointStore) =>
+      middy<KinesisStreamEvent, KinesisStreamBatchResponse>()
+        .use(kplDeagg({ logger, ...(checkpoints ? { checkpoints } : {}) }))
+        .handler<KinesisStreamEvent>(async (event) => {
+          const batchItemFailures: KinesisStreamBatchItemFailure[] = [];
+          for (const record of event.Records) {
+            if (['r1', 'r3', 'plain'].includes(textOf(record))) {
+              batchItemFailures.push({ itemIdentifier: identify(record) });
+            }
+          }
+          return { batchItemFailures };
+        });
+  const bySequenceNumber = (record: KinesisStreamUserRecord) => record.kinesis.sequenceNumber;
+  const warnings = (logger: ReturnType<typeof recordingLogger>) =>
+    logger.lines.filter(([level]) => level === 'warn').map(([, message]) => message);
+
+  it('warns once per invocation, naming the two ways that record progress', async () => {
+    const logger = recordingLogger();
+    const handler = keepsGoing(bySequenceNumber, logger)(new InMemoryCheckpointStore());
+
+    // Two aggregates, each with a failed user record.
+    await handler(
+      kinesisStreamEvent([
+        aggregatedRecord(['r0', 'r1', 'r2'].map((data) => ({ partitionKey: 'k', data }))),
+        aggregatedRecord(['r3', 'r4'].map((data) => ({ partitionKey: 'k', data }))),
+      ]),
+      context,
+    );
+
+    expect(warnings(logger)).toEqual([expect.stringContaining('by its sequence number alone')]);
+    expect(warnings(logger)[0]).toContain('"<sequenceNumber>:<subSequenceNumber>"');
+    expect(warnings(logger)[0]).toContain('one PromiseSettledResult per user record');
+  });
+
+  it.each([
+    [
+      'names the user record',
+      (record: KinesisStreamUserRecord) =>
+        `${record.kinesis.sequenceNumber}:${record.kinesis.subSequenceNumber}`,
+      true,
+      parentOfFive,
+    ],
+    ['has no checkpoints', bySequenceNumber, false, parentOfFive],
+    [
+      'reports a plain record, which has no siblings',
+      bySequenceNumber,
+      true,
+      () => kinesisStreamEvent([plainRecord({ partitionKey: 'p', data: 'plain' })]),
+    ],
+  ])('does not warn when the handler %s', async (_, identify, withCheckpoints, event) => {
+    const logger = recordingLogger();
+    const handler = keepsGoing(
+      identify,
+      logger,
+    )(withCheckpoints ? new InMemoryCheckpointStore() : undefined);
+
+    const response = await handler(event(), context);
+
+    expect(response?.batchItemFailures).toHaveLength(1);
+    expect(warnings(logger)).toEqual([]);
+  });
 });
 
 describe('kplDeagg with a checkpoint store that answers nonsense', () => {
