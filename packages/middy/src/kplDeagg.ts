@@ -16,18 +16,14 @@ import {
   optionNames,
   safeLogger,
 } from '@kpl-lambda/core';
-import type {
-  Context,
-  KinesisStreamBatchItemFailure,
-  KinesisStreamBatchResponse,
-} from 'aws-lambda';
+import type { Context, KinesisStreamBatchItemFailure } from 'aws-lambda';
 import { KplDeaggConfigurationError } from './errors.js';
 import {
   reportedByBatchItemFailures,
   reportedBySettledResults,
   reportsAggregateByParent,
 } from './handlerResponse.js';
-import type { KplDeaggOptions } from './types.js';
+import type { KplDeaggOptions, KplDeaggResponse } from './types.js';
 
 const defaults: Required<Pick<KplDeaggOptions, 'onCorrupt'>> & KplDeaggOptions = {
   onCorrupt: 'passthrough',
@@ -58,7 +54,7 @@ interface InvocationState {
 // biome-ignore format: Biome would turn the import attributes into a type literal.
 type MiddlewareObj<TEvent, TResult> = import('@middy/core', { with: { 'resolution-mode': 'import' } }).MiddlewareObj<TEvent, TResult>;
 // biome-ignore format: as above.
-type KplDeaggRequest = import('@middy/core', { with: { 'resolution-mode': 'import' } }).Request<KinesisStreamUserEvent, KinesisStreamBatchResponse | undefined, Error, Context>;
+type KplDeaggRequest = import('@middy/core', { with: { 'resolution-mode': 'import' } }).Request<KinesisStreamUserEvent, KplDeaggResponse, Error, Context>;
 
 /**
  * Middy middleware that makes a KPL-aggregated Kinesis stream look to the handler exactly like a
@@ -92,7 +88,7 @@ type KplDeaggRequest = import('@middy/core', { with: { 'resolution-mode': 'impor
  */
 export function kplDeagg(
   opts: KplDeaggOptions = {},
-): MiddlewareObj<KinesisStreamUserEvent, KinesisStreamBatchResponse | undefined> {
+): MiddlewareObj<KinesisStreamUserEvent, KplDeaggResponse> {
   const { onCorrupt, filter, logger: userLogger, checkpoints, metrics } = validateOptions(opts);
   // A logger that throws must not change what Lambda is told.
   const logger = safeLogger(userLogger);
