@@ -191,6 +191,33 @@ describe('DynamoDBCheckpointStore time to live', () => {
     expect(await local.expireItems(tableName, now / 1000)).toBe(1);
   });
 
+  it('writes nothing for a parent without progress', async () => {
+    const tableName = await createTable();
+    const store = new DynamoDBCheckpointStore({
+      client: local.client,
+      tableName,
+      consumerName: 'c',
+    });
+
+    await store.save([{ parent: parent('14'), done: SubSequenceSet.empty() }]);
+
+    expect(await local.expireItems(tableName, Number.POSITIVE_INFINITY)).toBe(0);
+  });
+
+  it('rejects a write DynamoDB refuses, without retrying it (a clock that gives no time)', async () => {
+    const tableName = await createTable();
+    const store = new DynamoDBCheckpointStore({
+      client: local.client,
+      tableName,
+      consumerName: 'c',
+      clock: () => Number.NaN,
+    });
+
+    await expect(
+      store.save([{ parent: parent('15'), done: SubSequenceSet.of([0]) }]),
+    ).rejects.toMatchObject({ name: 'ValidationException' });
+  });
+
   it('renews and adds progress in one write', async () => {
     const tableName = await createTable();
     const store = new DynamoDBCheckpointStore({

@@ -29,6 +29,7 @@ describe('DynamoDBCheckpointStore options', () => {
 
   it.each([
     ['client', 'missing', { tableName: 't', consumerName: 'c' }],
+    ['client', 'without options', undefined],
     ['tableName', 'empty', { ...store, tableName: '' }],
     ['ttlSeconds', '0', { ...store, ttlSeconds: 0 }],
     ['ttlSeconds', 'a day', { ...store, ttlSeconds: 86_400 }],
@@ -82,6 +83,7 @@ describe('createCheckpointTable options', () => {
     ['ttl', { client, tableName: 'cp', ttl: false }],
     ['timeToLive', { client, tableName: 'cp', timeToLive: 'no' }],
     ['client', { client: {}, tableName: 'cp' }],
+    ['client', undefined],
     ['tableName', { client, tableName: 7 }],
   ])('refuses %s before any request', async (option, options) => {
     await expect(createCheckpointTable(options as never)).rejects.toThrow(

@@ -340,6 +340,25 @@ describe('kplDeagg with a checkpoint store that answers nonsense', () => {
     },
   );
 
+  it('tells Lambda the same when the clock of the store throws', async () => {
+    const tableName = `checkpoints-${++tables}`;
+    await createCheckpointTable({ client: local.client, tableName, timeToLive: false });
+    const clock = () => {
+      throw new Error('no time');
+    };
+    const store = new DynamoDBCheckpointStore({
+      client: local.client,
+      tableName,
+      consumerName: 'middy-test',
+      clock,
+    });
+    const event = parentOfFive();
+
+    expect(await settledHandler(store)(event, context)).toEqual(
+      await settledHandler()(event, context),
+    );
+  });
+
   it.each(FAILING_LOGGERS)(
     'tells Lambda the same when the store throws and the logger %s',
     async (_, logger) => {
