@@ -1,6 +1,17 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 
-/** Options of {@link DynamoDBCheckpointStore}. */
+/**
+ * Options of {@link DynamoDBCheckpointStore}.
+ *
+ * @example
+ * ```ts
+ * const options: DynamoDBCheckpointStoreOptions = {
+ *   client: new DynamoDBClient({}),
+ *   tableName: 'checkpoints',
+ *   ttlSeconds: 8 * 86_400, // the stream keeps records 7 days
+ * };
+ * ```
+ */
 export interface DynamoDBCheckpointStoreOptions {
   /** A configured AWS SDK v3 DynamoDB client. */
   client: DynamoDBClient;
@@ -22,13 +33,27 @@ export interface DynamoDBCheckpointStoreOptions {
   clock?: () => number;
 }
 
-/** Options of {@link InMemoryCheckpointStore}. */
+/**
+ * Options of {@link InMemoryCheckpointStore}.
+ *
+ * @example
+ * ```ts
+ * const checkpoints = new InMemoryCheckpointStore({ consumerName: 'orders-consumer' });
+ * ```
+ */
 export interface InMemoryCheckpointStoreOptions {
   /** Whose progress this is: stores of different consumers never share progress. Default `'local'`. */
   consumerName?: string;
 }
 
-/** Options of {@link createCheckpointTable}. */
+/**
+ * Options of {@link createCheckpointTable}.
+ *
+ * @example
+ * ```ts
+ * await createCheckpointTable({ client: local.client, tableName: 'checkpoints', timeToLive: false });
+ * ```
+ */
 export interface CreateCheckpointTableOptions {
   /** A configured AWS SDK v3 DynamoDB client. */
   client: DynamoDBClient;
