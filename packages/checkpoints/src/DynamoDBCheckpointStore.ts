@@ -194,7 +194,7 @@ export class DynamoDBCheckpointStore implements CheckpointStore {
     throw new KplCheckpointsError(`Checkpoint of ${parent.sequenceNumber} lost ${MAX_TRIES} races`);
   }
 
-  /** Whether an item was last written a day ago or more (an item without one: it is). */
+  /** Whether an item was last written a day ago or more (as one without `expiresAt` is taken). */
   #isDueForRenewal(item: Item | undefined, now: number): boolean {
     if (item === undefined) return false;
     const expiresAt = Number(item[CHECKPOINT_TTL_ATTRIBUTE]?.N);
