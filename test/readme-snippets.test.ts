@@ -30,6 +30,8 @@ interface Snippet {
   name: string;
   file: string;
   source: string;
+  /** What the reader sees (the source without its prelude). */
+  body: string;
 }
 
 function snippetsOf(readme: string): Snippet[] {
@@ -44,7 +46,7 @@ function snippetsOf(readme: string): Snippet[] {
     const extension = language === 'ts' ? 'mts' : 'cjs';
     const file = join(outDir, `${name.replace(/[^a-z0-9]+/gi, '-')}.${extension}`);
     const end = language === 'ts' ? 'export {};\n' : '';
-    snippets.push({ name, file, source: `${prelude}\n${body}\n${end}` });
+    snippets.push({ name, file, source: `${prelude}\n${body}\n${end}`, body: body! });
   }
   return snippets;
 }
@@ -92,6 +94,11 @@ it.each(snippets.map((snippet) => [snippet.name, snippet]))('%s type-checks', (_
         line.includes(snippet.file),
     );
   expect(own).toEqual([]);
+});
+
+// What a reader copies must type-check as it stands: a cast would hide that it does not.
+it.each(snippets.map((snippet) => [snippet.name, snippet]))('%s needs no cast', (_, snippet) => {
+  expect(snippet.body.match(/\bas (never|any)\b/g) ?? []).toEqual([]);
 });
 
 const publishedReadmes = readdirSync(join(root, 'packages'))

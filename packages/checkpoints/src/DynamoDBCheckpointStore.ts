@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import {
   assertIntegerIn,
+  assertKnownOptions,
   assertTypeOf,
   type CheckpointStore,
   type ParentProgress,
@@ -16,11 +17,15 @@ import {
 } from '@kpl-lambda/core';
 import {
   CHECKPOINT_KEY_ATTRIBUTE,
+  CHECKPOINT_RENEWAL_SECONDS,
   CHECKPOINT_TTL_ATTRIBUTE,
   DEFAULT_CHECKPOINT_TTL_SECONDS,
+  MAX_CHECKPOINT_TTL_SECONDS,
   MAX_KEYS_PER_BATCH_GET,
+  MIN_CHECKPOINT_TTL_SECONDS,
 } from './constants.js';
-import { KplCheckpointsConfigurationError, KplCheckpointsError } from './errors.js';
+import { configurationError as E, KplCheckpointsError } from './errors.js';
+import { assertTable, DYNAMODB_CHECKPOINT_STORE_OPTIONS } from './options.js';
 import type { DynamoDBCheckpointStoreOptions } from './types.js';
 
 /** Tries of a conditional write that lost a race to another invocation, and of unprocessed keys. */
@@ -37,7 +42,9 @@ type Item = Record<string, AttributeValue>;
  * aggregate fits one item. Reads are one strongly consistent `BatchGetItem` per 100 parents.
  * Writes merge: each is a conditional `PutItem` of the union of what the item held and what is
  * new, retried when another invocation wrote first, so that concurrent invocations holding the
- * same parent never lose each other's progress. Items expire after `ttlSeconds`.
+ * same parent never lose each other's progress. Items expire `ttlSeconds` after their last write;
+ * a parent delivered again without progress has its item written again, at most once a day, so
+ * that a checkpoint lives as long as Lambda keeps delivering its parent.
  *
  * @example
  * ```ts
@@ -54,6 +61,7 @@ export class DynamoDBCheckpointStore implements CheckpointStore {
   readonly #tableName: string;
   readonly #consumerName: string;
   readonly #ttlSeconds: number;
+  readonly #clock: () => number;
   /**
    * What the last read found of each item (undefined: no item), so that the write that follows
    * needs no second read. Only a hint: a write conditional on it that finds the item changed
@@ -62,26 +70,34 @@ export class DynamoDBCheckpointStore implements CheckpointStore {
   readonly #read = new Map<string, Item | undefined>();
 
   public constructor(options: DynamoDBCheckpointStoreOptions) {
-    const E = (option: string, message: string) =>
-      new KplCheckpointsConfigurationError(option, message);
-    const { client, tableName, ttlSeconds = DEFAULT_CHECKPOINT_TTL_SECONDS } = options ?? {};
+    assertKnownOptions(options, DYNAMODB_CHECKPOINT_STORE_OPTIONS, E);
+    const {
+      client,
+      tableName,
+      ttlSeconds = DEFAULT_CHECKPOINT_TTL_SECONDS,
+      clock = Date.now,
+    } = options ?? {};
     const consumerName = options?.consumerName ?? process.env.AWS_LAMBDA_FUNCTION_NAME;
-    if (typeof (client as { send?: unknown } | undefined)?.send !== 'function') {
-      throw E('client', 'client must be a DynamoDBClient of the AWS SDK v3');
-    }
-    assertTypeOf('tableName', tableName, 'string', E);
-    if (!tableName) throw E('tableName', 'tableName is required');
+    assertTable(client, tableName);
     if (typeof consumerName !== 'string' || consumerName === '') {
       throw E(
         'consumerName',
         'Give consumerName (outside Lambda there is no AWS_LAMBDA_FUNCTION_NAME): two consumers of one stream must never share progress',
       );
     }
-    assertIntegerIn('ttlSeconds', ttlSeconds, 1, Number.MAX_SAFE_INTEGER, E);
+    assertIntegerIn(
+      'ttlSeconds',
+      ttlSeconds,
+      MIN_CHECKPOINT_TTL_SECONDS,
+      MAX_CHECKPOINT_TTL_SECONDS,
+      E,
+    );
+    assertTypeOf('clock', clock, 'function', E);
     this.#client = client;
     this.#tableName = tableName;
     this.#consumerName = consumerName;
     this.#ttlSeconds = ttlSeconds;
+    this.#clock = clock;
   }
 
   public async load(
@@ -116,11 +132,19 @@ export class DynamoDBCheckpointStore implements CheckpointStore {
     return found;
   }
 
+  /**
+   * Writes each parent's progress, merged with what its item holds. A parent whose progress adds
+   * nothing is still being delivered: its item is written again only to renew its time to live,
+   * and only when its last write is a day old or more.
+   */
   public async save(progress: readonly ParentProgress[]): Promise<void> {
     await Promise.all(progress.map(({ parent, done }) => this.#merge(parent, done)));
   }
 
-  /** Writes the union of the item and `done`, conditional on the item being what was read. */
+  /**
+   * Writes the union of the item and `done` with a new time to live, conditional on the item
+   * being what was read; nothing when the item holds `done` already and was written within a day.
+   */
   async #merge(parent: ParentRecordId, done: SubSequenceSet): Promise<void> {
     const pk = this.#key(parent);
     const key = { [CHECKPOINT_KEY_ATTRIBUTE]: { S: pk } };
@@ -134,7 +158,8 @@ export class DynamoDBCheckpointStore implements CheckpointStore {
           );
       this.#read.delete(pk);
       const before = Item === undefined ? SubSequenceSet.empty() : decode(Item);
-      if (before.covers(done)) return;
+      const now = Math.floor(this.#clock() / 1000);
+      if (before.covers(done) && !this.#isDueForRenewal(Item, now)) return;
       const version = Number(Item?.version?.N ?? 0);
       try {
         await this.#client.send(
@@ -147,7 +172,7 @@ export class DynamoDBCheckpointStore implements CheckpointStore {
               shardId: { S: parent.shardId },
               sequenceNumber: { S: parent.sequenceNumber },
               [CHECKPOINT_TTL_ATTRIBUTE]: {
-                N: String(Math.floor(Date.now() / 1000) + this.#ttlSeconds),
+                N: String(now + this.#ttlSeconds),
               },
             },
             ConditionExpression:
@@ -167,6 +192,13 @@ export class DynamoDBCheckpointStore implements CheckpointStore {
       }
     }
     throw new KplCheckpointsError(`Checkpoint of ${parent.sequenceNumber} lost ${MAX_TRIES} races`);
+  }
+
+  /** Whether an item was last written a day ago or more (as one without `expiresAt` is taken). */
+  #isDueForRenewal(item: Item | undefined, now: number): boolean {
+    if (item === undefined) return false;
+    const expiresAt = Number(item[CHECKPOINT_TTL_ATTRIBUTE]?.N);
+    return !(expiresAt - this.#ttlSeconds > now - CHECKPOINT_RENEWAL_SECONDS);
   }
 
   #key(parent: ParentRecordId): string {

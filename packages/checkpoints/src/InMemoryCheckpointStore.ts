@@ -1,10 +1,15 @@
 import {
+  assertKnownOptions,
+  assertTypeOf,
   type CheckpointStore,
   type ParentProgress,
   type ParentRecordId,
   parentKey,
   type SubSequenceSet,
 } from '@kpl-lambda/core';
+import { configurationError as E } from './errors.js';
+import { IN_MEMORY_CHECKPOINT_STORE_OPTIONS } from './options.js';
+import type { InMemoryCheckpointStoreOptions } from './types.js';
 
 /**
  * A checkpoint store in memory, with the semantics of {@link DynamoDBCheckpointStore} (progress is
@@ -24,8 +29,10 @@ export class InMemoryCheckpointStore implements CheckpointStore {
   readonly #consumerName: string;
   readonly #progress = new Map<string, SubSequenceSet>();
 
-  public constructor(options: { consumerName?: string } = {}) {
-    this.#consumerName = options.consumerName ?? 'local';
+  public constructor(options: InMemoryCheckpointStoreOptions = {}) {
+    assertKnownOptions(options, IN_MEMORY_CHECKPOINT_STORE_OPTIONS, E);
+    assertTypeOf('consumerName', options?.consumerName, 'string', E);
+    this.#consumerName = options?.consumerName ?? 'local';
   }
 
   public async load(
@@ -42,9 +49,11 @@ export class InMemoryCheckpointStore implements CheckpointStore {
 
   public async save(progress: readonly ParentProgress[]): Promise<void> {
     for (const { parent, done } of progress) {
-      this.requests.writes++;
       const key = this.#key(parent);
       const before = this.#progress.get(key);
+      // Nothing expires here: a parent whose progress adds nothing needs no write.
+      if (before?.covers(done)) continue;
+      this.requests.writes++;
       this.#progress.set(key, before === undefined ? done : before.union(done));
     }
   }

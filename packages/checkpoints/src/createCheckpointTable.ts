@@ -1,10 +1,13 @@
 import {
   CreateTableCommand,
-  type DynamoDBClient,
   UpdateTimeToLiveCommand,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
+import { assertKnownOptions, assertTypeOf } from '@kpl-lambda/core';
 import { CHECKPOINT_KEY_ATTRIBUTE, CHECKPOINT_TTL_ATTRIBUTE } from './constants.js';
+import { configurationError as E } from './errors.js';
+import { assertTable, CREATE_CHECKPOINT_TABLE_OPTIONS } from './options.js';
+import type { CreateCheckpointTableOptions } from './types.js';
 
 /**
  * Creates the checkpoint table (on-demand, a string key `pk`) and turns on its time to live on
@@ -19,12 +22,11 @@ import { CHECKPOINT_KEY_ATTRIBUTE, CHECKPOINT_TTL_ATTRIBUTE } from './constants.
  * await createCheckpointTable({ client: new DynamoDBClient({}), tableName: 'checkpoints' });
  * ```
  */
-export async function createCheckpointTable(options: {
-  client: DynamoDBClient;
-  tableName: string;
-  timeToLive?: boolean;
-}): Promise<void> {
-  const { client, tableName, timeToLive = true } = options;
+export async function createCheckpointTable(options: CreateCheckpointTableOptions): Promise<void> {
+  assertKnownOptions(options, CREATE_CHECKPOINT_TABLE_OPTIONS, E);
+  const { client, tableName, timeToLive = true } = options ?? {};
+  assertTable(client, tableName);
+  assertTypeOf('timeToLive', timeToLive, 'boolean', E);
   await client.send(
     new CreateTableCommand({
       TableName: tableName,

@@ -1,4 +1,4 @@
-import { KplConfigurationError, KplError } from '@kpl-lambda/core';
+import { type ConfigurationErrorFactory, KplConfigurationError, KplError } from '@kpl-lambda/core';
 
 /**
  * Base class of the errors of `@kpl-lambda/checkpoints` (a `KplError`, like every kpl-lambda
@@ -33,3 +33,7 @@ export class KplCheckpointsConfigurationError extends KplConfigurationError {
     this.name = 'KplCheckpointsConfigurationError';
   }
 }
+
+/** The factory core's option checks make this package's configuration errors with. */
+export const configurationError: ConfigurationErrorFactory = (option, message) =>
+  new KplCheckpointsConfigurationError(option, message);

@@ -7,4 +7,8 @@ export { createCheckpointTable } from './createCheckpointTable.js';
 export { DynamoDBCheckpointStore } from './DynamoDBCheckpointStore.js';
 export { KplCheckpointsConfigurationError, KplCheckpointsError } from './errors.js';
 export { InMemoryCheckpointStore } from './InMemoryCheckpointStore.js';
-export type { DynamoDBCheckpointStoreOptions } from './types.js';
+export type {
+  CreateCheckpointTableOptions,
+  DynamoDBCheckpointStoreOptions,
+  InMemoryCheckpointStoreOptions,
+} from './types.js';

@@ -8,7 +8,6 @@ import {
 import {
   createCheckpointTable,
   DynamoDBCheckpointStore,
-  KplCheckpointsConfigurationError,
   KplCheckpointsError,
 } from '@kpl-lambda/checkpoints';
 import { type ParentRecordId, parentKey, SubSequenceSet } from '@kpl-lambda/core';
@@ -27,11 +26,23 @@ beforeAll(async () => {
 });
 afterAll(() => local.stop());
 
+const DAY = 86_400;
+
 const parent = (sequenceNumber: string): ParentRecordId => ({
   streamArn: 'arn:aws:kinesis:us-east-1:123456789012:stream/orders',
   shardId: 'shardId-000000000000',
   sequenceNumber,
 });
+/** The item of a parent, read as DynamoDB holds it. */
+const itemOf = async (tableName: string, consumerName: string, p: ParentRecordId) => {
+  const { Item } = await local.client.send(
+    new GetItemCommand({
+      TableName: tableName,
+      Key: { pk: { S: `${consumerName}|${parentKey(p)}` } },
+    }),
+  );
+  return Item!;
+};
 const storeFor = async (consumerName = 'consumer-a') =>
   new DynamoDBCheckpointStore({
     client: local.client,
@@ -102,61 +113,129 @@ describe('DynamoDBCheckpointStore on a local DynamoDB', () => {
     expect(loaded.has(199_999)).toBe(false);
   });
 
-  it('writes a time to live and the readable keys', async () => {
+  it('writes a time to live of a year by default, and the readable keys', async () => {
     const tableName = await createTable();
+    const now = Date.UTC(2026, 0, 1);
     const store = new DynamoDBCheckpointStore({
       client: local.client,
       tableName,
       consumerName: 'c',
-      ttlSeconds: 60,
+      clock: () => now,
     });
     await store.save([{ parent: parent('5'), done: SubSequenceSet.of([0]) }]);
 
-    const { Item } = await local.client.send(
-      new GetItemCommand({
-        TableName: tableName,
-        Key: { pk: { S: `c|${parentKey(parent('5'))}` } },
-      }),
-    );
-    const expiresAt = Number(Item!.expiresAt!.N);
-    expect(expiresAt).toBeGreaterThan(Date.now() / 1000 + 50);
-    expect(expiresAt).toBeLessThan(Date.now() / 1000 + 70);
-    expect(Item).toMatchObject({
+    const item = await itemOf(tableName, 'c', parent('5'));
+    expect(Number(item.expiresAt!.N)).toBe(now / 1000 + 365 * DAY);
+    expect(item).toMatchObject({
       shardId: { S: 'shardId-000000000000' },
       sequenceNumber: { S: '5' },
     });
   });
 });
 
-describe('DynamoDBCheckpointStore options', () => {
-  const client = new DynamoDBClient({ region: 'us-east-1' });
+describe('DynamoDBCheckpointStore time to live', () => {
+  let now: number;
+  const clock = () => now;
+  const days = (count: number) => {
+    now += count * DAY * 1_000;
+  };
+  beforeEach(() => {
+    now = Date.UTC(2026, 0, 1);
+  });
+  /** One delivery of a parent that gains nothing: the adapters' load, then their save. */
+  const deliverAgain = async (store: DynamoDBCheckpointStore, p: ParentRecordId) => {
+    const done = (await store.load([p])).get(parentKey(p))!;
+    await store.save([{ parent: p, done }]);
+  };
 
-  it('takes the consumer name from AWS_LAMBDA_FUNCTION_NAME, and refuses to guess without it', () => {
-    const saved = process.env.AWS_LAMBDA_FUNCTION_NAME;
-    try {
-      process.env.AWS_LAMBDA_FUNCTION_NAME = 'orders-consumer';
-      expect(() => new DynamoDBCheckpointStore({ client, tableName: 't' })).not.toThrow();
-      delete process.env.AWS_LAMBDA_FUNCTION_NAME;
-      expect(() => new DynamoDBCheckpointStore({ client, tableName: 't' })).toThrow(
-        expect.objectContaining({ option: 'consumerName' }),
-      );
-    } finally {
-      if (saved === undefined) delete process.env.AWS_LAMBDA_FUNCTION_NAME;
-      else process.env.AWS_LAMBDA_FUNCTION_NAME = saved;
+  it('renews the checkpoint of a parent still delivered, at most once a day', async () => {
+    const tableName = await createTable();
+    const store = new DynamoDBCheckpointStore({
+      client: local.client,
+      tableName,
+      consumerName: 'c',
+      ttlSeconds: 2 * DAY,
+      clock,
+    });
+    const p = parent('11');
+    await store.save([{ parent: p, done: SubSequenceSet.of([0, 1]) }]);
+    const written = now / 1000;
+
+    // Delivered every hour for three days, gaining nothing.
+    for (let hour = 1; hour <= 72; hour++) {
+      now += 3_600_000;
+      await deliverAgain(store, p);
+      expect(await local.expireItems(tableName, now / 1000)).toBe(0);
     }
+
+    const item = await itemOf(tableName, 'c', p);
+    expect(item.version).toEqual({ N: '4' });
+    expect(Number(item.expiresAt!.N)).toBe(written + 3 * DAY + 2 * DAY);
+    expect((await store.load([p])).get(parentKey(p))?.toString()).toBe('0-1');
   });
 
-  it.each([
-    [{ tableName: 't', consumerName: 'c' }, 'client'],
-    [{ client, tableName: '', consumerName: 'c' }, 'tableName'],
-    [{ client, tableName: 't', consumerName: 'c', ttlSeconds: 0 }, 'ttlSeconds'],
-  ])('refuses %j', (options, option) => {
-    expect(() => new DynamoDBCheckpointStore(options as never)).toThrow(
-      KplCheckpointsConfigurationError,
-    );
-    expect(() => new DynamoDBCheckpointStore(options as never)).toThrow(
-      expect.objectContaining({ option }),
-    );
+  it('lets the checkpoint of a parent no longer delivered expire after ttlSeconds', async () => {
+    const tableName = await createTable();
+    const store = new DynamoDBCheckpointStore({
+      client: local.client,
+      tableName,
+      consumerName: 'c',
+      ttlSeconds: 2 * DAY,
+      clock,
+    });
+    await store.save([{ parent: parent('12'), done: SubSequenceSet.of([0]) }]);
+
+    days(2);
+    expect(await local.expireItems(tableName, now / 1000)).toBe(0);
+    now += 1_000;
+    expect(await local.expireItems(tableName, now / 1000)).toBe(1);
+  });
+
+  it('writes nothing for a parent without progress', async () => {
+    const tableName = await createTable();
+    const store = new DynamoDBCheckpointStore({
+      client: local.client,
+      tableName,
+      consumerName: 'c',
+    });
+
+    await store.save([{ parent: parent('14'), done: SubSequenceSet.empty() }]);
+
+    expect(await local.expireItems(tableName, Number.POSITIVE_INFINITY)).toBe(0);
+  });
+
+  it('rejects a write DynamoDB refuses, without retrying it (a clock that gives no time)', async () => {
+    const tableName = await createTable();
+    const store = new DynamoDBCheckpointStore({
+      client: local.client,
+      tableName,
+      consumerName: 'c',
+      clock: () => Number.NaN,
+    });
+
+    await expect(
+      store.save([{ parent: parent('15'), done: SubSequenceSet.of([0]) }]),
+    ).rejects.toMatchObject({ name: 'ValidationException' });
+  });
+
+  it('renews and adds progress in one write', async () => {
+    const tableName = await createTable();
+    const store = new DynamoDBCheckpointStore({
+      client: local.client,
+      tableName,
+      consumerName: 'c',
+      clock,
+    });
+    const p = parent('13');
+    await store.save([{ parent: p, done: SubSequenceSet.of([0]) }]);
+
+    days(3);
+    await store.load([p]);
+    await store.save([{ parent: p, done: SubSequenceSet.of([0, 1]) }]);
+
+    const item = await itemOf(tableName, 'c', p);
+    expect(item.version).toEqual({ N: '2' });
+    expect(Number(item.expiresAt!.N)).toBe(now / 1000 + 365 * DAY);
   });
 });
 

@@ -51,7 +51,10 @@ export class CheckpointedBatch {
     this.#done = done;
   }
 
-  /** Reads the progress of the batch's parents: one read for the whole batch. Never rejects. */
+  /**
+   * Reads the progress of the batch's parents: one read for the whole batch. Never rejects: a
+   * store that fails, or answers anything but a map of sub-sequence numbers, has read nothing.
+   */
   public static async load(
     store: CheckpointStore,
     records: readonly KinesisStreamRecord[],
@@ -60,7 +63,7 @@ export class CheckpointedBatch {
     const parents = records.map(parentOf);
     let done: ReadonlyMap<string, SubSequenceSet> = new Map();
     try {
-      done = await store.load(parents);
+      done = ownSets(await store.load(parents));
     } catch (error) {
       log.warn('Checkpoints could not be read: every user record of the batch is handled', {
         error,
@@ -79,9 +82,10 @@ export class CheckpointedBatch {
 
   /**
    * Records progress where Lambda will deliver again: the parents from the lowest failed one on,
-   * each with what was done before and what succeeded now, at most one write per parent and none
-   * for a parent that gained nothing. With no failure Lambda moves past the batch: nothing is
-   * written. Never rejects.
+   * each with what was done before and what succeeded now, at most one write per parent. A
+   * parent that gained nothing but has progress goes to the store too, as it was: it is still
+   * being delivered, and a store whose checkpoints expire keeps it alive. With no failure Lambda
+   * moves past the batch: nothing is written. Never rejects.
    */
   public async save(
     succeeded: Iterable<KinesisStreamUserRecord>,
@@ -100,11 +104,10 @@ export class CheckpointedBatch {
     const progress: Array<{ parent: ParentRecordId; done: SubSequenceSet }> = [];
     for (const parent of this.#parents.slice(firstFailed)) {
       const key = parentKey(parent);
-      const now = succeededByParent.get(key);
-      if (now === undefined) continue;
       const before = this.#done.get(key) ?? SubSequenceSet.empty();
-      const done = before.union(SubSequenceSet.of(now));
-      if (done.size > before.size) progress.push({ parent, done });
+      const now = succeededByParent.get(key);
+      const done = now === undefined ? before : before.union(SubSequenceSet.of(now));
+      if (done.size > 0) progress.push({ parent, done });
     }
     if (progress.length === 0) return;
     try {
@@ -116,4 +119,17 @@ export class CheckpointedBatch {
       });
     }
   }
+}
+
+/**
+ * What a store loaded, each value a set of this core (a store built on another copy of it
+ * answers sets of that copy). Throws on anything that is no map of sub-sequence numbers, which
+ * would otherwise throw later, while records are handled or reported.
+ */
+function ownSets(loaded: ReadonlyMap<string, Iterable<number>>): Map<string, SubSequenceSet> {
+  const sets = new Map<string, SubSequenceSet>();
+  for (const [key, done] of loaded) {
+    sets.set(key, done instanceof SubSequenceSet ? done : SubSequenceSet.of(done));
+  }
+  return sets;
 }

@@ -201,6 +201,10 @@ export interface ParentProgress {
 export interface CheckpointStore {
   /** The progress of these parents, keyed by `parentKey(parent)`; parents with none are absent. */
   load(parents: readonly ParentRecordId[]): Promise<ReadonlyMap<string, SubSequenceSet>>;
-  /** Adds progress: each parent's done set becomes the union of what it was and `done`. */
+  /**
+   * Adds progress: each parent's done set becomes the union of what it was and `done`. A parent
+   * whose `done` adds nothing is still being delivered: a store whose checkpoints expire keeps
+   * it alive; any other store may skip it.
+   */
   save(progress: readonly ParentProgress[]): Promise<void>;
 }

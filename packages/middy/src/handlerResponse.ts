@@ -15,6 +15,8 @@ export interface HandedBatch {
 export interface ReportedFailure {
   parent: string;
   subSequenceNumber: number | undefined;
+  /** Reported by its parent's sequence number alone (not the whole batch's fallback). */
+  byParent?: boolean;
 }
 
 /** What a response reported: its failures, and the user records known to have succeeded. */
@@ -125,9 +127,11 @@ function reportedFailure(
     const [sequenceNumber, subSequenceNumber] = itemIdentifier.split(':', 2);
     if (parents.has(sequenceNumber!)) {
       const sub = subSequenceNumber === undefined ? Number.NaN : Number(subSequenceNumber);
+      const named = Number.isInteger(sub) && sub >= 0;
       return {
         parent: sequenceNumber!,
-        subSequenceNumber: Number.isInteger(sub) && sub >= 0 ? sub : undefined,
+        subSequenceNumber: named ? sub : undefined,
+        byParent: !named,
       };
     }
   }
@@ -136,4 +140,19 @@ function reportedFailure(
     { itemIdentifier },
   );
   return firstParentFailure(parents);
+}
+
+/**
+ * Whether a failure of an aggregate was reported by its sequence number alone. It stands before
+ * the parent's first user record: with checkpoints, none of that parent's user records counts as
+ * done, though the handler may have kept going and done them.
+ */
+export function reportsAggregateByParent(reported: Reported, state: HandedBatch): boolean {
+  const byParent = new Set(
+    reported.failures.filter((failure) => failure.byParent).map(({ parent }) => parent),
+  );
+  return (
+    byParent.size > 0 &&
+    state.handed.some(({ kinesis }) => kinesis.aggregated && byParent.has(kinesis.sequenceNumber))
+  );
 }

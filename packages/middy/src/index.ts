@@ -1,3 +1,8 @@
 export { KplDeaggConfigurationError } from './errors.js';
 export { default, kplDeagg } from './kplDeagg.js';
-export type { KplDeaggLogger, KplDeaggOnCorrupt, KplDeaggOptions } from './types.js';
+export type {
+  KplDeaggLogger,
+  KplDeaggOnCorrupt,
+  KplDeaggOptions,
+  KplDeaggResponse,
+} from './types.js';

@@ -16,14 +16,14 @@ import {
   optionNames,
   safeLogger,
 } from '@kpl-lambda/core';
-import type {
-  Context,
-  KinesisStreamBatchItemFailure,
-  KinesisStreamBatchResponse,
-} from 'aws-lambda';
+import type { Context, KinesisStreamBatchItemFailure } from 'aws-lambda';
 import { KplDeaggConfigurationError } from './errors.js';
-import { reportedByBatchItemFailures, reportedBySettledResults } from './handlerResponse.js';
-import type { KplDeaggOptions } from './types.js';
+import {
+  reportedByBatchItemFailures,
+  reportedBySettledResults,
+  reportsAggregateByParent,
+} from './handlerResponse.js';
+import type { KplDeaggOptions, KplDeaggResponse } from './types.js';
 
 const defaults: Required<Pick<KplDeaggOptions, 'onCorrupt'>> & KplDeaggOptions = {
   onCorrupt: 'passthrough',
@@ -54,7 +54,7 @@ interface InvocationState {
 // biome-ignore format: Biome would turn the import attributes into a type literal.
 type MiddlewareObj<TEvent, TResult> = import('@middy/core', { with: { 'resolution-mode': 'import' } }).MiddlewareObj<TEvent, TResult>;
 // biome-ignore format: as above.
-type KplDeaggRequest = import('@middy/core', { with: { 'resolution-mode': 'import' } }).Request<KinesisStreamUserEvent, KinesisStreamBatchResponse | undefined, Error, Context>;
+type KplDeaggRequest = import('@middy/core', { with: { 'resolution-mode': 'import' } }).Request<KinesisStreamUserEvent, KplDeaggResponse, Error, Context>;
 
 /**
  * Middy middleware that makes a KPL-aggregated Kinesis stream look to the handler exactly like a
@@ -88,7 +88,7 @@ type KplDeaggRequest = import('@middy/core', { with: { 'resolution-mode': 'impor
  */
 export function kplDeagg(
   opts: KplDeaggOptions = {},
-): MiddlewareObj<KinesisStreamUserEvent, KinesisStreamBatchResponse | undefined> {
+): MiddlewareObj<KinesisStreamUserEvent, KplDeaggResponse> {
   const { onCorrupt, filter, logger: userLogger, checkpoints, metrics } = validateOptions(opts);
   // A logger that throws must not change what Lambda is told.
   const logger = safeLogger(userLogger);
@@ -185,6 +185,13 @@ export function kplDeagg(
       (reported?.failures.length ?? 0) + state.corruptParents.length,
       batchItemFailures.length,
     );
+    if (state.checkpointed !== undefined && reported && reportsAggregateByParent(reported, state)) {
+      logger.warn(
+        'Checkpoints record nothing of an aggregate whose failure is reported by its sequence number alone: ' +
+          'report the failed user record as "<sequenceNumber>:<subSequenceNumber>", ' +
+          'or return one PromiseSettledResult per user record (Promise.allSettled)',
+      );
+    }
     // No batchItemFailures at all: the handler reports every user record it was handed as done.
     await state.checkpointed?.save(reported?.succeeded ?? state.handed, failedParents);
   };

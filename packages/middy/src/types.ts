@@ -5,6 +5,7 @@ import type {
   KplLogger,
   KplMetrics,
 } from '@kpl-lambda/core';
+import type { KinesisStreamBatchResponse } from 'aws-lambda';
 
 /** What to do with a corrupt aggregate: core's {@link BatchOnCorrupt}. */
 export type KplDeaggOnCorrupt = BatchOnCorrupt;
@@ -39,3 +40,29 @@ export interface KplDeaggOptions {
    */
   metrics?: KplMetrics;
 }
+
+/**
+ * What a handler behind `kplDeagg()` may return, for `middy<KinesisStreamEvent,
+ * KplDeaggResponse>()`: a `KinesisStreamBatchResponse`, one `PromiseSettledResult` per user
+ * record handed (Middy's batch convention, which the middleware turns into the
+ * `KinesisStreamBatchResponse` Lambda gets), or nothing. Middy types the handler's result with
+ * the `TResult` given to `middy()`; `.handler<KinesisStreamEvent, KinesisStreamBatchResponse>()`
+ * then types what Lambda gets back.
+ *
+ * @example
+ * ```ts
+ * import kplDeagg, { type KplDeaggResponse } from '@kpl-lambda/middy';
+ * import middy from '@middy/core';
+ * import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
+ *
+ * export const handler = middy<KinesisStreamEvent, KplDeaggResponse>()
+ *   .use(kplDeagg())
+ *   .handler<KinesisStreamEvent, KinesisStreamBatchResponse>(async (event) =>
+ *     Promise.allSettled(event.Records.map(async (record) => save(record))),
+ *   );
+ * ```
+ */
+export type KplDeaggResponse =
+  | KinesisStreamBatchResponse
+  | PromiseSettledResult<unknown>[]
+  | undefined;

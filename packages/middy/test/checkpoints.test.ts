@@ -5,21 +5,32 @@ import {
   DynamoDBCheckpointStore,
   InMemoryCheckpointStore,
 } from '@kpl-lambda/checkpoints';
-import type { CheckpointStore } from '@kpl-lambda/core';
-import { aggregatedRecord, kinesisStreamEvent } from '@kpl-lambda/core/testing';
-import kplDeagg from '@kpl-lambda/middy';
+import { type CheckpointStore, type KinesisStreamUserRecord, parentKey } from '@kpl-lambda/core';
+import { aggregatedRecord, kinesisStreamEvent, plainRecord } from '@kpl-lambda/core/testing';
+import kplDeagg, { type KplDeaggLogger } from '@kpl-lambda/middy';
 import {
   batchWithCorruptAggregate,
+  FAILING_LOGGERS,
   type LocalDynamoDB,
+  NONSENSE_STORES,
   parentOfFive,
   retryFrom,
   startLocalDynamoDB,
   textOf,
+  withUnhandledRejections,
 } from '@kpl-lambda/testing-utils';
 import middy from '@middy/core';
-import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
+import type {
+  Context,
+  KinesisStreamBatchItemFailure,
+  KinesisStreamBatchResponse,
+  KinesisStreamEvent,
+} from 'aws-lambda';
+import { recordingLogger } from './recordingHandler.js';
 
 const context = {} as Context;
+const DAY = 86_400;
+const quiet = { debug() {}, warn() {}, error() {} };
 let local: LocalDynamoDB;
 let tables = 0;
 beforeAll(async () => {
@@ -91,6 +102,45 @@ describe('kplDeagg with checkpoints', () => {
 
     // Nothing lost: r4 was never run before the failure, and runs on the retry.
     expect(runs).toEqual(['r0', 'r1', 'r2', 'r3', 'r4']);
+  });
+
+  it('keeps the done siblings of a poison record done for as long as Lambda retries it', async () => {
+    const tableName = `checkpoints-${++tables}`;
+    await createCheckpointTable({ client: local.client, tableName, timeToLive: false });
+    let now = Date.UTC(2026, 0, 1);
+    const checkpoints = new DynamoDBCheckpointStore({
+      client: local.client,
+      tableName,
+      consumerName: 'middy-test',
+      ttlSeconds: 2 * DAY,
+      clock: () => now,
+    });
+    const runs: string[] = [];
+    let poisoned = true;
+    const handler = middy<KinesisStreamEvent, KinesisStreamBatchResponse>()
+      .use(kplDeagg({ checkpoints }))
+      .handler<KinesisStreamEvent>(
+        async (event) =>
+          Promise.allSettled(
+            event.Records.map(async (record) => {
+              runs.push(textOf(record));
+              if (textOf(record) === 'r3' && poisoned) throw new Error('poison');
+            }),
+          ) as never,
+      );
+    const event = parentOfFive();
+
+    // Retried once a day for thirty days, DynamoDB's time to live sweeping as it goes.
+    for (let day = 0; day < 30; day++) {
+      expect(retryFrom(event, await handler(event, context))).toBeDefined();
+      now += DAY * 1_000;
+      await local.expireItems(tableName, now / 1_000);
+    }
+    poisoned = false;
+    expect(retryFrom(event, await handler(event, context))).toBeUndefined();
+
+    expect(runs.filter((run) => run !== 'r3')).toEqual(['r0', 'r1', 'r2', 'r4']);
+    expect(runs.filter((run) => run === 'r3')).toHaveLength(31);
   });
 
   it('writes nothing when the batch succeeds, and reads once per invocation', async () => {
@@ -178,6 +228,151 @@ describe('kplDeagg with checkpoints', () => {
     expect(delivery).toBeUndefined();
     expect(succeeded.size).toBe(200);
   }, 30_000);
+});
+
+describe('kplDeagg with checkpoints and failures reported by the parent alone', () => {
+  // The root README's first Middy handler: it keeps going after a failure and reports the
+  // failed user record by its sequenceNumber, which its parent shares.
+  const keepsGoing =
+    (identify: (record: KinesisStreamUserRecord) => string, logger: KplDeaggLogger) =>
+    (checkpoints?: CheckpointStore) =>
+      middy<KinesisStreamEvent, KinesisStreamBatchResponse>()
+        .use(kplDeagg({ logger, ...(checkpoints ? { checkpoints } : {}) }))
+        .handler<KinesisStreamEvent>(async (event) => {
+          const batchItemFailures: KinesisStreamBatchItemFailure[] = [];
+          for (const record of event.Records) {
+            if (['r1', 'r3', 'plain'].includes(textOf(record))) {
+              batchItemFailures.push({ itemIdentifier: identify(record) });
+            }
+          }
+          return { batchItemFailures };
+        });
+  const bySequenceNumber = (record: KinesisStreamUserRecord) => record.kinesis.sequenceNumber;
+  const warnings = (logger: ReturnType<typeof recordingLogger>) =>
+    logger.lines.filter(([level]) => level === 'warn').map(([, message]) => message);
+
+  it('warns once per invocation, naming the two ways that record progress', async () => {
+    const logger = recordingLogger();
+    const handler = keepsGoing(bySequenceNumber, logger)(new InMemoryCheckpointStore());
+
+    // Two aggregates, each with a failed user record.
+    await handler(
+      kinesisStreamEvent([
+        aggregatedRecord(['r0', 'r1', 'r2'].map((data) => ({ partitionKey: 'k', data }))),
+        aggregatedRecord(['r3', 'r4'].map((data) => ({ partitionKey: 'k', data }))),
+      ]),
+      context,
+    );
+
+    expect(warnings(logger)).toEqual([expect.stringContaining('by its sequence number alone')]);
+    expect(warnings(logger)[0]).toContain('"<sequenceNumber>:<subSequenceNumber>"');
+    expect(warnings(logger)[0]).toContain('one PromiseSettledResult per user record');
+  });
+
+  it.each([
+    [
+      'names the user record',
+      (record: KinesisStreamUserRecord) =>
+        `${record.kinesis.sequenceNumber}:${record.kinesis.subSequenceNumber}`,
+      true,
+      parentOfFive,
+    ],
+    ['has no checkpoints', bySequenceNumber, false, parentOfFive],
+    [
+      'reports a plain record, which has no siblings',
+      bySequenceNumber,
+      true,
+      () => kinesisStreamEvent([plainRecord({ partitionKey: 'p', data: 'plain' })]),
+    ],
+  ])('does not warn when the handler %s', async (_, identify, withCheckpoints, event) => {
+    const logger = recordingLogger();
+    const handler = keepsGoing(
+      identify,
+      logger,
+    )(withCheckpoints ? new InMemoryCheckpointStore() : undefined);
+
+    const response = await handler(event(), context);
+
+    expect(response?.batchItemFailures).toHaveLength(1);
+    expect(warnings(logger)).toEqual([]);
+  });
+});
+
+describe('kplDeagg with a checkpoint store that answers nonsense', () => {
+  const settledHandler = (checkpoints?: CheckpointStore, logger: KplDeaggLogger = quiet) =>
+    middy<KinesisStreamEvent, KinesisStreamBatchResponse>()
+      .use(kplDeagg({ logger, ...(checkpoints ? { checkpoints } : {}) }))
+      .handler<KinesisStreamEvent>(
+        async (event) =>
+          Promise.allSettled(
+            event.Records.map(async (record) => {
+              if (textOf(record) === 'r3') throw new Error('poison');
+            }),
+          ) as never,
+      );
+
+  it('takes the sets of a store built on another copy of core, as the numbers they hold', async () => {
+    const runs: string[] = [];
+    const otherCopy: CheckpointStore = {
+      load: async (parents) => new Map(parents.map((p) => [parentKey(p), [0, 1, 2]])) as never,
+      save: async () => {},
+    };
+    const handler = middy<KinesisStreamEvent, KinesisStreamBatchResponse>()
+      .use(kplDeagg({ checkpoints: otherCopy }))
+      .handler<KinesisStreamEvent>(async (event) => {
+        runs.push(...event.Records.map(textOf));
+        return undefined as never;
+      });
+
+    await handler(parentOfFive(), context);
+
+    expect(runs).toEqual(['r3', 'r4']);
+  });
+
+  it.each(NONSENSE_STORES)(
+    'tells Lambda what it would without checkpoints when the store %s',
+    async (_, store) => {
+      const event = parentOfFive();
+
+      expect(await settledHandler(store)(event, context)).toEqual(
+        await settledHandler()(event, context),
+      );
+    },
+  );
+
+  it('tells Lambda the same when the clock of the store throws', async () => {
+    const tableName = `checkpoints-${++tables}`;
+    await createCheckpointTable({ client: local.client, tableName, timeToLive: false });
+    const clock = () => {
+      throw new Error('no time');
+    };
+    const store = new DynamoDBCheckpointStore({
+      client: local.client,
+      tableName,
+      consumerName: 'middy-test',
+      clock,
+    });
+    const event = parentOfFive();
+
+    expect(await settledHandler(store)(event, context)).toEqual(
+      await settledHandler()(event, context),
+    );
+  });
+
+  it.each(FAILING_LOGGERS)(
+    'tells Lambda the same when the store throws and the logger %s',
+    async (_, logger) => {
+      const event = parentOfFive();
+      const failing = NONSENSE_STORES.find(([name]) => name.startsWith('throws'))![1];
+
+      const { result, unhandled } = await withUnhandledRejections(() =>
+        settledHandler(failing, logger())(event, context),
+      );
+
+      expect(result).toEqual(await settledHandler()(event, context));
+      expect(unhandled).toEqual([]);
+    },
+  );
 });
 
 describe("kplDeagg with checkpoints and onCorrupt: 'fail'", () => {

@@ -1,11 +1,13 @@
 // Compile-time checks, run by `tsc -b` (npm test): an expectTypeOf that does not hold, or an
 // expected type error that does not happen, fails the type check. Jest runs the handler once.
+import { InMemoryCheckpointStore } from '@kpl-lambda/checkpoints';
 import type { KinesisStreamUserEvent, KinesisStreamUserRecord } from '@kpl-lambda/core';
 import { aggregatedRecord, kinesisStreamEvent } from '@kpl-lambda/core/testing';
 import kplDeagg, {
   type KplDeaggLogger,
   type KplDeaggOnCorrupt,
   type KplDeaggOptions,
+  type KplDeaggResponse,
   kplDeagg as namedKplDeagg,
 } from '@kpl-lambda/middy';
 import middy, { type MiddlewareObj } from '@middy/core';
@@ -36,10 +38,37 @@ describe('kplDeagg types', () => {
     });
   });
 
+  it('takes settled results from the handler without a cast, and gives Lambda a batch response', async () => {
+    const handler = middy<KinesisStreamEvent, KplDeaggResponse>()
+      .use(kplDeagg({ checkpoints: new InMemoryCheckpointStore() }))
+      .handler<KinesisStreamEvent, KinesisStreamBatchResponse>(async (event) =>
+        Promise.allSettled(
+          event.Records.map(async (record) => {
+            if (record.kinesis.subSequenceNumber === 1) throw new Error('poison');
+          }),
+        ),
+      );
+    expectTypeOf(handler).returns.resolves.toEqualTypeOf<KinesisStreamBatchResponse>();
+
+    const event = kinesisStreamEvent([
+      aggregatedRecord([
+        { partitionKey: 'a', data: '0' },
+        { partitionKey: 'a', data: '1' },
+      ]),
+    ]);
+    const response: KinesisStreamBatchResponse = await handler(event, context);
+    expect(response).toEqual({
+      batchItemFailures: [{ itemIdentifier: event.Records[0]!.kinesis.sequenceNumber }],
+    });
+  });
+
   it('is one factory, default and named, typed as a middleware of user record events', () => {
     expectTypeOf(namedKplDeagg).toEqualTypeOf(kplDeagg);
     expectTypeOf(kplDeagg).returns.toEqualTypeOf<
-      MiddlewareObj<KinesisStreamUserEvent, KinesisStreamBatchResponse | undefined>
+      MiddlewareObj<KinesisStreamUserEvent, KplDeaggResponse>
+    >();
+    expectTypeOf<KplDeaggResponse>().toEqualTypeOf<
+      KinesisStreamBatchResponse | PromiseSettledResult<unknown>[] | undefined
     >();
   });
 

@@ -9,16 +9,20 @@ import {
 import type { KinesisStreamUserRecord } from '@kpl-lambda/core';
 import { KplBatchProcessor } from '@kpl-lambda/powertools';
 import {
+  FAILING_LOGGERS,
   type LocalDynamoDB,
+  NONSENSE_STORES,
   parentOfFive,
   retryFrom,
   startLocalDynamoDB,
   textOf,
+  withUnhandledRejections,
 } from '@kpl-lambda/testing-utils';
 import type { Context } from 'aws-lambda';
 
 const context = { awsRequestId: 'r', functionName: 'f' } as Context;
 const quiet = { debug() {}, warn() {}, error() {} };
+const DAY = 86_400;
 let local: LocalDynamoDB;
 let tables = 0;
 beforeAll(async () => {
@@ -91,6 +95,41 @@ describe('KplBatchProcessor with checkpoints', () => {
     expect(runs).toEqual(['r0', 'r1', 'r2', 'r3', 'r4']);
   });
 
+  it('keeps the done siblings of a poison record done for as long as Lambda retries it', async () => {
+    const tableName = `checkpoints-${++tables}`;
+    await createCheckpointTable({ client: local.client, tableName, timeToLive: false });
+    let now = Date.UTC(2026, 0, 1);
+    const checkpoints = new DynamoDBCheckpointStore({
+      client: local.client,
+      tableName,
+      consumerName: 'powertools-test',
+      ttlSeconds: 2 * DAY,
+      clock: () => now,
+    });
+    const processor = new KplBatchProcessor({ checkpoints, logger: quiet });
+    const runs: string[] = [];
+    let poisoned = true;
+    const recordHandler = async (record: KinesisStreamUserRecord) => {
+      runs.push(textOf(record));
+      if (textOf(record) === 'r3' && poisoned) throw new Error('poison');
+    };
+    const event = parentOfFive();
+    const deliver = async () =>
+      retryFrom(event, await processPartialResponse(event, recordHandler, processor, { context }));
+
+    // Retried once a day for thirty days, DynamoDB's time to live sweeping as it goes.
+    for (let day = 0; day < 30; day++) {
+      expect(await deliver()).toBeDefined();
+      now += DAY * 1_000;
+      await local.expireItems(tableName, now / 1_000);
+    }
+    poisoned = false;
+    expect(await deliver()).toBeUndefined();
+
+    expect(runs.filter((run) => run !== 'r3')).toEqual(['r0', 'r1', 'r2', 'r4']);
+    expect(runs.filter((run) => run === 'r3')).toHaveLength(31);
+  });
+
   it('writes nothing when the batch succeeds, and reads once', async () => {
     const store = new InMemoryCheckpointStore();
     const processor = new KplBatchProcessor({ checkpoints: store });
@@ -99,4 +138,40 @@ describe('KplBatchProcessor with checkpoints', () => {
 
     expect(store.requests).toEqual({ reads: 1, writes: 0 });
   });
+});
+
+describe('KplBatchProcessor with a checkpoint store that answers nonsense', () => {
+  const recordHandler = async (record: KinesisStreamUserRecord) => {
+    if (textOf(record) === 'r3') throw new Error('poison');
+  };
+
+  it.each(NONSENSE_STORES)(
+    'tells Lambda what it would without checkpoints when the store %s',
+    async (_, store) => {
+      const event = parentOfFive();
+      const respond = (processor: KplBatchProcessor) =>
+        processPartialResponse(event, recordHandler, processor, { context });
+
+      expect(await respond(new KplBatchProcessor({ checkpoints: store, logger: quiet }))).toEqual(
+        await respond(new KplBatchProcessor({ logger: quiet })),
+      );
+    },
+  );
+
+  it.each(FAILING_LOGGERS)(
+    'tells Lambda the same when the store throws and the logger %s',
+    async (_, logger) => {
+      const event = parentOfFive();
+      const failing = NONSENSE_STORES.find(([name]) => name.startsWith('throws'))![1];
+      const respond = (processor: KplBatchProcessor) =>
+        processPartialResponse(event, recordHandler, processor, { context });
+
+      const { result, unhandled } = await withUnhandledRejections(() =>
+        respond(new KplBatchProcessor({ checkpoints: failing, logger: logger() })),
+      );
+
+      expect(result).toEqual(await respond(new KplBatchProcessor({ logger: quiet })));
+      expect(unhandled).toEqual([]);
+    },
+  );
 });

@@ -4,7 +4,13 @@
 import { Buffer } from 'node:buffer';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { KplLogger, KplMetrics, UserRecordInput } from '@kpl-lambda/core';
+import {
+  type CheckpointStore,
+  type KplLogger,
+  type KplMetrics,
+  parentKey,
+  type UserRecordInput,
+} from '@kpl-lambda/core';
 import {
   aggregatedRecord,
   corruptAggregatedRecord,
@@ -183,4 +189,31 @@ export const FAILING_METRICS: ReadonlyArray<[string, () => KplMetrics]> = [
     }),
   ],
   ['rejects', () => ({ addMetric: () => Promise.reject(new Error('metrics could not ship')) })],
+];
+
+/**
+ * Checkpoint stores a user may bring that answer what no store should: the adapters must tell
+ * Lambda what they would without them.
+ */
+export const NONSENSE_STORES: ReadonlyArray<[string, CheckpointStore]> = [
+  ['loads undefined', { load: async () => undefined as never, save: async () => {} }],
+  ['loads a plain object', { load: async () => ({}) as never, save: async () => {} }],
+  [
+    'loads text for each parent',
+    {
+      load: async (parents) => new Map(parents.map((p) => [parentKey(p), '0-4'])) as never,
+      save: async () => {},
+    },
+  ],
+  [
+    'throws from load and save at once',
+    {
+      load: () => {
+        throw new Error('no table');
+      },
+      save: () => {
+        throw new Error('no table');
+      },
+    },
+  ],
 ];

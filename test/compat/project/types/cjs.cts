@@ -7,7 +7,7 @@ import { aggregatedRecord, kinesisStreamEvent } from '@kpl-lambda/core/testing';
 import { start } from '@kpl-lambda/kcl';
 import { KinesisEventSourceMapping } from '@kpl-lambda/local-event-source-mapping';
 import { startLocalKinesis } from '@kpl-lambda/local-event-source-mapping/local-kinesis';
-import { type KplDeaggOptions, kplDeagg } from '@kpl-lambda/middy';
+import { type KplDeaggOptions, type KplDeaggResponse, kplDeagg } from '@kpl-lambda/middy';
 import { KplBatchProcessor } from '@kpl-lambda/powertools';
 import { KinesisProducer } from '@kpl-lambda/producer';
 // Middy 7 is published for import only: CommonJS code loads it with import().
@@ -23,6 +23,16 @@ export const handler = async () => {
         itemIdentifier: record.kinesis.sequenceNumber,
       })),
     }));
+};
+
+// Middy's batch convention, as the checkpoints README has it: settled results, no cast.
+export const settledHandler = async () => {
+  const { default: middy } = await import('@middy/core');
+  return middy<KinesisStreamEvent, KplDeaggResponse>()
+    .use(kplDeagg(options))
+    .handler<KinesisStreamEvent, KinesisStreamBatchResponse>(async (event) =>
+      Promise.allSettled(event.Records.map(async (record) => record.kinesis.subSequenceNumber)),
+    );
 };
 
 const userRecords: KinesisStreamUserRecord[] = deaggregateRecords(

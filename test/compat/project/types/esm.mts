@@ -8,11 +8,11 @@ import { aggregatedRecord, kinesisStreamEvent } from '@kpl-lambda/core/testing';
 import { start } from '@kpl-lambda/kcl';
 import { KinesisEventSourceMapping } from '@kpl-lambda/local-event-source-mapping';
 import { startLocalKinesis } from '@kpl-lambda/local-event-source-mapping/local-kinesis';
-import kplDeagg, { type KplDeaggOptions } from '@kpl-lambda/middy';
+import kplDeagg, { type KplDeaggOptions, type KplDeaggResponse } from '@kpl-lambda/middy';
 import { KplBatchProcessor } from '@kpl-lambda/powertools';
 import { KinesisProducer } from '@kpl-lambda/producer';
 import middy from '@middy/core';
-import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
+import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 
 const options: KplDeaggOptions = { onCorrupt: 'fail', checkpoints: new InMemoryCheckpointStore() };
 export const handler = middy<KinesisStreamEvent, KinesisStreamBatchResponse>()
@@ -22,6 +22,17 @@ export const handler = middy<KinesisStreamEvent, KinesisStreamBatchResponse>()
       itemIdentifier: record.kinesis.sequenceNumber,
     })),
   }));
+
+// Middy's batch convention, as the checkpoints README has it: settled results, no cast.
+export const settledHandler = middy<KinesisStreamEvent, KplDeaggResponse>()
+  .use(kplDeagg(options))
+  .handler<KinesisStreamEvent, KinesisStreamBatchResponse>(async (event) =>
+    Promise.allSettled(event.Records.map(async (record) => record.kinesis.subSequenceNumber)),
+  );
+export const lambdaGets = (
+  event: KinesisStreamEvent,
+  context: Context,
+): Promise<KinesisStreamBatchResponse> => settledHandler(event, context);
 
 const userRecords: KinesisStreamUserRecord[] = deaggregateRecords(
   kinesisStreamEvent([aggregatedRecord([{ partitionKey: 'a', data: 'x' }])]).Records,
