@@ -14,6 +14,9 @@ import { KplInvalidRecordError } from './errors.js';
  * done.toString(); // '0-2,4'
  * ```
  */
+/** One range of a range list: a number, or two joined by `-`; safe integers only. */
+const RANGE = /^(\d{1,15})(?:-(\d{1,15}))?$/;
+
 export class SubSequenceSet {
   /** Start and end (inclusive) of each run, in order, never touching. */
   readonly #ranges: Array<[number, number]>;
@@ -42,15 +45,32 @@ export class SubSequenceSet {
     return new SubSequenceSet([]);
   }
 
-  /** Reads what {@link toString} wrote. */
+  /**
+   * Reads what {@link toString} wrote, range by range: a range of any width costs the same, and
+   * text that is not a range list throws `KplInvalidRecordError` rather than reading as nothing.
+   */
   public static parse(text: string): SubSequenceSet {
     if (text === '') return SubSequenceSet.empty();
-    const numbers: number[] = [];
+    const ranges: Array<[number, number]> = [];
     for (const part of text.split(',')) {
-      const [start, end = start] = part.split('-').map(Number);
-      for (let n = start!; n <= end!; n++) numbers.push(n);
+      const match = RANGE.exec(part);
+      const start = Number(match?.[1]);
+      const end = Number(match?.[2] ?? match?.[1]);
+      if (match === null || end < start) {
+        throw new KplInvalidRecordError(
+          `Not a range list of sub-sequence numbers: ${JSON.stringify(text.slice(0, 100))}`,
+        );
+      }
+      ranges.push([start, end]);
     }
-    return SubSequenceSet.of(numbers);
+    ranges.sort((a, b) => a[0] - b[0]);
+    const merged: Array<[number, number]> = [];
+    for (const [start, end] of ranges) {
+      const last = merged.at(-1);
+      if (last !== undefined && start <= last[1] + 1) last[1] = Math.max(last[1], end);
+      else merged.push([start, end]);
+    }
+    return new SubSequenceSet(merged);
   }
 
   /** Reads what {@link toBitmap} wrote. */

@@ -26,6 +26,22 @@ describe('SubSequenceSet', () => {
     expect(() => SubSequenceSet.of([1.5])).toThrow(KplInvalidRecordError);
   });
 
+  it('reads a range of any width as one range, without enumerating it', () => {
+    const wide = SubSequenceSet.parse('0-999999999999999,5');
+
+    expect(wide.size).toBe(1_000_000_000_000_000);
+    expect(wide.has(123_456_789_012)).toBe(true);
+    expect(wide.toString()).toBe('0-999999999999999');
+    expect(SubSequenceSet.parse('7-9,0-2,3').toString()).toBe('0-3,7-9');
+  });
+
+  it.each(['x', '1-', '-1', '1e9', '3-1', '1,,2', ' 1', '1-2-3', '9999999999999999'])(
+    'refuses the stored text %j rather than reading it as nothing done',
+    (text) => {
+      expect(() => SubSequenceSet.parse(text)).toThrow(KplInvalidRecordError);
+    },
+  );
+
   it('reads back what it writes, as ranges and as a bitmap (property)', () => {
     fc.assert(
       fc.property(fc.array(fc.nat({ max: 2_000 }), { maxLength: 300 }), (numbers) => {
