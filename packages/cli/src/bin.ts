@@ -5,7 +5,7 @@ const controller = new AbortController();
 process.once('SIGINT', () => controller.abort());
 // A reader that went away (`kpl inspect | head -1`) stops the command as quietly: nobody reads
 // what it would print. Kept after main returns, for a write that fails late.
-process.stdout.on('error', () => controller.abort());
+for (const output of [process.stdout, process.stderr]) output.on('error', () => controller.abort());
 process.exitCode = await main(process.argv.slice(2), {
   stdin: process.stdin,
   stdout: process.stdout,

@@ -35,14 +35,22 @@ export function endpointOf(
 ): Endpoint | undefined {
   const { flag, variable } = SERVICES[service];
   const own = connection[flag];
-  if (own !== undefined) return { url: own, from: `--${flagName(flag)}` };
-  if (connection.endpoint !== undefined) return { url: connection.endpoint, from: '--endpoint' };
+  if (own !== undefined) return checked(own, `--${flagName(flag)}`);
+  if (connection.endpoint !== undefined) return checked(connection.endpoint, '--endpoint');
   if (env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS?.toLowerCase() === 'true') return undefined;
   for (const name of [variable, 'AWS_ENDPOINT_URL']) {
     const url = env[name];
-    if (url) return { url, from: name };
+    if (url) return checked(url, name);
   }
   return undefined;
+}
+
+/** Refused here, once: the SDK would fail each request with it, one record at a time. */
+function checked(url: string, from: string): Endpoint {
+  if (!URL.canParse(url)) {
+    throw new KplCliUsageError(`${from} ${url} is not an endpoint URL (http://host:port)`);
+  }
+  return { url, from };
 }
 
 /** `--region`, else `AWS_REGION` of the command's env; else the SDK's own (its config file). */
@@ -85,13 +93,7 @@ export function assertOneSide(
 }
 
 function inAws(url: string): boolean {
-  let host: string;
-  try {
-    host = new URL(url).hostname;
-  } catch {
-    throw new KplCliUsageError(`${url} is not an endpoint URL (http://host:port)`);
-  }
-  return /(^|\.)(amazonaws\.com|amazonaws\.com\.cn|api\.aws)$/.test(host);
+  return /(^|\.)(amazonaws\.com|amazonaws\.com\.cn|api\.aws)$/.test(new URL(url).hostname);
 }
 
 function flagName(option: string): string {

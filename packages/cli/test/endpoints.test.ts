@@ -19,6 +19,12 @@ describe('the endpoints of a command', () => {
     expect(endpointOf('kinesis', { endpoint: local }, ignoring)?.url).toBe(local);
   });
 
+  it('refuses an endpoint that is not a URL, naming where it came from', () => {
+    expect(() => endpointOf('kinesis', {}, { AWS_ENDPOINT_URL: 'localhost 4566' })).toThrow(
+      'AWS_ENDPOINT_URL localhost 4566 is not an endpoint URL (http://host:port)',
+    );
+  });
+
   it('counts an endpoint of AWS (a VPC endpoint) as AWS, anything else as elsewhere', () => {
     const vpc = 'https://vpce-1.kinesis.us-east-1.vpce.amazonaws.com';
     expect(() =>
