@@ -5,8 +5,8 @@ import {
   PutRecordsCommand,
   SplitShardCommand,
 } from '@aws-sdk/client-kinesis';
-import { InMemoryCheckpointStore } from '@kpl-lambda/checkpoints';
-import { redrive } from '@kpl-lambda/checkpoints/redrive';
+import { InMemoryCheckpointStore, KplCheckpointsConfigurationError } from '@kpl-lambda/checkpoints';
+import { type RedriveOptions, redrive } from '@kpl-lambda/checkpoints/redrive';
 import { aggregate, SubSequenceSet } from '@kpl-lambda/core';
 import {
   type LocalKinesis,
@@ -74,7 +74,7 @@ describe('redrive', () => {
 
     // The third parent is after the batch's end: not read.
     expect(ran).toEqual(['p0-2', 'p1-0', 'p1-2', 'p1-3']);
-    expect(report).toMatchObject({ ran: 4, skipped: 3 });
+    expect(report).toMatchObject({ ran: 4, skipped: 3, complete: true });
     expect(report.failed).toEqual([
       { sequenceNumber: sequenceNumbers[1], subSequenceNumber: 1, error: expect.any(Error) },
     ]);
@@ -113,5 +113,139 @@ describe('redrive', () => {
 
     expect(report).toMatchObject({ ran: 8, skipped: 0, failed: [] });
     expect(ran[0]).toBe('p0-0');
+  });
+});
+
+describe('redrive without recording', () => {
+  it('reads the store but never writes to it with recordDone: false', async () => {
+    const { batchInfo, sequenceNumbers } = await streamOfThreeParents();
+    const checkpoints = new InMemoryCheckpointStore();
+    const parent = {
+      streamArn: batchInfo.streamArn,
+      shardId: batchInfo.shardId,
+      sequenceNumber: sequenceNumbers[0]!,
+    };
+    await checkpoints.save([{ parent, done: SubSequenceSet.of([0, 1]) }]);
+    const writesBefore = checkpoints.requests.writes;
+    const shown: string[] = [];
+
+    const dryRun = await redrive({
+      kinesis: kinesis.client,
+      checkpoints,
+      batchInfo,
+      recordDone: false,
+      handler: (userRecord) => {
+        shown.push(Buffer.from(userRecord.data).toString());
+      },
+    });
+
+    expect(dryRun).toMatchObject({ ran: 6, skipped: 2, failed: [], complete: true });
+    expect(shown).toEqual(['p0-2', 'p0-3', 'p1-0', 'p1-1', 'p1-2', 'p1-3']);
+    expect(checkpoints.requests.writes).toBe(writesBefore);
+    // What was only shown is run by the real redrive.
+    const ran: string[] = [];
+    await redrive({
+      kinesis: kinesis.client,
+      checkpoints,
+      batchInfo,
+      handler: (userRecord) => {
+        ran.push(Buffer.from(userRecord.data).toString());
+      },
+    });
+    expect(ran).toEqual(shown);
+  });
+});
+
+describe('redrive stopped by its signal', () => {
+  it('finishes the user record running, records what ran, and says it is not complete', async () => {
+    const { batchInfo } = await streamOfThreeParents();
+    const checkpoints = new InMemoryCheckpointStore();
+    const controller = new AbortController();
+    const first: string[] = [];
+
+    const stopped = await redrive({
+      kinesis: kinesis.client,
+      checkpoints,
+      batchInfo,
+      signal: controller.signal,
+      handler: (userRecord) => {
+        first.push(Buffer.from(userRecord.data).toString());
+        if (first.length === 3) controller.abort();
+      },
+    });
+
+    expect(stopped).toMatchObject({ ran: 3, skipped: 0, failed: [], complete: false });
+    const rest: string[] = [];
+    const again = await redrive({
+      kinesis: kinesis.client,
+      checkpoints,
+      batchInfo,
+      handler: (userRecord) => {
+        rest.push(Buffer.from(userRecord.data).toString());
+      },
+    });
+    expect(again).toMatchObject({ ran: 5, skipped: 3, complete: true });
+    expect([...first, ...rest]).toEqual(
+      [0, 1].flatMap((p) => [0, 1, 2, 3].map((i) => `p${p}-${i}`)),
+    );
+  });
+});
+
+describe('redrive options', () => {
+  const batchInfo = {
+    shardId: 'shardId-000000000000',
+    startSequenceNumber: '1',
+    endSequenceNumber: '2',
+    streamArn: 'arn:aws:kinesis:us-east-1:000000000000:stream/orders',
+  };
+  const valid = (): RedriveOptions => ({
+    kinesis: kinesis.client,
+    checkpoints: new InMemoryCheckpointStore(),
+    batchInfo,
+    handler: () => undefined,
+  });
+  const refusal = async (options: unknown) => {
+    const error = await redrive(options as RedriveOptions).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(KplCheckpointsConfigurationError);
+    const { option, message } = error as KplCheckpointsConfigurationError;
+    return { option, message };
+  };
+
+  it('names the field of batchInfo that is missing, instead of a TypeError', async () => {
+    const { batchInfo: _, ...withoutBatchInfo } = valid();
+    expect(await refusal(withoutBatchInfo)).toEqual({
+      option: 'batchInfo',
+      message: expect.stringContaining('batchInfo is required'),
+    });
+    const { shardId: __, ...withoutShard } = batchInfo;
+    expect(await refusal({ ...valid(), batchInfo: withoutShard })).toEqual({
+      option: 'batchInfo.shardId',
+      message: expect.stringContaining('batchInfo.shardId is missing'),
+    });
+    expect(
+      await refusal({ ...valid(), batchInfo: { ...batchInfo, endSequenceNumber: 'latest' } }),
+    ).toEqual({
+      option: 'batchInfo.endSequenceNumber',
+      message: 'batchInfo.endSequenceNumber must be a sequence number (decimal digits), got latest',
+    });
+  });
+
+  it('refuses an unknown option with the closest known one', async () => {
+    expect(await refusal({ ...valid(), recordDon: false })).toEqual({
+      option: 'recordDon',
+      message: 'Unknown option recordDon: did you mean recordDone?',
+    });
+  });
+
+  it('refuses what it cannot call', async () => {
+    expect((await refusal(undefined)).option).toBe('options');
+    expect((await refusal({ ...valid(), kinesis: {} })).option).toBe('kinesis');
+    expect((await refusal({ ...valid(), checkpoints: undefined })).option).toBe('checkpoints');
+    expect((await refusal({ ...valid(), checkpoints: { load: () => 1 } })).option).toBe(
+      'checkpoints',
+    );
+    expect((await refusal({ ...valid(), handler: 'print' })).option).toBe('handler');
+    expect((await refusal({ ...valid(), recordDone: 'no' })).option).toBe('recordDone');
+    expect((await refusal({ ...valid(), signal: {} })).option).toBe('signal');
   });
 });

@@ -1,4 +1,4 @@
-import { KplError } from '@kpl-lambda/core';
+import { KplConfigurationError, KplError } from '@kpl-lambda/core';
 
 /**
  * A command line the `kpl` command cannot run: an unknown command or option, a missing value.
@@ -15,4 +15,52 @@ export class KplCliUsageError extends KplError {
     super(message);
     this.name = 'KplCliUsageError';
   }
+}
+
+/**
+ * Input a command cannot read: a Lambda record whose `data` is not base64, JSON that does not
+ * parse. `main` prints its message, one line, and returns exit code 1.
+ *
+ * @example
+ * ```ts
+ * import { KplCliInputError } from '@kpl-lambda/cli';
+ * throw new KplCliInputError('Record 0 of the input: kinesis.data is not base64');
+ * ```
+ */
+export class KplCliInputError extends KplError {
+  public constructor(message: string) {
+    super(message);
+    this.name = 'KplCliInputError';
+  }
+}
+
+/**
+ * `main` was called with an `io` it cannot use (`option` names the key): an unknown key, a
+ * stream that is not one. Thrown (the promise rejects), since no exit code can say it.
+ *
+ * @example
+ * ```ts
+ * import { KplCliConfigurationError, main } from '@kpl-lambda/cli';
+ * await main(['inspect'], { stdin, stdout, stderr, env, sigal }); // rejects: did you mean signal?
+ * ```
+ */
+export class KplCliConfigurationError extends KplConfigurationError {
+  public constructor(option: string, message: string) {
+    super(option, message);
+    this.name = 'KplCliConfigurationError';
+  }
+}
+
+/** Standard input was being read when the command was stopped (Ctrl-C, a closed output). */
+export class KplCliStoppedError extends KplError {
+  public constructor() {
+    super('stopped');
+    this.name = 'KplCliStoppedError';
+  }
+}
+
+/** The message of whatever was thrown (an error of another realm too: no `instanceof`). */
+export function messageOf(error: unknown): string {
+  const message = (error as { message?: unknown } | null | undefined)?.message;
+  return typeof message === 'string' ? message : String(error);
 }

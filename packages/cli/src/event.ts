@@ -21,10 +21,10 @@ export async function event(
   io: CliIo,
 ): Promise<number> {
   const userRecords: Array<{ partitionKey: string; data: string }> = [];
-  for await (const line of readLines(file, io)) {
+  for await (const { text } of readLines(file, io)) {
     userRecords.push({
-      partitionKey: partitionKeyOf(line, userRecords.length, options.partitionKey),
-      data: line,
+      partitionKey: partitionKeyOf(text, userRecords.length, options.partitionKey),
+      data: text,
     });
   }
   const parents: ParentRecordSpec[] = [];

@@ -1,4 +1,8 @@
-export { KplCliUsageError } from './errors.js';
+export {
+  KplCliConfigurationError,
+  KplCliInputError,
+  KplCliUsageError,
+} from './errors.js';
 export type { InspectedParent, InspectedUserRecord } from './inspect.js';
 export { main } from './main.js';
 export type { DataFormat } from './render.js';

@@ -1,20 +1,13 @@
-import { Buffer } from 'node:buffer';
 import {
   deaggregateBytes,
   isAggregated,
   KPL_MAGIC,
   type KplDecodeErrorReason,
 } from '@kpl-lambda/core';
+import { type InputRecord, recordsOfInput } from './inputRecords.js';
 import { readInput, writeLine } from './io.js';
 import { type DataFormat, showData, table } from './render.js';
 import type { CliIo } from './types.js';
-
-/** A Kinesis record as `kpl inspect` found it in its input. */
-interface ParentRecord {
-  sequenceNumber?: string | undefined;
-  partitionKey?: string | undefined;
-  data: Uint8Array;
-}
 
 /** What a parent turned out to be. */
 export interface InspectedParent {
@@ -54,9 +47,11 @@ export async function inspect(
   options: { json: boolean; data: DataFormat },
   io: CliIo,
 ): Promise<number> {
-  const parents = parentsOf(await readInput(file, io));
+  const parents = recordsOfInput(await readInput(file, io));
   let corrupt = 0;
   for (const [index, parent] of parents.entries()) {
+    // Stopped, or nobody reads any more (`kpl inspect | head -1`).
+    if (io.signal?.aborted === true) return 130;
     const { summary, userRecords } = inspectParent(index, parent, options.data);
     if (summary.kind === 'corrupt') corrupt++;
     if (options.json) {
@@ -86,7 +81,7 @@ export async function inspect(
 
 function inspectParent(
   index: number,
-  parent: ParentRecord,
+  parent: InputRecord,
   format: DataFormat,
 ): { summary: InspectedParent; userRecords: InspectedUserRecord[] } {
   const { data } = parent;
@@ -141,56 +136,4 @@ function describeParent(parent: InspectedParent): string {
     parent.partitionKey === null ? undefined : `partition key ${parent.partitionKey}`,
   ].filter((part) => part !== undefined);
   return [`parent ${parent.index}`, ...keys, `${parent.bytes} bytes`, what].join(', ');
-}
-
-/**
- * The Kinesis records in an input: a Lambda event (or its `Records`), a GetRecords output as
- * the AWS CLI prints it (base64 `Data`), base64 text, or else the bytes themselves.
- */
-export function parentsOf(input: Buffer): ParentRecord[] {
-  const text = input.toString('utf8').trim();
-  if (/^[[{]/.test(text)) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      parsed = undefined;
-    }
-    if (parsed !== undefined) return recordsOfJson(parsed);
-  }
-  if (text.length > 0 && text.length % 4 === 0 && /^[A-Za-z0-9+/]+={0,2}$/.test(text)) {
-    return [{ data: Buffer.from(text, 'base64') }];
-  }
-  return [{ data: input }];
-}
-
-function recordsOfJson(parsed: unknown): ParentRecord[] {
-  const records = Array.isArray(parsed)
-    ? parsed
-    : Array.isArray((parsed as { Records?: unknown }).Records)
-      ? (parsed as { Records: unknown[] }).Records
-      : [parsed];
-  return records.map((record, index) => {
-    const lambda = (
-      record as { kinesis?: { data?: unknown; partitionKey?: string; sequenceNumber?: string } }
-    ).kinesis;
-    if (typeof lambda?.data === 'string') {
-      return {
-        data: Buffer.from(lambda.data, 'base64'),
-        partitionKey: lambda.partitionKey,
-        sequenceNumber: lambda.sequenceNumber,
-      };
-    }
-    const sdk = record as { Data?: unknown; PartitionKey?: string; SequenceNumber?: string };
-    if (typeof sdk.Data === 'string') {
-      return {
-        data: Buffer.from(sdk.Data, 'base64'),
-        partitionKey: sdk.PartitionKey,
-        sequenceNumber: sdk.SequenceNumber,
-      };
-    }
-    throw new Error(
-      `Record ${index} of the input is neither a Lambda Kinesis record (kinesis.data) nor a GetRecords record (Data)`,
-    );
-  });
 }

@@ -1,140 +1,15 @@
 import { parseArgs } from 'node:util';
-import { KplCliUsageError } from './errors.js';
-import { event } from './event.js';
-import { inspect } from './inspect.js';
-import { put } from './put.js';
-import { redrive } from './redrive.js';
-import { DATA_FORMATS, type DataFormat } from './render.js';
-import { tail } from './tail.js';
+import { assertKnownOptions, optionNames } from '@kpl-lambda/core';
+import { COMMANDS, type Values } from './commands.js';
+import {
+  KplCliConfigurationError,
+  KplCliStoppedError,
+  KplCliUsageError,
+  messageOf,
+} from './errors.js';
 import type { CliIo } from './types.js';
+import { cliVersion } from './version.js';
 
-const CONNECTION_OPTIONS = {
-  endpoint: { type: 'string' },
-  region: { type: 'string' },
-} as const;
-
-/** The values of {@link CONNECTION_OPTIONS}, for the commands that reach Kinesis. */
-function connectionOf(values: Values): {
-  endpoint: string | undefined;
-  region: string | undefined;
-} {
-  return {
-    endpoint: values.endpoint as string | undefined,
-    region: values.region as string | undefined,
-  };
-}
-
-/** Each command: its options (for `util.parseArgs`), its help, and what it runs. */
-const COMMANDS = {
-  inspect: {
-    usage: 'kpl inspect [FILE|-] [--json] [--data auto|text|json|hex|base64]',
-    summary:
-      'Shows each Kinesis record of a Lambda event, a GetRecords output, base64 text or raw bytes (aggregated or plain, digest, corrupt reason) and each user record. Exit code 1 when an aggregate is corrupt.',
-    options: { json: { type: 'boolean' }, data: { type: 'string' } },
-    run: (values: Values, file: string | undefined, io: CliIo) =>
-      inspect(file, { json: values.json === true, data: dataFormat(values.data) }, io),
-  },
-  tail: {
-    usage:
-      'kpl tail --stream NAME [--endpoint URL] [--region R] [--shard ID] [--from trim-horizon|latest|TIME] [--limit N] [--json] [--data FORMAT]',
-    summary:
-      "Follows a stream's shards, and their children after a reshard, as user records. Ctrl-C or --limit ends it.",
-    options: {
-      ...CONNECTION_OPTIONS,
-      stream: { type: 'string' },
-      shard: { type: 'string' },
-      from: { type: 'string' },
-      limit: { type: 'string' },
-      'poll-ms': { type: 'string' },
-      json: { type: 'boolean' },
-      data: { type: 'string' },
-    },
-    run: (values: Values, _file: string | undefined, io: CliIo) =>
-      tail(
-        {
-          stream: required(values, 'stream'),
-          ...connectionOf(values),
-          shard: values.shard as string | undefined,
-          from: (values.from as string | undefined) ?? 'latest',
-          limit: count(values, 'limit', 0),
-          pollMs: count(values, 'poll-ms', 1000),
-          json: values.json === true,
-          data: dataFormat(values.data),
-        },
-        io,
-      ),
-  },
-  put: {
-    usage:
-      'kpl put --stream NAME [--endpoint URL] [--region R] [--partition-key FIELD] [--raw] [FILE|-]',
-    summary:
-      'Puts JSON lines (or --raw lines) through the aggregating producer; the partition key is the JSON field named, else random. Exit code 1 when a user record was given up.',
-    options: {
-      ...CONNECTION_OPTIONS,
-      stream: { type: 'string' },
-      'partition-key': { type: 'string' },
-      raw: { type: 'boolean' },
-    },
-    run: (values: Values, file: string | undefined, io: CliIo) =>
-      put(
-        file,
-        {
-          stream: required(values, 'stream'),
-          ...connectionOf(values),
-          partitionKey: values['partition-key'] as string | undefined,
-          raw: values.raw === true,
-        },
-        io,
-      ),
-  },
-  event: {
-    usage: 'kpl event [FILE|-] [--plain] [--partition-key FIELD] [--per-aggregate N]',
-    summary:
-      'Prints a Lambda Kinesis event made of the lines (each the data of a user record): KPL aggregates, or --plain records. For sam local invoke -e and unit tests.',
-    options: {
-      plain: { type: 'boolean' },
-      'partition-key': { type: 'string' },
-      'per-aggregate': { type: 'string' },
-    },
-    run: (values: Values, file: string | undefined, io: CliIo) =>
-      event(
-        file,
-        {
-          plain: values.plain === true,
-          partitionKey: values['partition-key'] as string | undefined,
-          perAggregate: count(values, 'per-aggregate', Number.POSITIVE_INFINITY),
-        },
-        io,
-      ),
-  },
-  redrive: {
-    usage:
-      'kpl redrive [FILE|-] [--endpoint URL] [--region R] [--table T --consumer NAME] [--to-stream NAME] [--data FORMAT]',
-    summary:
-      "Reads back the user records of the batches an on-failure destination message names: prints them as JSON lines, or puts them again with --to-stream; with --table and --consumer, skips those the consumer's checkpoints have as done.",
-    options: {
-      ...CONNECTION_OPTIONS,
-      table: { type: 'string' },
-      consumer: { type: 'string' },
-      'to-stream': { type: 'string' },
-      data: { type: 'string' },
-    },
-    run: (values: Values, file: string | undefined, io: CliIo) =>
-      redrive(
-        file,
-        {
-          ...connectionOf(values),
-          table: values.table as string | undefined,
-          consumer: values.consumer as string | undefined,
-          toStream: values['to-stream'] as string | undefined,
-          data: dataFormat(values.data),
-        },
-        io,
-      ),
-  },
-} as const;
-
-type Values = Record<string, string | boolean | undefined>;
 type CommandName = keyof typeof COMMANDS;
 
 const HELP = [
@@ -145,13 +20,27 @@ const HELP = [
     `      ${command.summary}`,
   ]),
   '',
-  'FILE or - (standard input) is the input. `kpl COMMAND --help` for one command.',
-  'Exit codes: 0 done, 1 failed (or what the command says), 2 a command line that cannot run.',
+  'FILE or - (standard input) is the input. `kpl COMMAND --help` for one command; kpl --version.',
+  'Endpoints: --endpoint URL for every service a command calls, --kinesis-endpoint and',
+  '--dynamodb-endpoint for one, else AWS_ENDPOINT_URL_KINESIS, AWS_ENDPOINT_URL_DYNAMODB,',
+  'AWS_ENDPOINT_URL; a command that would call one service locally and another in AWS refuses.',
+  'Exit codes: 0 done, 1 failed (or what the command says), 2 a command line that cannot run,',
+  '130 stopped (Ctrl-C).',
 ].join('\n');
+
+const CLI_IO_OPTIONS = optionNames<CliIo>({
+  stdin: true,
+  stdout: true,
+  stderr: true,
+  env: true,
+  signal: true,
+  kinesisClient: true,
+});
 
 /**
  * Runs the `kpl` command line (`argv` without node and the script) and resolves with its exit
- * code; writes to `io` only, never exits the process.
+ * code; writes to `io` only, never exits the process. Rejects with
+ * {@link KplCliConfigurationError} for an `io` it cannot use (an unknown key).
  *
  * @example
  * ```ts
@@ -165,10 +54,15 @@ const HELP = [
  * ```
  */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  assertIo(io);
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.stdout.write(`${HELP}\n`);
     return name === undefined ? 2 : 0;
+  }
+  if (name === '--version' || name === '-V') {
+    io.stdout.write(`${cliVersion()}\n`);
+    return 0;
   }
   if (!Object.hasOwn(COMMANDS, name)) {
     io.stderr.write(`kpl: unknown command ${name}. Run kpl --help for the commands.\n`);
@@ -190,10 +84,14 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       throw new KplCliUsageError(`one input at most, got ${positionals.join(' ')}`);
     return await command.run(values as Values, positionals[0], io);
   } catch (error) {
-    const usage =
-      error instanceof KplCliUsageError ||
-      (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
-    const message = error instanceof Error ? error.message : String(error);
+    // Stopped while reading its input: nothing was done, nothing to say.
+    if (error instanceof KplCliStoppedError) return 130;
+    const code = (error as { code?: string } | null)?.code;
+    const usage = error instanceof KplCliUsageError || code?.startsWith('ERR_PARSE_ARGS');
+    const message =
+      code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION'
+        ? unknownOption(error as Error, Object.keys(command.options))
+        : messageOf(error);
     io.stderr.write(
       usage
         ? `kpl ${name}: ${message}\nUsage: ${command.usage}\n`
@@ -203,29 +101,29 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   }
 }
 
-function required(values: Values, option: string): string {
-  const value = values[option];
-  if (typeof value !== 'string' || value === '')
-    throw new KplCliUsageError(`--${option} is required`);
-  return value;
-}
-
-function count(values: Values, option: string, fallback: number): number {
-  const value = values[option];
-  if (value === undefined) return fallback;
-  const number = Number(value);
-  if (!Number.isInteger(number) || number < 0) {
-    throw new KplCliUsageError(`--${option} must be a whole number, got ${String(value)}`);
-  }
-  return number;
-}
-
-function dataFormat(value: string | boolean | undefined): DataFormat {
-  if (value === undefined) return 'auto';
-  if (!DATA_FORMATS.includes(value as DataFormat)) {
-    throw new KplCliUsageError(
-      `--data must be one of ${DATA_FORMATS.join(', ')}, got ${String(value)}`,
+/** The flag `parseArgs` did not know, and the closest one the command has (a typo). */
+function unknownOption(error: Error, names: readonly string[]): string {
+  const flag = /'(-[^']*)'/.exec(error.message)?.[1];
+  if (flag === undefined) return error.message;
+  try {
+    assertKnownOptions(
+      { [flag]: true },
+      ['help', ...names].map((name) => `--${name}`),
     );
+  } catch (refusal) {
+    return (refusal as Error).message;
   }
-  return value as DataFormat;
+  return error.message;
+}
+
+function assertIo(io: CliIo): void {
+  const E = (option: string, message: string) => new KplCliConfigurationError(option, message);
+  if (typeof io !== 'object' || io === null)
+    throw E('io', 'main needs io: stdin, stdout, stderr, env');
+  assertKnownOptions(io, CLI_IO_OPTIONS, E);
+  for (const stream of ['stdin', 'stdout', 'stderr'] as const) {
+    if (typeof (io[stream] as { on?: unknown } | undefined)?.on !== 'function') {
+      throw E(stream, `io.${stream} must be a stream`);
+    }
+  }
 }

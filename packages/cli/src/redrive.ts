@@ -1,19 +1,23 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { DynamoDBCheckpointStore, InMemoryCheckpointStore } from '@kpl-lambda/checkpoints';
-import { type RedriveBatchInfo, redrive as redriveBatch } from '@kpl-lambda/checkpoints/redrive';
+import {
+  type RedriveBatchInfo,
+  type RedriveUserRecord,
+  redrive as redriveBatch,
+} from '@kpl-lambda/checkpoints/redrive';
 import type { CheckpointStore } from '@kpl-lambda/core';
 import { KinesisProducer } from '@kpl-lambda/producer';
-import { KplCliUsageError } from './errors.js';
+import { type ClientOf, dynamoDBClientFor, kinesisClientFor } from './awsClients.js';
+import { assertOneSide, type ConnectionOptions } from './endpoints.js';
+import { KplCliInputError, KplCliUsageError, messageOf } from './errors.js';
+import { groupedLines } from './grouped.js';
 import { readInput, writeLine } from './io.js';
-import { kinesisClientFor } from './kinesisClient.js';
 import { type DataFormat, showData } from './render.js';
 import type { CliIo } from './types.js';
 
 /** Options of `kpl redrive`. */
-export interface RedriveOptions {
-  endpoint: string | undefined;
-  region: string | undefined;
+export interface RedriveOptions extends ConnectionOptions {
   table: string | undefined;
   consumer: string | undefined;
   toStream: string | undefined;
@@ -23,9 +27,10 @@ export interface RedriveOptions {
 /**
  * `kpl redrive [FILE|-]`: the user records of the batches an on-failure destination message
  * names (Lambda's record, an SQS message, or a ReceiveMessage output), read back from their
- * shard: printed as JSON lines, or with `--to-stream` put again (each one written before it
- * counts as done). With `--table` and `--consumer`, those the consumer's checkpoints have as
- * done are skipped, and the redriven ones recorded. Exit code 1 when a user record failed.
+ * shard. Printed as JSON lines, writing nothing; or with `--to-stream` put again, each one
+ * counting as done once Kinesis confirmed its write. With `--table` and `--consumer`, those the
+ * consumer's checkpoints have as done are skipped, and (with `--to-stream` only) the redriven
+ * ones recorded. Exit code 1 when a user record failed, 130 when stopped.
  */
 export async function redrive(
   file: string | undefined,
@@ -37,54 +42,50 @@ export async function redrive(
       '--table and --consumer go together: the checkpoints of one consumer',
     );
   }
-  const batches = batchInfoOf(JSON.parse((await readInput(file, io)).toString('utf8')));
-  const { client: kinesis, close } = kinesisClientFor(options, io);
+  assertOneSide(
+    options.table === undefined ? ['kinesis'] : ['kinesis', 'dynamodb'],
+    options,
+    io.env,
+  );
+  const batches = batchInfoOf(parseJson((await readInput(file, io)).toString('utf8')));
+  const kinesis = await kinesisClientFor(options, io);
+  let dynamodb: ClientOf<DynamoDBClient> | undefined;
   try {
-    return await redriveBatches(batches, kinesis, options, io);
+    let checkpoints: CheckpointStore = new InMemoryCheckpointStore();
+    if (options.table !== undefined) {
+      dynamodb = await dynamoDBClientFor(options, io);
+      checkpoints = new DynamoDBCheckpointStore({
+        client: dynamodb.client,
+        tableName: options.table,
+        consumerName: options.consumer!,
+      });
+    }
+    return await redriveBatches(batches, kinesis.client, checkpoints, options, io);
   } finally {
-    close();
+    kinesis.close();
+    dynamodb?.close();
   }
 }
 
 async function redriveBatches(
   batches: RedriveBatchInfo[],
   kinesis: KinesisClient,
+  checkpoints: CheckpointStore,
   options: RedriveOptions,
   io: CliIo,
 ): Promise<number> {
-  const checkpoints: CheckpointStore =
-    options.table === undefined
-      ? new InMemoryCheckpointStore()
-      : new DynamoDBCheckpointStore({
-          client: new DynamoDBClient(
-            options.region === undefined ? {} : { region: options.region },
-          ),
-          tableName: options.table,
-          consumerName: options.consumer!,
-        });
-  const producer =
-    options.toStream === undefined
-      ? undefined
-      : new KinesisProducer({ client: kinesis, streamName: options.toStream });
-  let failed = 0;
+  const write = options.toStream === undefined ? undefined : writerTo(kinesis, options.toStream);
+  let code = 0;
   for (const batchInfo of batches) {
     const report = await redriveBatch({
       kinesis,
       checkpoints,
       batchInfo,
+      // Printing is not handling: only a write Kinesis confirmed may count as done.
+      recordDone: write !== undefined,
+      ...(io.signal === undefined ? {} : { signal: io.signal }),
       handler: async (userRecord) => {
-        if (producer !== undefined) {
-          producer.put({
-            data: userRecord.data,
-            partitionKey: userRecord.partitionKey,
-            ...(userRecord.explicitHashKey === undefined
-              ? {}
-              : { explicitHashKey: userRecord.explicitHashKey }),
-          });
-          const { undeliverable } = await producer.flush();
-          if (undeliverable.length > 0)
-            throw new Error(`not written: ${undeliverable[0]!.errorCode}`);
-        }
+        await write?.(userRecord);
         const { format, data } = showData(userRecord.data, options.data);
         await writeLine(
           io.stdout,
@@ -99,22 +100,67 @@ async function redriveBatches(
         );
       },
     });
-    failed += report.failed.length;
-    await writeLine(
-      io.stderr,
-      `${batchInfo.shardId} ${batchInfo.startSequenceNumber}..${batchInfo.endSequenceNumber}: ${report.ran} redriven, ${report.skipped} skipped as done, ${report.failed.length} failed`,
+    const done =
+      write === undefined
+        ? `${report.ran} printed (nothing written)`
+        : `${report.ran} redriven to ${options.toStream}`;
+    const lines = [
+      `${batchInfo.shardId} ${batchInfo.startSequenceNumber}..${batchInfo.endSequenceNumber}: ${done}, ${report.skipped} skipped as done, ${report.failed.length} failed`,
+      ...groupedLines(
+        '  failed: ',
+        report.failed.map(({ error }) => ({
+          message: messageOf(error),
+        })),
+      ),
+    ];
+    if (!report.complete)
+      lines.push('  stopped before the end of the batch: run it again to go on');
+    for (const line of lines) await writeLine(io.stderr, line);
+    if (report.failed.length > 0 || !report.complete) code = 1;
+    if (io.signal?.aborted === true) return 130;
+  }
+  return code;
+}
+
+/** Puts a user record again, and resolves only once Kinesis confirmed it. */
+function writerTo(
+  kinesis: KinesisClient,
+  streamName: string,
+): (userRecord: RedriveUserRecord) => Promise<void> {
+  const producer = new KinesisProducer({ client: kinesis, streamName });
+  return async (userRecord) => {
+    producer.put({
+      data: userRecord.data,
+      partitionKey: userRecord.partitionKey,
+      ...(userRecord.explicitHashKey === undefined
+        ? {}
+        : { explicitHashKey: userRecord.explicitHashKey }),
+    });
+    const { undeliverable } = await producer.flush();
+    const [notWritten] = undeliverable;
+    if (notWritten !== undefined) {
+      throw new Error(`not written: ${notWritten.errorCode}: ${notWritten.errorMessage}`);
+    }
+  };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new KplCliInputError(
+      `The input is not JSON (${(error as Error).message}): give the on-failure destination's message`,
     );
   }
-  return failed === 0 ? 0 : 1;
 }
 
 /** The `KinesisBatchInfo` of every batch in an on-failure message, however it was fetched. */
 function batchInfoOf(message: unknown): RedriveBatchInfo[] {
-  const messages = (message as { Messages?: unknown[] }).Messages ?? [message];
+  const messages = (message as { Messages?: unknown[] } | null)?.Messages ?? [message];
   return messages.map((entry) => {
-    const body = (entry as { Body?: unknown }).Body;
-    const record = typeof body === 'string' ? JSON.parse(body) : entry;
-    const info = (record as { KinesisBatchInfo?: RedriveBatchInfo }).KinesisBatchInfo;
+    const body = (entry as { Body?: unknown } | null)?.Body;
+    const record = typeof body === 'string' ? parseJson(body) : entry;
+    const info = (record as { KinesisBatchInfo?: RedriveBatchInfo } | null)?.KinesisBatchInfo;
     if (info === undefined) {
       throw new KplCliUsageError(
         'The input is not an on-failure destination message: it has no KinesisBatchInfo',

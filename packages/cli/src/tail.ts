@@ -8,17 +8,16 @@ import {
   type Shard,
 } from '@aws-sdk/client-kinesis';
 import { deaggregateSdkRecords, type SdkUserRecord } from '@kpl-lambda/core';
+import { kinesisClientFor } from './awsClients.js';
+import type { ConnectionOptions } from './endpoints.js';
 import { KplCliUsageError } from './errors.js';
 import { writeLine } from './io.js';
-import { kinesisClientFor } from './kinesisClient.js';
 import { type DataFormat, showData } from './render.js';
 import type { CliIo } from './types.js';
 
 /** Options of `kpl tail`. */
-export interface TailOptions {
+export interface TailOptions extends ConnectionOptions {
   stream: string;
-  endpoint: string | undefined;
-  region: string | undefined;
   shard: string | undefined;
   from: string;
   limit: number;
@@ -33,7 +32,7 @@ export interface TailOptions {
  * records come in order. Ends after `--limit` user records, or when stopped.
  */
 export async function tail(options: TailOptions, io: CliIo): Promise<number> {
-  const { client, close } = kinesisClientFor(options, io);
+  const { client, close } = await kinesisClientFor(options, io);
   try {
     await follow(client, options, io);
     return 0;
@@ -44,6 +43,12 @@ export async function tail(options: TailOptions, io: CliIo): Promise<number> {
 
 async function follow(client: KinesisClient, options: TailOptions, io: CliIo): Promise<void> {
   const start = startingPosition(options.from);
+  // A child is read from the time asked for (it may be older), else from its start: all of it
+  // came after its parent, which was read.
+  const childStart =
+    start.ShardIteratorType === 'AT_TIMESTAMP'
+      ? start
+      : ({ ShardIteratorType: 'TRIM_HORIZON' } as const);
   const shown = { count: 0 };
   const done = new Set<string>();
   const started = new Set<string>();
@@ -64,10 +69,7 @@ async function follow(client: KinesisClient, options: TailOptions, io: CliIo): P
             (id) => id !== undefined,
           );
           if (parents.includes(shardId) && parents.every((id) => done.has(id!))) {
-            startShard(child.ShardId!, {
-              StreamName: options.stream,
-              ShardIteratorType: 'TRIM_HORIZON',
-            });
+            startShard(child.ShardId!, { StreamName: options.stream, ...childStart });
           }
         }
       }),
@@ -79,13 +81,15 @@ async function follow(client: KinesisClient, options: TailOptions, io: CliIo): P
   for (const shard of shards) {
     if (options.shard !== undefined && shard.ShardId !== options.shard) continue;
     const open = shard.SequenceNumberRange?.EndingSequenceNumber === undefined;
-    // From the trim horizon, a shard whose parent is still listed is read after that parent.
+    // From the trim horizon or a time, a shard closed since may hold records to show: every
+    // shard is read, and one whose parent is still listed only after that parent. From the
+    // latest, only the open shards.
     const hasListedParent = [shard.ParentShardId, shard.AdjacentParentShardId].some(
       (id) => id !== undefined && known.has(id),
     );
     if (
       options.shard === undefined &&
-      (start.ShardIteratorType === 'TRIM_HORIZON' ? hasListedParent : !open)
+      (start.ShardIteratorType === 'LATEST' ? !open : hasListedParent)
     )
       continue;
     startShard(shard.ShardId!, { StreamName: options.stream, ...start });

@@ -4,7 +4,7 @@ import {
   kinesisStreamEvent,
   plainRecord,
 } from '@kpl-lambda/core/testing';
-import { loadKplVectors } from '@kpl-lambda/testing-utils';
+import { frame, loadKplVectors, partitionKeyEntry } from '@kpl-lambda/testing-utils';
 import { kpl } from './run.js';
 
 const event = kinesisStreamEvent([
@@ -128,6 +128,63 @@ describe('kpl inspect', () => {
     expect(badOption.stderr).toMatch(
       /^kpl inspect: --data must be one of auto, text, json, hex, base64, got yaml\nUsage: kpl inspect/,
     );
+  });
+});
+
+describe('kpl inspect on input it must not misread', () => {
+  /** Base64 as `base64 FILE` prints it: lines of 76 characters. */
+  const wrapped = (bytes: Uint8Array) =>
+    Buffer.from(bytes)
+      .toString('base64')
+      .match(/.{1,76}/g)!
+      .join('\n');
+  // A long partition key, then a record field that says 16 bytes follow and ends after one.
+  const corrupt = frame([...partitionKeyEntry('k'.repeat(60)), 0x1a, 0x10, 0x08]);
+
+  it('reads base64 wrapped at 76 columns, and finds the corrupt aggregate in it', async () => {
+    const text = `${wrapped(corrupt)}\n`;
+    expect(text.split('\n').length).toBeGreaterThan(2);
+    const run = await kpl(['inspect', '--json'], { stdin: text });
+    expect(run.lines).toEqual([
+      expect.objectContaining({
+        kind: 'corrupt',
+        bytes: corrupt.length,
+        corruptReason: 'TRUNCATED',
+      }),
+    ]);
+    expect(run.code).toBe(1);
+    const valid = Buffer.from(event.Records[0]!.kinesis.data, 'base64');
+    const readable = await kpl(['inspect', '--json'], { stdin: wrapped(valid) });
+    expect(readable.lines[0]).toMatchObject({ kind: 'aggregate', userRecords: 3 });
+  });
+
+  it('refuses a Lambda record whose data is not base64, in one line', async () => {
+    const [record] = event.Records;
+    const notBase64 = {
+      Records: [{ ...record, kinesis: { ...record!.kinesis, data: 'not base64!' } }],
+    };
+    expect(await kpl(['inspect'], { stdin: JSON.stringify(notBase64) })).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'kpl inspect: Record 0 of the input: kinesis.data is not base64\n',
+      lines: [],
+    });
+    const sdk = { Records: [{ Data: 'ab$d', PartitionKey: 'a' }] };
+    expect((await kpl(['inspect'], { stdin: JSON.stringify(sdk) })).stderr).toBe(
+      'kpl inspect: Record 0 of the input: Data is not base64\n',
+    );
+  });
+
+  it('refuses JSON that does not parse, and an empty input, instead of showing a plain record', async () => {
+    const truncated = await kpl(['inspect'], { stdin: JSON.stringify(event).slice(0, 100) });
+    expect(truncated).toMatchObject({ code: 1, stdout: '' });
+    expect(truncated.stderr).toMatch(
+      /^kpl inspect: The input starts as JSON but does not parse \(.+\); pass a record's data as base64 or raw bytes\n$/,
+    );
+    expect(await kpl(['inspect'], { stdin: '\n' })).toMatchObject({
+      code: 1,
+      stderr: 'kpl inspect: The input is empty: pass a FILE or pipe one in\n',
+    });
   });
 });
 

@@ -11,11 +11,18 @@ export interface Run {
   lines: Array<Record<string, unknown>>;
 }
 
+/** What a run is given besides its arguments. */
+export interface RunOptions {
+  /** Standard input: its whole text, or a stream (one that never ends, a terminal's). */
+  stdin?: string | Buffer | NodeJS.ReadableStream;
+  /** The Kinesis client every command uses; otherwise each makes its own. */
+  client?: KinesisClient;
+  signal?: AbortSignal;
+  env?: NodeJS.ProcessEnv;
+}
+
 /** Runs `kpl ...args` in this process, on the given standard input, as the binary would. */
-export async function kpl(
-  args: string[],
-  options: { stdin?: string | Buffer; client?: KinesisClient; signal?: AbortSignal } = {},
-): Promise<Run> {
+export async function kpl(args: string[], options: RunOptions = {}): Promise<Run> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   const out: Buffer[] = [];
@@ -23,10 +30,13 @@ export async function kpl(
   stdout.on('data', (chunk: Buffer) => out.push(chunk));
   stderr.on('data', (chunk: Buffer) => err.push(chunk));
   const code = await main(args, {
-    stdin: Readable.from(options.stdin === undefined ? [] : [Buffer.from(options.stdin)]),
+    stdin:
+      typeof options.stdin === 'object' && 'on' in options.stdin
+        ? options.stdin
+        : Readable.from(options.stdin === undefined ? [] : [Buffer.from(options.stdin)]),
     stdout,
     stderr,
-    env: {},
+    env: options.env ?? {},
     ...(options.signal === undefined ? {} : { signal: options.signal }),
     ...(options.client === undefined ? {} : { kinesisClient: () => options.client! }),
   });

@@ -103,14 +103,6 @@ describe('kpl put and kpl tail', () => {
       code: 2,
       stderr: expect.stringContaining('Stream latest has no shard shardId-000000000009'),
     });
-    const noLine = await kpl(['put', '--stream', 'latest'], {
-      stdin: 'not json',
-      client: kinesis.client,
-    });
-    expect(noLine).toMatchObject({
-      code: 1,
-      stderr: 'kpl put: Line 1 is not JSON: pass --raw to put lines as they are\n',
-    });
   });
 });
 
@@ -145,7 +137,7 @@ describe('kpl redrive', () => {
     });
     expect(run.code).toBe(0);
     expect(run.lines).toHaveLength(50);
-    expect(run.stderr).toMatch(/: 50 redriven, 0 skipped as done, 0 failed\n$/);
+    expect(run.stderr).toMatch(/: 50 redriven to again, 0 skipped as done, 0 failed\n$/);
     const again = await kpl(
       ['tail', '--stream', 'again', '--from', 'trim-horizon', '--limit', '50', '--json'],
       { client: kinesis.client },
@@ -160,6 +152,21 @@ describe('kpl redrive', () => {
     expect(await kpl(['redrive'], { stdin: '{}', client: kinesis.client })).toMatchObject({
       code: 2,
       stderr: expect.stringContaining('it has no KinesisBatchInfo'),
+    });
+    expect(
+      await kpl(['redrive'], { stdin: '{"KinesisBatchInfo":', client: kinesis.client }),
+    ).toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(
+        /^kpl redrive: The input is not JSON \(.+\): give the on-failure destination's message\n$/,
+      ),
+    });
+    const halfBatch = { KinesisBatchInfo: { shardId: 'shardId-000000000000' } };
+    expect(
+      await kpl(['redrive'], { stdin: JSON.stringify(halfBatch), client: kinesis.client }),
+    ).toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/^kpl redrive: batchInfo.startSequenceNumber is missing: /),
     });
     expect(await kpl(['redrive', '--table', 't'], { stdin: '{}' })).toMatchObject({
       code: 2,

@@ -20,50 +20,24 @@
 import {
   GetRecordsCommand,
   GetShardIteratorCommand,
-  type KinesisClient,
+  type _Record as KinesisRecord,
 } from '@aws-sdk/client-kinesis';
 import {
-  type CheckpointStore,
   deaggregateSdkRecords,
   type ParentProgress,
   type ParentRecordId,
   parentKey,
-  type SdkUserRecord,
   SubSequenceSet,
 } from '@kpl-lambda/core';
+import { assertRedriveOptions } from './assertRedriveOptions.js';
+import type { RedriveOptions, RedriveReport } from './types.js';
 
-/** The part of Lambda's on-failure `KinesisBatchInfo` a redrive reads. */
-export interface RedriveBatchInfo {
-  shardId: string;
-  startSequenceNumber: string;
-  endSequenceNumber: string;
-  streamArn: string;
-}
-
-/** A user record handed to the redrive handler: its parent's shard comes with it. */
-export type RedriveUserRecord = SdkUserRecord & { shardId: string };
-
-/** Options of {@link redrive}. */
-export interface RedriveOptions {
-  /** A Kinesis client for the stream. */
-  kinesis: KinesisClient;
-  /** The store the consumer recorded its progress in (the same consumer name). */
-  checkpoints: CheckpointStore;
-  /** `KinesisBatchInfo` of the on-failure destination's message. */
-  batchInfo: RedriveBatchInfo;
-  /** Runs one user record; a throw marks it failed and the redrive goes on. */
-  handler: (userRecord: RedriveUserRecord) => unknown;
-}
-
-/** What a redrive did. */
-export interface RedriveReport {
-  /** User records the handler ran without a throw (recorded as done). */
-  ran: number;
-  /** User records the store had as done: not run. */
-  skipped: number;
-  /** User records whose handler threw. */
-  failed: Array<{ sequenceNumber: string; subSequenceNumber: number; error: unknown }>;
-}
+export type {
+  RedriveBatchInfo,
+  RedriveOptions,
+  RedriveReport,
+  RedriveUserRecord,
+} from './types.js';
 
 /** GetRecords pages read at most: a bound, so that a redrive always ends. */
 const MAX_PAGES = 10_000;
@@ -72,13 +46,23 @@ const MAX_PAGES = 10_000;
  * Reads the parents of a given-up batch back from its shard (`AT_SEQUENCE_NUMBER` the first, up
  * to the last; a closed shard after a reshard reads the same while the records are retained),
  * deaggregates them, skips what the store has as done, and hands the rest to `handler`, one at a
- * time, in order. What ran is recorded as done, so a second redrive runs only what failed.
+ * time, in order. What ran is recorded as done (unless `recordDone: false`), so a second redrive
+ * runs only what failed. Throws `KplCheckpointsConfigurationError` for options it cannot use.
+ *
+ * @example
+ * ```ts
+ * import { redrive } from '@kpl-lambda/checkpoints/redrive';
+ * // Shows what a redrive would run, and records nothing.
+ * await redrive({ kinesis, checkpoints, batchInfo, recordDone: false, handler: console.log });
+ * ```
  */
 export async function redrive(options: RedriveOptions): Promise<RedriveReport> {
-  const { kinesis, checkpoints, batchInfo, handler } = options;
+  assertRedriveOptions(options);
+  const { kinesis, checkpoints, batchInfo, recordDone = true, signal } = options;
   const { shardId, streamArn, startSequenceNumber } = batchInfo;
   const end = BigInt(batchInfo.endSequenceNumber);
-  const report: RedriveReport = { ran: 0, skipped: 0, failed: [] };
+  const stopped = () => signal?.aborted === true;
+  const report: RedriveReport = { ran: 0, skipped: 0, failed: [], complete: false };
   // The name as well as the ARN: local Kinesis servers (kinesalite) know streams by name only.
   const StreamName = streamArn.slice(streamArn.lastIndexOf('/') + 1);
   let { ShardIterator } = await kinesis.send(
@@ -90,48 +74,70 @@ export async function redrive(options: RedriveOptions): Promise<RedriveReport> {
       StartingSequenceNumber: startSequenceNumber,
     }),
   );
-  for (let page = 0; ShardIterator && page < MAX_PAGES; page++) {
+  for (let page = 0; ShardIterator && page < MAX_PAGES && !stopped(); page++) {
     const output = await kinesis.send(new GetRecordsCommand({ ShardIterator }));
     const records = (output.Records ?? []).filter(
       (record) => BigInt(record.SequenceNumber!) <= end,
     );
-    const parents: ParentRecordId[] = records.map((record) => ({
-      streamArn,
-      shardId,
-      sequenceNumber: record.SequenceNumber!,
-    }));
-    const done = parents.length > 0 ? await checkpoints.load(parents) : new Map();
-    const progress: ParentProgress[] = [];
-    for (const parent of parents) {
-      const record = records.find(
-        (candidate) => candidate.SequenceNumber === parent.sequenceNumber,
-      )!;
-      const before: SubSequenceSet = done.get(parentKey(parent)) ?? SubSequenceSet.empty();
-      const ran: number[] = [];
-      for (const userRecord of deaggregateSdkRecords([record])) {
-        if (before.has(userRecord.subSequenceNumber)) {
-          report.skipped++;
-          continue;
-        }
-        try {
-          await handler({ ...userRecord, shardId });
-          report.ran++;
-          ran.push(userRecord.subSequenceNumber);
-        } catch (error) {
-          report.failed.push({
-            sequenceNumber: parent.sequenceNumber,
-            subSequenceNumber: userRecord.subSequenceNumber,
-            error,
-          });
-        }
-      }
-      if (ran.length > 0) progress.push({ parent, done: before.union(SubSequenceSet.of(ran)) });
-    }
-    if (progress.length > 0) await checkpoints.save(progress);
+    const { progress, interrupted } = await runParents(records, options, report, stopped);
+    if (recordDone && progress.length > 0) await checkpoints.save(progress);
+    if (interrupted) break;
     const last = output.Records?.at(-1)?.SequenceNumber;
     const caughtUp = (output.Records ?? []).length === 0 && output.MillisBehindLatest === 0;
-    if ((last !== undefined && BigInt(last) >= end) || caughtUp) break;
+    // No next iterator: the end of a closed shard, after which nothing of the batch can be.
+    if ((last !== undefined && BigInt(last) >= end) || caughtUp || !output.NextShardIterator) {
+      report.complete = true;
+      break;
+    }
     ShardIterator = output.NextShardIterator;
   }
   return report;
+}
+
+/**
+ * Runs what is not done of a page's parents, in order; returns what ran (to record as done), and
+ * whether `stopped` left some of them unread.
+ */
+async function runParents(
+  records: readonly KinesisRecord[],
+  { checkpoints, batchInfo: { shardId, streamArn }, handler }: RedriveOptions,
+  report: RedriveReport,
+  stopped: () => boolean,
+): Promise<{ progress: ParentProgress[]; interrupted: boolean }> {
+  const parents: ParentRecordId[] = records.map((record) => ({
+    streamArn,
+    shardId,
+    sequenceNumber: record.SequenceNumber!,
+  }));
+  const done = parents.length > 0 ? await checkpoints.load(parents) : new Map();
+  const progress: ParentProgress[] = [];
+  let interrupted = false;
+  for (const [index, parent] of parents.entries()) {
+    const before: SubSequenceSet = done.get(parentKey(parent)) ?? SubSequenceSet.empty();
+    const ran: number[] = [];
+    for (const userRecord of deaggregateSdkRecords([records[index]!])) {
+      if (stopped()) {
+        interrupted = true;
+        break;
+      }
+      if (before.has(userRecord.subSequenceNumber)) {
+        report.skipped++;
+        continue;
+      }
+      try {
+        await handler({ ...userRecord, shardId });
+        report.ran++;
+        ran.push(userRecord.subSequenceNumber);
+      } catch (error) {
+        report.failed.push({
+          sequenceNumber: parent.sequenceNumber,
+          subSequenceNumber: userRecord.subSequenceNumber,
+          error,
+        });
+      }
+    }
+    if (ran.length > 0) progress.push({ parent, done: before.union(SubSequenceSet.of(ran)) });
+    if (interrupted) break;
+  }
+  return { progress, interrupted };
 }

@@ -1,0 +1,179 @@
+// kpl redrive with a checkpoint table: the command makes its own Kinesis and DynamoDB clients,
+// against kinesalite and dynalite, from its flags or the environment.
+import { DynamoDBClient, ListTablesCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import {
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  KinesisClient,
+  ListStreamsCommand,
+} from '@aws-sdk/client-kinesis';
+import { createCheckpointTable } from '@kpl-lambda/checkpoints';
+import {
+  type LocalKinesis,
+  startLocalKinesis,
+} from '@kpl-lambda/local-event-source-mapping/local-kinesis';
+import { type LocalDynamoDB, startLocalDynamoDB } from '@kpl-lambda/testing-utils';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { kpl } from './run.js';
+import { userRecordsOf } from './userRecordsOf.js';
+
+let kinesis: LocalKinesis;
+let dynamodb: LocalDynamoDB;
+let message: string;
+const TABLE = 'checkpoints';
+beforeAll(async () => {
+  // The clients the command makes take their credentials where the SDK looks: this test file's
+  // own environment (Jest gives each file a copy).
+  process.env.AWS_ACCESS_KEY_ID = 'local';
+  process.env.AWS_SECRET_ACCESS_KEY = 'local';
+  process.env.AWS_EC2_METADATA_DISABLED = 'true';
+  [kinesis, dynamodb] = await Promise.all([startLocalKinesis(), startLocalDynamoDB()]);
+  await createCheckpointTable({ client: dynamodb.client, tableName: TABLE, timeToLive: false });
+  await kinesis.createStream('failed', 1);
+  const put = await kpl(['put', '--stream', 'failed'], {
+    stdin: Array.from({ length: 300 }, (_, n) => JSON.stringify({ n })).join('\n'),
+    client: kinesis.client,
+  });
+  expect(put.code).toBe(0);
+  message = JSON.stringify({ KinesisBatchInfo: await batchInfoOfStream('failed') });
+});
+afterAll(async () => {
+  await Promise.all([kinesis.stop(), dynamodb.stop()]);
+});
+
+/** A batch of every record of a one-shard stream, as Lambda's on-failure message names it. */
+async function batchInfoOfStream(StreamName: string) {
+  const ShardId = 'shardId-000000000000';
+  const { ShardIterator } = await kinesis.client.send(
+    new GetShardIteratorCommand({ StreamName, ShardId, ShardIteratorType: 'TRIM_HORIZON' }),
+  );
+  const { Records = [] } = await kinesis.client.send(new GetRecordsCommand({ ShardIterator }));
+  return {
+    shardId: ShardId,
+    startSequenceNumber: Records[0]!.SequenceNumber!,
+    endSequenceNumber: Records.at(-1)!.SequenceNumber!,
+    streamArn: `arn:aws:kinesis:us-east-1:000000000000:stream/${StreamName}`,
+  };
+}
+
+const checkpointItems = async () =>
+  (await dynamodb.client.send(new ScanCommand({ TableName: TABLE }))).Items ?? [];
+
+const local = () => [
+  '--kinesis-endpoint',
+  kinesis.endpoint,
+  '--dynamodb-endpoint',
+  dynamodb.endpoint,
+  '--region',
+  'us-east-1',
+];
+
+describe('kpl redrive --table', () => {
+  it('only prints without --to-stream: it writes nothing to the table, so the redrive after it redrives every record', async () => {
+    const consumer = ['--table', TABLE, '--consumer', 'printed-first'];
+    const printed = await kpl(['redrive', ...local(), ...consumer], { stdin: message });
+    expect(printed.code).toBe(0);
+    expect(printed.lines).toHaveLength(300);
+    expect(printed.stderr).toMatch(
+      /: 300 printed \(nothing written\), 0 skipped as done, 0 failed\n$/,
+    );
+    expect(await checkpointItems()).toEqual([]);
+
+    await kinesis.createStream('again', 1);
+    const redriven = await kpl(['redrive', ...local(), ...consumer, '--to-stream', 'again'], {
+      stdin: message,
+    });
+    expect(redriven.stderr).toMatch(/: 300 redriven to again, 0 skipped as done, 0 failed\n$/);
+    expect(await userRecordsOf(kinesis.client, 'again')).toHaveLength(300);
+
+    // What Kinesis confirmed is recorded: nothing is written twice.
+    const twice = await kpl(['redrive', ...local(), ...consumer, '--to-stream', 'again'], {
+      stdin: message,
+    });
+    expect(twice.stderr).toMatch(/: 0 redriven to again, 300 skipped as done, 0 failed\n$/);
+    expect(await userRecordsOf(kinesis.client, 'again')).toHaveLength(300);
+  });
+
+  it('records nothing as done when the stream refuses the write', async () => {
+    const consumer = ['--table', TABLE, '--consumer', 'refused'];
+    const refused = await kpl(['redrive', ...local(), ...consumer, '--to-stream', 'nowhere'], {
+      stdin: message,
+    });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/: 0 redriven to nowhere, 0 skipped as done, 300 failed\n/);
+    expect(refused.stderr).toContain('  failed: 300 × not written: ResourceNotFoundException');
+    const printed = await kpl(['redrive', ...local(), ...consumer], { stdin: message });
+    expect(printed.lines).toHaveLength(300);
+  });
+
+  it('takes its endpoints from the variables the AWS SDK reads itself', async () => {
+    const env = {
+      AWS_ENDPOINT_URL_KINESIS: kinesis.endpoint,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
+      AWS_REGION: 'us-east-1',
+    };
+    const run = await kpl(['redrive', '--table', TABLE, '--consumer', 'from-env'], {
+      stdin: message,
+      env,
+    });
+    expect(run).toMatchObject({ code: 0, stderr: expect.stringContaining(': 300 printed') });
+    // The SDK reads the same names: its own clients, given no endpoint, go there too.
+    Object.assign(process.env, env);
+    try {
+      const handler = { requestHandler: new NodeHttpHandler() };
+      const sdkKinesis = new KinesisClient(handler);
+      const sdkDynamoDB = new DynamoDBClient(handler);
+      expect((await sdkKinesis.send(new ListStreamsCommand({}))).StreamNames).toContain('failed');
+      expect((await sdkDynamoDB.send(new ListTablesCommand({}))).TableNames).toEqual([TABLE]);
+      sdkKinesis.destroy();
+      sdkDynamoDB.destroy();
+    } finally {
+      for (const name of Object.keys(env)) delete process.env[name];
+    }
+  });
+
+  it('takes --endpoint for every service, and a service of its own over it', async () => {
+    const run = await kpl(
+      [
+        'redrive',
+        '--endpoint',
+        dynamodb.endpoint,
+        '--kinesis-endpoint',
+        kinesis.endpoint,
+        '--region',
+        'us-east-1',
+        '--table',
+        TABLE,
+        '--consumer',
+        'both',
+      ],
+      { stdin: message },
+    );
+    expect(run).toMatchObject({ code: 0, stderr: expect.stringContaining(': 300 printed') });
+  });
+
+  it('refuses to call one service locally and the other in AWS', async () => {
+    const kinesisOnly = await kpl(
+      ['redrive', '--kinesis-endpoint', kinesis.endpoint, '--table', TABLE, '--consumer', 'c'],
+      { stdin: message },
+    );
+    expect(kinesisOnly.code).toBe(2);
+    expect(kinesisOnly.stderr.split('\n')[0]).toBe(
+      `kpl redrive: Kinesis to ${kinesis.endpoint} (--kinesis-endpoint), but DynamoDB to AWS: give --dynamodb-endpoint URL (or AWS_ENDPOINT_URL_DYNAMODB), or --endpoint URL for every service`,
+    );
+    const fromEnv = await kpl(['redrive', '--table', TABLE, '--consumer', 'c'], {
+      stdin: message,
+      env: { AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint },
+    });
+    expect(fromEnv.stderr.split('\n')[0]).toBe(
+      `kpl redrive: DynamoDB to ${dynamodb.endpoint} (AWS_ENDPOINT_URL_DYNAMODB), but Kinesis to AWS: give --kinesis-endpoint URL (or AWS_ENDPOINT_URL_KINESIS), or --endpoint URL for every service`,
+    );
+    expect(
+      (
+        await kpl(['redrive', '--endpoint', 'not a url', '--table', TABLE, '--consumer', 'c'], {
+          stdin: message,
+        })
+      ).stderr,
+    ).toContain('not a url is not an endpoint URL');
+  });
+});
