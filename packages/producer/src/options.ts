@@ -1,9 +1,11 @@
 import {
   assertIntegerIn,
+  assertKnownOptions,
   assertMetrics,
   assertTypeOf,
   DEFAULT_MAX_AGGREGATE_BYTES,
   MAX_KINESIS_RECORD_BYTES,
+  optionNames,
 } from '@kpl-lambda/core';
 import {
   DEFAULT_AGGREGATION_MAX_BYTES,
@@ -34,6 +36,30 @@ const defaults = {
   shardMapMaxAgeMs: 60_000,
 };
 
+const KINESIS_PRODUCER_OPTIONS = optionNames<KinesisProducerOptions>({
+  client: true,
+  streamName: true,
+  streamARN: true,
+  aggregate: true,
+  partitionKeyFrom: true,
+  partitionKey: true,
+  maxRecordBytes: true,
+  aggregationMaxBytes: true,
+  aggregationMaxCount: true,
+  maxRequestBytes: true,
+  maxRecordsPerRequest: true,
+  maxBufferedMs: true,
+  maxBufferedRecords: true,
+  maxBufferedBytes: true,
+  maxAttempts: true,
+  baseDelayMs: true,
+  maxDelayMs: true,
+  maxConcurrentRequests: true,
+  shardMapMaxAgeMs: true,
+  logger: true,
+  metrics: true,
+});
+
 /** The options with every default filled in, checked. */
 export type ResolvedProducerOptions = typeof defaults &
   Pick<KinesisProducerOptions, 'client' | 'partitionKeyFrom' | 'logger' | 'metrics'> & {
@@ -45,13 +71,15 @@ export function resolveProducerOptions(options: KinesisProducerOptions): Resolve
   if (options === null || typeof options !== 'object') {
     throw new KplProducerConfigurationError('options', 'Give the producer its options');
   }
+  const E = (option: string, message: string) => new KplProducerConfigurationError(option, message);
+  // A misspelt option would otherwise run with its default.
+  assertKnownOptions(options, KINESIS_PRODUCER_OPTIONS, E);
   const given = Object.fromEntries(
     Object.entries(options).filter(([, value]) => value !== undefined),
   ) as KinesisProducerOptions;
   const resolved = { ...defaults, ...given };
   const { streamName, streamARN, client, logger } = resolved;
   const partitionKeyFrom = resolved.partitionKeyFrom ?? resolved.partitionKey;
-  const E = (option: string, message: string) => new KplProducerConfigurationError(option, message);
   if (typeof (client as { send?: unknown } | undefined)?.send !== 'function') {
     throw E('client', 'client must be a KinesisClient of the AWS SDK v3');
   }

@@ -6,12 +6,7 @@ import {
   type PutRecordsRequestEntry,
 } from '@aws-sdk/client-kinesis';
 import { deaggregateBytes, KplInvalidRecordError, KplRecordTooLargeError } from '@kpl-lambda/core';
-import {
-  KinesisProducer,
-  type KinesisProducerOptions,
-  KplProducerConfigurationError,
-  type ProducerLogger,
-} from '@kpl-lambda/producer';
+import { KinesisProducer, type ProducerLogger } from '@kpl-lambda/producer';
 import fc from 'fast-check';
 import { client, fast, kinesis, type MockStream, mockStream, throttled } from './mockKinesis.js';
 
@@ -210,22 +205,6 @@ describe('KinesisProducer put', () => {
     expect(stream.calls.map((call) => call.length)).toEqual([500, 500]);
     await p.flush();
     expect(stream.calls.map((call) => call.length)).toEqual([500, 500, 200]);
-  });
-
-  it.each([
-    [{}],
-    [{ streamName: 's', maxRecordBytes: 10_485_761 }],
-    [{ streamName: 's', maxRequestBytes: 100, maxRecordBytes: 1_000 }],
-    [{ streamName: 's', maxRecordsPerRequest: 501 }],
-    [{ streamName: 's', maxAttempts: 0 }],
-    [{ streamName: 's', partitionKey: 'a', partitionKeyFrom: 'b' }],
-    [{ streamName: 's', partitionKeyFrom: 42 }],
-    [{ streamName: 's', client: {} }],
-    [{ streamName: 's', logger: 'console' }],
-  ])('refuses the options %j', (options) => {
-    expect(() => new KinesisProducer({ client, ...options } as KinesisProducerOptions)).toThrow(
-      KplProducerConfigurationError,
-    );
   });
 });
 
