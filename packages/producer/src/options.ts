@@ -2,6 +2,7 @@ import {
   assertIntegerIn,
   assertKnownOptions,
   assertMetrics,
+  assertTimerMs,
   assertTypeOf,
   DEFAULT_MAX_AGGREGATE_BYTES,
   MAX_KINESIS_RECORD_BYTES,
@@ -134,7 +135,8 @@ export function resolveProducerOptions(options: KinesisProducerOptions): Resolve
     MAX_RECORDS_PER_REQUEST,
     E,
   );
-  assertIntegerIn('maxBufferedMs', resolved.maxBufferedMs, 0, Number.POSITIVE_INFINITY, E);
+  // Infinity sets no timer: only full aggregates and requests, and flush(), send.
+  assertTimerMs('maxBufferedMs', resolved.maxBufferedMs, { never: true }, E);
   assertIntegerIn(
     'maxBufferedRecords',
     resolved.maxBufferedRecords,
@@ -150,8 +152,8 @@ export function resolveProducerOptions(options: KinesisProducerOptions): Resolve
     E,
   );
   assertIntegerIn('maxAttempts', resolved.maxAttempts, 1, Number.MAX_SAFE_INTEGER, E);
-  assertIntegerIn('baseDelayMs', resolved.baseDelayMs, 0, Number.MAX_SAFE_INTEGER, E);
-  assertIntegerIn('maxDelayMs', resolved.maxDelayMs, 0, Number.MAX_SAFE_INTEGER, E);
+  assertTimerMs('baseDelayMs', resolved.baseDelayMs, {}, E);
+  assertTimerMs('maxDelayMs', resolved.maxDelayMs, {}, E);
   assertIntegerIn(
     'maxConcurrentRequests',
     resolved.maxConcurrentRequests,
@@ -159,7 +161,8 @@ export function resolveProducerOptions(options: KinesisProducerOptions): Resolve
     Number.MAX_SAFE_INTEGER,
     E,
   );
-  assertIntegerIn('shardMapMaxAgeMs', resolved.shardMapMaxAgeMs, 0, Number.POSITIVE_INFINITY, E);
+  // No Infinity: it is also the wait before a failed ListShards is tried again.
+  assertTimerMs('shardMapMaxAgeMs', resolved.shardMapMaxAgeMs, {}, E);
   return {
     ...resolved,
     // An aggregate is a Kinesis record: it can never be larger than one.

@@ -66,8 +66,9 @@ export interface KinesisProducerOptions {
   maxRecordsPerRequest?: number;
   /**
    * Send a user record at the latest this long after it was put, as the KPL's
-   * `RecordMaxBufferedTime`. Default 100 ms; `Infinity` sends only full aggregates and requests,
-   * and on `flush`. A full aggregate is sent at once either way.
+   * `RecordMaxBufferedTime`. Default 100 ms, at most `MAX_TIMER_MS` (the longest a timer waits);
+   * `Infinity` sends only full aggregates and requests, and on `flush`. A full aggregate is sent at
+   * once either way.
    */
   maxBufferedMs?: number;
   /**
@@ -79,13 +80,16 @@ export interface KinesisProducerOptions {
   maxBufferedBytes?: number;
   /** Tries per Kinesis record (first attempt included) before it is given up. Default 5. */
   maxAttempts?: number;
-  /** Base of the exponential backoff with full jitter. Default 100 ms. */
+  /** Base of the exponential backoff with full jitter. Default 100 ms, at most `MAX_TIMER_MS`. */
   baseDelayMs?: number;
-  /** Cap of the backoff. Default 5,000 ms. */
+  /** Cap of the backoff. Default 5,000 ms, at most `MAX_TIMER_MS`. */
   maxDelayMs?: number;
   /** PutRecords requests in flight at once. Default 4. */
   maxConcurrentRequests?: number;
-  /** Learn the shard map again when it is older than this. Default 60,000 ms. */
+  /**
+   * Learn the shard map again when it is older than this, and wait this long after a failed
+   * `ListShards` before trying again. Default 60,000 ms, at most `MAX_TIMER_MS`.
+   */
   shardMapMaxAgeMs?: number;
   logger?: ProducerLogger;
   /**

@@ -1,5 +1,6 @@
-// The options, checked when the producer is made: a misspelt one is a configuration error naming
-// it, never a silent default.
+// The options, checked when the producer is made: a misspelt one, or a time no timer can wait,
+// is a configuration error naming it, never a silent default or a timer that fires at once.
+import { MAX_TIMER_MS } from '@kpl-lambda/core';
 import {
   KinesisProducer,
   type KinesisProducerOptions,
@@ -53,5 +54,36 @@ describe('KinesisProducer options', () => {
 
   it('takes the deprecated partitionKey, the old name of partitionKeyFrom', () => {
     expect(make({ partitionKey: 'customerId' })).toBeInstanceOf(KinesisProducer);
+  });
+
+  it.each([
+    ['maxBufferedMs', MAX_TIMER_MS + 1],
+    ['maxBufferedMs', 2 ** 32],
+    ['maxBufferedMs', 1.5],
+    ['maxBufferedMs', -1],
+    ['baseDelayMs', MAX_TIMER_MS + 1],
+    ['baseDelayMs', Number.POSITIVE_INFINITY],
+    ['maxDelayMs', MAX_TIMER_MS + 1],
+    ['maxDelayMs', Number.POSITIVE_INFINITY],
+    ['shardMapMaxAgeMs', MAX_TIMER_MS + 1],
+    // It is also the wait before ListShards is tried again: never would mean never.
+    ['shardMapMaxAgeMs', Number.POSITIVE_INFINITY],
+  ])('refuses %s = %d, more than a timer can wait or not a time', (option, value) => {
+    expect(refusal({ [option]: value })).toMatchObject({
+      name: 'KplProducerConfigurationError',
+      option,
+      message: expect.stringContaining(String(MAX_TIMER_MS)),
+    });
+  });
+
+  it.each([
+    ['maxBufferedMs', MAX_TIMER_MS],
+    ['maxBufferedMs', Number.POSITIVE_INFINITY],
+    ['maxBufferedMs', 0],
+    ['baseDelayMs', MAX_TIMER_MS],
+    ['maxDelayMs', MAX_TIMER_MS],
+    ['shardMapMaxAgeMs', MAX_TIMER_MS],
+  ])('takes %s = %d', (option, value) => {
+    expect(make({ [option]: value })).toBeInstanceOf(KinesisProducer);
   });
 });
