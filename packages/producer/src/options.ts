@@ -59,11 +59,15 @@ const KINESIS_PRODUCER_OPTIONS = optionNames<KinesisProducerOptions>({
   shardMapMaxAgeMs: true,
   logger: true,
   metrics: true,
+  onUndeliverable: true,
 });
 
 /** The options with every default filled in, checked. */
 export type ResolvedProducerOptions = typeof defaults &
-  Pick<KinesisProducerOptions, 'client' | 'partitionKeyFrom' | 'logger' | 'metrics'> & {
+  Pick<
+    KinesisProducerOptions,
+    'client' | 'partitionKeyFrom' | 'logger' | 'metrics' | 'onUndeliverable'
+  > & {
     stream: { StreamName: string } | { StreamARN: string };
   };
 
@@ -92,6 +96,7 @@ export function resolveProducerOptions(options: KinesisProducerOptions): Resolve
   assertTypeOf('aggregate', resolved.aggregate, 'boolean', E);
   assertTypeOf('logger', logger, 'object', E);
   assertMetrics(resolved.metrics, E);
+  assertTypeOf('onUndeliverable', resolved.onUndeliverable, 'function', E);
   if (
     resolved.partitionKeyFrom !== undefined &&
     resolved.partitionKey !== undefined &&

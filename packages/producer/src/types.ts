@@ -93,6 +93,16 @@ export interface KinesisProducerOptions {
   shardMapMaxAgeMs?: number;
   logger?: ProducerLogger;
   /**
+   * Takes each user record given up, as it is given up: the producer then keeps none of them for
+   * `flush()` to report. Without it, records given up are held (and count against
+   * `maxBufferedRecords` and `maxBufferedBytes`) until a `flush()` reports them, so that a
+   * producer that never flushes, such as a server's, fills up with them. It may return a promise
+   * (write the record elsewhere): a `flush()` waits for those of the records it waits for, and
+   * the record is held until it settles. A record it throws or rejects for is held and reported
+   * by `flush()` as without it (said once in the log): nothing is lost.
+   */
+  onUndeliverable?: (undeliverable: UndeliverableRecord) => unknown;
+  /**
    * A Powertools `Metrics` (or anything with `addMetric`): each `flush()` adds what changed in
    * {@link ProducerMetrics} since the last one, as `PRODUCER_METRIC_NAMES` name them, published
    * with your own metrics.
@@ -111,7 +121,10 @@ export interface UndeliverableRecord {
 
 /** What {@link KinesisProducer.flush} reports. */
 export interface FlushResult {
-  /** User records given up since the previous flush; empty when everything was written. */
+  /**
+   * User records given up that the flush waited for or no flush reported before, and that
+   * `onUndeliverable` (when given) did not take; empty when everything was written.
+   */
   undeliverable: UndeliverableRecord[];
 }
 
