@@ -196,6 +196,33 @@ describe('KinesisProducer put', () => {
     expect(stream.calls).toEqual([['lingered']]);
   });
 
+  it('keeps no timer once everything is written: an idle process may exit', async () => {
+    jest.useFakeTimers({ doNotFake: ['queueMicrotask', 'nextTick', 'setImmediate'] });
+    try {
+      const p = new KinesisProducer({ client, streamName: 's', maxBufferedMs: 60_000, ...fast });
+
+      for (let i = 0; i < 100; i++) p.put({ partitionKey: `k${i}`, data: 'x' });
+      await new Promise((resolve) => setImmediate(resolve)); // the shard map is learnt
+      expect(jest.getTimerCount()).toBe(1); // the linger
+      await p.flush();
+
+      expect([p.bufferedRecords, jest.getTimerCount()]).toEqual([0, 0]);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it.each([
+    ['undefined', () => undefined],
+    ['a number', () => 42],
+    ['a promise', async () => 'key'],
+  ])('refuses at put a record whose partitionKeyFrom gives %s, taking nothing', (_, from) => {
+    const p = new KinesisProducer({ client, streamName: 's', partitionKeyFrom: from as never });
+
+    expect(() => p.put({ data: 'x' })).toThrow(KplInvalidRecordError);
+    expect(p.bufferedRecords).toBe(0);
+  });
+
   it('writes full requests without waiting for flush', async () => {
     const p = new KinesisProducer({ client, streamName: 's', aggregate: false, ...fast });
     for (let i = 0; i < 1_200; i++) p.put({ partitionKey: `k${i}`, data: 'x' });
