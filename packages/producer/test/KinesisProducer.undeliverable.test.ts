@@ -125,6 +125,28 @@ describe('a producer with onUndeliverable', () => {
     expect(await producer.flush()).toEqual({ undeliverable: [] });
   });
 
+  it('may put a record again, and flush, from within: every record is written once', async () => {
+    const flushes: Array<Promise<unknown>> = [];
+    const producer: KinesisProducer = givingUp({
+      onUndeliverable: ({ record }) => {
+        producer.put(record);
+        flushes.push(producer.flush());
+      },
+    });
+    let answers = 0;
+    stream.answer = () => (answers++ < 2 ? throttled : { SequenceNumber: '1', ShardId: 's' });
+
+    producer.putMany(['a', 'b', 'c'].map((data) => ({ partitionKey: data, data })));
+    await producer.flush();
+    await Promise.all(flushes);
+
+    const { userRecordsPut, userRecordsWritten, failedUserRecords } = producer.metrics;
+    expect(failedUserRecords).toBeGreaterThan(0);
+    expect([userRecordsWritten, userRecordsPut]).toEqual([3, 3 + failedUserRecords]);
+    expect(flushes).toHaveLength(failedUserRecords);
+    expect([producer.bufferedRecords, producer.undeliverableRecords]).toEqual([0, 0]);
+  });
+
   it('holds a record until the promise it returned settles, and flush() waits for it', async () => {
     let settle = () => {};
     const taking = new Promise<void>((resolve) => {
