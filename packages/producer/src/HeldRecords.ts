@@ -278,9 +278,12 @@ export class HeldRecords {
     for (const resolve of waiters) resolve();
   }
 
-  /** Said once: a producer that never flushes would otherwise wait for room without a word. */
+  /**
+   * Said once, when records given up that no flush waits for are part of what fills the producer:
+   * one that never flushes would otherwise wait for room without a word.
+   */
   #sayIfFullOfGivenUp(): void {
-    if (this.writable || this.#saidFullOfGivenUp) return;
+    if (this.writable || this.#saidFullOfGivenUp || this.#unreported.length === 0) return;
     this.#saidFullOfGivenUp = true;
     this.#log.warn(
       'The producer is full, and records given up are part of what it holds: they are held until flush() reports them. Call flush(), or give the producer onUndeliverable to take each record as it is given up (said once)',

@@ -133,4 +133,30 @@ describe('HeldRecords', () => {
       0, 0, 0, 0,
     ]);
   });
+
+  it('says once that records given up fill it, when no flush waits for them', async () => {
+    const warnings: string[] = [];
+    const noting = { ...log, warn: (message: string) => void warnings.push(message) };
+    const held = new HeldRecords({ maxBufferedRecords: 2, maxBufferedBytes: 1_000 }, noting);
+    const [a, b, c, d, e] = [0, 1, 2, 3, 4].map(userRecord) as BufferedUserRecord[];
+    held.hold(a!);
+    held.hold(b!);
+    const flushed = held.flush(2);
+
+    giveUp(held, [a!]);
+    expect([held.writable, warnings]).toEqual([false, []]); // the flush will report it
+    held.written(tallyOf([b!]));
+    await flushed;
+
+    held.hold(c!);
+    held.hold(d!);
+    giveUp(held, [c!]);
+    held.written(tallyOf([d!]));
+    held.hold(e!);
+    giveUp(held, [e!]);
+
+    expect(held.writable).toBe(false);
+    expect(warnings).toEqual([expect.stringContaining('onUndeliverable')]);
+    expect(await held.flush(5)).toHaveLength(2);
+  });
 });
