@@ -35,7 +35,7 @@ import { WakeUpTimer } from './WakeUpTimer.js';
  * longer than `maxBufferedMs` (100 ms), as with the KPL; `flush` sends everything and resolves
  * once all of it is written or given up. Failed entries are retried with exponential backoff and
  * full jitter, a bounded number of times; what is finally undeliverable comes back from `flush` as
- * the original records with their error codes.
+ * the original records with their error codes, or is handed to `onUndeliverable` as it is given up.
  *
  * Records with the same partition key reach Kinesis in the order they were put, retries and
  * resharding included: each shard (or, without aggregation, each partition key) has one queue, and
@@ -94,7 +94,7 @@ export class KinesisProducer {
   public constructor(options: KinesisProducerOptions) {
     this.#options = resolveProducerOptions(options);
     this.#log = safeLogger(this.#options.logger);
-    this.#held = new HeldRecords(this.#options);
+    this.#held = new HeldRecords(this.#options, this.#log);
     this.#sender = new PutRecordsSender({
       options: this.#options,
       queues: this.#queues,
@@ -116,15 +116,34 @@ export class KinesisProducer {
 
   /** User records put and not yet written or given up. */
   public get bufferedRecords(): number {
-    return this.#held.records;
+    return this.#held.records - this.#held.givenUpRecords;
   }
 
   /** Bytes (data plus partition keys) of the user records put and not yet written or given up. */
   public get bufferedBytes(): number {
-    return this.#held.bytes;
+    return this.#held.bytes - this.#held.givenUpBytes;
   }
 
-  /** Whether `put` takes another record now: what is held is under both bounds. */
+  /**
+   * User records given up and still held: until a `flush()` reports them, or, with
+   * `onUndeliverable`, until what it returned for them settles (if it throws or rejects, until a
+   * `flush()` reports them). They count against `maxBufferedRecords` and `maxBufferedBytes` as
+   * `bufferedRecords` do: a producer without `onUndeliverable` that never flushes fills up with
+   * them, and gives backpressure.
+   */
+  public get undeliverableRecords(): number {
+    return this.#held.givenUpRecords;
+  }
+
+  /** Bytes (data plus partition keys) of the {@link undeliverableRecords}. */
+  public get undeliverableBytes(): number {
+    return this.#held.givenUpBytes;
+  }
+
+  /**
+   * Whether `put` takes another record now: what is held (`bufferedRecords` and
+   * `undeliverableRecords`, and their bytes) is under both bounds.
+   */
   public get writable(): boolean {
     return this.#held.writable;
   }
@@ -138,7 +157,7 @@ export class KinesisProducer {
    * taken, never dropped later.
    */
   public put(record: ProducerRecord): boolean {
-    if (!this.writable) throw new KplProducerBufferFullError(this.#held.records, this.#held.bytes);
+    if (!this.writable) throw this.#bufferFull();
     const userRecord = toBufferedUserRecord(
       record,
       this.#sequence,
@@ -177,8 +196,9 @@ export class KinesisProducer {
 
   /**
    * Sends everything buffered, and resolves when every user record held at the call is written or
-   * given up. Reports every one of those that was given up (also to concurrent flushes that waited
-   * for it), and those given up earlier that no flush has reported yet. Never rejects.
+   * given up (with `onUndeliverable`: handed to it, and what it returned settled). Reports every
+   * one of those given up that `onUndeliverable` did not take (also to concurrent flushes that
+   * waited for it), and those given up earlier that no flush has reported yet. Never rejects.
    */
   public async flush(): Promise<FlushResult> {
     const undeliverable = this.#held.flush(this.#sequence);
@@ -191,6 +211,12 @@ export class KinesisProducer {
       );
     }
     return result;
+  }
+
+  /** Out of line: a put's bytecode is kept small enough for V8 to inline what it calls. */
+  #bufferFull(): KplProducerBufferFullError {
+    const held = this.#held;
+    return new KplProducerBufferFullError(held.records, held.bytes, held.givenUpRecords);
   }
 
   /** Routes a user record; `mayLearn` is false for the records that just waited for a map. */
@@ -270,7 +296,8 @@ export class KinesisProducer {
       });
       const unrouted = this.#unrouted;
       this.#unrouted = [];
-      this.#held.settle(tallyOf(unrouted), failure);
+      const bytesOfEach = unrouted.map(({ bytes }) => bytes);
+      this.#held.givenUp(tallyOf(unrouted), failure, bytesOfEach);
     } else if (firstFailure) {
       this.#log.warn(
         withMap

@@ -10,6 +10,7 @@ import type { KinesisRecordQueues, QueuedKinesisRecord } from './KinesisRecordQu
 import type { ResolvedProducerOptions } from './options.js';
 import { callFailure, entryFailure, type Failure, RetryPolicy } from './RetryPolicy.js';
 import type { ProducerMetrics } from './types.js';
+import { heldBytesOfEach } from './userRecords.js';
 
 /** What a sender settles records into, and whom it tells of an aggregate on another shard. */
 export interface PutRecordsSenderContext {
@@ -79,7 +80,7 @@ export class PutRecordsSender {
     metrics.userRecordsWritten += kinesisRecord.sources.length;
     metrics.bytesWritten += kinesisRecord.bytes;
     metrics.putPayloadUnits += Math.ceil(kinesisRecord.bytes / PUT_PAYLOAD_UNIT_BYTES);
-    held.settle(kinesisRecord, undefined);
+    held.written(kinesisRecord);
     const expected = kinesisRecord.expectedShardId;
     if (expected !== undefined && shardId !== undefined && shardId !== expected) {
       metrics.misroutedKinesisRecords++;
@@ -92,7 +93,7 @@ export class PutRecordsSender {
   }
 
   #failed(kinesisRecord: QueuedKinesisRecord, failure: Failure, now: number): void {
-    const { queues, held, metrics, log } = this.#context;
+    const { queues, held, metrics, log, options } = this.#context;
     const retryAt = this.#retryPolicy.nextAttemptAt(kinesisRecord.attempts, failure, now);
     if (retryAt !== undefined) {
       // It stays at the head of its queue: nothing behind it overtakes it.
@@ -103,7 +104,7 @@ export class PutRecordsSender {
     }
     queues.remove(kinesisRecord);
     metrics.failedUserRecords += kinesisRecord.sources.length;
-    held.settle(kinesisRecord, failure);
+    held.givenUp(kinesisRecord, failure, heldBytesOfEach(kinesisRecord, options));
     const details = {
       userRecords: kinesisRecord.sources.length,
       attempts: kinesisRecord.attempts,

@@ -28,7 +28,9 @@ export class RetryPolicy {
   /** The time of the next attempt after `attempts` failed ones, or undefined: give it up. */
   public nextAttemptAt(attempts: number, failure: Failure, now: number): number | undefined {
     if (!failure.retryable || attempts >= this.#maxAttempts) return undefined;
-    const ceiling = Math.min(this.#maxDelayMs, this.#baseDelayMs * 2 ** (attempts - 1));
+    // The exponent stops growing where the cap is passed anyway: a large enough power of two is
+    // Infinity, and a base of 0 times Infinity is NaN, which a timer takes as now.
+    const ceiling = Math.min(this.#maxDelayMs, this.#baseDelayMs * 2 ** Math.min(attempts - 1, 64));
     return now + Math.random() * ceiling;
   }
 }

@@ -1,3 +1,5 @@
+import { MAX_TIMER_MS } from '@kpl-lambda/core';
+
 /**
  * One timer for the earliest time something buffered may be sent (a linger ending, a backoff
  * ending). It is not unref'd: records are waiting, and a process that exits now would lose them.
@@ -11,7 +13,10 @@ export class WakeUpTimer {
     this.#wakeUp = wakeUp;
   }
 
-  /** Calls back at `at` (never, with `Infinity`), instead of any time set before. */
+  /**
+   * Calls back at `at` (never, with `Infinity`), instead of any time set before. A time further
+   * than a timer can wait calls back early, at the longest wait: Node.js would fire it at once.
+   */
   public set(at: number, now: number): void {
     if (at === this.#at) return;
     clearTimeout(this.#timer);
@@ -24,7 +29,7 @@ export class WakeUpTimer {
         this.#at = Number.POSITIVE_INFINITY;
         this.#wakeUp();
       },
-      Math.max(0, at - now),
+      Math.min(MAX_TIMER_MS, Math.max(0, at - now)),
     );
   }
 }

@@ -35,9 +35,11 @@ export class KplProducerConfigurationError extends KplConfigurationError {
 }
 
 /**
- * `put` was called while the producer already buffers `maxBufferedRecords` user records or
+ * `put` was called while the producer already holds `maxBufferedRecords` user records or
  * `maxBufferedBytes` bytes: the record was not taken. `put` returns `false` when a record fills
- * the buffer; wait for `whenWritable()` before the next one, and this never happens.
+ * the buffer; wait for `whenWritable()` before the next one, and this never happens. What it holds
+ * includes the records given up that wait for `flush()` to report them: the message says how many
+ * (give the producer `onUndeliverable` to take each as it is given up instead).
  *
  * @example
  * ```ts
@@ -47,9 +49,13 @@ export class KplProducerConfigurationError extends KplConfigurationError {
  * ```
  */
 export class KplProducerBufferFullError extends KplProducerError {
-  public constructor(bufferedRecords: number, bufferedBytes: number) {
+  public constructor(heldRecords: number, heldBytes: number, givenUpRecords = 0) {
+    const givenUp =
+      givenUpRecords === 0
+        ? ''
+        : `; ${givenUpRecords} of them were given up and wait for flush() to report them (the onUndeliverable option takes each as it is given up instead)`;
     super(
-      `The producer buffers ${bufferedRecords} user records (${bufferedBytes} bytes), its bound: await producer.whenWritable() before putting more`,
+      `The producer holds ${heldRecords} user records (${heldBytes} bytes), its bound${givenUp}: await producer.whenWritable() before putting more`,
     );
     this.name = 'KplProducerBufferFullError';
   }

@@ -1,9 +1,12 @@
 import {
   assertIntegerIn,
+  assertKnownOptions,
   assertMetrics,
+  assertTimerMs,
   assertTypeOf,
   DEFAULT_MAX_AGGREGATE_BYTES,
   MAX_KINESIS_RECORD_BYTES,
+  optionNames,
 } from '@kpl-lambda/core';
 import {
   DEFAULT_AGGREGATION_MAX_BYTES,
@@ -34,9 +37,37 @@ const defaults = {
   shardMapMaxAgeMs: 60_000,
 };
 
+const KINESIS_PRODUCER_OPTIONS = optionNames<KinesisProducerOptions>({
+  client: true,
+  streamName: true,
+  streamARN: true,
+  aggregate: true,
+  partitionKeyFrom: true,
+  partitionKey: true,
+  maxRecordBytes: true,
+  aggregationMaxBytes: true,
+  aggregationMaxCount: true,
+  maxRequestBytes: true,
+  maxRecordsPerRequest: true,
+  maxBufferedMs: true,
+  maxBufferedRecords: true,
+  maxBufferedBytes: true,
+  maxAttempts: true,
+  baseDelayMs: true,
+  maxDelayMs: true,
+  maxConcurrentRequests: true,
+  shardMapMaxAgeMs: true,
+  logger: true,
+  metrics: true,
+  onUndeliverable: true,
+});
+
 /** The options with every default filled in, checked. */
 export type ResolvedProducerOptions = typeof defaults &
-  Pick<KinesisProducerOptions, 'client' | 'partitionKeyFrom' | 'logger' | 'metrics'> & {
+  Pick<
+    KinesisProducerOptions,
+    'client' | 'partitionKeyFrom' | 'logger' | 'metrics' | 'onUndeliverable'
+  > & {
     stream: { StreamName: string } | { StreamARN: string };
   };
 
@@ -45,13 +76,15 @@ export function resolveProducerOptions(options: KinesisProducerOptions): Resolve
   if (options === null || typeof options !== 'object') {
     throw new KplProducerConfigurationError('options', 'Give the producer its options');
   }
+  const E = (option: string, message: string) => new KplProducerConfigurationError(option, message);
+  // A misspelt option would otherwise run with its default.
+  assertKnownOptions(options, KINESIS_PRODUCER_OPTIONS, E);
   const given = Object.fromEntries(
     Object.entries(options).filter(([, value]) => value !== undefined),
   ) as KinesisProducerOptions;
   const resolved = { ...defaults, ...given };
   const { streamName, streamARN, client, logger } = resolved;
   const partitionKeyFrom = resolved.partitionKeyFrom ?? resolved.partitionKey;
-  const E = (option: string, message: string) => new KplProducerConfigurationError(option, message);
   if (typeof (client as { send?: unknown } | undefined)?.send !== 'function') {
     throw E('client', 'client must be a KinesisClient of the AWS SDK v3');
   }
@@ -63,6 +96,7 @@ export function resolveProducerOptions(options: KinesisProducerOptions): Resolve
   assertTypeOf('aggregate', resolved.aggregate, 'boolean', E);
   assertTypeOf('logger', logger, 'object', E);
   assertMetrics(resolved.metrics, E);
+  assertTypeOf('onUndeliverable', resolved.onUndeliverable, 'function', E);
   if (
     resolved.partitionKeyFrom !== undefined &&
     resolved.partitionKey !== undefined &&
@@ -106,7 +140,8 @@ export function resolveProducerOptions(options: KinesisProducerOptions): Resolve
     MAX_RECORDS_PER_REQUEST,
     E,
   );
-  assertIntegerIn('maxBufferedMs', resolved.maxBufferedMs, 0, Number.POSITIVE_INFINITY, E);
+  // Infinity sets no timer: only full aggregates and requests, and flush(), send.
+  assertTimerMs('maxBufferedMs', resolved.maxBufferedMs, { never: true }, E);
   assertIntegerIn(
     'maxBufferedRecords',
     resolved.maxBufferedRecords,
@@ -122,8 +157,8 @@ export function resolveProducerOptions(options: KinesisProducerOptions): Resolve
     E,
   );
   assertIntegerIn('maxAttempts', resolved.maxAttempts, 1, Number.MAX_SAFE_INTEGER, E);
-  assertIntegerIn('baseDelayMs', resolved.baseDelayMs, 0, Number.MAX_SAFE_INTEGER, E);
-  assertIntegerIn('maxDelayMs', resolved.maxDelayMs, 0, Number.MAX_SAFE_INTEGER, E);
+  assertTimerMs('baseDelayMs', resolved.baseDelayMs, {}, E);
+  assertTimerMs('maxDelayMs', resolved.maxDelayMs, {}, E);
   assertIntegerIn(
     'maxConcurrentRequests',
     resolved.maxConcurrentRequests,
@@ -131,7 +166,8 @@ export function resolveProducerOptions(options: KinesisProducerOptions): Resolve
     Number.MAX_SAFE_INTEGER,
     E,
   );
-  assertIntegerIn('shardMapMaxAgeMs', resolved.shardMapMaxAgeMs, 0, Number.POSITIVE_INFINITY, E);
+  // No Infinity: it is also the wait before a failed ListShards is tried again.
+  assertTimerMs('shardMapMaxAgeMs', resolved.shardMapMaxAgeMs, {}, E);
   return {
     ...resolved,
     // An aggregate is a Kinesis record: it can never be larger than one.

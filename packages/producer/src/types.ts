@@ -66,8 +66,9 @@ export interface KinesisProducerOptions {
   maxRecordsPerRequest?: number;
   /**
    * Send a user record at the latest this long after it was put, as the KPL's
-   * `RecordMaxBufferedTime`. Default 100 ms; `Infinity` sends only full aggregates and requests,
-   * and on `flush`. A full aggregate is sent at once either way.
+   * `RecordMaxBufferedTime`. Default 100 ms, at most `MAX_TIMER_MS` (the longest a timer waits);
+   * `Infinity` sends only full aggregates and requests, and on `flush`. A full aggregate is sent at
+   * once either way.
    */
   maxBufferedMs?: number;
   /**
@@ -79,15 +80,28 @@ export interface KinesisProducerOptions {
   maxBufferedBytes?: number;
   /** Tries per Kinesis record (first attempt included) before it is given up. Default 5. */
   maxAttempts?: number;
-  /** Base of the exponential backoff with full jitter. Default 100 ms. */
+  /** Base of the exponential backoff with full jitter. Default 100 ms, at most `MAX_TIMER_MS`. */
   baseDelayMs?: number;
-  /** Cap of the backoff. Default 5,000 ms. */
+  /** Cap of the backoff. Default 5,000 ms, at most `MAX_TIMER_MS`. */
   maxDelayMs?: number;
   /** PutRecords requests in flight at once. Default 4. */
   maxConcurrentRequests?: number;
-  /** Learn the shard map again when it is older than this. Default 60,000 ms. */
+  /**
+   * Learn the shard map again when it is older than this, and wait this long after a failed
+   * `ListShards` before trying again. Default 60,000 ms, at most `MAX_TIMER_MS`.
+   */
   shardMapMaxAgeMs?: number;
   logger?: ProducerLogger;
+  /**
+   * Takes each user record given up, as it is given up: the producer then keeps none of them for
+   * `flush()` to report. Without it, records given up are held (and count against
+   * `maxBufferedRecords` and `maxBufferedBytes`) until a `flush()` reports them, so that a
+   * producer that never flushes, such as a server's, fills up with them. It may return a promise
+   * (write the record elsewhere): a `flush()` waits for those of the records it waits for, and
+   * the record is held until it settles. A record it throws or rejects for is held and reported
+   * by `flush()` as without it (said once in the log): nothing is lost.
+   */
+  onUndeliverable?: (undeliverable: UndeliverableRecord) => unknown;
   /**
    * A Powertools `Metrics` (or anything with `addMetric`): each `flush()` adds what changed in
    * {@link ProducerMetrics} since the last one, as `PRODUCER_METRIC_NAMES` name them, published
@@ -107,7 +121,10 @@ export interface UndeliverableRecord {
 
 /** What {@link KinesisProducer.flush} reports. */
 export interface FlushResult {
-  /** User records given up since the previous flush; empty when everything was written. */
+  /**
+   * User records given up that the flush waited for or no flush reported before, and that
+   * `onUndeliverable` (when given) did not take; empty when everything was written.
+   */
   undeliverable: UndeliverableRecord[];
 }
 

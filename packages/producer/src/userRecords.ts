@@ -14,7 +14,7 @@ import type { QueuedKinesisRecord } from './KinesisRecordQueues.js';
 import type { KnownPartitionKey } from './KnownPartitionKey.js';
 import type { ClosedAggregate } from './OpenAggregates.js';
 import type { ResolvedProducerOptions } from './options.js';
-import type { PartitionKeys } from './PartitionKeys.js';
+import { PartitionKeys } from './PartitionKeys.js';
 import type { ProducerRecord } from './types.js';
 
 /**
@@ -133,6 +133,18 @@ export function userRecordsReadBack(
     buffered.source = sources[i]!;
     return buffered;
   });
+}
+
+/**
+ * What each user record of a Kinesis record given up was held for since its put, for the
+ * accounting of records given up: read back from an aggregate's bytes, as after resharding.
+ */
+export function heldBytesOfEach(
+  kinesisRecord: QueuedKinesisRecord,
+  options: MeasureOptions,
+): number[] {
+  if (kinesisRecord.sources.length === 1) return [kinesisRecord.heldBytes];
+  return userRecordsReadBack(kinesisRecord, options, new PartitionKeys()).map(({ bytes }) => bytes);
 }
 
 /** Data that would pass for an aggregate, wrapped in an aggregate of one to arrive as it was put. */

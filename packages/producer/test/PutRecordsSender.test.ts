@@ -13,7 +13,6 @@ const options = resolveProducerOptions({ client, streamName: 'orders', maxAttemp
 /** A sender with real queues and accounting, the Kinesis records queued one per key. */
 function sending(keys: string[]) {
   const queues = new KinesisRecordQueues();
-  const held = new HeldRecords(options);
   const metrics = zeroProducerMetrics();
   const logged: string[] = [];
   const log = {
@@ -22,6 +21,7 @@ function sending(keys: string[]) {
     warn: (message: string) => logged.push(`warn: ${message}`),
     error: (message: string) => logged.push(`error: ${message}`),
   };
+  const held = new HeldRecords(options, log);
   let misrouted = 0;
   const sender = new PutRecordsSender({
     options,
@@ -75,7 +75,8 @@ describe('PutRecordsSender', () => {
     expect(queues.nextRequest(Number.POSITIVE_INFINITY, true, options)).toEqual(request);
 
     await sender.send(request);
-    expect(held.records).toBe(0);
+    // Given up, and held until a flush reports it.
+    expect([held.records, held.givenUpRecords]).toEqual([1, 1]);
     expect(metrics.failedUserRecords).toBe(1);
     expect(logged).toEqual(['error: Kinesis records given up']);
   });

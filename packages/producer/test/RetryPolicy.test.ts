@@ -58,4 +58,14 @@ describe('RetryPolicy', () => {
     expect(policy.nextAttemptAt(3, throttled, 0)).toBeUndefined();
     expect(policy.nextAttemptAt(1, callFailure(named('AccessDeniedException')), 0)).toBeUndefined();
   });
+
+  it('gives a time, never NaN, after more attempts than 2 ** attempts can count', () => {
+    // 2 ** 1100 is Infinity, and 0 * Infinity NaN: a timer set for NaN fires at once.
+    const patient = { maxAttempts: 2_000, maxDelayMs: 250 };
+    const noBackoff = new RetryPolicy({ ...patient, baseDelayMs: 0 });
+    const backoff = new RetryPolicy({ ...patient, baseDelayMs: 100 });
+
+    expect(noBackoff.nextAttemptAt(1_100, throttled, 1_000)).toBe(1_000);
+    expect(backoff.nextAttemptAt(1_100, throttled, 1_000)).toBeLessThanOrEqual(1_250);
+  });
 });

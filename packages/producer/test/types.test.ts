@@ -6,6 +6,7 @@ import {
   type KinesisProducerOptions,
   type ProducerLogger,
   type ProducerRecord,
+  type UndeliverableRecord,
 } from '@kpl-lambda/producer';
 import { expectTypeOf } from 'expect-type';
 
@@ -33,5 +34,13 @@ describe('KinesisProducer types', () => {
       string | ((record: ProducerRecord) => string) | undefined
     >();
     expect(KinesisProducer).toBeDefined();
+  });
+
+  it('takes an onUndeliverable that returns nothing or a promise of anything', () => {
+    type OnUndeliverable = NonNullable<KinesisProducerOptions['onUndeliverable']>;
+    expectTypeOf((_: UndeliverableRecord) => {}).toMatchTypeOf<OnUndeliverable>();
+    expectTypeOf(async (_: UndeliverableRecord) => 'sent').toMatchTypeOf<OnUndeliverable>();
+    expectTypeOf<Parameters<OnUndeliverable>[0]>().toEqualTypeOf<UndeliverableRecord>();
+    expectTypeOf<KinesisProducer['undeliverableRecords']>().toEqualTypeOf<number>();
   });
 });

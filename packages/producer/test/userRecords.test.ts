@@ -8,6 +8,7 @@ import {
   aggregatedKinesisRecord,
   type BufferedUserRecord,
   blankUserRecord,
+  heldBytesOfEach,
   plainKinesisRecord,
   toBufferedUserRecord,
   userRecordsReadBack,
@@ -47,7 +48,7 @@ const asPut = ({ putAt: _, ...userRecord }: BufferedUserRecord) => ({
 });
 
 describe('userRecordsReadBack', () => {
-  it('gives back every user record of an unsent Kinesis record as it was put, with its source', () => {
+  it('gives back every user record of an unsent Kinesis record as it was put, with its source and bytes', () => {
     fc.assert(
       fc.property(fc.array(producerRecord, { minLength: 1, maxLength: 30 }), (records) => {
         const partitionKeys = new PartitionKeys();
@@ -87,6 +88,10 @@ describe('userRecordsReadBack', () => {
           const userRecords = userRecordsReadBack(kinesisRecord, options, partitionKeys);
           // They count as put when their Kinesis record's first user record was: never later.
           for (const { putAt } of userRecords) expect(putAt).toBe(kinesisRecord.firstPutAt);
+          // Given up, each is held for what it was held for at put, and all for their tally.
+          const bytesOfEach = heldBytesOfEach(kinesisRecord, options);
+          expect(bytesOfEach).toEqual(userRecords.map(({ bytes }) => bytes));
+          expect(bytesOfEach.reduce((sum, bytes) => sum + bytes, 0)).toBe(kinesisRecord.heldBytes);
           return userRecords;
         });
         readBack.sort((a, b) => a.sequence - b.sequence);

@@ -1,0 +1,89 @@
+// The options, checked when the producer is made: a misspelt one, or a time no timer can wait,
+// is a configuration error naming it, never a silent default or a timer that fires at once.
+import { MAX_TIMER_MS } from '@kpl-lambda/core';
+import {
+  KinesisProducer,
+  type KinesisProducerOptions,
+  KplProducerConfigurationError,
+} from '@kpl-lambda/producer';
+import { client, mockStream } from './mockKinesis.js';
+
+beforeEach(() => {
+  mockStream(2);
+});
+
+const make = (options: object) =>
+  new KinesisProducer({ client, streamName: 's', ...options } as KinesisProducerOptions);
+
+const refusal = (options: object) => {
+  try {
+    make(options);
+  } catch (error) {
+    return error;
+  }
+  throw new Error(`${JSON.stringify(options)} was taken`);
+};
+
+describe('KinesisProducer options', () => {
+  it.each([
+    [{ streamName: undefined }],
+    [{ maxRecordBytes: 10_485_761 }],
+    [{ maxRequestBytes: 100, maxRecordBytes: 1_000 }],
+    [{ maxRecordsPerRequest: 501 }],
+    [{ maxAttempts: 0 }],
+    [{ partitionKey: 'a', partitionKeyFrom: 'b' }],
+    [{ partitionKeyFrom: 42 }],
+    [{ client: {} }],
+    [{ logger: 'console' }],
+  ])('refuses the options %j', (options) => {
+    expect(refusal(options)).toBeInstanceOf(KplProducerConfigurationError);
+  });
+
+  it.each([
+    ['maxBufferedMilliseconds', 'maxBufferedMs'],
+    ['streamname', 'streamName'],
+    ['maxBufferRecords', 'maxBufferedRecords'],
+    ['partitionKeyForm', 'partitionKeyFrom'],
+  ])('refuses the unknown option %s, suggesting %s', (key, closest) => {
+    expect(refusal({ [key]: 10 })).toMatchObject({
+      name: 'KplProducerConfigurationError',
+      option: key,
+      message: `Unknown option ${key}: did you mean ${closest}?`,
+    });
+  });
+
+  it('takes the deprecated partitionKey, the old name of partitionKeyFrom', () => {
+    expect(make({ partitionKey: 'customerId' })).toBeInstanceOf(KinesisProducer);
+  });
+
+  it.each([
+    ['maxBufferedMs', MAX_TIMER_MS + 1],
+    ['maxBufferedMs', 2 ** 32],
+    ['maxBufferedMs', 1.5],
+    ['maxBufferedMs', -1],
+    ['baseDelayMs', MAX_TIMER_MS + 1],
+    ['baseDelayMs', Number.POSITIVE_INFINITY],
+    ['maxDelayMs', MAX_TIMER_MS + 1],
+    ['maxDelayMs', Number.POSITIVE_INFINITY],
+    ['shardMapMaxAgeMs', MAX_TIMER_MS + 1],
+    // It is also the wait before ListShards is tried again: never would mean never.
+    ['shardMapMaxAgeMs', Number.POSITIVE_INFINITY],
+  ])('refuses %s = %d, more than a timer can wait or not a time', (option, value) => {
+    expect(refusal({ [option]: value })).toMatchObject({
+      name: 'KplProducerConfigurationError',
+      option,
+      message: expect.stringContaining(String(MAX_TIMER_MS)),
+    });
+  });
+
+  it.each([
+    ['maxBufferedMs', MAX_TIMER_MS],
+    ['maxBufferedMs', Number.POSITIVE_INFINITY],
+    ['maxBufferedMs', 0],
+    ['baseDelayMs', MAX_TIMER_MS],
+    ['maxDelayMs', MAX_TIMER_MS],
+    ['shardMapMaxAgeMs', MAX_TIMER_MS],
+  ])('takes %s = %d', (option, value) => {
+    expect(make({ [option]: value })).toBeInstanceOf(KinesisProducer);
+  });
+});
