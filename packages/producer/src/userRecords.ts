@@ -4,6 +4,7 @@ import type { PutRecordsRequestEntry } from '@aws-sdk/client-kinesis';
 import {
   aggregate,
   assertValidKeys,
+  closestNames,
   deaggregateBytes,
   isAggregated,
   KplInvalidRecordError,
@@ -162,11 +163,24 @@ function aggregateOfOne(
   return aggregate([record], { aggregateSingleRecord: true, maxBytes })[0]!.data;
 }
 
-/** The partition key of a record put without one. */
+/** The fields a record may have: anything else is a typo that would lose its meaning here. */
+const RECORD_FIELDS = ['data', 'partitionKey', 'explicitHashKey'];
+
+/**
+ * The partition key of a record put without one. Its fields are checked first (here only, off
+ * the common path): `{ PartitionKey }` as the SDK spells it would otherwise get a random key.
+ */
 function derivedPartitionKey(
   record: ProducerRecord,
   option: ResolvedProducerOptions['partitionKeyFrom'],
 ): string {
+  for (const field of Object.keys(record)) {
+    if (RECORD_FIELDS.includes(field)) continue;
+    const near = closestNames(field, RECORD_FIELDS);
+    throw new KplInvalidRecordError(
+      `A record has no field ${field}${near.length > 0 ? `: did you mean ${near.join(' or ')}?` : `; its fields are ${RECORD_FIELDS.join(', ')}`}`,
+    );
+  }
   if (typeof option === 'function') {
     try {
       return option(record);

@@ -130,6 +130,25 @@ describe('KinesisProducer put', () => {
     expect(() => producer().put(record as never)).toThrow(KplInvalidRecordError);
   });
 
+  it.each([
+    [
+      { data: 'x', PartitionKey: 'k' },
+      'A record has no field PartitionKey: did you mean partitionKey?',
+    ],
+    [
+      { data: 'x', partition_key: 'k' },
+      'A record has no field partition_key: did you mean partitionKey?',
+    ],
+    [
+      { data: 'x', key: 'k' },
+      'A record has no field key; its fields are data, partitionKey, explicitHashKey',
+    ],
+  ])('refuses %j rather than give it a random key, and takes nothing', (record, message) => {
+    const p = producer();
+    expect(() => p.put(record as never)).toThrow(new KplInvalidRecordError(message));
+    expect(p.bufferedRecords).toBe(0);
+  });
+
   it('serialises bytes as they are, text as UTF-8 and other values as JSON', async () => {
     const p = new KinesisProducer({ client, streamName: 's', aggregate: false, ...fast });
     p.putMany([
