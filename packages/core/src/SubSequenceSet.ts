@@ -1,5 +1,8 @@
 import { KplInvalidRecordError } from './errors.js';
 
+/** One range of a range list: a number, or two joined by `-`; safe integers only. */
+const RANGE = /^(\d{1,15})(?:-(\d{1,15}))?$/;
+
 /**
  * The sub-sequence numbers of one parent's user records that are done, as sorted, disjoint
  * ranges: an aggregate's progress is mostly one or two runs, whatever its size. Serialises to the
@@ -14,9 +17,6 @@ import { KplInvalidRecordError } from './errors.js';
  * done.toString(); // '0-2,4'
  * ```
  */
-/** One range of a range list: a number, or two joined by `-`; safe integers only. */
-const RANGE = /^(\d{1,15})(?:-(\d{1,15}))?$/;
-
 export class SubSequenceSet {
   /** Start and end (inclusive) of each run, in order, never touching. */
   readonly #ranges: Array<[number, number]>;
