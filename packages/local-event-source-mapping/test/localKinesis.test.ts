@@ -1,16 +1,21 @@
 import {
+  CreateStreamCommand,
   DescribeStreamSummaryCommand,
   GetRecordsCommand,
   GetShardIteratorCommand,
+  KinesisClient,
   ListShardsCommand,
   PutRecordCommand,
   PutRecordsCommand,
+  UpdateStreamRecordDistributionStrategyCommand,
+  waitUntilStreamExists,
 } from '@aws-sdk/client-kinesis';
 import { KplConfigurationError } from '@kpl-lambda/core';
 import {
   type LocalKinesis,
   startLocalKinesis,
 } from '@kpl-lambda/local-event-source-mapping/local-kinesis';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 
 let kinesis: LocalKinesis;
 beforeAll(async () => {
@@ -82,8 +87,31 @@ describe('a service-managed stream (recordDistribution AUTO)', () => {
     expect(shards.size).toBe(4);
   });
 
+  it('switches with UpdateStreamRecordDistributionStrategy, by ARN as Kinesis takes it', async () => {
+    await kinesis.createStream('switching', 1);
+    const { StreamDescriptionSummary } = await kinesis.client.send(
+      new DescribeStreamSummaryCommand({ StreamName: 'switching' }),
+    );
+    await kinesis.client.send(
+      new UpdateStreamRecordDistributionStrategyCommand({
+        StreamARN: StreamDescriptionSummary!.StreamARN!,
+        RecordDistributionStrategy: 'AUTO',
+      }),
+    );
+
+    const after = await kinesis.client.send(
+      new DescribeStreamSummaryCommand({ StreamName: 'switching' }),
+    );
+    expect(after.StreamDescriptionSummary?.RecordDistributionStrategy).toBe('AUTO');
+  });
+
   it('is an ordinary stream unless asked: keys route, and a missing key is refused', async () => {
-    await kinesis.createStream('user-keys', 2);
+    // Made without createStream: the front knows nothing of it, and it is an ordinary stream.
+    await kinesis.client.send(new CreateStreamCommand({ StreamName: 'user-keys', ShardCount: 2 }));
+    await waitUntilStreamExists(
+      { client: kinesis.client, maxWaitTime: 10, minDelay: 0.01 },
+      { StreamName: 'user-keys' },
+    );
     const { StreamDescriptionSummary } = await kinesis.client.send(
       new DescribeStreamSummaryCommand({ StreamName: 'user-keys' }),
     );
@@ -136,6 +164,54 @@ describe('shard write limits', () => {
     } finally {
       await limited.stop();
     }
+  });
+
+  it('refuse a single PutRecord past the rate, and follow the shards after a reshard', async () => {
+    const limited = await startLocalKinesis({
+      shardWriteLimits: { bytesPerSecond: 1_048_576, recordsPerSecond: 1 },
+    });
+    try {
+      await limited.createStream('one-a-second', 1);
+      // No retries of the SDK's own: each throttle is seen.
+      const once = new KinesisClient({
+        endpoint: limited.endpoint,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+        requestHandler: new NodeHttpHandler(),
+        maxAttempts: 1,
+      });
+      const put = () =>
+        once.send(
+          new PutRecordCommand({
+            StreamName: 'one-a-second',
+            PartitionKey: 'k',
+            Data: Buffer.from('x'),
+          }),
+        );
+      await put();
+      await expect(put()).rejects.toThrow(
+        expect.objectContaining({ name: 'ProvisionedThroughputExceededException' }),
+      );
+      await limited.splitShard('one-a-second');
+      // The children are new shards, each with its allowance.
+      await expect(put()).resolves.toMatchObject({
+        ShardId: expect.stringMatching(/^shardId-00000000000[12]$/),
+      });
+      expect(limited.throttledRecords).toBe(1);
+      once.destroy();
+    } finally {
+      await limited.stop();
+    }
+  });
+
+  it('answer a request it cannot read with InternalFailure', async () => {
+    const response = await fetch(kinesis.endpoint, {
+      method: 'POST',
+      headers: { 'x-amz-target': 'Kinesis_20131202.PutRecords' },
+      body: '{not json',
+    });
+    expect(response.status).toBe(500);
+    expect(await response.json()).toMatchObject({ __type: 'InternalFailure' });
   });
 
   it('refuse unknown options', async () => {
