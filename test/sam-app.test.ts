@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deaggregateRecords } from '@kpl-lambda/core';
 import type { KinesisStreamEvent } from 'aws-lambda';
+import { pythonTool } from './pythonTools.js';
 
 const appDirectory = join(__dirname, '../examples/sam-app');
 
@@ -44,17 +45,11 @@ const kinesisEvents = functions.flatMap(([name, resource]) =>
     .map((event) => [name, event.Properties] as const),
 );
 
-const cfnLint = spawnSync('cfn-lint', ['--version'], { encoding: 'utf8' });
-const hasCfnLint = cfnLint.status === 0;
-if (!hasCfnLint) {
-  console.warn(
-    'cfn-lint is not installed here: the template lint test is SKIPPED (pip install cfn-lint).',
-  );
-}
+const cfnLint = pythonTool('cfn-lint', 'the template lint test');
 
 describe('examples/sam-app template', () => {
-  (hasCfnLint ? it : it.skip)('passes cfn-lint', () => {
-    const lint = spawnSync('cfn-lint', ['template.yaml'], { cwd: appDirectory, encoding: 'utf8' });
+  (cfnLint === undefined ? it.skip : it)('passes cfn-lint', () => {
+    const lint = spawnSync(cfnLint!, ['template.yaml'], { cwd: appDirectory, encoding: 'utf8' });
     expect(lint.stdout + lint.stderr).toBe('');
     expect(lint.status).toBe(0);
   });

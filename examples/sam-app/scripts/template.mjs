@@ -35,7 +35,7 @@ const customTags = [
 
 export const templatePath = new URL('../template.yaml', import.meta.url);
 
-/** The SAM template as an object. */
-export function readTemplate() {
-  return parse(readFileSync(templatePath, 'utf8'), { customTags });
+/** The SAM template as an object: this application's, or another (the one `sam build` writes). */
+export function readTemplate(path = templatePath) {
+  return parse(readFileSync(path, 'utf8'), { customTags });
 }
