@@ -1,6 +1,8 @@
 // The demo's path as tests: orders produced with @kpl-lambda/producer into a local Kinesis,
 // delivered to the example SAM application's two consumers through local event source mappings
 // that behave like Lambda's, with every order processed or given up, none lost.
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { SplitShardCommand } from '@aws-sdk/client-kinesis';
 import {
   type LocalKinesis,
@@ -97,4 +99,19 @@ describe('end to end', () => {
       );
     }
   }, 60_000);
+});
+
+describe('npm run demo, as the README says', () => {
+  it('runs to its check, telling the path of one aggregate with kpl inspect on the way', () => {
+    // The demo's own command; npm test has built the packages already.
+    const demo = spawnSync('npm', ['run', 'demo'], {
+      cwd: join(__dirname, '..'),
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+
+    expect({ status: demo.status, stderr: demo.stderr.slice(-2_000) }).toMatchObject({ status: 0 });
+    expect(demo.stdout).toContain('aggregate of 3 user records, digest valid');
+    expect(demo.stdout).toContain('Check passed: every order was processed');
+  }, 130_000);
 });

@@ -1,6 +1,7 @@
 // The path of one aggregate, shown before the counts: as it arrives, decoded, as the handler
 // sees it, a failure reported and mapped back to the parent Lambda knows, and the retry with and
 // without checkpoints.
+import { Readable, Writable } from 'node:stream';
 import { GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-kinesis';
 import { InMemoryCheckpointStore } from '@kpl-lambda/checkpoints';
 import { main as kpl } from '@kpl-lambda/cli';
@@ -33,9 +34,7 @@ export async function showOnePath({ client, streamName, say }) {
   say(`   ${base64.slice(0, 72)}... (${record.Data.length} bytes)`);
   say('2. What it is (kpl inspect):');
   await kpl(['inspect', '--data', 'json'], {
-    stdin: (async function* () {
-      yield Buffer.from(base64);
-    })(),
+    stdin: Readable.from([Buffer.from(base64)]),
     stdout: indented(process.stdout, '     '),
     stderr: process.stderr,
     env: process.env,
@@ -100,12 +99,10 @@ export async function showOnePath({ client, streamName, say }) {
 
 /** A stream that writes every line it is given indented. */
 function indented(stream, prefix) {
-  return {
-    isTTY: false,
-    write(chunk) {
-      const text = String(chunk);
-      return stream.write(text.replace(/^(?=.)/gm, prefix));
+  return new Writable({
+    write(chunk, _encoding, done) {
+      stream.write(String(chunk).replace(/^(?=.)/gm, prefix));
+      done();
     },
-    once: stream.once.bind(stream),
-  };
+  });
 }
