@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { GetItemCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import {
   type LocalKinesis,
   startLocalKinesis,
@@ -67,6 +68,8 @@ export interface LocalKcl {
   splitShard(streamName: string): Promise<void>;
   /** Starts a worker; its child appends to `out`, the daemon logs to `out.daemon.log`. */
   runDaemon(worker: Worker): Promise<RunningDaemon>;
+  /** KCL 3: the worker that holds the application's leader lock (the one that assigns leases). */
+  leaderOf(application: string): Promise<string | undefined>;
   /** A file path in this run's directory. */
   file(name: string): string;
   stop(): Promise<void>;
@@ -145,6 +148,21 @@ export async function startLocalKcl(kcl: KclMajor): Promise<LocalKcl> {
           }
         },
       };
+    },
+    async leaderOf(application) {
+      try {
+        const { Item } = await dynamodb.client.send(
+          new GetItemCommand({
+            TableName: `${application}-CoordinatorState`,
+            Key: { key: { S: 'Leader' } },
+          }),
+        );
+        return Item?.ownerName?.S;
+      } catch (error) {
+        // The daemon creates the table once it has started.
+        if (error instanceof ResourceNotFoundException) return undefined;
+        throw error;
+      }
     },
     file: (name) => join(directory, name),
     async stop() {
