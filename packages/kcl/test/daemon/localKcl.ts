@@ -2,6 +2,7 @@
 // and dynalite, in this process on loopback; the daemon's child is daemon/child.mjs, built on
 // @kpl-lambda/kcl, which appends what it does to a file as JSON lines.
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { closeSync, mkdtempSync, openSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -89,6 +90,7 @@ export async function startLocalKcl(kcl: KclMajor): Promise<LocalKcl> {
   const directory = mkdtempSync(join(tmpdir(), `kpl-lambda-kcl${kcl}-`));
   let streams = 0;
   let daemons = 0;
+  const running: Array<RunningDaemon & { exited: Promise<unknown> }> = [];
   const jar = readdirSync(dirname(classpath)).find((name) =>
     /^amazon-kinesis-client-\d/.test(name),
   );
@@ -139,15 +141,16 @@ export async function startLocalKcl(kcl: KclMajor): Promise<LocalKcl> {
         detached: true,
       });
       closeSync(log);
-      return {
-        kill() {
-          try {
-            process.kill(-daemon.pid!, 'SIGKILL');
-          } catch {
-            // already gone
-          }
-        },
+      const exited = once(daemon, 'exit');
+      const kill = () => {
+        try {
+          process.kill(-daemon.pid!, 'SIGKILL');
+        } catch {
+          // already gone
+        }
       };
+      running.push({ kill, exited });
+      return { kill };
     },
     async leaderOf(application) {
       try {
@@ -166,6 +169,11 @@ export async function startLocalKcl(kcl: KclMajor): Promise<LocalKcl> {
     },
     file: (name) => join(directory, name),
     async stop() {
+      for (const daemon of running) daemon.kill();
+      await Promise.all(running.map((daemon) => daemon.exited));
+      // dynalite goes on with the writes of a daemon that died meanwhile; closing it under them
+      // throws. They take a few turns of the event loop.
+      await new Promise((resolve) => setTimeout(resolve, 200));
       await Promise.all([kinesis.stop(), dynamodb.stop(), bridge?.stop()]);
       if (process.env.KPL_KEEP_KCL_LOGS === undefined) {
         rmSync(directory, { recursive: true, force: true });
