@@ -3,7 +3,13 @@
 // takes its shards over. Needs Java 17 and Maven; without them it is skipped, loudly.
 import { writeFileSync } from 'node:fs';
 import { hasJavaAndMaven } from '@kpl-lambda/testing-utils';
-import { type Initialize, type Line, linesOf, until } from './daemon/childOutput.js';
+import {
+  type Initialize,
+  type Line,
+  linesOf,
+  until,
+  userRecordLinesOf,
+} from './daemon/childOutput.js';
 import { type LocalKcl, type RunningDaemon, startLocalKcl } from './daemon/localKcl.js';
 
 const hasJava = hasJavaAndMaven();
@@ -20,7 +26,6 @@ const RECORDS = 8_000;
 const HANG_AFTER = 750;
 const CHECKPOINTED = 700;
 
-const userRecordsOf = (out: string): Line[] => linesOf(out).filter((line) => line.i !== undefined);
 const initializesOf = (out: string): Initialize[] =>
   linesOf(out).flatMap((line) => (line.initialize ? [line.initialize] : []));
 
@@ -42,7 +47,7 @@ describeWithJava('@kpl-lambda/kcl with two workers of the real KCL 3.1.3 daemon'
     await local.produce(streamName, 0, RECORDS);
     const release = local.file('failover.release');
     const outs = new Map(['failover-a', 'failover-b'].map((id) => [id, local.file(`${id}.jsonl`)]));
-    const everyRecord = () => [...outs.values()].flatMap(userRecordsOf);
+    const everyRecord = () => [...outs.values()].flatMap(userRecordLinesOf);
     const daemons = new Map<string, RunningDaemon>();
     let leader = '';
     let killed = '';
@@ -69,7 +74,7 @@ describeWithJava('@kpl-lambda/kcl with two workers of the real KCL 3.1.3 daemon'
       // at best (awslabs/amazon-kinesis-client#1803): the worker killed is the other one.
       leader = (await local.leaderOf('failover')) ?? '';
       killed = [...outs.keys()].find((id) => id !== leader)!;
-      killedHadDone = userRecordsOf(outs.get(killed)!);
+      killedHadDone = userRecordLinesOf(outs.get(killed)!);
       daemons.get(killed)!.kill();
       writeFileSync(release, '');
       await until(() => new Set(everyRecord().map((line) => line.i)).size >= RECORDS, 90_000);
@@ -92,9 +97,10 @@ describeWithJava('@kpl-lambda/kcl with two workers of the real KCL 3.1.3 daemon'
     // an aggregate.
     const resumedAt = new Map<string, Initialize>();
     for (const initialize of initializesOf(outs.get(leader)!)) {
-      if (initialize.sequenceNumber === 'TRIM_HORIZON' || resumedAt.has(initialize.shardId))
-        continue;
-      resumedAt.set(initialize.shardId, initialize);
+      const first = !resumedAt.has(initialize.shardId);
+      if (first && initialize.sequenceNumber !== 'TRIM_HORIZON') {
+        resumedAt.set(initialize.shardId, initialize);
+      }
     }
     const expectedTwice: number[] = [];
     for (const shardId of killedShards) {

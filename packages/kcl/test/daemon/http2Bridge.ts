@@ -49,7 +49,7 @@ export async function startHttp2Bridge(target: string, amend?: Amend): Promise<H
 
   async function forward(incoming: Http2ServerRequest, outgoing: Http2ServerResponse) {
     const operation = String(incoming.headers['x-amz-target'] ?? '');
-    const amending = amend?.targets.has(operation) === true;
+    const amending = amend?.targets.has(operation) ? amend : undefined;
     const requestBody = amending ? await readAll(incoming) : undefined;
     const answer = await new Promise<IncomingMessage>((resolve, reject) => {
       const headers = Object.fromEntries(
@@ -71,7 +71,7 @@ export async function startHttp2Bridge(target: string, amend?: Amend): Promise<H
       pipeline(answer, outgoing, () => {});
       return;
     }
-    const body = await amend!.answer(operation, requestBody!, await readAll(answer));
+    const body = await amending.answer(operation, requestBody ?? '', await readAll(answer));
     outgoing.writeHead(200, { ...headers, 'content-length': Buffer.byteLength(body) });
     outgoing.end(body);
   }

@@ -1,6 +1,7 @@
 // KCL 3 adds a global secondary index to its lease table with UpdateTable once the table exists;
-// dynalite validates that call and then ignores the index, so the KCL would wait for it forever.
-// Created with the table (which dynalite does serve), the index is found and used as it is.
+// dynalite refuses that call (it wants a ProvisionedThroughput even on a PAY_PER_REQUEST table),
+// and given one would ignore the index: the KCL would retry its initialization forever. Created
+// with the table (which dynalite does serve), the index is found and used as it is.
 import {
   CreateTableCommand,
   type DynamoDBClient,
