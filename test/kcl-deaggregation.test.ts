@@ -3,8 +3,7 @@
 // lenient aggregates, the real KPL's output, and thousands of seeded mutations of valid ones.
 // Every difference must be one of the classes the core README lists. Needs Java 17 and Maven;
 // without them it is skipped, loudly.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { aggregate, deaggregateBytes, MAX_HASH_KEY, type UserRecord } from '@kpl-lambda/core';
 import {
@@ -13,8 +12,10 @@ import {
   explicitHashKeyEntry,
   explicitHashKeyIndex,
   frame,
+  hasJavaAndMaven,
   LENIENT_AGGREGATE_BODIES,
   loadKplVectors,
+  mavenClasspath,
   partitionKeyEntry,
   partitionKeyIndex,
   recordEntry,
@@ -22,9 +23,10 @@ import {
 } from '@kpl-lambda/testing-utils';
 import fc from 'fast-check';
 
+// Its pom also brings the daemon of packages/kcl's tests.
 const kclDirectory = join(__dirname, 'kcl3');
-const hasJava =
-  spawnSync('java', ['-version']).status === 0 && spawnSync('mvn', ['-v']).status === 0;
+let classpath = '';
+const hasJava = hasJavaAndMaven();
 if (!hasJava) {
   console.warn('Java or Maven is not installed here: the KCL 3 deaggregation tests are SKIPPED.');
 }
@@ -38,16 +40,12 @@ type KclView =
 
 /** Runs the KCL's deaggregator on each record's data, in one JVM. */
 function kclDeaggregate(records: readonly Uint8Array[]): KclView[] {
-  const run = spawnSync(
-    'java',
-    ['-cp', `${join(kclDirectory, 'target/lib')}/*`, 'Deaggregate.java'],
-    {
-      cwd: kclDirectory,
-      input: records.map((data) => Buffer.from(data).toString('base64')).join('\n'),
-      maxBuffer: 256 * 1024 * 1024,
-      timeout: 120_000,
-    },
-  );
+  const run = spawnSync('java', ['-cp', classpath, 'Deaggregate.java'], {
+    cwd: kclDirectory,
+    input: records.map((data) => Buffer.from(data).toString('base64')).join('\n'),
+    maxBuffer: 256 * 1024 * 1024,
+    timeout: 120_000,
+  });
   if (run.status !== 0) {
     throw new Error(
       `The KCL harness failed (${run.status}): ${run.stderr.toString().slice(-2000)}`,
@@ -149,17 +147,7 @@ function asKclView(data: Uint8Array, ours: UserRecord[]): KclView {
 
 describeWithJava('core against the real KCL 3.1.3 deaggregator', () => {
   beforeAll(() => {
-    if (!existsSync(join(kclDirectory, 'target/lib'))) {
-      execFileSync(
-        'mvn',
-        ['-q', '-B', 'dependency:copy-dependencies', '-DoutputDirectory=target/lib'],
-        {
-          cwd: kclDirectory,
-          stdio: 'ignore',
-          timeout: 300_000,
-        },
-      );
-    }
+    classpath = mavenClasspath(kclDirectory);
   }, 320_000);
 
   const handMade: Array<[string, Buffer]> = [

@@ -103,6 +103,7 @@ export const batchWithCorruptAggregate = (): KinesisStreamEvent =>
 export const sequenceNumbers = (event: KinesisStreamEvent): string[] =>
   event.Records.map((record) => record.kinesis.sequenceNumber);
 export { type LocalDynamoDB, startLocalDynamoDB } from './localDynamoDB.js';
+export { hasJavaAndMaven, mavenClasspath } from './maven.js';
 
 /** A Lambda user record's data as text. */
 export const textOf = (record: { kinesis: { data: string } }): string =>
