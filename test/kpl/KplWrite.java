@@ -7,7 +7,9 @@
 //   java -cp 'target/lib/*' KplWrite.java write NATIVE_BINARY STREAM KINESIS_PORT STS_PORT
 //     reads user records from standard input, one a line, "partitionKey explicitHashKey data"
 //     each in base64 (an empty explicit hash key is "-"), puts them in that order, and prints one
-//     line each in the same order: "ok SHARD_ID SEQUENCE_NUMBER" or "failed ERROR_CODE".
+//     line each in the same order: "ok SHARD_ID SEQUENCE_NUMBER" or "failed ERROR_CODE". The KPL
+//     sends every user record alone until it has learnt the stream's shards: the first record is
+//     put, and the others once its log says it has the shard map, so that they are aggregated.
 //
 // The KPL is given 127.0.0.1 for Kinesis, STS and CloudWatch, a region, static credentials and
 // no metrics, and this program refuses to start it unless AWS_EC2_METADATA_DISABLED=true: without
@@ -22,9 +24,12 @@ import com.amazonaws.services.kinesis.producer.UserRecordFailedException;
 import com.amazonaws.services.kinesis.producer.UserRecordResult;
 import com.google.common.util.concurrent.ListenableFuture;
 import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -32,7 +37,9 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 
 public class KplWrite {
   private static final String LOOPBACK = "127.0.0.1";
@@ -91,6 +98,9 @@ public class KplWrite {
         .setMetricsLevel("none")
         .setVerifyCertificate(false)
         .setLogLevel("info");
+    // The KPL logs through slf4j-simple, which writes to whatever System.err is at the time.
+    CountDownLatch shardMap = new CountDownLatch(1);
+    System.setErr(new PrintStream(new Watch(System.err, "Successfully updated shard map", shardMap), true, StandardCharsets.UTF_8));
     KinesisProducer producer = new KinesisProducer(config);
     List<ListenableFuture<UserRecordResult>> results = new ArrayList<>();
     Base64.Decoder base64 = Base64.getDecoder();
@@ -102,6 +112,9 @@ public class KplWrite {
       String explicitHashKey = fields[1].equals("-") ? null : new String(base64.decode(fields[1]), StandardCharsets.UTF_8);
       while (producer.getOutstandingRecordsCount() > MAX_OUTSTANDING) Thread.sleep(1);
       results.add(producer.addUserRecord(stream, partitionKey, explicitHashKey, ByteBuffer.wrap(base64.decode(fields[2]))));
+      if (results.size() == 1 && !shardMap.await(60, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("The KPL learnt no shard map within 60 s");
+      }
     }
     producer.flushSync();
     StringBuilder out = new StringBuilder();
@@ -125,5 +138,35 @@ public class KplWrite {
     if (!(error instanceof UserRecordFailedException)) return error.getClass().getName();
     List<Attempt> attempts = ((UserRecordFailedException) error).getResult().getAttempts();
     return attempts.isEmpty() ? "no-attempt" : attempts.get(attempts.size() - 1).getErrorCode();
+  }
+
+  /** Passes everything on to `target`, and counts `seen` down once a line holds `text`. */
+  private static final class Watch extends OutputStream {
+    private final PrintStream target;
+    private final String text;
+    private final CountDownLatch seen;
+    private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+
+    Watch(PrintStream target, String text, CountDownLatch seen) {
+      this.target = target;
+      this.text = text;
+      this.seen = seen;
+    }
+
+    @Override
+    public synchronized void write(int b) {
+      target.write(b);
+      if (b != '\n') {
+        line.write(b);
+        return;
+      }
+      if (line.toString(StandardCharsets.UTF_8).contains(text)) seen.countDown();
+      line.reset();
+    }
+
+    @Override
+    public void flush() {
+      target.flush();
+    }
   }
 }
