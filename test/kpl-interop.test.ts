@@ -1,15 +1,14 @@
 // The real KPL 0.15.12 as a peer: user records it writes (explicit hash keys included, 4 shards so
 // that it aggregates per shard) are read exactly by our deaggregation, Middy, Powertools and
-// `kpl inspect`; and what our producer writes is read exactly by the real KCL 3.1.3, shard filter
-// on. The KPL runs on loopback only (test/kpl/realKpl.ts). Needs Java 17 and Maven, and a machine
-// the KPL's native binary runs on; without them it is skipped, saying why.
+// `kpl inspect`, and it keeps order per key less well than our producer. The other way round is
+// test/producer-kcl3.test.ts. The KPL runs on loopback only (test/kpl/realKpl.ts). Needs Java 17
+// and Maven, and a machine the KPL's native binary runs on; without them it is skipped, saying why.
 import { PassThrough, Readable } from 'node:stream';
 import { processPartialResponse } from '@aws-lambda-powertools/batch';
 import { type InspectedParent, type InspectedUserRecord, main } from '@kpl-lambda/cli';
 import {
   computeHashKey,
   deaggregateSdkRecords,
-  isAggregated,
   type KinesisStreamUserEvent,
   type KinesisStreamUserRecord,
   userRecordData,
@@ -21,10 +20,8 @@ import {
 } from '@kpl-lambda/local-event-source-mapping/local-kinesis';
 import kplDeagg from '@kpl-lambda/middy';
 import { KplBatchProcessor } from '@kpl-lambda/powertools';
-import { KinesisProducer } from '@kpl-lambda/producer';
 import middy from '@middy/core';
 import type { Context, KinesisStreamEvent } from 'aws-lambda';
-import { KCL3_DIRECTORY, kclDeaggregate } from './kcl3/kclDeaggregate.js';
 import {
   account,
   type DeliveredUserRecord,
@@ -34,10 +31,10 @@ import {
   outOfOrder,
   type ReadShard,
   readStream,
+  writeWithOurProducer,
 } from './kpl/interopRecords.js';
 import { startStsStub, startTlsFront } from './kpl/loopbackEndpoints.js';
 import { type KplResult, whyNoKpl, writeWithKpl } from './kpl/realKpl.js';
-import { resolveJars, whyNoJava } from './maven.js';
 
 const USER_RECORDS = 5_000;
 const SHARDS = 4;
@@ -46,8 +43,6 @@ const quiet = { debug() {}, warn() {}, error() {} };
 
 const noKpl = whyNoKpl();
 if (noKpl !== undefined) console.warn(`${noKpl}: the real KPL interop tests are SKIPPED.`);
-const noKcl = whyNoJava() ?? resolveJars(KCL3_DIRECTORY);
-if (noKcl !== undefined) console.warn(`${noKcl}: the KCL 3 reading our producer is SKIPPED.`);
 
 let kinesis: LocalKinesis;
 /** The same records written by our producer, read back. */
@@ -55,16 +50,7 @@ let ours: ReadShard[];
 beforeAll(async () => {
   kinesis = await startLocalKinesis();
   await kinesis.createStream('ours', SHARDS);
-  const producer = new KinesisProducer({ client: kinesis.client, streamName: 'ours' });
-  for (const { partitionKey, explicitHashKey, data } of records) {
-    producer.put({
-      partitionKey,
-      data,
-      ...(explicitHashKey === undefined ? {} : { explicitHashKey }),
-    });
-  }
-  expect((await producer.flush()).undeliverable).toEqual([]);
-  ours = await readStream(kinesis.client, 'ours');
+  ours = await writeWithOurProducer(kinesis.client, 'ours', records);
 });
 afterAll(() => kinesis.stop());
 
@@ -269,62 +255,5 @@ const fromLambda = (record: KinesisStreamUserRecord): DeliveredUserRecord => ({
       `Out of order per partition key, of ${USER_RECORDS} user records: the KPL ${late}, ours ${outOfOrderIn(ours)}`,
     );
     expect(outOfOrderIn(ours)).toBe(0);
-  });
-});
-
-(noKcl === undefined ? describe : describe.skip)('our producer, read by the real KCL 3.1.3', () => {
-  it('hands every user record once, byte for byte, with its keys, each within its shard: no aggregate dropped', () => {
-    const parents = ours.flatMap((shard) => shard.records.map((record) => ({ shard, record })));
-    const views = kclDeaggregate(
-      parents.map(({ shard, record }) => ({
-        data: record.Data!,
-        hashKeyRange: { start: shard.start, end: shard.end },
-      })),
-    );
-    const delivered = views.flatMap((view, i): DeliveredUserRecord[] => {
-      const { record } = parents[i]!;
-      const sequenceNumber = record.SequenceNumber!;
-      if ('raw' in view) {
-        return [
-          {
-            partitionKey: record.PartitionKey!,
-            data: record.Data!,
-            sequenceNumber,
-            subSequenceNumber: 0,
-            aggregated: false,
-          },
-        ];
-      }
-      if ('error' in view) throw new Error(`The KCL failed on ${sequenceNumber}: ${view.error}`);
-      return view.records.map((userRecord) => ({
-        partitionKey: userRecord.p,
-        explicitHashKey: userRecord.e ?? undefined,
-        data: Buffer.from(userRecord.d, 'base64'),
-        sequenceNumber,
-        subSequenceNumber: userRecord.s,
-        aggregated: true,
-      }));
-    });
-    const { missing, duplicated, unknown, subSequenceGaps } = account(records, delivered);
-    expect({ missing, duplicated, unknown, subSequenceGaps }).toEqual({
-      missing: [],
-      duplicated: [],
-      unknown: 0,
-      subSequenceGaps: [],
-    });
-  });
-
-  it('drops an aggregate read as one of another shard: the filter the test above passes is on', () => {
-    const [first, second] = ours;
-    const views = kclDeaggregate(
-      first!.records
-        .filter((record) => isAggregated(record.Data!))
-        .map((record) => ({
-          data: record.Data!,
-          hashKeyRange: { start: second!.start, end: second!.end },
-        })),
-    );
-    expect(views.length).toBeGreaterThan(0);
-    expect(views.filter((view) => !('records' in view) || view.records.length > 0)).toEqual([]);
   });
 });

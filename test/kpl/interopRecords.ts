@@ -8,6 +8,7 @@ import {
   ListShardsCommand,
 } from '@aws-sdk/client-kinesis';
 import { KPL_MAGIC, MAX_HASH_KEY } from '@kpl-lambda/core';
+import { KinesisProducer } from '@kpl-lambda/producer';
 
 /** A user record put by the tests; its data ends with its index, so every record is unique. */
 export interface InteropRecord {
@@ -122,6 +123,25 @@ export async function readStream(client: KinesisClient, streamName: string): Pro
 }
 
 /** A user record's keys and bytes; a plain record's without the explicit hash key it cannot show. */
+/** Writes the records with our producer (default options) and reads the stream back. */
+export async function writeWithOurProducer(
+  client: KinesisClient,
+  streamName: string,
+  records: readonly InteropRecord[],
+): Promise<ReadShard[]> {
+  const producer = new KinesisProducer({ client, streamName });
+  for (const { partitionKey, explicitHashKey, data } of records) {
+    producer.put({
+      partitionKey,
+      data,
+      ...(explicitHashKey === undefined ? {} : { explicitHashKey }),
+    });
+  }
+  const { undeliverable } = await producer.flush();
+  if (undeliverable.length > 0) throw new Error(`${undeliverable.length} records not written`);
+  return readStream(client, streamName);
+}
+
 const identity = (
   record: { partitionKey: string; explicitHashKey?: string | undefined; data: Uint8Array },
   aggregated: boolean,

@@ -49,7 +49,6 @@ export function startTlsFront(plainPort: number): Promise<{ port: number; stop()
 /** A request the stub got: its `Action` (STS and CloudWatch speak the query protocol). */
 export interface StubRequest {
   action: string;
-  host: string | undefined;
 }
 
 /** The STS stub; every request it got is in `requests`. */
@@ -64,7 +63,7 @@ export async function startStsStub(): Promise<{
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       const action = new URLSearchParams(Buffer.concat(chunks).toString('utf8')).get('Action');
-      requests.push({ action: action ?? '(none)', host: request.headers.host });
+      requests.push({ action: action ?? '(none)' });
       if (action !== 'GetCallerIdentity') {
         response.writeHead(400, { 'content-type': 'text/xml' });
         response.end(
