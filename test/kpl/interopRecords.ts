@@ -122,7 +122,6 @@ export async function readStream(client: KinesisClient, streamName: string): Pro
   );
 }
 
-/** A user record's keys and bytes; a plain record's without the explicit hash key it cannot show. */
 /** Writes the records with our producer (default options) and reads the stream back. */
 export async function writeWithOurProducer(
   client: KinesisClient,
@@ -142,6 +141,7 @@ export async function writeWithOurProducer(
   return readStream(client, streamName);
 }
 
+/** A user record's keys and bytes; a plain record's without the explicit hash key it cannot show. */
 const identity = (
   record: { partitionKey: string; explicitHashKey?: string | undefined; data: Uint8Array },
   aggregated: boolean,
