@@ -3,8 +3,6 @@
 // lenient aggregates, the real KPL's output, and thousands of seeded mutations of valid ones.
 // Every difference must be one of the classes the core README lists. Needs Java 17 and Maven;
 // without them it is skipped, loudly.
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { aggregate, deaggregateBytes, MAX_HASH_KEY, type UserRecord } from '@kpl-lambda/core';
 import {
   CORRUPT_AGGREGATE_BODIES,
@@ -12,51 +10,23 @@ import {
   explicitHashKeyEntry,
   explicitHashKeyIndex,
   frame,
-  hasJavaAndMaven,
   LENIENT_AGGREGATE_BODIES,
   loadKplVectors,
-  mavenClasspath,
   partitionKeyEntry,
   partitionKeyIndex,
   recordEntry,
+  resolveJars,
   VALID_AGGREGATE_BODY,
+  whyNoJava,
 } from '@kpl-lambda/testing-utils';
 import fc from 'fast-check';
+import { KCL3_DIRECTORY, type KclView, kclDeaggregate } from './kcl3/kclDeaggregate.js';
 
-// Its pom also brings the daemon of packages/kcl's tests.
-const kclDirectory = join(__dirname, 'kcl3');
-let classpath = '';
-const hasJava = hasJavaAndMaven();
-if (!hasJava) {
-  console.warn('Java or Maven is not installed here: the KCL 3 deaggregation tests are SKIPPED.');
+const noJava = whyNoJava();
+if (noJava !== undefined) {
+  console.warn(`${noJava}: the KCL 3 deaggregation tests are SKIPPED.`);
 }
-const describeWithJava = hasJava ? describe : describe.skip;
-
-/** What the KCL hands a record processor for one Kinesis record. */
-type KclView =
-  | { raw: true }
-  | { records: Array<{ p: string; e: string | null; d: string; s: number }> }
-  | { error: string };
-
-/** Runs the KCL's deaggregator on each record's data, in one JVM. */
-function kclDeaggregate(records: readonly Uint8Array[]): KclView[] {
-  const run = spawnSync('java', ['-cp', classpath, 'Deaggregate.java'], {
-    cwd: kclDirectory,
-    input: records.map((data) => Buffer.from(data).toString('base64')).join('\n'),
-    maxBuffer: 256 * 1024 * 1024,
-    timeout: 120_000,
-  });
-  if (run.status !== 0) {
-    throw new Error(
-      `The KCL harness failed (${run.status}): ${run.stderr.toString().slice(-2000)}`,
-    );
-  }
-  return run.stdout
-    .toString('utf8')
-    .trim()
-    .split('\n')
-    .map((line) => JSON.parse(line) as KclView);
-}
+const describeWithJava = noJava === undefined ? describe : describe.skip;
 
 /** Seeded mutations of valid aggregates: bytes changed, inserted, removed, or cut; digest fixed. */
 function mutatedAggregates(count: number): Buffer[] {
@@ -147,7 +117,8 @@ function asKclView(data: Uint8Array, ours: UserRecord[]): KclView {
 
 describeWithJava('core against the real KCL 3.1.3 deaggregator', () => {
   beforeAll(() => {
-    classpath = mavenClasspath(kclDirectory);
+    const unresolved = resolveJars(KCL3_DIRECTORY);
+    if (unresolved !== undefined) throw new Error(unresolved);
   }, 320_000);
 
   const handMade: Array<[string, Buffer]> = [

@@ -2,10 +2,13 @@
 // read from standard input, one base64 data blob per line, and prints what the KCL hands a record
 // processor for each, one JSON line per input: {"raw":true} when the record passes through as it
 // came, {"records":[{"p":key,"e":hashKeyOrNull,"d":base64,"s":subSequence}, ...]}, or
-// {"error":className} when the deaggregator itself throws.
+// {"error":className} when the deaggregator itself throws. A line "DATA START END" reads the record
+// as the KCL reads one of a shard whose hash keys run from START to END: an aggregate with a user
+// record outside them is dropped whole ({"records":[]}).
 // Started as a single-file program: java -cp 'target/lib/*' Deaggregate.java
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -20,15 +23,18 @@ public class Deaggregate {
     BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     StringBuilder out = new StringBuilder();
     for (String line = in.readLine(); line != null; line = in.readLine()) {
+      String[] fields = line.split(" ", -1);
       KinesisClientRecord parent = KinesisClientRecord.builder()
-          .data(ByteBuffer.wrap(Base64.getDecoder().decode(line.trim())))
+          .data(ByteBuffer.wrap(Base64.getDecoder().decode(fields[0].trim())))
           .partitionKey("outer")
           .sequenceNumber("1")
           .approximateArrivalTimestamp(Instant.EPOCH)
           .build();
       List<KinesisClientRecord> result;
       try {
-        result = util.deaggregate(List.of(parent));
+        result = fields.length == 3
+            ? util.deaggregate(List.of(parent), new BigInteger(fields[1]), new BigInteger(fields[2]))
+            : util.deaggregate(List.of(parent));
       } catch (Throwable error) {
         out.append("{\"error\":").append(quote(error.getClass().getName())).append("}\n");
         continue;

@@ -2,7 +2,7 @@
 // daemon (see daemon/localKcl.ts); one is killed in the middle of its aggregates, and the other
 // takes its shards over. Needs Java 17 and Maven; without them it is skipped, loudly.
 import { writeFileSync } from 'node:fs';
-import { hasJavaAndMaven } from '@kpl-lambda/testing-utils';
+import { whyNoJava } from '@kpl-lambda/testing-utils';
 import {
   type Initialize,
   type Line,
@@ -12,10 +12,9 @@ import {
 } from './daemon/childOutput.js';
 import { type LocalKcl, type RunningDaemon, startLocalKcl } from './daemon/localKcl.js';
 
-const hasJava = hasJavaAndMaven();
-if (!hasJava) {
-  console.warn('Java or Maven is not installed here: the KCL 3 failover test is SKIPPED.');
-}
+const noJava = whyNoJava();
+const hasJava = noJava === undefined;
+if (!hasJava) console.warn(`${noJava}: the KCL 3 failover test is SKIPPED.`);
 const describeWithJava = hasJava ? describe : describe.skip;
 
 const RECORDS = 8_000;

@@ -3,15 +3,14 @@
 // (daemon/child.mjs); see daemon/localKcl.ts. Needs Java 17 and Maven; without them it is
 // skipped, loudly.
 import { writeFileSync } from 'node:fs';
-import { hasJavaAndMaven } from '@kpl-lambda/testing-utils';
+import { whyNoJava } from '@kpl-lambda/testing-utils';
 import { linesOf, until, userRecordLinesOf } from './daemon/childOutput.js';
 import { KCL_VERSIONS, type KclMajor } from './daemon/kclDaemon.js';
 import { type LocalKcl, startLocalKcl, type Worker } from './daemon/localKcl.js';
 
-const hasJava = hasJavaAndMaven();
-if (!hasJava) {
-  console.warn('Java or Maven is not installed here: the real KCL daemon tests are SKIPPED.');
-}
+const noJava = whyNoJava();
+const hasJava = noJava === undefined;
+if (!hasJava) console.warn(`${noJava}: the real KCL daemon tests are SKIPPED.`);
 const describeWithJava = hasJava ? describe.each : describe.skip.each;
 
 /**

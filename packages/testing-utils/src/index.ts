@@ -103,7 +103,7 @@ export const batchWithCorruptAggregate = (): KinesisStreamEvent =>
 export const sequenceNumbers = (event: KinesisStreamEvent): string[] =>
   event.Records.map((record) => record.kinesis.sequenceNumber);
 export { type LocalDynamoDB, startLocalDynamoDB } from './localDynamoDB.js';
-export { hasJavaAndMaven, mavenClasspath } from './maven.js';
+export { classpathOf, mavenClasspath, resolveJars, whyNoJava } from './maven.js';
 
 /** A Lambda user record's data as text. */
 export const textOf = (record: { kinesis: { data: string } }): string =>

@@ -1,0 +1,88 @@
+// Our producer's output, read by the real KCL 3.1.3 deaggregator (test/kcl3) as the KCL reads a
+// shard: with its filter on, which drops a whole aggregate holding a user record of another shard.
+// The same user records as test/kpl-interop.test.ts (explicit hash keys included, 4 shards). Needs
+// Java 17 and Maven; without them it is skipped, saying why.
+import { isAggregated } from '@kpl-lambda/core';
+import {
+  type LocalKinesis,
+  startLocalKinesis,
+} from '@kpl-lambda/local-event-source-mapping/local-kinesis';
+import { resolveJars, whyNoJava } from '@kpl-lambda/testing-utils';
+import { KCL3_DIRECTORY, kclDeaggregate } from './kcl3/kclDeaggregate.js';
+import {
+  account,
+  type DeliveredUserRecord,
+  interopRecords,
+  type ReadShard,
+  writeWithOurProducer,
+} from './kpl/interopRecords.js';
+
+const records = interopRecords(5_000);
+const noKcl = whyNoJava() ?? resolveJars(KCL3_DIRECTORY);
+if (noKcl !== undefined) console.warn(`${noKcl}: the KCL 3 reading our producer is SKIPPED.`);
+
+let kinesis: LocalKinesis;
+let ours: ReadShard[];
+beforeAll(async () => {
+  kinesis = await startLocalKinesis();
+  await kinesis.createStream('ours', 4);
+  ours = await writeWithOurProducer(kinesis.client, 'ours', records);
+});
+afterAll(() => kinesis.stop());
+
+(noKcl === undefined ? describe : describe.skip)('our producer, read by the real KCL 3.1.3', () => {
+  it('hands every user record once, byte for byte, with its keys, each within its shard: no aggregate dropped', () => {
+    const parents = ours.flatMap((shard) => shard.records.map((record) => ({ shard, record })));
+    const views = kclDeaggregate(
+      parents.map(({ shard, record }) => ({
+        data: record.Data!,
+        hashKeyRange: { start: shard.start, end: shard.end },
+      })),
+    );
+    const delivered = views.flatMap((view, i): DeliveredUserRecord[] => {
+      const { record } = parents[i]!;
+      const sequenceNumber = record.SequenceNumber!;
+      if ('raw' in view) {
+        return [
+          {
+            partitionKey: record.PartitionKey!,
+            data: record.Data!,
+            sequenceNumber,
+            subSequenceNumber: 0,
+            aggregated: false,
+          },
+        ];
+      }
+      if ('error' in view) throw new Error(`The KCL failed on ${sequenceNumber}: ${view.error}`);
+      return view.records.map((userRecord) => ({
+        partitionKey: userRecord.p,
+        explicitHashKey: userRecord.e ?? undefined,
+        data: Buffer.from(userRecord.d, 'base64'),
+        sequenceNumber,
+        subSequenceNumber: userRecord.s,
+        aggregated: true,
+      }));
+    });
+    const { missing, duplicated, unknown, subSequenceGaps } = account(records, delivered);
+    expect({ missing, duplicated, unknown, subSequenceGaps }).toEqual({
+      missing: [],
+      duplicated: [],
+      unknown: 0,
+      subSequenceGaps: [],
+    });
+  });
+
+  it('drops an aggregate read as one of another shard: the filter the test above passes is on', () => {
+    const [first, second] = ours;
+    const views = kclDeaggregate(
+      first!.records
+        .filter((record) => isAggregated(record.Data!))
+        .map((record) => ({
+          data: record.Data!,
+          hashKeyRange: { start: second!.start, end: second!.end },
+        })),
+    );
+    expect(views.length).toBeGreaterThan(0);
+    expect(views.filter((view) => !('records' in view) || view.records.length > 0)).toEqual([]);
+  });
+});
