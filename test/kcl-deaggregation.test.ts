@@ -139,7 +139,8 @@ function asKclView(data: Uint8Array, ours: UserRecord[]): KclView {
   }
   return {
     records: ours.map((record) => ({
-      p: record.partitionKey,
+      // Aggregated user records always have a key of their own.
+      p: record.partitionKey!,
       e: record.explicitHashKey ?? null,
       d: Buffer.from(record.data).toString('base64'),
       s: record.subSequenceNumber,

@@ -4,7 +4,8 @@ import { KplCliInputError } from './errors.js';
 /** A Kinesis record as `kpl inspect` found it in its input. */
 export interface InputRecord {
   sequenceNumber?: string | undefined;
-  partitionKey?: string | undefined;
+  /** None (null or absent) for a record written without one to a service-managed stream. */
+  partitionKey?: string | null | undefined;
   data: Uint8Array;
 }
 
@@ -62,7 +63,9 @@ function recordsOfJson(parsed: unknown): InputRecord[] {
       : [parsed];
   return records.map((record, index) => {
     const lambda = (
-      record as { kinesis?: { data?: unknown; partitionKey?: string; sequenceNumber?: string } }
+      record as {
+        kinesis?: { data?: unknown; partitionKey?: string | null; sequenceNumber?: string };
+      }
     ).kinesis;
     if (lambda !== undefined && lambda !== null) {
       return {

@@ -31,7 +31,8 @@ export interface InspectedUserRecord {
   parent: number;
   sequenceNumber: string | null;
   subSequenceNumber: number;
-  partitionKey: string;
+  /** Null for a plain record written without one to a service-managed stream. */
+  partitionKey: string | null;
   explicitHashKey: string | null;
   bytes: number;
   format: Exclude<DataFormat, 'auto'>;
@@ -62,7 +63,7 @@ export async function inspect(
     await writeLine(io.stdout, describeParent(summary));
     const rows = userRecords.map((record) => [
       String(record.subSequenceNumber),
-      record.partitionKey,
+      record.partitionKey ?? '',
       record.explicitHashKey ?? '',
       String(record.bytes),
       `${record.format} ${record.data}`,
@@ -88,7 +89,7 @@ function inspectParent(
   const hasMagic = KPL_MAGIC.every((byte, i) => data[i] === byte);
   const digest = !hasMagic ? 'none' : isAggregated(data) ? 'valid' : 'mismatch';
   const decoded = deaggregateBytes(data, {
-    partitionKey: parent.partitionKey ?? '',
+    partitionKey: parent.partitionKey,
     ...(parent.sequenceNumber === undefined ? {} : { sequenceNumber: parent.sequenceNumber }),
   });
   const failure = decoded[0]?.deaggregationError;
@@ -113,7 +114,7 @@ function inspectParent(
       parent: index,
       sequenceNumber: parent.sequenceNumber ?? null,
       subSequenceNumber: userRecord.subSequenceNumber,
-      partitionKey: userRecord.partitionKey,
+      partitionKey: userRecord.partitionKey ?? null,
       explicitHashKey: userRecord.explicitHashKey ?? null,
       bytes: userRecord.data.length,
       ...showData(userRecord.data, format),

@@ -141,14 +141,15 @@ function describe(shardId: string, userRecord: SdkUserRecord, options: TailOptio
     shardId,
     sequenceNumber: userRecord.sequenceNumber,
     subSequenceNumber: userRecord.subSequenceNumber,
-    partitionKey: userRecord.partitionKey,
+    // A record written without one to a service-managed stream has none.
+    partitionKey: userRecord.partitionKey ?? null,
     explicitHashKey: userRecord.explicitHashKey ?? null,
     bytes: userRecord.data.length,
     format,
     data,
   };
   if (options.json) return JSON.stringify(fields);
-  return `${shardId} ${fields.sequenceNumber}:${fields.subSequenceNumber} ${fields.partitionKey} ${fields.bytes} B ${format} ${data}`;
+  return `${shardId} ${fields.sequenceNumber}:${fields.subSequenceNumber} ${fields.partitionKey ?? '(none)'} ${fields.bytes} B ${format} ${data}`;
 }
 
 async function listShards(client: KinesisClient, stream: string): Promise<Shard[]> {

@@ -137,7 +137,9 @@ export class KplBatchProcessor extends BatchProcessor {
       parents: records as KinesisStreamRecord[],
       skippedByCheckpoints: 0,
     });
-    return super.register(userRecords, handler, processingOptions);
+    // Powertools types Kinesis records as @types/aws-lambda does, partitionKey a string: a user
+    // record may have none (a service-managed stream), as Lambda's own records may.
+    return super.register(userRecords as KinesisStreamRecord[], handler, processingOptions);
   }
 
   /**
