@@ -3,9 +3,6 @@
 // lenient aggregates, the real KPL's output, and thousands of seeded mutations of valid ones.
 // Every difference must be one of the classes the core README lists. Needs Java 17 and Maven;
 // without them it is skipped, loudly.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { aggregate, deaggregateBytes, MAX_HASH_KEY, type UserRecord } from '@kpl-lambda/core';
 import {
   CORRUPT_AGGREGATE_BODIES,
@@ -21,44 +18,7 @@ import {
   VALID_AGGREGATE_BODY,
 } from '@kpl-lambda/testing-utils';
 import fc from 'fast-check';
-
-const kclDirectory = join(__dirname, 'kcl3');
-const hasJava =
-  spawnSync('java', ['-version']).status === 0 && spawnSync('mvn', ['-v']).status === 0;
-if (!hasJava) {
-  console.warn('Java or Maven is not installed here: the KCL 3 deaggregation tests are SKIPPED.');
-}
-const describeWithJava = hasJava ? describe : describe.skip;
-
-/** What the KCL hands a record processor for one Kinesis record. */
-type KclView =
-  | { raw: true }
-  | { records: Array<{ p: string; e: string | null; d: string; s: number }> }
-  | { error: string };
-
-/** Runs the KCL's deaggregator on each record's data, in one JVM. */
-function kclDeaggregate(records: readonly Uint8Array[]): KclView[] {
-  const run = spawnSync(
-    'java',
-    ['-cp', `${join(kclDirectory, 'target/lib')}/*`, 'Deaggregate.java'],
-    {
-      cwd: kclDirectory,
-      input: records.map((data) => Buffer.from(data).toString('base64')).join('\n'),
-      maxBuffer: 256 * 1024 * 1024,
-      timeout: 120_000,
-    },
-  );
-  if (run.status !== 0) {
-    throw new Error(
-      `The KCL harness failed (${run.status}): ${run.stderr.toString().slice(-2000)}`,
-    );
-  }
-  return run.stdout
-    .toString('utf8')
-    .trim()
-    .split('\n')
-    .map((line) => JSON.parse(line) as KclView);
-}
+import { describeWithJava, type KclView, kclDeaggregate } from './kcl3/harness.js';
 
 /** Seeded mutations of valid aggregates: bytes changed, inserted, removed, or cut; digest fixed. */
 function mutatedAggregates(count: number): Buffer[] {
@@ -149,20 +109,6 @@ function asKclView(data: Uint8Array, ours: UserRecord[]): KclView {
 }
 
 describeWithJava('core against the real KCL 3.1.3 deaggregator', () => {
-  beforeAll(() => {
-    if (!existsSync(join(kclDirectory, 'target/lib'))) {
-      execFileSync(
-        'mvn',
-        ['-q', '-B', 'dependency:copy-dependencies', '-DoutputDirectory=target/lib'],
-        {
-          cwd: kclDirectory,
-          stdio: 'ignore',
-          timeout: 300_000,
-        },
-      );
-    }
-  }, 320_000);
-
   const handMade: Array<[string, Buffer]> = [
     ['a valid aggregate', frame(VALID_AGGREGATE_BODY)],
     ...LENIENT_AGGREGATE_BODIES.map(([name, body]): [string, Buffer] => [

@@ -2,7 +2,10 @@
 // read from standard input, one base64 data blob per line, and prints what the KCL hands a record
 // processor for each, one JSON line per input: {"raw":true} when the record passes through as it
 // came, {"records":[{"p":key,"e":hashKeyOrNull,"d":base64,"s":subSequence}, ...]}, or
-// {"error":className} when the deaggregator itself throws.
+// {"error":className} when the deaggregator itself throws. A line may give after its data the
+// starting and ending hash keys of the shard the record was read from: it is then read as the KCL
+// reads that shard's records, an aggregate one of whose user records hashes outside the range
+// dropped whole ({"records":[]}).
 // Started as a single-file program: java -cp 'target/lib/*' Deaggregate.java
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -20,15 +23,18 @@ public class Deaggregate {
     BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     StringBuilder out = new StringBuilder();
     for (String line = in.readLine(); line != null; line = in.readLine()) {
+      String[] fields = line.trim().split(" ");
       KinesisClientRecord parent = KinesisClientRecord.builder()
-          .data(ByteBuffer.wrap(Base64.getDecoder().decode(line.trim())))
+          .data(ByteBuffer.wrap(Base64.getDecoder().decode(fields[0])))
           .partitionKey("outer")
           .sequenceNumber("1")
           .approximateArrivalTimestamp(Instant.EPOCH)
           .build();
       List<KinesisClientRecord> result;
       try {
-        result = util.deaggregate(List.of(parent));
+        result = fields.length == 3
+            ? util.deaggregate(List.of(parent), fields[1], fields[2])
+            : util.deaggregate(List.of(parent));
       } catch (Throwable error) {
         out.append("{\"error\":").append(quote(error.getClass().getName())).append("}\n");
         continue;

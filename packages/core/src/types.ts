@@ -1,5 +1,6 @@
 import type { KinesisStreamRecord, KinesisStreamRecordPayload } from 'aws-lambda';
 import type { CheckedPartitionKey } from './CheckedPartitionKey.js';
+import type { ListedShard, ShardHashKeyRange, ShardMap } from './ShardMap.js';
 import type { SubSequenceSet } from './SubSequenceSet.js';
 
 /**
@@ -173,6 +174,14 @@ export interface AggregatorOptions {
    * deaggregation read it.
    */
   aggregateSingleRecord?: boolean;
+  /**
+   * The stream's shards (the `Shards` of `ListShards`, or a {@link ShardMap}): each aggregate
+   * then holds the user records of one shard only, and says which (`shardId`), as the KPL
+   * aggregates. Needed wherever a KCL consumer reads a stream of more than one shard: the KCL
+   * drops a whole aggregate when one of its user records hashes outside the shard it was read
+   * from. Default: none, records of any keys share an aggregate.
+   */
+  shards?: ShardMap | Iterable<ShardHashKeyRange | ListedShard>;
 }
 
 /**
@@ -184,6 +193,8 @@ export interface AggregatedRecord<T = UserRecordInput> {
   partitionKey: string;
   explicitHashKey?: string;
   data: Uint8Array;
+  /** With the `shards` option: the shard every user record of it belongs to. */
+  shardId?: string;
   /**
    * The input records it holds, in order (their position is their sub-sequence number), or what
    * was given for each as `source` to {@link RecordAggregator.add}.

@@ -40,6 +40,13 @@ describe('deaggregateSdkRecords of records without a PartitionKey', () => {
     expect(userRecord).not.toHaveProperty('partitionKey');
   });
 
+  it('takes a null PartitionKey (a JSON GetRecords output) as none', () => {
+    const [userRecord] = deaggregateSdkRecords([
+      { Data: Buffer.from('plain'), PartitionKey: null as never, SequenceNumber: '7' },
+    ]);
+    expect(userRecord).not.toHaveProperty('partitionKey');
+  });
+
   it("deaggregates an aggregate by its user records' own keys", () => {
     const userRecords = deaggregateSdkRecords([
       { Data: aggregatedRecord(innerKeys).data, SequenceNumber: '8' },
