@@ -78,6 +78,16 @@ export class ShardMap {
   /**
    * The open shard that takes a user record: by its explicit hash key when it has one, else by
    * its partition key's. Throws `KplInvalidRecordError` for keys Kinesis would refuse.
+   *
+   * @example
+   * ```ts
+   * import { RecordAggregator, ShardMap } from '@kpl-lambda/core';
+   * const shards = new ShardMap(Shards);
+   * const aggregators = new Map<string, RecordAggregator>();
+   * const shardId = shards.shardIdOf(record);
+   * if (!aggregators.has(shardId)) aggregators.set(shardId, new RecordAggregator({ shards }));
+   * aggregators.get(shardId)!.add(record);
+   * ```
    */
   public shardIdOf(record: RoutingKeys): string {
     const hashKey = hexHashKeyOf(record);
@@ -95,6 +105,17 @@ export class ShardMap {
   /**
    * Whether the shard's hash key range holds the user record's hash key, as the KCL checks each
    * user record of an aggregate; `undefined` for a shard the map does not know.
+   *
+   * @example
+   * ```ts
+   * import { deaggregateBytes, ShardMap } from '@kpl-lambda/core';
+   * const shards = new ShardMap(Shards);
+   * for (const userRecord of deaggregateBytes(record.Data)) {
+   *   if (userRecord.aggregated && !shards.holds(shardId, userRecord as { partitionKey: string })) {
+   *     console.warn('the KCL drops this aggregate whole');
+   *   }
+   * }
+   * ```
    */
   public holds(shardId: string, record: RoutingKeys): boolean | undefined {
     const range = this.#byId.get(shardId);
