@@ -107,7 +107,7 @@ function asKclView(data: Uint8Array, ours: UserRecord[]): KclView {
   }
   return {
     records: ours.map((record) => ({
-      p: record.partitionKey,
+      p: record.partitionKey ?? null,
       e: record.explicitHashKey ?? null,
       d: Buffer.from(record.data).toString('base64'),
       s: record.subSequenceNumber,

@@ -9,7 +9,7 @@ export const KCL3_DIRECTORY = __dirname;
 /** What the KCL hands a record processor for one Kinesis record. */
 export type KclView =
   | { raw: true }
-  | { records: Array<{ p: string; e: string | null; d: string; s: number }> }
+  | { records: Array<{ p: string | null; e: string | null; d: string; s: number }> }
   | { error: string };
 
 /** A Kinesis record read as the KCL reads one of a shard with these hash keys. */

@@ -20,7 +20,7 @@ export interface InteropRecord {
 
 /** A user record as a consumer delivered it. */
 export interface DeliveredUserRecord {
-  partitionKey: string;
+  partitionKey?: string | null | undefined;
   explicitHashKey?: string | undefined;
   data: Uint8Array;
   sequenceNumber: string;
@@ -143,7 +143,11 @@ export async function writeWithOurProducer(
 
 /** A user record's keys and bytes; a plain record's without the explicit hash key it cannot show. */
 const identity = (
-  record: { partitionKey: string; explicitHashKey?: string | undefined; data: Uint8Array },
+  record: {
+    partitionKey?: string | null | undefined;
+    explicitHashKey?: string | undefined;
+    data: Uint8Array;
+  },
   aggregated: boolean,
 ) =>
   JSON.stringify([

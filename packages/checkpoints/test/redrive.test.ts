@@ -116,6 +116,51 @@ describe('redrive', () => {
   });
 });
 
+describe('redrive on a service-managed stream', () => {
+  it('runs records written without a partition key, and records them as done', async () => {
+    await kinesis.createStream('redrive-auto', 1, { recordDistribution: 'AUTO' });
+    const [aggregated] = aggregate(
+      ['a', 'b'].map((key) => ({ partitionKey: key, data: `in ${key}` })),
+      { aggregateSingleRecord: true },
+    );
+    const { Records: written = [] } = await kinesis.client.send(
+      new PutRecordsCommand({
+        StreamName: 'redrive-auto',
+        Records: [{ Data: Buffer.from('no key') }, { Data: aggregated!.data }],
+      }),
+    );
+    const batchInfo = {
+      shardId: written[0]!.ShardId!,
+      startSequenceNumber: written[0]!.SequenceNumber!,
+      endSequenceNumber: written[1]!.SequenceNumber!,
+      streamArn: 'arn:aws:kinesis:us-east-1:000000000000:stream/redrive-auto',
+    };
+    const checkpoints = new InMemoryCheckpointStore();
+    const ran: Array<[string | undefined, string]> = [];
+    const handler: RedriveOptions['handler'] = (userRecord) => {
+      ran.push([userRecord.partitionKey, Buffer.from(userRecord.data).toString()]);
+    };
+
+    expect(await redrive({ kinesis: kinesis.client, checkpoints, batchInfo, handler })).toEqual({
+      ran: 3,
+      skipped: 0,
+      failed: [],
+      complete: true,
+    });
+    expect(ran).toEqual([
+      [undefined, 'no key'],
+      ['a', 'in a'],
+      ['b', 'in b'],
+    ]);
+    expect(await redrive({ kinesis: kinesis.client, checkpoints, batchInfo, handler })).toEqual({
+      ran: 0,
+      skipped: 3,
+      failed: [],
+      complete: true,
+    });
+  });
+});
+
 describe('redrive without recording', () => {
   it('reads the store but never writes to it with recordDone: false', async () => {
     const { batchInfo, sequenceNumbers } = await streamOfThreeParents();

@@ -30,12 +30,32 @@ function connectionOf(values: Values): ConnectionOptions {
 /** Each command: its options (for `util.parseArgs`), its help, and what it runs. */
 export const COMMANDS = {
   inspect: {
-    usage: 'kpl inspect [FILE|-] [--json] [--data auto|text|json|hex|base64]',
+    usage:
+      'kpl inspect [FILE|-] [--shards FILE [--shard ID]] [--json] [--data auto|text|json|hex|base64]\n  ' +
+      'kpl inspect --stream NAME [--endpoint URL] [--region R] [--shard ID] [--json] [--data FORMAT]',
     summary:
-      'Shows each Kinesis record of a Lambda event, a GetRecords output, base64 text (wrapped or not) or raw bytes (aggregated or plain, digest, corrupt reason) and each user record. Exit code 1 when an aggregate is corrupt or the input cannot be read.',
-    options: { json: { type: 'boolean' }, data: { type: 'string' } },
+      "Shows each Kinesis record of a Lambda event, a GetRecords output, base64 text (wrapped or not) or raw bytes (aggregated or plain, digest, corrupt reason) and each user record. --stream reads every record the stream holds, and flags the user records of an aggregate that hash outside its shard (a KCL consumer drops such an aggregate whole); --shards FILE (a ListShards output) does so for a FILE, each record's shard from its eventID or --shard. Exit code 1 when an aggregate is corrupt or holds a user record outside its shard, or the input cannot be read.",
+    options: {
+      ...KINESIS_OPTIONS,
+      json: { type: 'boolean' },
+      data: { type: 'string' },
+      stream: { type: 'string' },
+      shard: { type: 'string' },
+      shards: { type: 'string' },
+    },
     run: (values: Values, file: string | undefined, io: CliIo) =>
-      inspect(file, { json: values.json === true, data: dataFormat(values.data) }, io),
+      inspect(
+        file,
+        {
+          ...connectionOf(values),
+          json: values.json === true,
+          data: dataFormat(values.data),
+          stream: values.stream as string | undefined,
+          shard: values.shard as string | undefined,
+          shards: values.shards as string | undefined,
+        },
+        io,
+      ),
   },
   tail: {
     usage:

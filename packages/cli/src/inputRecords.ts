@@ -4,8 +4,11 @@ import { KplCliInputError } from './errors.js';
 /** A Kinesis record as `kpl inspect` found it in its input. */
 export interface InputRecord {
   sequenceNumber?: string | undefined;
-  partitionKey?: string | undefined;
+  /** None (null or absent) for a record written without one to a service-managed stream. */
+  partitionKey?: string | null | undefined;
   data: Uint8Array;
+  /** The shard it was read from, when known: a Lambda record's `eventID` says it. */
+  shardId?: string | undefined;
 }
 
 /** Padded base64, as Lambda and the AWS CLI write it. */
@@ -61,14 +64,17 @@ function recordsOfJson(parsed: unknown): InputRecord[] {
       ? (parsed as { Records: unknown[] }).Records
       : [parsed];
   return records.map((record, index) => {
-    const lambda = (
-      record as { kinesis?: { data?: unknown; partitionKey?: string; sequenceNumber?: string } }
-    ).kinesis;
+    const { kinesis: lambda, eventID } = (record ?? {}) as {
+      kinesis?: { data?: unknown; partitionKey?: string | null; sequenceNumber?: string };
+      eventID?: unknown;
+    };
     if (lambda !== undefined && lambda !== null) {
       return {
         data: base64Field(lambda.data, `Record ${index} of the input: kinesis.data`),
         partitionKey: lambda.partitionKey,
         sequenceNumber: lambda.sequenceNumber,
+        // Lambda's eventID is "<shardId>:<sequenceNumber>".
+        shardId: typeof eventID === 'string' ? eventID.split(':', 1)[0] : undefined,
       };
     }
     const sdk = record as { Data?: unknown; PartitionKey?: string; SequenceNumber?: string };

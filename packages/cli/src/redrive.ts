@@ -93,7 +93,7 @@ async function redriveBatches(
             shardId: userRecord.shardId,
             sequenceNumber: userRecord.sequenceNumber,
             subSequenceNumber: userRecord.subSequenceNumber,
-            partitionKey: userRecord.partitionKey,
+            partitionKey: userRecord.partitionKey ?? null,
             format,
             data,
           }),
@@ -129,12 +129,12 @@ function writerTo(
 ): (userRecord: RedriveUserRecord) => Promise<void> {
   const producer = new KinesisProducer({ client: kinesis, streamName });
   return async (userRecord) => {
+    const { data, partitionKey, explicitHashKey } = userRecord;
+    // A record without a key (a service-managed stream) is put without one: the producer's to give.
     producer.put({
-      data: userRecord.data,
-      partitionKey: userRecord.partitionKey,
-      ...(userRecord.explicitHashKey === undefined
-        ? {}
-        : { explicitHashKey: userRecord.explicitHashKey }),
+      data,
+      ...(partitionKey === undefined ? {} : { partitionKey }),
+      ...(explicitHashKey === undefined ? {} : { explicitHashKey }),
     });
     const { undeliverable } = await producer.flush();
     const [notWritten] = undeliverable;

@@ -4,8 +4,6 @@ import {
   GetShardIteratorCommand,
   type GetShardIteratorCommandInput,
   type KinesisClient,
-  ListShardsCommand,
-  type Shard,
 } from '@aws-sdk/client-kinesis';
 import { deaggregateSdkRecords, type SdkUserRecord } from '@kpl-lambda/core';
 import { kinesisClientFor } from './awsClients.js';
@@ -13,6 +11,7 @@ import type { ConnectionOptions } from './endpoints.js';
 import { KplCliUsageError } from './errors.js';
 import { writeLine } from './io.js';
 import { type DataFormat, showData } from './render.js';
+import { listShards } from './shards.js';
 import type { CliIo } from './types.js';
 
 /** Options of `kpl tail`. */
@@ -141,29 +140,15 @@ function describe(shardId: string, userRecord: SdkUserRecord, options: TailOptio
     shardId,
     sequenceNumber: userRecord.sequenceNumber,
     subSequenceNumber: userRecord.subSequenceNumber,
-    partitionKey: userRecord.partitionKey,
+    // A record written without one to a service-managed stream has none.
+    partitionKey: userRecord.partitionKey ?? null,
     explicitHashKey: userRecord.explicitHashKey ?? null,
     bytes: userRecord.data.length,
     format,
     data,
   };
   if (options.json) return JSON.stringify(fields);
-  return `${shardId} ${fields.sequenceNumber}:${fields.subSequenceNumber} ${fields.partitionKey} ${fields.bytes} B ${format} ${data}`;
-}
-
-async function listShards(client: KinesisClient, stream: string): Promise<Shard[]> {
-  const shards: Shard[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await client.send(
-      new ListShardsCommand(
-        nextToken === undefined ? { StreamName: stream } : { NextToken: nextToken },
-      ),
-    );
-    shards.push(...(page.Shards ?? []));
-    nextToken = page.NextToken;
-  } while (nextToken !== undefined);
-  return shards;
+  return `${shardId} ${fields.sequenceNumber}:${fields.subSequenceNumber} ${fields.partitionKey ?? '(none)'} ${fields.bytes} B ${format} ${data}`;
 }
 
 /** `--from`: trim-horizon, latest, or a time (ISO 8601, or seconds since the epoch). */

@@ -13,6 +13,7 @@ import { assertValidKeys } from './hashKey.js';
 import { KeyTable } from './KeyTable.js';
 import { md5 } from './md5.js';
 import { assertIntegerIn, assertKnownOptions, assertTypeOf, optionNames } from './options.js';
+import { ShardMap } from './ShardMap.js';
 import type { AggregatedRecord, AggregatorOptions, UserRecordInput } from './types.js';
 import { WireWriter } from './WireWriter.js';
 import {
@@ -29,6 +30,7 @@ const AGGREGATOR_OPTIONS = optionNames<AggregatorOptions>({
   maxBytes: true,
   maxRecords: true,
   aggregateSingleRecord: true,
+  shards: true,
 });
 
 /** Magic and digest: what an aggregate adds around its protobuf body. */
@@ -46,6 +48,11 @@ const FRAME_BYTES = MAGIC_BYTES.length + KPL_DIGEST_SIZE;
  * only during `add`: an aggregate keeps of each what its `userRecords` holds. A key that
  * repeats is written once per aggregate; after an aggregate whose keys did not repeat, the next
  * ones write each key as it comes, without the lookup (see the package README).
+ *
+ * With `shards`, an aggregate holds the user records of one shard: a record of another shard
+ * than the aggregate's finishes it, as a record that does not fit does. Records of many shards
+ * in turn then make small aggregates: keep one aggregator per shard
+ * (`ShardMap.shardIdOf(record)` says which), as {@link aggregate} does.
  *
  * @example
  * ```ts
@@ -68,11 +75,15 @@ export class RecordAggregator<T = UserRecordInput> {
   public readonly maxRecords: number;
   /** Whether a lone user record is still sent as an aggregate. */
   public readonly aggregateSingleRecord: boolean;
+  /** The stream's shards, when each aggregate holds the user records of one shard only. */
+  public readonly shards: ShardMap | undefined;
 
   #userRecords: T[] = [];
   /** The first record's keys, which become the aggregate's: its record itself is not kept. */
   #outerPartitionKey = '';
   #outerExplicitHashKey: string | undefined;
+  /** With `shards`: the shard of the aggregate's user records. */
+  #shardId: string | undefined;
   /**
    * The `Record` messages so far, encoded as each user record is added: its data is copied while
    * the caller has just made it, and in the order it was put, whichever aggregate it joins.
@@ -104,6 +115,7 @@ export class RecordAggregator<T = UserRecordInput> {
     this.maxBytes = maxBytes;
     this.maxRecords = maxRecords;
     this.aggregateSingleRecord = aggregateSingleRecord;
+    this.shards = shardMapOf(options.shards);
   }
 
   /** Number of user records in the aggregate being built. */
@@ -180,10 +192,12 @@ export class RecordAggregator<T = UserRecordInput> {
     if (knownPartitionKeyIndex === undefined) growth += fieldBytes(partitionKeyBytes);
     // Hash keys are decimal digits: one byte each in UTF-8.
     if (knownExplicitHashKeyIndex === undefined) growth += fieldBytes(explicitHashKey!.length);
+    const shardId = this.shards?.shardIdOf(record);
     if (
       this.#userRecords.length > 0 &&
       (this.#userRecords.length >= this.maxRecords ||
-        FRAME_BYTES + this.#bodyBytes + growth + this.#outerPartitionKeyBytes > this.maxBytes)
+        FRAME_BYTES + this.#bodyBytes + growth + this.#outerPartitionKeyBytes > this.maxBytes ||
+        shardId !== this.#shardId)
     ) {
       const finished = this.flush();
       // The record opens the next aggregate, where it fits: it fits alone.
@@ -196,6 +210,7 @@ export class RecordAggregator<T = UserRecordInput> {
       this.#outerPartitionKeyBytes = partitionKeyBytes;
       this.#firstData = data;
       this.#firstLooksAggregated = looksAggregated;
+      this.#shardId = shardId;
     }
     this.#bodyBytes += growth;
     if (knownPartitionKeyIndex === undefined) {
@@ -223,6 +238,7 @@ export class RecordAggregator<T = UserRecordInput> {
     };
     const explicitHashKey = this.#outerExplicitHashKey;
     if (explicitHashKey !== undefined) aggregated.explicitHashKey = explicitHashKey;
+    if (this.#shardId !== undefined) aggregated.shardId = this.#shardId;
     this.#reset();
     return aggregated;
   }
@@ -258,11 +274,18 @@ export class RecordAggregator<T = UserRecordInput> {
     this.#records.pos = 0;
     this.#outerPartitionKey = '';
     this.#outerExplicitHashKey = undefined;
+    this.#shardId = undefined;
     this.#firstData = undefined;
     this.#bodyBytes = 0;
     this.#outerPartitionKeyBytes = 0;
     this.#firstLooksAggregated = false;
   }
+}
+
+/** The `shards` option as a map: a `ShardMap` as given, anything else read as one. */
+function shardMapOf(shards: AggregatorOptions['shards']): ShardMap | undefined {
+  if (shards === undefined || shards instanceof ShardMap) return shards;
+  return new ShardMap(shards);
 }
 
 function toBytes(data: unknown): Uint8Array {

@@ -13,7 +13,8 @@ import type {
 /**
  * Deaggregates the bytes of one Kinesis record from any source (SDK, KCL, a file, a test).
  * A KPL aggregate gives its user records in order, each `data` a zero-copy view into `data`;
- * anything else gives one plain user record with the parent's keys. A corrupt aggregate is
+ * anything else gives one plain user record with the parent's keys (none given: none, as for a
+ * record written without a key to a service-managed stream). A corrupt aggregate is
  * passed through with a `deaggregationError`, or throws {@link KplDecodeError} with
  * `onCorrupt: 'throw'`.
  *
@@ -27,7 +28,7 @@ import type {
  */
 export function deaggregateBytes(
   data: Uint8Array,
-  parent: ParentRecordKeys,
+  parent: ParentRecordKeys = {},
   options?: DeaggregateOptions,
 ): UserRecord[] {
   assertDeaggregateOptions(options);
@@ -85,12 +86,11 @@ export function assertDeaggregateOptions(options: DeaggregateOptions | undefined
 }
 
 function plainUserRecord(data: Uint8Array, parent: ParentRecordKeys): UserRecord {
-  const userRecord: UserRecord = {
-    partitionKey: parent.partitionKey,
-    data,
-    subSequenceNumber: 0,
-    aggregated: false,
-  };
+  // A record written without a partition key (a service-managed stream) has none to keep.
+  const userRecord: UserRecord =
+    typeof parent.partitionKey === 'string'
+      ? { partitionKey: parent.partitionKey, data, subSequenceNumber: 0, aggregated: false }
+      : { data, subSequenceNumber: 0, aggregated: false };
   if (parent.explicitHashKey !== undefined) userRecord.explicitHashKey = parent.explicitHashKey;
   return userRecord;
 }
@@ -118,9 +118,13 @@ export function deaggregateSdkRecords(
   const userRecords: SdkUserRecord[] = [];
   for (const record of records) {
     const { Data, PartitionKey, SequenceNumber, ApproximateArrivalTimestamp } = record;
-    if (!(Data instanceof Uint8Array) || typeof PartitionKey !== 'string') {
+    // PartitionKey is absent on a record written without one to a service-managed stream.
+    if (
+      !(Data instanceof Uint8Array) ||
+      !(PartitionKey == null || typeof PartitionKey === 'string')
+    ) {
       throw new KplInvalidRecordError(
-        `Kinesis record ${SequenceNumber ?? '(no sequence number)'} has no Data bytes or no PartitionKey`,
+        `Kinesis record ${SequenceNumber ?? '(no sequence number)'} has no Data bytes, or a PartitionKey that is not a string`,
       );
     }
     const sequenceNumber = SequenceNumber ?? '';

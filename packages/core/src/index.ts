@@ -45,6 +45,12 @@ export {
   optionNames,
 } from './options.js';
 export { RecordAggregator } from './RecordAggregator.js';
+export {
+  type ListedShard,
+  type RoutingKeys,
+  type ShardHashKeyRange,
+  ShardMap,
+} from './ShardMap.js';
 export { SubSequenceSet } from './SubSequenceSet.js';
 export type * from './types.js';
 export {

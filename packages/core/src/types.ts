@@ -1,5 +1,6 @@
 import type { KinesisStreamRecord, KinesisStreamRecordPayload } from 'aws-lambda';
 import type { CheckedPartitionKey } from './CheckedPartitionKey.js';
+import type { ListedShard, ShardHashKeyRange, ShardMap } from './ShardMap.js';
 import type { SubSequenceSet } from './SubSequenceSet.js';
 
 /**
@@ -50,9 +51,15 @@ export type KplDecodeErrorReason =
  * The `kinesis` payload of a user record delivered to a Lambda handler: the parent's payload
  * with the user record's own partition key and data, plus what aggregation adds.
  */
-export interface KinesisStreamUserRecordPayload extends KinesisStreamRecordPayload {
-  /** The user record's partition key (for a plain record, the record's own). */
-  partitionKey: string;
+export interface KinesisStreamUserRecordPayload
+  extends Omit<KinesisStreamRecordPayload, 'partitionKey'> {
+  /**
+   * The user record's partition key: an aggregated user record's own (always a string), a plain
+   * record's as Lambda delivered it. A record written without one to a service-managed stream
+   * (`RecordDistributionStrategy: AUTO`) has none: Lambda sends `null` (or leaves the field
+   * out), and so does the user record. `@types/aws-lambda` types Lambda's own field as `string`.
+   */
+  partitionKey?: string | null;
   /** The user record's data, base64-encoded as Lambda delivers it. */
   data: string;
   /** The parent (Kinesis) record's sequence number, shared by every user record of an aggregate. */
@@ -87,8 +94,12 @@ export interface KinesisStreamUserEvent {
 
 /** The keys of the Kinesis record that carried some bytes, for {@link deaggregateBytes}. */
 export interface ParentRecordKeys {
-  /** The Kinesis record's partition key: a plain record's user record keeps it. */
-  partitionKey: string;
+  /**
+   * The Kinesis record's partition key: a plain record's user record keeps it. None (absent or
+   * `null`) for a record written without one to a service-managed stream: its user record then
+   * has none either, and an aggregate's user records have their own.
+   */
+  partitionKey?: string | null;
   /** The Kinesis record's explicit hash key, if the caller knows it. */
   explicitHashKey?: string;
   /** The Kinesis record's sequence number, used only in error messages. */
@@ -97,7 +108,12 @@ export interface ParentRecordKeys {
 
 /** A user record decoded from bytes: `data` is a zero-copy view into the parent's bytes. */
 export interface UserRecord {
-  partitionKey: string;
+  /**
+   * An aggregated user record's own partition key, or a plain record's parent's. Absent for a
+   * plain record written without one to a service-managed stream (`RecordDistributionStrategy:
+   * AUTO`): GetRecords gives it no `PartitionKey`.
+   */
+  partitionKey?: string;
   /** Present only when the user record has an explicit hash key. */
   explicitHashKey?: string;
   data: Uint8Array;
@@ -117,6 +133,7 @@ export interface UserRecord {
  */
 export interface SdkKinesisRecord {
   Data?: Uint8Array;
+  /** Absent for a record written without one to a service-managed stream. */
   PartitionKey?: string;
   SequenceNumber?: string;
   ApproximateArrivalTimestamp?: Date;
@@ -157,6 +174,14 @@ export interface AggregatorOptions {
    * deaggregation read it.
    */
   aggregateSingleRecord?: boolean;
+  /**
+   * The stream's shards (the `Shards` of `ListShards`, or a {@link ShardMap}): each aggregate
+   * then holds the user records of one shard only, and says which (`shardId`), as the KPL
+   * aggregates. Needed wherever a KCL consumer reads a stream of more than one shard: the KCL
+   * drops a whole aggregate when one of its user records hashes outside the shard it was read
+   * from. Default: none, records of any keys share an aggregate.
+   */
+  shards?: ShardMap | Iterable<ShardHashKeyRange | ListedShard>;
 }
 
 /**
@@ -168,6 +193,8 @@ export interface AggregatedRecord<T = UserRecordInput> {
   partitionKey: string;
   explicitHashKey?: string;
   data: Uint8Array;
+  /** With the `shards` option: the shard every user record of it belongs to. */
+  shardId?: string;
   /**
    * The input records it holds, in order (their position is their sub-sequence number), or what
    * was given for each as `source` to {@link RecordAggregator.add}.

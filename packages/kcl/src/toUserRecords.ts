@@ -3,9 +3,10 @@ import { KplKclProtocolError } from './errors.js';
 import type { KclUserRecord } from './types.js';
 
 /**
- * The user records of a `processRecords` message. A record without its data, partition key or
- * sequence number is refused, never handed on as an empty record or checkpointed at
- * "undefined": the daemon always sends them.
+ * The user records of a `processRecords` message. A record without its data or sequence number,
+ * or with a partition key that is no string, is refused, never handed on as an empty record or
+ * checkpointed at "undefined": the daemon always sends them. A record written without a partition
+ * key to a service-managed stream has none: the daemon sends `null`.
  */
 export function toUserRecords(records: unknown): KclUserRecord[] {
   if (!Array.isArray(records)) {
@@ -18,17 +19,17 @@ function toUserRecord(record: Record<string, unknown> | null): KclUserRecord {
   const { data, partitionKey, sequenceNumber, subSequenceNumber } = record ?? {};
   if (
     typeof data !== 'string' ||
-    typeof partitionKey !== 'string' ||
+    !(typeof partitionKey === 'string' || partitionKey == null) ||
     typeof sequenceNumber !== 'string' ||
     !(typeof subSequenceNumber === 'number' || subSequenceNumber == null)
   ) {
     throw new KplKclProtocolError(
-      `A malformed record from the daemon (data, partitionKey and sequenceNumber are strings, subSequenceNumber a number or null): ${JSON.stringify(record)?.slice(0, 200)}`,
+      `A malformed record from the daemon (data and sequenceNumber are strings, partitionKey a string or null, subSequenceNumber a number or null): ${JSON.stringify(record)?.slice(0, 200)}`,
     );
   }
   return {
     data: Buffer.from(data, 'base64'),
-    partitionKey,
+    partitionKey: partitionKey ?? null,
     sequenceNumber,
     // KCL 1.x sends null for a plain record, 2.x sends 0.
     subSequenceNumber: subSequenceNumber ?? 0,

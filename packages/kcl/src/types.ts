@@ -4,7 +4,8 @@ import type { KplLogger } from '@kpl-lambda/core';
 /** A user record as the daemon delivers it (the daemon deaggregates KPL records first). */
 export interface KclUserRecord {
   data: Uint8Array;
-  partitionKey: string;
+  /** `null` for a record written without one to a service-managed stream (`AUTO`). */
+  partitionKey: string | null;
   /** The parent record's sequence number, shared by the user records of one aggregate. */
   sequenceNumber: string;
   /** The user record's position in its aggregate; 0 for a plain record. */

@@ -1,6 +1,6 @@
 // A malformed record from the daemon stops start() before any record of its message runs: it is
 // never handed on as an empty record, nor checkpointed at "undefined".
-import { KplKclProtocolError } from '@kpl-lambda/kcl';
+import { type KclUserRecord, KplKclProtocolError } from '@kpl-lambda/kcl';
 import { startOn } from './startOn.js';
 
 const record = {
@@ -10,6 +10,29 @@ const record = {
   subSequenceNumber: 0,
   approximateArrivalTimestamp: 1_700_000_000_000,
 };
+
+describe('start takes a record without a partition key', () => {
+  it.each<[string, Record<string, unknown>]>([
+    ['null, as the daemon sends it', { ...record, partitionKey: null }],
+    ['left out', { ...record, partitionKey: undefined }],
+  ])('hands it on with partitionKey null (%s)', async (_, keyless) => {
+    const seen: KclUserRecord[] = [];
+
+    const { error } = await startOn(
+      { processRecord: (userRecord: KclUserRecord) => void seen.push(userRecord) },
+      {},
+      [{ action: 'processRecords', records: [keyless, record] }],
+    );
+
+    expect(error).toBeUndefined();
+    expect(
+      seen.map(({ partitionKey, data }) => [partitionKey, Buffer.from(data).toString()]),
+    ).toEqual([
+      [null, 'x'],
+      ['k', 'x'],
+    ]);
+  });
+});
 
 describe('start refuses a malformed record', () => {
   it.each<[string, unknown]>([

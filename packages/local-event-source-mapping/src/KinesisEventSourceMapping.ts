@@ -286,7 +286,8 @@ export class KinesisEventSourceMapping {
   #eventRecord(shardId: string, record: _Record): KinesisStreamRecord {
     return lambdaKinesisRecord({
       data: record.Data!,
-      partitionKey: record.PartitionKey!,
+      // Written without one (a service-managed stream): Lambda says null.
+      partitionKey: record.PartitionKey ?? null,
       sequenceNumber: record.SequenceNumber!,
       approximateArrivalTimestamp:
         (record.ApproximateArrivalTimestamp?.getTime() ?? Date.now()) / 1000,

@@ -63,6 +63,24 @@ const mapping = (streamName: string, options: Partial<KinesisEventSourceMappingO
   });
 
 describe('KinesisEventSourceMapping', () => {
+  it('delivers a record written without a partition key with partitionKey null, as Lambda does', async () => {
+    const streamName = `esm-${++streams}`;
+    await kinesis.createStream(streamName, 1, { recordDistribution: 'AUTO' });
+    await kinesis.client.send(
+      new PutRecordsCommand({
+        StreamName: streamName,
+        Records: [{ Data: Buffer.from('r0') }, { Data: Buffer.from('r1'), PartitionKey: 'k' }],
+      }),
+    );
+    const keys: unknown[] = [];
+    await mapping(streamName, {
+      handler: (event) => {
+        keys.push(...event.Records.map((record) => record.kinesis.partitionKey));
+      },
+    }).drain();
+    expect(keys).toEqual([null, 'k']);
+  });
+
   it('delivers every record once, in order, in batches of batchSize, as Lambda shapes them', async () => {
     const streamName = await streamOf(250);
     const { deliveries, handler } = recorder();

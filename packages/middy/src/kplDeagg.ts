@@ -16,7 +16,7 @@ import {
   optionNames,
   safeLogger,
 } from '@kpl-lambda/core';
-import type { Context, KinesisStreamBatchItemFailure } from 'aws-lambda';
+import type { Context, KinesisStreamBatchItemFailure, KinesisStreamRecord } from 'aws-lambda';
 import { KplDeaggConfigurationError } from './errors.js';
 import {
   reportedByBatchItemFailures,
@@ -218,9 +218,7 @@ export function kplDeagg(
    * The deaggregated records; Lambda data that is not base64 means another middleware (most often
    * `@middy/event-normalizer`) decoded the records first, and the aggregates are lost.
    */
-  function deaggregateKinesisRecords(
-    records: KinesisStreamUserRecord[],
-  ): KinesisStreamUserRecord[] {
+  function deaggregateKinesisRecords(records: KinesisStreamRecord[]): KinesisStreamUserRecord[] {
     try {
       return deaggregateRecords(records, { onCorrupt: deaggregationModeOf(onCorrupt) });
     } catch (error) {

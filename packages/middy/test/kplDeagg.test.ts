@@ -45,6 +45,33 @@ describe('kplDeagg before the handler', () => {
     expect(event).toEqual(before);
   });
 
+  it('hands on records without a partition key as Lambda sent them, and reports their failures', async () => {
+    const event = kinesisStreamEvent([
+      plainRecord({ partitionKey: null, data: 'null key' }),
+      { data: Buffer.from('no key') },
+      aggregatedRecord([{ partitionKey: 'a', data: 'inner' }], { partitionKey: null }),
+    ]);
+    const [, noKey] = sequenceNumbers(event);
+    const { seen, handle } = recordingHandler((record) =>
+      text(record.kinesis.data) === 'no key' ? record.kinesis.sequenceNumber : undefined,
+    );
+
+    const response = await handle(event, kplDeagg());
+
+    expect(
+      seen.map(({ kinesis }) => [
+        text(kinesis.data),
+        kinesis.partitionKey,
+        'partitionKey' in kinesis,
+      ]),
+    ).toEqual([
+      ['null key', null, true],
+      ['no key', undefined, false],
+      ['inner', 'a', true],
+    ]);
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: noKey }] });
+  });
+
   it('passes through a plain record that starts with the magic bytes', async () => {
     const data = Buffer.concat([KPL_MAGIC, Buffer.from('just data')]);
     const { seen, handle } = recordingHandler();

@@ -28,6 +28,12 @@ describe('kplDeagg types', () => {
         expectTypeOf(record.kinesis.explicitHashKey).toEqualTypeOf<string | undefined>();
         // @ts-expect-error user records have no such field
         record.kinesis.subSequence;
+        // Middy types the event as both Lambda's and ours, and @types/aws-lambda's partitionKey
+        // is a string: typed as user records, they say it may be null or absent.
+        const userRecords: KinesisStreamUserRecord[] = event.Records;
+        expectTypeOf(userRecords[0]!.kinesis.partitionKey).toEqualTypeOf<
+          string | null | undefined
+        >();
         return { batchItemFailures: [{ itemIdentifier: record.kinesis.sequenceNumber }] };
       });
     expectTypeOf(handler).parameter(0).toEqualTypeOf<KinesisStreamEvent>();

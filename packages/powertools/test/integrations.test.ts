@@ -112,6 +112,64 @@ describe('the Powertools parser', () => {
   });
 });
 
+describe('records without a partition key (a service-managed stream)', () => {
+  const keyless = () =>
+    kinesisStreamEvent([
+      plainRecord({ partitionKey: null, data: JSON.stringify({ orderId: 'o1', quantity: 1 }) }),
+      { data: Buffer.from(JSON.stringify({ orderId: 'o2', quantity: 2 })) },
+      aggregatedRecord(
+        [{ partitionKey: 'o3', data: JSON.stringify({ orderId: 'o3', quantity: 3 }) }],
+        { partitionKey: null },
+      ),
+    ]);
+  const seen = (records: ParsedOrder[]) =>
+    records.map(({ kinesis }) => [
+      kinesis.data.orderId,
+      kinesis.partitionKey,
+      'partitionKey' in kinesis,
+    ]);
+
+  it('parses them with innerSchema, keeping what Lambda sent as their key', async () => {
+    const parsed: ParsedOrder[] = [];
+    const response = await processPartialResponse(
+      keyless(),
+      async (record: ParsedOrder) => {
+        parsed.push(record);
+      },
+      new KplBatchProcessor({ parser, innerSchema: Order, transformer: 'base64' }),
+      { context, processInParallel: false },
+    );
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(seen(parsed)).toEqual([
+      ['o1', null, true],
+      ['o2', undefined, false],
+      ['o3', 'o3', true],
+    ]);
+  });
+
+  it('parses them with the shipped user record schema', async () => {
+    const schema = KinesisUserRecordSchema.extend({
+      kinesis: KinesisUserRecordPayloadSchema.extend({ data: Base64Encoded(Order) }),
+    });
+    const parsed: ParsedOrder[] = [];
+    const response = await processPartialResponse(
+      keyless(),
+      async (record: ParsedOrder) => {
+        parsed.push(record);
+      },
+      new KplBatchProcessor({ parser, schema }),
+      { context, processInParallel: false },
+    );
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(seen(parsed)).toEqual([
+      ['o1', null, true],
+      ['o2', undefined, false],
+      ['o3', 'o3', true],
+    ]);
+    expect(KinesisUserRecordPayloadSchema.shape.partitionKey.safeParse(7).success).toBe(false);
+  });
+});
+
 /**
  * Captures what a Logger writes, one parsed JSON object per log call. With POWERTOOLS_DEV set the
  * Logger writes through the global console rather than its own, so its lines can be read here.

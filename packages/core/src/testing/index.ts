@@ -36,8 +36,11 @@ export {
 export interface ParentRecordSpec {
   /** The Kinesis record's data. */
   data: Uint8Array;
-  /** The Kinesis record's partition key. */
-  partitionKey: string;
+  /**
+   * The Kinesis record's partition key. `null` for a record written without one to a
+   * service-managed stream, as Lambda delivers it; left out, the event's record has no such field.
+   */
+  partitionKey?: string | null;
   /** Its sequence number; the event generates increasing ones when absent. */
   sequenceNumber?: string;
   /** Its arrival time in epoch seconds; default: now. */
@@ -48,8 +51,11 @@ export interface ParentRecordSpec {
 export interface AggregatedRecordOptions {
   sequenceNumber?: string;
   approximateArrivalTimestamp?: number;
-  /** Outer partition key; default: the first user record's, as `aggregate` makes it. */
-  partitionKey?: string;
+  /**
+   * Outer partition key; default: the first user record's, as `aggregate` makes it. `null` for
+   * an aggregate written without one to a service-managed stream (its user records keep theirs).
+   */
+  partitionKey?: string | null;
 }
 
 const AGGREGATED_RECORD_OPTIONS = optionNames<AggregatedRecordOptions>({
@@ -83,13 +89,27 @@ export function aggregatedRecord(
   }
   const built = aggregator.flush()!;
   const data = built.data;
-  const spec: ParentRecordSpec = { data, partitionKey: options.partitionKey ?? built.partitionKey };
-  return withOptionalFields(spec, options);
+  const partitionKey =
+    options.partitionKey === undefined ? built.partitionKey : options.partitionKey;
+  return withOptionalFields({ data, partitionKey }, options);
 }
 
-/** A plain (not aggregated) Kinesis record; `data` as bytes, or a string encoded as UTF-8. */
+/**
+ * A plain (not aggregated) Kinesis record; `data` as bytes, or a string encoded as UTF-8.
+ * `partitionKey: null` makes a record written without one to a service-managed stream, as
+ * Lambda delivers it (a spec without the field, `{ data }`, makes one with no field at all).
+ *
+ * @example
+ * ```ts
+ * import { kinesisStreamEvent, plainRecord } from '@kpl-lambda/core/testing';
+ * const event = kinesisStreamEvent([
+ *   plainRecord({ partitionKey: 'user-1', data: '{"n":1}' }),
+ *   plainRecord({ partitionKey: null, data: '{"n":2}' }), // written to an AUTO stream without a key
+ * ]);
+ * ```
+ */
 export function plainRecord(
-  record: { partitionKey: string; data: Uint8Array | string },
+  record: { partitionKey: string | null; data: Uint8Array | string },
   options: Omit<AggregatedRecordOptions, 'partitionKey'> = {},
 ): ParentRecordSpec {
   assertKnownOptions(options, PLAIN_RECORD_OPTIONS);
@@ -112,7 +132,7 @@ export function corruptAggregatedRecord(options: AggregatedRecordOptions = {}): 
   assertKnownOptions(options, AGGREGATED_RECORD_OPTIONS);
   const spec: ParentRecordSpec = {
     data: corruptAggregateBytes(),
-    partitionKey: options.partitionKey ?? 'a',
+    partitionKey: options.partitionKey === undefined ? 'a' : options.partitionKey,
   };
   return withOptionalFields(spec, options);
 }
@@ -141,6 +161,8 @@ const DEFAULT_FIRST_SEQUENCE_NUMBER = '49590338271490256608559692538361571095921
 /**
  * A `KinesisStreamEvent` as Lambda delivers it: one record per spec, in order, with base64
  * data, `eventID` `shardId-...:sequenceNumber`, the stream ARN and increasing sequence numbers.
+ * Typed as `@types/aws-lambda` types Lambda's events, whose `partitionKey` is a `string`: a
+ * record made without one has `null` there (or no such field), as Lambda's has.
  */
 export function kinesisStreamEvent(
   parents: readonly ParentRecordSpec[],

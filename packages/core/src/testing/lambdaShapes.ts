@@ -6,7 +6,11 @@ import { assertKnownOptions, optionNames } from '../options.js';
 /** What a Lambda Kinesis event record is made of. */
 export interface LambdaKinesisRecordSpec {
   data: Uint8Array;
-  partitionKey: string;
+  /**
+   * `null` for a record written without a partition key to a service-managed stream, as Lambda
+   * delivers it; left out, the record has no such field.
+   */
+  partitionKey?: string | null;
   sequenceNumber: string;
   /** Epoch seconds, as Lambda gives it. */
   approximateArrivalTimestamp: number;
@@ -19,7 +23,8 @@ export interface LambdaKinesisRecordSpec {
 
 /**
  * One record of a Kinesis event exactly as Lambda shapes it: base64 data, `eventID`
- * `shardId-...:sequenceNumber`, the envelope fields in Lambda's order.
+ * `shardId-...:sequenceNumber`, the envelope fields in Lambda's order. Typed as
+ * `@types/aws-lambda` types it, though `partitionKey` is `null` (or absent) when so given.
  *
  * @example
  * ```ts
@@ -36,14 +41,16 @@ export interface LambdaKinesisRecordSpec {
  * ```
  */
 export function lambdaKinesisRecord(spec: LambdaKinesisRecordSpec): KinesisStreamRecord {
+  // Lambda's field order; a partition key left out is no field at all.
+  const kinesis = {
+    kinesisSchemaVersion: '1.0',
+    ...(spec.partitionKey === undefined ? {} : { partitionKey: spec.partitionKey }),
+    sequenceNumber: spec.sequenceNumber,
+    data: toBase64(spec.data),
+    approximateArrivalTimestamp: spec.approximateArrivalTimestamp,
+  } as KinesisStreamRecord['kinesis'];
   return {
-    kinesis: {
-      kinesisSchemaVersion: '1.0',
-      partitionKey: spec.partitionKey,
-      sequenceNumber: spec.sequenceNumber,
-      data: toBase64(spec.data),
-      approximateArrivalTimestamp: spec.approximateArrivalTimestamp,
-    },
+    kinesis,
     eventSource: 'aws:kinesis',
     eventVersion: '1.0',
     eventID: `${spec.shardId}:${spec.sequenceNumber}`,

@@ -26,9 +26,12 @@ import { z } from 'zod';
 /**
  * The `kinesis` payload of a user record: Powertools' Kinesis payload schema (which decodes
  * `data` from base64) plus `subSequenceNumber`, `aggregated`, and the optional
- * `explicitHashKey` and `deaggregationError`, which a plain Kinesis schema would strip.
+ * `explicitHashKey` and `deaggregationError`, which a plain Kinesis schema would strip; and a
+ * `partitionKey` that may be `null` or absent, as Lambda sends it for a record written without
+ * one to a service-managed stream (Powertools' own schema refuses such a record).
  */
 export const KinesisUserRecordPayloadSchema = KinesisDataStreamRecordPayload.extend({
+  partitionKey: z.string().nullish(),
   subSequenceNumber: z.number().int().nonnegative(),
   aggregated: z.boolean(),
   explicitHashKey: z.string().optional(),
