@@ -104,7 +104,8 @@ describe('kpl redrive --table', () => {
     expect(refused.stderr).toContain('  failed: 300 × not written: ResourceNotFoundException');
     const printed = await kpl(['redrive', ...local(), ...consumer], { stdin: message });
     expect(printed.lines).toHaveLength(300);
-  });
+    // 300 writes refused one by one: more than Jest's 5 s on a loaded machine.
+  }, 60_000);
 
   it('takes its endpoints from the variables the AWS SDK reads itself', async () => {
     const env = {

@@ -307,7 +307,7 @@ describe('a handler that always fails, retried for ever (maximumRetryAttempts: -
     let ticks = 0;
     const ticker = setInterval(() => ticks++, 5);
 
-    await expect(esm.drain({ timeoutMs: 100 })).rejects.toThrow(KplDrainStoppedError);
+    await expect(esm.drain({ timeoutMs: 300 })).rejects.toThrow(KplDrainStoppedError);
     clearInterval(ticker);
 
     expect(ticks).toBeGreaterThan(5);
@@ -326,38 +326,55 @@ describe('a handler that always fails, retried for ever (maximumRetryAttempts: -
 });
 
 describe('a handler whose promise never settles', () => {
-  const hanging = () => new Promise<never>(() => {});
+  /** A handler that never settles, and a promise of its first call. */
+  const hanging = () => {
+    let started: () => void = () => {};
+    const whenStarted = new Promise<void>((resolve) => (started = resolve));
+    const handler = () => {
+      started();
+      return new Promise<never>(() => {});
+    };
+    return { handler, whenStarted };
+  };
 
   it('stops drain() after timeoutMs all the same', async () => {
-    const esm = mapping(await streamOf(2), { handler: hanging });
+    const { handler } = hanging();
+    const esm = mapping(await streamOf(2), { handler });
 
-    await expect(esm.drain({ timeoutMs: 50 })).rejects.toThrow(KplDrainStoppedError);
+    // Long enough for the first invocation to start on a loaded machine; it then never ends.
+    await expect(esm.drain({ timeoutMs: 1_000 })).rejects.toThrow(KplDrainStoppedError);
     expect(esm.metrics.invocations).toBe(1);
   });
 
-  it('stops drain() when its signal aborts, before or during the wait', async () => {
-    const esm = mapping(await streamOf(2), { handler: hanging });
+  it('stops drain() when its signal aborts, during the wait or before it', async () => {
+    const { handler, whenStarted } = hanging();
+    const esm = mapping(await streamOf(2), { handler });
     const abort = new AbortController();
-    setTimeout(() => abort.abort(new Error('test over')), 20);
+    void whenStarted.then(() => abort.abort(new Error('test over')));
 
     await expect(
       esm.drain({ signal: abort.signal, timeoutMs: Number.POSITIVE_INFINITY }),
     ).rejects.toThrow(expect.objectContaining({ name: 'KplDrainStoppedError' }));
+    expect(esm.metrics.invocations).toBe(1);
     await expect(esm.drain({ signal: abort.signal })).rejects.toThrow(KplDrainStoppedError);
   });
 
   it('delivers nothing more once stopped, and the next drain() resumes after the handler settles', async () => {
     let release: (() => void) | undefined;
     const deliveries: string[][] = [];
+    const abort = new AbortController();
     const esm = mapping(await streamOf(2), {
       batchSize: 1,
       handler: async (event: KinesisStreamEvent) => {
         deliveries.push(event.Records.map(text));
-        if (deliveries.length === 1) await new Promise<void>((resolve) => (release = resolve));
+        if (deliveries.length === 1) {
+          abort.abort();
+          await new Promise<void>((resolve) => (release = resolve));
+        }
       },
     });
 
-    await expect(esm.drain({ timeoutMs: 30 })).rejects.toThrow(KplDrainStoppedError);
+    await expect(esm.drain({ signal: abort.signal })).rejects.toThrow(KplDrainStoppedError);
     const next = esm.drain();
     await new Promise((resolve) => setTimeout(resolve, 30));
     // One batch in flight per shard: the second drain waits for the hung one.
