@@ -113,5 +113,9 @@ describe('npm run demo, as the README says', () => {
     expect({ status: demo.status, stderr: demo.stderr.slice(-2_000) }).toMatchObject({ status: 0 });
     expect(demo.stdout).toContain('aggregate of 3 user records, digest valid');
     expect(demo.stdout).toContain('Check passed: every order was processed');
+    // Side by side: without checkpoints a redrive sends the whole given-up batch back, with them
+    // only the poison order.
+    expect(demo.stdout).toMatch(/a redrive sends back \(4\) +(\d+) +1 +\1 +1\n/);
+    expect(demo.stdout).toMatch(/processed more than once +(\d+) +0 +\1 +0\n/);
   }, 130_000);
 });

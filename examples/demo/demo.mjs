@@ -7,7 +7,10 @@
 //    delivers the stream to each through a local event source mapping that behaves like Lambda's
 //    (ReportBatchItemFailures, BisectBatchOnFunctionError, MaximumRetryAttempts, on-failure
 //    destination);
-// 4. reports what happened and checks that every order was processed or given up: exits 1 if not.
+// 4. runs each consumer without and with checkpoints, and reports side by side what happened and
+//    why an order ran twice, and what a redrive of the given-up batch sends back; checks that
+//    every order was processed or given up and that, with checkpoints, a redrive sends back only
+//    the poison order: exits 1 if not.
 //
 // With --endpoint URL --stream NAME it writes to, and reads from, that Kinesis stream instead,
 // with the default AWS credential chain.
@@ -20,7 +23,7 @@ import { startLocalKinesis } from '@kpl-lambda/local-event-source-mapping/local-
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { bundleFunctions } from '../sam-app/scripts/bundle.mjs';
 import { showOnePath } from './path.mjs';
-import { runPipeline } from './pipeline.mjs';
+import { redriveGivenUp, runPipeline } from './pipeline.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -62,47 +65,79 @@ try {
     consumers[name] = (await import(functions[name].path)).createHandler;
   }
 
-  console.log(`Writing ${values.orders} orders, then delivering them to both consumers`);
+  console.log(
+    `Writing ${values.orders} orders, then delivering them to both consumers, each without and with checkpoints`,
+  );
   let lastLine = '';
   const report = await runPipeline({
     client,
     streamName,
     consumers,
     orders: Number(values.orders),
+    withCheckpoints: true,
     progress: (line) => {
       if (line !== lastLine) say(line);
       lastLine = line;
     },
   });
-
-  console.log('\nReport');
-  console.log(
-    `  orders written          ${report.ordersWritten} (in ${report.kinesisRecordsWritten} Kinesis records)`,
-  );
-  if (report.ordersNotWritten) console.log(`  orders NOT written      ${report.ordersNotWritten}`);
-  console.log(`  poison orders           ${report.poisonOrders.join(', ')}`);
+  const redrives = {};
   for (const [name, consumer] of Object.entries(report.consumers)) {
-    console.log(`  ${name}`);
-    console.log(`    orders processed        ${consumer.ordersProcessed}`);
-    console.log(
-      `    processed more than once ${consumer.processedMoreThanOnce} (siblings and followers of failed records, delivered again)`,
-    );
-    console.log(`    invocations             ${consumer.invocations}`);
-    console.log(`    Kinesis records delivered again ${consumer.kinesisRecordsRedelivered}`);
-    console.log(
-      `    on-failure destination  ${consumer.batchesGivenUp} batch(es), ${consumer.ordersGivenUp} order(s)${consumer.poisonGivenUp ? ', poison included' : ', POISON MISSING'}`,
-    );
-    console.log(
-      "      (a given-up batch is the poison order's aggregate and what followed it in its batch)",
-    );
-    console.log(`    lost                    ${consumer.lost.length}`);
+    redrives[name] = await redriveGivenUp({ client, consumer, runId: report.runId });
   }
+
   console.log(
-    report.ok
-      ? '\nCheck passed: every order was processed or reached the on-failure destination; none lost.'
-      : '\nCheck FAILED: some orders were neither processed nor given up (see "lost" above).',
+    `\nReport: ${report.ordersWritten} orders written in ${report.kinesisRecordsWritten} Kinesis records; poison: ${report.poisonOrders.join(', ')}`,
   );
-  process.exitCode = report.ok ? 0 : 1;
+  if (report.ordersNotWritten) console.log(`  orders NOT written: ${report.ordersNotWritten}`);
+  const names = Object.keys(report.consumers);
+  const column = (name) => name.replace('Function', '').replace('Consumer', '');
+  const rows = [
+    ['', ...names.map(column)],
+    ['orders processed', ...names.map((name) => report.consumers[name].ordersProcessed)],
+    [
+      'processed more than once',
+      ...names.map((name) => report.consumers[name].processedMoreThanOnce),
+    ],
+    [
+      "  in the poison's aggregate (1)",
+      ...names.map((name) => report.consumers[name].duplicates.inPoisonAggregate),
+    ],
+    [
+      '  after it in its batch (2)',
+      ...names.map((name) => report.consumers[name].duplicates.afterPoisonInBatch),
+    ],
+    ['invocations', ...names.map((name) => report.consumers[name].invocations)],
+    ['given up: orders (3)', ...names.map((name) => report.consumers[name].ordersGivenUp)],
+    ['a redrive sends back (4)', ...names.map((name) => redrives[name].sent.length)],
+    ['lost', ...names.map((name) => report.consumers[name].lost.length)],
+  ];
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => String(row[i]).length)));
+  for (const row of rows) {
+    console.log(`  ${row.map((cell, i) => String(cell).padEnd(widths[i] + 2)).join('')}`.trimEnd());
+  }
+  console.log(`
+  (1) Lambda retries a whole Kinesis record: the poison's siblings in its aggregate run again,
+      unless checkpoints remember which of them were done.
+  (2) Lambda retries from the failed record to the end of its batch, successes after it
+      included: those records run again too, unless checkpoints remember them.
+  (3) After its retries the batch goes to the on-failure destination, from the poison's record
+      to the end of the batch: ${report.consumers[names[0]].ordersGivenUp} orders for one poison.
+  (4) A redrive of that batch (kpl redrive, or redrive() of @kpl-lambda/checkpoints) sends back
+      what the consumer did not finish: with checkpoints, only the poison order.`);
+  const poisonOnly = names
+    .filter((name) => name.endsWith('with checkpoints'))
+    .every(
+      (name) =>
+        redrives[name].sent.length === report.poisonOrders.length &&
+        redrives[name].sent.every((orderId) => report.poisonOrders.includes(orderId)),
+    );
+  const ok = report.ok && poisonOnly;
+  console.log(
+    ok
+      ? '\nCheck passed: every order was processed or reached the on-failure destination; none lost.'
+      : '\nCheck FAILED: some orders were neither processed nor given up, or a redrive would send back more than the poison (see above).',
+  );
+  process.exitCode = ok ? 0 : 1;
 } finally {
   rmSync(buildDirectory, { recursive: true, force: true });
   await local?.stop();

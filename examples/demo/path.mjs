@@ -55,46 +55,52 @@ export async function showOnePath({ client, streamName, say }) {
   };
   const sequence = record.SequenceNumber;
   const short = (identifier) => identifier.replace(sequence, `${sequence.slice(0, 8)}…`);
+  // A handler that keeps a customer's orders in order: it stops at a failure, and what follows
+  // waits for the retry of the parent.
   const run = async (checkpoints) => {
-    const seen = [];
+    const fates = [];
     let handlerResponse;
     const handler = middy()
       .use(kplDeagg(checkpoints ? { checkpoints } : {}))
       .handler(async (incoming) => {
         handlerResponse = { batchItemFailures: [] };
+        let stopped = false;
         for (const userRecord of incoming.Records) {
           const { sequenceNumber, subSequenceNumber } = userRecord.kinesis;
-          seen.push(`${short(sequenceNumber)}:${subSequenceNumber} ${userRecordText(userRecord)}`);
-          if (JSON.parse(userRecordText(userRecord)).poison) {
+          const line = `${short(sequenceNumber)}:${subSequenceNumber} ${userRecordText(userRecord)}`;
+          if (stopped) {
+            fates.push(`${line}  not run: after a failure the rest waits, in order`);
+          } else if (JSON.parse(userRecordText(userRecord)).poison) {
+            fates.push(`${line}  FAILED (poison)`);
             handlerResponse.batchItemFailures.push({
               itemIdentifier: `${sequenceNumber}:${subSequenceNumber}`,
             });
-            break; // the rest waits for the retry, in order
+            stopped = true;
+          } else {
+            fates.push(`${line}  done`);
           }
         }
         return handlerResponse;
       });
     const toLambda = await handler(structuredClone(event), lambdaContext());
-    return { seen, handlerResponse, toLambda };
+    return { fates, handlerResponse, toLambda };
   };
 
   const first = await run();
-  say('3. The user records the handler sees (sequence number:sub-sequence number, data):');
-  for (const line of first.seen) say(`     ${line}`);
-  say(
-    `4. The handler reports the poison user record: ${short(JSON.stringify(first.handlerResponse))}`,
-  );
+  say('3. The handler gets every user record (sequence number:sub-sequence number, data):');
+  for (const line of first.fates) say(`     ${line}`);
+  say(`4. It reports the poison user record: ${short(JSON.stringify(first.handlerResponse))}`);
   say(
     `   kplDeagg tells Lambda its parent, the only record Lambda knows: ${short(JSON.stringify(first.toLambda))}`,
   );
-  say(
-    '5. Lambda delivers that parent again (a retry). Without checkpoints the handler sees again:',
-  );
-  for (const line of (await run()).seen) say(`     ${line}`);
+  say('5. Lambda delivers that parent again, all of it. Without checkpoints:');
+  for (const line of (await run()).fates) say(`     ${line}`);
+  say('   o-1 ran twice: Lambda cannot retry part of a record.');
   const store = new InMemoryCheckpointStore();
   await run(store);
-  say('   With checkpoints (@kpl-lambda/checkpoints), what succeeded before is skipped:');
-  for (const line of (await run(store)).seen) say(`     ${line}`);
+  say('   With checkpoints (@kpl-lambda/checkpoints), what was done is skipped:');
+  for (const line of (await run(store)).fates) say(`     ${line}`);
+  say('   o-3 runs once the poison is fixed, or is given up with it (see the redrive below).');
 }
 
 /** A stream that writes every line it is given indented. */

@@ -1,5 +1,6 @@
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
-import type { KinesisStreamUserRecord } from '@kpl-lambda/core';
+import type { RedriveBatchInfo } from '@kpl-lambda/checkpoints/redrive';
+import type { CheckpointStore, KinesisStreamUserRecord } from '@kpl-lambda/core';
 
 export type ProcessOrder = (
   order: { orderId: string; poison?: boolean },
@@ -10,7 +11,12 @@ export interface PipelineOptions {
   client: KinesisClient;
   streamName: string;
   /** Handler factories by consumer name, such as the example SAM app's `createHandler`s. */
-  consumers: Record<string, (processOrder: ProcessOrder) => (...args: never[]) => unknown>;
+  consumers: Record<
+    string,
+    (processOrder: ProcessOrder, store?: CheckpointStore) => (...args: never[]) => unknown
+  >;
+  /** Run each consumer a second time, with checkpoints (an in-memory store of its own). */
+  withCheckpoints?: boolean;
   orders?: number;
   poisonOrders?: number;
   failFirstDelivery?: number;
@@ -21,12 +27,18 @@ export interface PipelineOptions {
 export interface ConsumerReport {
   ordersProcessed: number;
   processedMoreThanOnce: number;
+  /** Why: in a poison order's aggregate, or after it in its batch. */
+  duplicates: { inPoisonAggregate: number; afterPoisonInBatch: number };
   invocations: number;
   kinesisRecordsRedelivered: number;
   batchesGivenUp: number;
   ordersGivenUp: number;
   lost: string[];
   poisonGivenUp: boolean;
+  /** What Lambda sent to the on-failure destination. */
+  givenUpBatches: RedriveBatchInfo[];
+  /** The consumer's checkpoints, when it ran with them. */
+  store?: CheckpointStore;
 }
 
 export interface PipelineReport {
@@ -40,3 +52,10 @@ export interface PipelineReport {
 }
 
 export function runPipeline(options: PipelineOptions): Promise<PipelineReport>;
+
+/** The orders a redrive of a consumer's given-up batches sends back, and those it skips as done. */
+export function redriveGivenUp(options: {
+  client: KinesisClient;
+  consumer: Pick<ConsumerReport, 'givenUpBatches' | 'store'>;
+  runId: string;
+}): Promise<{ sent: string[]; skipped: number }>;

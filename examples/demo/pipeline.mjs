@@ -2,8 +2,8 @@
 // through local Kinesis event source mappings, and check that every order was processed or
 // reached the on-failure destination. Used by demo.mjs and by the end-to-end tests.
 import { randomUUID } from 'node:crypto';
-import { GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-kinesis';
-import { deaggregateSdkRecords } from '@kpl-lambda/core';
+import { InMemoryCheckpointStore } from '@kpl-lambda/checkpoints';
+import { redrive } from '@kpl-lambda/checkpoints/redrive';
 import { KinesisEventSourceMapping } from '@kpl-lambda/local-event-source-mapping';
 import { KinesisProducer } from '@kpl-lambda/producer';
 
@@ -11,7 +11,8 @@ import { KinesisProducer } from '@kpl-lambda/producer';
  * @param {object} options
  * @param {import('@aws-sdk/client-kinesis').KinesisClient} options.client
  * @param {string} options.streamName
- * @param {Record<string, (processOrder: Function) => Function>} options.consumers handler factories by name
+ * @param {Record<string, (processOrder: Function, store?: object) => Function>} options.consumers handler factories by name
+ * @param {boolean} [options.withCheckpoints] run each consumer a second time, with checkpoints
  * @param {number} [options.orders] orders to write (default 3,000)
  * @param {number} [options.poisonOrders] orders that always fail (default 1)
  * @param {number} [options.failFirstDelivery] chance that an order fails on its first delivery (default 0)
@@ -27,6 +28,7 @@ export async function runPipeline(options) {
     poisonOrders = 1,
     failFirstDelivery = 0,
     midway,
+    withCheckpoints = false,
     progress = () => undefined,
   } = options;
   const runId = randomUUID().slice(0, 8);
@@ -56,15 +58,28 @@ export async function runPipeline(options) {
   undeliverable.push(...(await producer.flush()).undeliverable);
   progress(`wrote ${orders} orders in ${producer.metrics.kinesisRecordsWritten} Kinesis records`);
 
-  // Consume, every consumer on its own mapping, as two Lambda functions on one stream.
+  // Consume, every consumer on its own mapping, as Lambda functions on one stream.
+  const runs = Object.entries(consumers).flatMap(([name, createHandler]) => [
+    { name, createHandler },
+    ...(withCheckpoints
+      ? [{ name: `${name} with checkpoints`, createHandler, store: new InMemoryCheckpointStore() }]
+      : []),
+  ]);
   const results = await Promise.all(
-    Object.entries(consumers).map(async ([name, createHandler]) => {
+    runs.map(async ({ name, createHandler, store }) => {
       const deliveries = new Map();
-      const processOrder = async (order) => {
+      /** Each order's parent (sequence number), and the parents of the poison orders. */
+      const parentOf = new Map();
+      const poisonParents = new Set();
+      const processOrder = async (order, record) => {
         if (!order.orderId?.startsWith(runId)) return;
         const seen = deliveries.get(order.orderId) ?? 0;
         deliveries.set(order.orderId, seen + 1);
-        if (order.poison) throw new Error(`poison order ${order.orderId}`);
+        parentOf.set(order.orderId, record.kinesis.sequenceNumber);
+        if (order.poison) {
+          poisonParents.add(record.kinesis.sequenceNumber);
+          throw new Error(`poison order ${order.orderId}`);
+        }
         if (seen === 0 && failFirstDelivery > 0 && Math.random() < failFirstDelivery) {
           throw new Error(`order ${order.orderId} failed on its first delivery`);
         }
@@ -75,8 +90,8 @@ export async function runPipeline(options) {
       const mapping = new KinesisEventSourceMapping({
         client,
         streamName,
-        handler: createHandler(processOrder),
-        functionName: name,
+        handler: createHandler(processOrder, store),
+        functionName: name.replaceAll(' ', '-'),
         batchSize: 100,
         functionResponseTypes: ['ReportBatchItemFailures'],
         bisectBatchOnFunctionError: true,
@@ -93,8 +108,24 @@ export async function runPipeline(options) {
         },
       });
       await mapping.drain();
-      const givenUp = await ordersIn(client, streamName, givenUpBatches, runId);
-      return { name, processed, givenUp, givenUpBatches, stats: mapping.metrics };
+      const givenUp = new Set(
+        (await redriveGivenUp({ client, consumer: { givenUpBatches }, runId })).sent,
+      );
+      const again = [...processed].filter(([, count]) => count > 1).map(([orderId]) => orderId);
+      const inPoisonAggregate = again.filter((orderId) => poisonParents.has(parentOf.get(orderId)));
+      const duplicates = {
+        inPoisonAggregate: inPoisonAggregate.length,
+        afterPoisonInBatch: again.length - inPoisonAggregate.length,
+      };
+      return {
+        name,
+        processed,
+        givenUp,
+        givenUpBatches,
+        stats: mapping.metrics,
+        duplicates,
+        store,
+      };
     }),
   );
 
@@ -109,7 +140,7 @@ export async function runPipeline(options) {
     consumers: {},
     ok: notWritten.size === 0,
   };
-  for (const { name, processed, givenUp, givenUpBatches, stats } of results) {
+  for (const { name, processed, givenUp, givenUpBatches, stats, duplicates, store } of results) {
     const lost = written.filter(
       (order) =>
         !notWritten.has(order.orderId) &&
@@ -120,12 +151,15 @@ export async function runPipeline(options) {
     report.consumers[name] = {
       ordersProcessed: processed.size,
       processedMoreThanOnce: [...processed.values()].filter((count) => count > 1).length,
+      duplicates,
       invocations: stats.invocations,
       kinesisRecordsRedelivered: stats.recordsDelivered - report.kinesisRecordsWritten,
       batchesGivenUp: givenUpBatches.length,
       ordersGivenUp: givenUp.size,
       lost: lost.map((order) => order.orderId),
       poisonGivenUp,
+      givenUpBatches,
+      store,
     };
     report.ok &&= lost.length === 0 && poisonGivenUp;
   }
@@ -133,36 +167,29 @@ export async function runPipeline(options) {
 }
 
 /**
- * The orders in the batches an on-failure destination received: Lambda sends only batch
- * metadata, so, like any consumer of that queue, read the records back from the stream.
+ * What an operator's redrive of a consumer's given-up batches sends back to the stream (after the
+ * poison's cause is fixed): with the consumer's checkpoints, only the user records it did not
+ * finish; without, every user record of the batches. Nothing is written here: the orders that
+ * would be sent are returned.
+ *
+ * @param {{ client: import('@aws-sdk/client-kinesis').KinesisClient, consumer: { givenUpBatches: object[], store?: object }, runId: string }} options
  */
-async function ordersIn(client, StreamName, batches, runId) {
-  const orderIds = new Set();
-  for (const { shardId, startSequenceNumber, endSequenceNumber } of batches) {
-    let { ShardIterator } = await client.send(
-      new GetShardIteratorCommand({
-        StreamName,
-        ShardId: shardId,
-        ShardIteratorType: 'AT_SEQUENCE_NUMBER',
-        StartingSequenceNumber: startSequenceNumber,
-      }),
-    );
-    let done = false;
-    while (ShardIterator && !done) {
-      const page = await client.send(new GetRecordsCommand({ ShardIterator }));
-      if ((page.Records ?? []).length === 0) break;
-      for (const record of page.Records) {
-        if (BigInt(record.SequenceNumber) > BigInt(endSequenceNumber)) {
-          done = true;
-          break;
-        }
-        for (const userRecord of deaggregateSdkRecords([record])) {
-          const { orderId } = JSON.parse(Buffer.from(userRecord.data).toString('utf8'));
-          if (orderId?.startsWith(runId)) orderIds.add(orderId);
-        }
-      }
-      ShardIterator = page.NextShardIterator;
-    }
+export async function redriveGivenUp({ client, consumer, runId }) {
+  const sent = [];
+  let skipped = 0;
+  for (const batchInfo of consumer.givenUpBatches) {
+    const report = await redrive({
+      kinesis: client,
+      checkpoints: consumer.store ?? new InMemoryCheckpointStore(),
+      batchInfo,
+      // Printing, as `kpl redrive` without --to-stream: the store is read, never written.
+      recordDone: false,
+      handler: (userRecord) => {
+        const { orderId } = JSON.parse(Buffer.from(userRecord.data).toString('utf8'));
+        if (orderId?.startsWith(runId)) sent.push(orderId);
+      },
+    });
+    skipped += report.skipped;
   }
-  return orderIds;
+  return { sent, skipped };
 }
