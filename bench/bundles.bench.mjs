@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { aggregatedRecord, kinesisStreamEvent } from '@kpl-lambda/core/testing';
-import { QUICK, updateReadme } from '../scripts/bench.mjs';
+import { QUICK, updateResults } from '../scripts/bench.mjs';
 import { bundleHandler } from './bundle-handler.mjs';
 
 const PROCESSES = QUICK ? 5 : 21;
@@ -102,4 +102,4 @@ const table = [
       `| ${LABELS[row.handler] ?? row.handler} | ${row.format === 'esm' ? 'ESM' : 'CommonJS'} | ${row.size} | ${row.gzip} | ${row.ms.toFixed(1)} ms | ${row.handler === 'empty' ? '' : `${ratio(row, 'bytes')}, ${ratio(row, 'ms')}`} |`,
   ),
 ].join('\n');
-updateReadme(new URL('../README.md', import.meta.url), 'bundles', table);
+updateResults(new URL('../README.md', import.meta.url), 'bundles', table);

@@ -1,6 +1,6 @@
 // `npm run bench` (after the build): every benchmark in turn, each in a Node.js of its own with
 // a collector it can call and a young generation large enough for memoryOf (scripts/bench.mjs).
-// `npm run bench -- --quick` runs each briefly; README figures come from the full run only.
+// `npm run bench -- --quick` runs each briefly; the BENCHMARKS.md tables come from the full run only.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 

@@ -224,12 +224,13 @@ async function warmUp(task) {
 }
 
 /**
- * Replaces the text between `<!-- bench:NAME -->` and `<!-- /bench:NAME -->` in a README with
- * `markdown`, stamped with the date, Node.js and machine; only in the full mode.
+ * Replaces the text between `<!-- bench:NAME -->` and `<!-- /bench:NAME -->` in a results file
+ * (a package's BENCHMARKS.md) with `markdown`, stamped with the date, Node.js and machine; only
+ * in the full mode.
  */
-export function updateReadme(readmeUrl, name, markdown) {
+export function updateResults(fileUrl, name, markdown) {
   if (QUICK) return;
-  const path = fileURLToPath(readmeUrl);
+  const path = fileURLToPath(fileUrl);
   const start = `<!-- bench:${name} -->`;
   const end = `<!-- /bench:${name} -->`;
   const text = readFileSync(path, 'utf8');

@@ -27,7 +27,7 @@ import {
   rssGrowthOf,
   rssTask,
   runCasesInProcesses,
-  updateReadme,
+  updateResults,
 } from '../../../scripts/bench.mjs';
 
 const userRecords = (count, bytes, offset = 0) =>
@@ -310,5 +310,5 @@ if (runs !== undefined) {
   const table = lines.join('\n');
   console.log(`Node ${process.version}; medians of ${processes} process(es) per case`);
   console.log(table);
-  updateReadme(new URL('../README.md', import.meta.url), 'deaggregate', table);
+  updateResults(new URL('../BENCHMARKS.md', import.meta.url), 'deaggregate', table);
 }

@@ -22,7 +22,7 @@ import {
   rssGrowthOf,
   rssTask,
   runCasesInProcesses,
-  updateReadme,
+  updateResults,
 } from '../../../scripts/bench.mjs';
 
 const quarter = 2n ** 126n;
@@ -252,5 +252,5 @@ if (runs !== undefined) {
   const table = lines.join('\n');
   console.log(`Node ${process.version}; medians of ${processes} process(es) per case`);
   console.log(table);
-  updateReadme(new URL('../README.md', import.meta.url), 'producer', table);
+  updateResults(new URL('../README.md', import.meta.url), 'producer', table);
 }
