@@ -25,6 +25,12 @@ export const DEFAULT_MAX_REQUEST_BYTES = 5_242_880;
 /** Largest PutRecords request a stream can be configured to take: 10 MiB. */
 export const MAX_REQUEST_BYTES_LIMIT = 10_485_760;
 
+/**
+ * Room a record put without a partition key keeps for one: a random UUID of 36 characters, given
+ * to it when its stream turns out (or turns) to need one.
+ */
+export const INVENTED_PARTITION_KEY_BYTES = 36;
+
 /** Provisioned streams bill one PUT payload unit per started 25 KB of a record. */
 export const PUT_PAYLOAD_UNIT_BYTES = 25_600;
 

@@ -22,5 +22,6 @@ export type {
   ProducerLogger,
   ProducerMetrics,
   ProducerRecord,
+  RecordDistributionOption,
   UndeliverableRecord,
 } from './types.js';

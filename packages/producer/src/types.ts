@@ -18,11 +18,22 @@ export type JsonValue =
  */
 export interface ProducerRecord {
   data: Uint8Array | JsonValue | object;
-  /** The partition key; otherwise from the `partitionKey` option, or random. */
+  /**
+   * The partition key; otherwise from the `partitionKeyFrom` option, or random (on a
+   * service-managed stream, none: the record is sent without one).
+   */
   partitionKey?: string;
   /** Decimal string in 0 .. 2^128-1; routes the record instead of its partition key. */
   explicitHashKey?: string;
 }
+
+/**
+ * How the producer learns where Kinesis places records: `'detect'` asks the stream
+ * (`DescribeStreamSummary`); the others say it, and the producer asks nothing.
+ * `'USER_PARTITION_KEY'`: by partition key (or explicit hash key), as every stream did before;
+ * `'AUTO'`: a service-managed stream, which places records itself.
+ */
+export type RecordDistributionOption = 'detect' | 'USER_PARTITION_KEY' | 'AUTO';
 
 /**
  * The logging methods the producer calls; a Powertools `Logger` or `console` fits. A logger that
@@ -36,8 +47,22 @@ export interface KinesisProducerOptions {
   client: KinesisClient;
   streamName?: string;
   streamARN?: string;
-  /** Pack user records into KPL aggregates. Default `true`. */
+  /**
+   * Pack user records into KPL aggregates. Default `true`, except on a service-managed stream
+   * (`AUTO`), where aggregates are not supported: there the producer sends plain records, and an
+   * explicit `true` is a configuration error (see {@link KinesisProducerOptions.recordDistribution}).
+   */
   aggregate?: boolean;
+  /**
+   * Where Kinesis places the records. Default `'detect'`: the producer asks `DescribeStreamSummary`
+   * as soon as it is made (and again with the shard map), and records put before it answers wait
+   * for it. On `AUTO` it sends plain records, a record without a partition key goes without one,
+   * and it needs no shard map; the stream's `MaxRecordSizeInKiB` is its record limit unless
+   * `maxRecordBytes` is given. Without the `kinesis:DescribeStreamSummary` permission it says so
+   * once and works as on a stream placed by partition key. Giving `'USER_PARTITION_KEY'` or
+   * `'AUTO'` skips the question.
+   */
+  recordDistribution?: RecordDistributionOption;
   /**
    * Where a record without its own `partitionKey` gets one: a function of the record, or the
    * name of a top-level field of a JSON object `data` (like boto3-batch-utils'
@@ -47,8 +72,9 @@ export interface KinesisProducerOptions {
   /** @deprecated The same as {@link partitionKeyFrom}, whose name says what it is. */
   partitionKey?: string | ((record: ProducerRecord) => string);
   /**
-   * Bound on one Kinesis record: data plus partition key. Default 1 MiB (1048576); up to
-   * 10 MiB for streams configured with a larger `MaxRecordSizeInKiB`.
+   * Bound on one Kinesis record: data plus partition key, up to 10 MiB. Default: the stream's
+   * `MaxRecordSizeInKiB` once `DescribeStreamSummary` answered (1 MiB unless the stream was
+   * configured larger), else 1 MiB (1048576).
    */
   maxRecordBytes?: number;
   /**
@@ -60,7 +86,10 @@ export interface KinesisProducerOptions {
   aggregationMaxBytes?: number;
   /** Bound on the user records of one aggregate. Default: none. */
   aggregationMaxCount?: number;
-  /** Bound on one PutRecords request. Default 5 MiB; up to 10 MiB. */
+  /**
+   * Bound on one PutRecords request, up to 10 MiB. Default 5 MiB, or the stream's record limit
+   * when that is larger.
+   */
   maxRequestBytes?: number;
   /** Bound on the records of one PutRecords request. Default and most 500. */
   maxRecordsPerRequest?: number;
@@ -114,7 +143,11 @@ export interface KinesisProducerOptions {
 export interface UndeliverableRecord {
   /** The record exactly as it was put. */
   record: ProducerRecord;
-  /** `ProvisionedThroughputExceededException`, `InternalFailure`, or the failed call's error name. */
+  /**
+   * `ProvisionedThroughputExceededException`, `InternalFailure`, the failed call's error name, or
+   * the name of the producer's own error that gave it up (`KplRecordTooLargeError`,
+   * `KplProducerConfigurationError`: see the README).
+   */
   errorCode: string;
   errorMessage: string;
 }

@@ -35,6 +35,8 @@ describe('KinesisProducer options', () => {
     [{ partitionKeyFrom: 42 }],
     [{ client: {} }],
     [{ logger: 'console' }],
+    [{ recordDistribution: 'auto' }],
+    [{ recordDistribution: 'AUTO', aggregate: true }],
   ])('refuses the options %j', (options) => {
     expect(refusal(options)).toBeInstanceOf(KplProducerConfigurationError);
   });

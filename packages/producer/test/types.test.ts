@@ -6,6 +6,7 @@ import {
   type KinesisProducerOptions,
   type ProducerLogger,
   type ProducerRecord,
+  type RecordDistributionOption,
   type UndeliverableRecord,
 } from '@kpl-lambda/producer';
 import { expectTypeOf } from 'expect-type';
@@ -42,5 +43,12 @@ describe('KinesisProducer types', () => {
     expectTypeOf(async (_: UndeliverableRecord) => 'sent').toMatchTypeOf<OnUndeliverable>();
     expectTypeOf<Parameters<OnUndeliverable>[0]>().toEqualTypeOf<UndeliverableRecord>();
     expectTypeOf<KinesisProducer['undeliverableRecords']>().toEqualTypeOf<number>();
+  });
+
+  it('takes what a stream may be', () => {
+    expectTypeOf<KinesisProducerOptions['recordDistribution']>().toEqualTypeOf<
+      RecordDistributionOption | undefined
+    >();
+    expectTypeOf<'auto'>().not.toMatchTypeOf<RecordDistributionOption>();
   });
 });
