@@ -14,6 +14,7 @@ import type {
   KinesisProducerOptions,
   ProducerMetrics,
   ProducerRecord,
+  PutResult,
 } from './types.js';
 import { blankUserRecord, toBufferedUserRecord } from './userRecords.js';
 import { WakeUpTimer } from './WakeUpTimer.js';
@@ -175,6 +176,27 @@ export class KinesisProducer {
     else this.#placement.place(userRecord);
     this.#schedulePump();
     return this.writable;
+  }
+
+  /**
+   * Puts a user record, as {@link put} does (and throws what it throws, taking nothing), and
+   * returns a promise of where it was written: its shard, sequence number (and position in its
+   * aggregate) and the attempts it took. The promise rejects with `KplUndeliverableRecordError`
+   * (the record and its last error code) when the record is given up; the record also goes to
+   * `onUndeliverable`, or to the `flush()` that waits for it, as every record given up does. Await
+   * it or handle its rejection, as any promise. `put` stays the faster way when no answer per
+   * record is needed. Check `writable` (or await `whenWritable()`) as with `put`.
+   */
+  public putWithResult(record: ProducerRecord): Promise<PutResult> {
+    const sequence = this.#sequence;
+    const result = this.#results.expect(sequence);
+    try {
+      this.put(record);
+    } catch (error) {
+      this.#results.forget(sequence);
+      throw error;
+    }
+    return result;
   }
 
   /** Buffers user records, as {@link put} does for each; returns what the last `put` returned. */

@@ -64,7 +64,7 @@ export class PutRecordsSender {
     for (const [i, kinesisRecord] of request.entries()) {
       const result = results?.[i];
       if (result !== undefined && result.ErrorCode === undefined) {
-        this.#written(kinesisRecord, result.ShardId);
+        this.#written(kinesisRecord, result.ShardId, result.SequenceNumber);
       } else {
         const failure =
           result === undefined
@@ -75,14 +75,18 @@ export class PutRecordsSender {
     }
   }
 
-  #written(kinesisRecord: QueuedKinesisRecord, shardId: string | undefined): void {
+  #written(
+    kinesisRecord: QueuedKinesisRecord,
+    shardId: string | undefined,
+    sequenceNumber: string | undefined,
+  ): void {
     const { queues, results, metrics, log, onMisrouted } = this.#context;
     queues.remove(kinesisRecord);
     metrics.kinesisRecordsWritten++;
     metrics.userRecordsWritten += kinesisRecord.sources.length;
     metrics.bytesWritten += kinesisRecord.bytes;
     metrics.putPayloadUnits += Math.ceil(kinesisRecord.bytes / PUT_PAYLOAD_UNIT_BYTES);
-    results.written(kinesisRecord);
+    results.written(kinesisRecord, shardId, sequenceNumber);
     const expected = kinesisRecord.expectedShardId;
     if (expected !== undefined && shardId !== undefined && shardId !== expected) {
       metrics.misroutedKinesisRecords++;

@@ -152,6 +152,19 @@ export interface UndeliverableRecord {
   errorMessage: string;
 }
 
+/** Where a user record put with {@link KinesisProducer.putWithResult} was written. */
+export interface PutResult {
+  shardId: string;
+  /** The sequence number of the Kinesis record it went in (an aggregate's, when aggregated). */
+  sequenceNumber: string;
+  /** Its 0-based position in that aggregate; 0 for a plain record (as consumers read it back). */
+  subSequenceNumber: number;
+  /** Whether it went in a KPL aggregate. */
+  aggregated: boolean;
+  /** The PutRecords calls its Kinesis record took, the last one included. */
+  attempts: number;
+}
+
 /** What {@link KinesisProducer.flush} reports. */
 export interface FlushResult {
   /**

@@ -6,6 +6,7 @@ import {
   type KinesisProducerOptions,
   type ProducerLogger,
   type ProducerRecord,
+  type PutResult,
   type RecordDistributionOption,
   type UndeliverableRecord,
 } from '@kpl-lambda/producer';
@@ -45,7 +46,15 @@ describe('KinesisProducer types', () => {
     expectTypeOf<KinesisProducer['undeliverableRecords']>().toEqualTypeOf<number>();
   });
 
-  it('takes what a stream may be', () => {
+  it('gives a result per record on request, and takes what a stream may be', () => {
+    expectTypeOf<KinesisProducer['putWithResult']>().returns.toEqualTypeOf<Promise<PutResult>>();
+    expectTypeOf<PutResult>().toEqualTypeOf<{
+      shardId: string;
+      sequenceNumber: string;
+      subSequenceNumber: number;
+      aggregated: boolean;
+      attempts: number;
+    }>();
     expectTypeOf<KinesisProducerOptions['recordDistribution']>().toEqualTypeOf<
       RecordDistributionOption | undefined
     >();
