@@ -9,6 +9,7 @@ import { PutRecordsSender } from './PutRecordsSender.js';
 import { addProducerMetrics, zeroProducerMetrics } from './producerMetrics.js';
 import { type ProducerLimits, RecordPlacement } from './RecordPlacement.js';
 import { RecordResults } from './RecordResults.js';
+import { expiredFailure } from './RetryPolicy.js';
 import type {
   FlushResult,
   KinesisProducerOptions,
@@ -16,7 +17,7 @@ import type {
   ProducerRecord,
   PutResult,
 } from './types.js';
-import { blankUserRecord, toBufferedUserRecord } from './userRecords.js';
+import { blankUserRecord, heldBytesOfEach, toBufferedUserRecord } from './userRecords.js';
 import { WakeUpTimer } from './WakeUpTimer.js';
 
 /**
@@ -63,7 +64,7 @@ export class KinesisProducer {
   readonly #limits: ProducerLimits;
   /** The same for a record that waits (see `RecordPlacement`). */
   readonly #waitingLimits: ProducerLimits;
-  readonly #queues = new KinesisRecordQueues();
+  readonly #queues = new KinesisRecordQueues(this.metrics);
   readonly #partitionKeys = new PartitionKeys();
   /**
    * Every record put is measured into this one object: aggregates and plain Kinesis records keep
@@ -74,6 +75,8 @@ export class KinesisProducer {
   #sequence = 0;
   readonly #held: HeldRecords;
   readonly #results: RecordResults;
+  /** How long an aggregate stays open: `maxBufferedMs`, and never past its time to live. */
+  readonly #lingerMs: number;
   readonly #inFlight = new Set<Promise<void>>();
   #pumpScheduled = false;
   // Made once, not in #schedulePump: a closure there costs a context allocation at every put.
@@ -89,6 +92,7 @@ export class KinesisProducer {
     this.#log = safeLogger(this.#options.logger);
     this.#held = new HeldRecords(this.#options, this.#log);
     this.#results = new RecordResults(this.#held, this.metrics);
+    this.#lingerMs = Math.min(this.#options.maxBufferedMs, this.#options.recordTtlMs);
     this.#placement = new RecordPlacement({
       options: this.#options,
       queues: this.#queues,
@@ -255,16 +259,18 @@ export class KinesisProducer {
   }
 
   /**
-   * Sends what may be sent now, and sets the timer for what may be sent later. It never waits and
-   * never loops without progress: completions, the timer, puts and flushes call it again.
+   * Sends what may be sent now, gives up what outlived its time to live, and sets the timer for
+   * what may be sent later. It never waits and never loops without progress: completions, the
+   * timer, puts and flushes call it again.
    */
   #pump(): void {
     if (this.#placement.rerouting) return;
     const now = Date.now();
     const urgent = this.#held.urgent;
     this.#placement.closeAggregatesOpenedBy(
-      urgent ? Number.POSITIVE_INFINITY : now - this.#options.maxBufferedMs,
+      urgent ? Number.POSITIVE_INFINITY : now - this.#lingerMs,
     );
+    this.#giveUpExpired(now);
     while (this.#inFlight.size < this.#options.maxConcurrentRequests) {
       const request = this.#queues.nextRequest(now, urgent, this.#limits);
       if (request === undefined) break;
@@ -277,13 +283,23 @@ export class KinesisProducer {
     this.#setTimer(now, urgent);
   }
 
+  #giveUpExpired(now: number): void {
+    const ttlMs = this.#options.recordTtlMs;
+    if (ttlMs === Number.POSITIVE_INFINITY) return;
+    for (const expired of this.#queues.takeExpired(now, ttlMs)) {
+      const failure = expiredFailure(ttlMs, expired.lastErrorCode);
+      this.#results.givenUp(expired, failure, heldBytesOfEach(expired, this.#limits));
+    }
+  }
+
   #setTimer(now: number, urgent: boolean): void {
     let wakeAt = Number.POSITIVE_INFINITY;
     if (this.#inFlight.size < this.#options.maxConcurrentRequests) {
-      wakeAt = this.#queues.nextWakeAt(urgent) ?? wakeAt;
+      const { rateLimiter } = this.#limits;
+      wakeAt = this.#queues.nextWakeAt(urgent, rateLimiter, this.#options.recordTtlMs) ?? wakeAt;
     }
     const oldest = this.#placement.oldestOpenedAt;
-    if (oldest !== undefined) wakeAt = Math.min(wakeAt, oldest + this.#options.maxBufferedMs);
+    if (oldest !== undefined) wakeAt = Math.min(wakeAt, oldest + this.#lingerMs);
     this.#timer.set(wakeAt, now);
   }
 }

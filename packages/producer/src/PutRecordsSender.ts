@@ -8,7 +8,7 @@ import { PUT_PAYLOAD_UNIT_BYTES } from './constants.js';
 import type { KinesisRecordQueues, QueuedKinesisRecord } from './KinesisRecordQueues.js';
 import type { ResolvedProducerOptions } from './options.js';
 import type { RecordResults } from './RecordResults.js';
-import { callFailure, entryFailure, type Failure, RetryPolicy } from './RetryPolicy.js';
+import { callFailure, entryFailure, type Failure, RetryPolicy, THROTTLED } from './RetryPolicy.js';
 import type { ProducerMetrics } from './types.js';
 import { heldBytesOfEach, type MeasureOptions } from './userRecords.js';
 
@@ -100,6 +100,8 @@ export class PutRecordsSender {
 
   #failed(kinesisRecord: QueuedKinesisRecord, failure: Failure, now: number): void {
     const { queues, results, metrics, log, measure } = this.#context;
+    if (failure.code === THROTTLED) metrics.throttledKinesisRecords++;
+    kinesisRecord.lastErrorCode = failure.code;
     const retryAt = this.#retryPolicy.nextAttemptAt(kinesisRecord.attempts, failure, now);
     if (retryAt !== undefined) {
       // It stays at the head of its queue: nothing behind it overtakes it.

@@ -8,6 +8,7 @@ import { AGGREGATION_ON_AUTO, type ResolvedProducerOptions } from './options.js'
 import type { PartitionKeys } from './PartitionKeys.js';
 import type { RecordResults } from './RecordResults.js';
 import { callFailure, type Failure } from './RetryPolicy.js';
+import { ShardRateLimiter } from './ShardRateLimiter.js';
 import { ShardRouter } from './ShardRouter.js';
 import { type RecordDistribution, StreamFacts } from './StreamFacts.js';
 import {
@@ -80,10 +81,13 @@ export class RecordPlacement {
       maxRecords: options.aggregationMaxCount,
       idleBytes: options.maxBufferedBytes,
     });
+    const { rateLimit } = options;
     this.limits = {
       partitionKeyFrom: options.partitionKeyFrom,
       maxRecordsPerRequest: options.maxRecordsPerRequest,
       ...this.#facts.bounds(),
+      rateLimiter:
+        rateLimit === Number.POSITIVE_INFINITY ? undefined : new ShardRateLimiter(rateLimit),
     };
     this.waitingLimits = { ...this.limits };
     this.#applyFacts();

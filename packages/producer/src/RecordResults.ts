@@ -1,4 +1,5 @@
 import { isAggregated } from '@kpl-lambda/core';
+import { EXPIRED } from './constants.js';
 import { KplUndeliverableRecordError } from './errors.js';
 import type { HeldRecords, UserRecordsTally } from './HeldRecords.js';
 import type { QueuedKinesisRecord } from './KinesisRecordQueues.js';
@@ -62,6 +63,7 @@ export class RecordResults {
   public givenUp(settled: UserRecordsTally, failure: Failure, bytesOfEach: number[]): void {
     const count = settled.sources.length;
     this.#metrics.failedUserRecords += count;
+    if (failure.code === EXPIRED) this.#metrics.expiredUserRecords += count;
     if (this.#waiting.size > 0) {
       settled.sequences.forEach((sequence, i) => {
         this.#take(sequence)?.reject(

@@ -29,6 +29,8 @@ function queued(
     notBefore: 0,
     dueAt,
     inFlight: false,
+    rateLimited: false,
+    lastErrorCode: undefined,
   };
 }
 

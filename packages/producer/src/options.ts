@@ -15,6 +15,8 @@ import {
   DEFAULT_MAX_BUFFERED_MS,
   DEFAULT_MAX_BUFFERED_RECORDS,
   DEFAULT_MAX_REQUEST_BYTES,
+  DEFAULT_RATE_LIMIT,
+  DEFAULT_RECORD_TTL_MS,
   MAX_RECORDS_PER_REQUEST,
   MAX_REQUEST_BYTES_LIMIT,
 } from './constants.js';
@@ -37,6 +39,9 @@ const defaults = {
   maxConcurrentRequests: 4,
   shardMapMaxAgeMs: 60_000,
   recordDistribution: 'detect' as RecordDistributionOption,
+  rateLimit: DEFAULT_RATE_LIMIT,
+  failIfThrottled: false,
+  recordTtlMs: DEFAULT_RECORD_TTL_MS,
 };
 
 const RECORD_DISTRIBUTIONS: readonly RecordDistributionOption[] = [
@@ -69,6 +74,9 @@ const KINESIS_PRODUCER_OPTIONS = optionNames<KinesisProducerOptions>({
   metrics: true,
   onUndeliverable: true,
   recordDistribution: true,
+  rateLimit: true,
+  failIfThrottled: true,
+  recordTtlMs: true,
 });
 
 /** The options with every default filled in, checked. */
@@ -183,6 +191,10 @@ export function resolveProducerOptions(options: KinesisProducerOptions): Resolve
   if (resolved.recordDistribution === 'AUTO' && given.aggregate === true) {
     throw E('aggregate', AGGREGATION_ON_AUTO);
   }
+  // A percentage of a shard's write limits, as the KPL's RateLimit; Infinity turns it off.
+  assertIntegerIn('rateLimit', resolved.rateLimit, 1, Number.POSITIVE_INFINITY, E);
+  assertTypeOf('failIfThrottled', resolved.failIfThrottled, 'boolean', E);
+  assertTimerMs('recordTtlMs', resolved.recordTtlMs, { min: 1, never: true }, E);
   return {
     ...resolved,
     // An aggregate is a Kinesis record: it can never be larger than one.

@@ -120,6 +120,26 @@ export interface KinesisProducerOptions {
    * `ListShards` before trying again. Default 60,000 ms, at most `MAX_TIMER_MS`.
    */
   shardMapMaxAgeMs?: number;
+  /**
+   * What the producer sends per shard at most, in percent of a shard's write limits (1 MiB and
+   * 1,000 Kinesis records a second), as the KPL's `RateLimit`. Default 150; `Infinity` turns it off.
+   * A Kinesis record that would go past it waits, and the other shards' records go meanwhile: a hot
+   * key does not draw a storm of `ProvisionedThroughputExceededException`. It applies where the
+   * producer knows the shard: aggregated records on a stream placed by partition key.
+   */
+  rateLimit?: number;
+  /**
+   * Give a Kinesis record up at its first `ProvisionedThroughputExceededException` instead of
+   * retrying it, as the KPL's `FailIfThrottled`. Default `false`.
+   */
+  failIfThrottled?: boolean;
+  /**
+   * Give a user record up (`errorCode` `'EXPIRED'`) when it is not written this long after its
+   * put, as the KPL's `RecordTtl`: whether it waited for retries, its shard's rate limit, or in an
+   * aggregate. An aggregate goes with its oldest user record, as in the KPL. Default 30,000 ms;
+   * `Infinity`: never.
+   */
+  recordTtlMs?: number;
   logger?: ProducerLogger;
   /**
    * Takes each user record given up, as it is given up: the producer then keeps none of them for
@@ -144,9 +164,9 @@ export interface UndeliverableRecord {
   /** The record exactly as it was put. */
   record: ProducerRecord;
   /**
-   * `ProvisionedThroughputExceededException`, `InternalFailure`, the failed call's error name, or
-   * the name of the producer's own error that gave it up (`KplRecordTooLargeError`,
-   * `KplProducerConfigurationError`: see the README).
+   * `ProvisionedThroughputExceededException`, `InternalFailure`, the failed call's error name,
+   * `'EXPIRED'` (its `recordTtlMs` ran out), or the name of the producer's own error that gave it
+   * up (`KplRecordTooLargeError`, `KplProducerConfigurationError`: see the README).
    */
   errorCode: string;
   errorMessage: string;
@@ -194,4 +214,10 @@ export interface ProducerMetrics {
   failedUserRecords: number;
   /** Aggregates that landed on a shard other than the one they were built for (resharding). */
   misroutedKinesisRecords: number;
+  /** Kinesis records refused with `ProvisionedThroughputExceededException`, each time. */
+  throttledKinesisRecords: number;
+  /** Kinesis records that waited for their shard's rate limit (`rateLimit`), each once. */
+  rateLimitedKinesisRecords: number;
+  /** User records given up because their `recordTtlMs` ran out (also in `failedUserRecords`). */
+  expiredUserRecords: number;
 }

@@ -59,5 +59,6 @@ describe('KinesisProducer types', () => {
       RecordDistributionOption | undefined
     >();
     expectTypeOf<'auto'>().not.toMatchTypeOf<RecordDistributionOption>();
+    expectTypeOf<KinesisProducerOptions['rateLimit']>().toEqualTypeOf<number | undefined>();
   });
 });
