@@ -104,7 +104,10 @@ describe('a producer on a service-managed stream', () => {
 
     const called = await callsDuring(async () => {
       producer = new KinesisProducer({ client: kinesis.client, streamName });
-      producer.putMany(records);
+      // Half put before the stream answered (they wait for it), half after.
+      producer.putMany(records.slice(0, 150));
+      expect((await producer.flush()).undeliverable).toEqual([]);
+      producer.putMany(records.slice(150));
       expect((await producer.flush()).undeliverable).toEqual([]);
     });
 
