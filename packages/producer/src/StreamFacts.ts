@@ -17,8 +17,8 @@ export interface StreamRecordBounds {
   maxRequestBytes: number;
 }
 
-/** Error codes of a call refused for want of a permission. */
-const DENIED = new Set(['AccessDeniedException', 'AccessDenied', 'UnauthorizedOperation']);
+/** The error code of a call refused for want of a permission. */
+const DENIED = 'AccessDeniedException';
 
 /**
  * What the producer knows of its stream that `DescribeStreamSummary` tells: whether it places
@@ -133,7 +133,7 @@ export class StreamFacts {
       return undefined;
     } catch (error) {
       const failure = callFailure(error);
-      if (!DENIED.has(failure.code)) return failure;
+      if (failure.code !== DENIED) return failure;
       this.#denied = true;
       this.#log.warn(
         `DescribeStreamSummary was denied (${failure.code}: ${failure.message}). Grant kinesis:DescribeStreamSummary on the stream, or set the recordDistribution option: without it the producer cannot tell a service-managed stream (RecordDistributionStrategy AUTO), where KCL consumers drop KPL aggregates, nor the stream's MaxRecordSizeInKiB. ${this.#fallBack()}, and does not ask again (said once)`,
