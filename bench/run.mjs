@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 const BENCHMARKS = [
   '../packages/core/bench/deaggregate.bench.mjs',
   '../packages/producer/bench/producer.bench.mjs',
+  '../packages/producer/bench/hotShard.bench.mjs',
   '../packages/checkpoints/bench/checkpoints.bench.mjs',
   './bundles.bench.mjs',
 ];

@@ -119,7 +119,11 @@ describe('examples/sam-app template', () => {
         actions: results.apiCalls[name],
       });
     }
-    expect(results.apiCalls.ProducerFunction).toEqual(['kinesis:ListShards', 'kinesis:PutRecords']);
+    expect(results.apiCalls.ProducerFunction).toEqual([
+      'kinesis:DescribeStreamSummary',
+      'kinesis:ListShards',
+      'kinesis:PutRecords',
+    ]);
     for (const consumer of ['MiddyConsumerFunction', 'PowertoolsConsumerFunction']) {
       expect(results.apiCalls[consumer]).toEqual([
         'dynamodb:BatchGetItem',

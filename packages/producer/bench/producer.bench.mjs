@@ -7,7 +7,7 @@
 // runCasesInProcesses).
 // Run with `npm run bench`.
 import { hash } from 'node:crypto';
-import { computeHashKey, deaggregateBytes } from '@kpl-lambda/core';
+import { deaggregateBytes } from '@kpl-lambda/core';
 import { KinesisProducer, PUT_PAYLOAD_UNIT_BYTES } from '@kpl-lambda/producer';
 import awsKinesisAgg from 'aws-kinesis-agg';
 import {
@@ -24,45 +24,7 @@ import {
   runCasesInProcesses,
   updateResults,
 } from '../../../scripts/bench.mjs';
-
-const quarter = 2n ** 126n;
-const shards = Array.from({ length: 4 }, (_, i) => ({
-  ShardId: `shardId-00000000000${i}`,
-  HashKeyRange: {
-    StartingHashKey: (quarter * BigInt(i)).toString(),
-    EndingHashKey: (quarter * BigInt(i + 1) - 1n).toString(),
-  },
-  SequenceNumberRange: { StartingSequenceNumber: '1' },
-}));
-// Parsed once: the acknowledging client looks shards up inside the timed runs.
-const shardRanges = shards.map(({ HashKeyRange }) => [
-  BigInt(HashKeyRange.StartingHashKey),
-  BigInt(HashKeyRange.EndingHashKey),
-]);
-const shardIndexOf = (hashKey) =>
-  shardRanges.findIndex(([starting, ending]) => starting <= hashKey && hashKey <= ending);
-const hashKeyOf = ({ partitionKey, explicitHashKey }) =>
-  BigInt(explicitHashKey ?? computeHashKey(partitionKey));
-
-/** Acknowledges every PutRecords entry, on the shard Kinesis would put it on; can keep them. */
-const acknowledgingClient = (written) => ({
-  async send(command) {
-    if (command.constructor.name === 'ListShardsCommand') return { Shards: shards };
-    const entries = command.input.Records.map((entry) => ({
-      partitionKey: entry.PartitionKey,
-      explicitHashKey: entry.ExplicitHashKey,
-      data: entry.Data,
-    }));
-    written?.push(...entries);
-    return {
-      FailedRecordCount: 0,
-      Records: entries.map((entry) => ({
-        SequenceNumber: '1',
-        ShardId: shards[shardIndexOf(hashKeyOf(entry))].ShardId,
-      })),
-    };
-  },
-});
+import { acknowledgingClient, hashKeyOf, shardIndexOf } from './inMemoryKinesis.mjs';
 
 /**
  * User records that Kinesis puts on another shard than the one their own key belongs to: their
@@ -85,7 +47,7 @@ const userRecords = (count, bytes, keys) =>
     data: Buffer.alloc(bytes, i % 256),
   }));
 
-function newProducer(written) {
+function newProducer(written, { rateLimit = Number.POSITIVE_INFINITY } = {}) {
   // 1 MiB aggregates, as aws-kinesis-agg makes them, to compare like with like.
   return new KinesisProducer({
     client: acknowledgingClient(written),
@@ -94,7 +56,42 @@ function newProducer(written) {
     // The input is held all at once, as the reference's aggregate() holds it.
     maxBufferedRecords: Number.POSITIVE_INFINITY,
     maxBufferedBytes: Number.POSITIVE_INFINITY,
+    // The in-memory Kinesis takes any rate: at Kinesis's own limits the producer would wait for
+    // its shards (see the second table for what the rate limiter costs).
+    rateLimit,
   });
+}
+
+/** Put and flush, each record with its own promise of a result, awaited. */
+async function produceWithResults(producer, records) {
+  const results = records.map((record) => producer.putWithResult(record));
+  await producer.flush();
+  await Promise.all(results);
+  return producer.metrics;
+}
+
+/**
+ * One process's run of the second table: the same put and flush with the rate limiter off, on at
+ * a thousand times Kinesis's limits (no shard near them), and with a result per record.
+ */
+async function compareWays(records) {
+  const off = newProducer();
+  const on = newProducer(undefined, { rateLimit: 100_000 });
+  const withResults = newProducer();
+  const tasks = {
+    'put, rate limiter off': onFreshRecords(records, (fresh) => produce(off, fresh)),
+    'put, rate limiter on, no shard near its limit': onFreshRecords(records, (fresh) =>
+      produce(on, fresh),
+    ),
+    'putWithResult, each result awaited': onFreshRecords(records, (fresh) =>
+      produceWithResults(withResults, fresh),
+    ),
+  };
+  const names = Object.keys(tasks);
+  const ms = await medianMilliseconds(tasks);
+  const allocated = [];
+  for (const name of names) allocated.push((await memoryOf(tasks[name])).allocated);
+  return { userRecords: records.length, names, ms, allocated };
 }
 
 async function produce(producer, records) {
@@ -204,15 +201,38 @@ async function compare(records) {
 // The quick mode puts a tenth as many.
 const COUNT = QUICK ? 10_000 : 100_000;
 const COUNT_LABEL = COUNT.toLocaleString('en-US');
+const WAYS = 'ways: ';
 const cases = {
   [`${COUNT_LABEL} x 100 B, 1,000 keys`]: () => compare(userRecords(COUNT, 100, 1000)),
   [`${COUNT_LABEL} x 2 KB, 1,000 keys`]: () => compare(userRecords(COUNT, 2048, 1000)),
   [`${COUNT_LABEL} x 100 B, unique keys`]: () => compare(userRecords(COUNT, 100, 'unique')),
+  [`${WAYS}${COUNT_LABEL} x 100 B, 1,000 keys`]: () => compareWays(userRecords(COUNT, 100, 1000)),
 };
 
-const runs = await runCasesInProcesses(cases, import.meta.url, 3, {
-  rssTasksOf: () => ['ours', 'reference'],
+const allRuns = await runCasesInProcesses(cases, import.meta.url, 3, {
+  rssTasksOf: (name) => (name.startsWith(WAYS) ? [] : ['ours', 'reference']),
 });
+const runs = allRuns && new Map([...allRuns].filter(([name]) => !name.startsWith(WAYS)));
+if (allRuns !== undefined) {
+  const lines = [
+    '| case | how | median time | records/s | x the first | memory allocated per run |',
+    '| --- | --- | --- | --- | --- | --- |',
+  ];
+  for (const [name, caseRuns] of allRuns) {
+    if (!name.startsWith(WAYS)) continue;
+    const { names, userRecords: count } = caseRuns[0];
+    const msOf = names.map((_, i) => medianOf(caseRuns.map((run) => run.ms[i])));
+    names.forEach((way, i) => {
+      const allocated = medianOf(caseRuns.map((run) => run.allocated[i]));
+      lines.push(
+        `| ${name.slice(WAYS.length)} | ${way} | ${msOf[i].toFixed(1)} ms | ${Math.round((count * 1000) / msOf[i]).toLocaleString('en-US')} | ${(msOf[i] / msOf[0]).toFixed(2)}x | ${kilobytes(allocated)} |`,
+      );
+    });
+  }
+  const table = lines.join('\n');
+  console.log(table);
+  updateReadme(new URL('../README.md', import.meta.url), 'producer-ways', table);
+}
 if (runs !== undefined) {
   const lines = [
     '| case | implementation | median time | records/s | faster than aws-kinesis-agg | x floor | x second floor | Kinesis records | PUT payload units | user records off their shard | memory allocated per run | peak RSS growth, first run |',

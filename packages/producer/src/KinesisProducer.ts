@@ -1,29 +1,23 @@
 import { type KplLogger, safeLogger } from '@kpl-lambda/core';
 import { BurstClock } from './BurstClock.js';
 import { KplProducerBufferFullError } from './errors.js';
-import { HeldRecords, tallyOf } from './HeldRecords.js';
+import { HeldRecords } from './HeldRecords.js';
 import { KinesisRecordQueues } from './KinesisRecordQueues.js';
-import { type ClosedAggregate, OpenAggregates } from './OpenAggregates.js';
 import { type ResolvedProducerOptions, resolveProducerOptions } from './options.js';
 import { PartitionKeys } from './PartitionKeys.js';
 import { PutRecordsSender } from './PutRecordsSender.js';
 import { addProducerMetrics, zeroProducerMetrics } from './producerMetrics.js';
-import { callFailure, type Failure } from './RetryPolicy.js';
-import { ShardRouter } from './ShardRouter.js';
+import { type ProducerLimits, RecordPlacement } from './RecordPlacement.js';
+import { RecordResults } from './RecordResults.js';
+import { expiredFailure } from './RetryPolicy.js';
 import type {
   FlushResult,
   KinesisProducerOptions,
   ProducerMetrics,
   ProducerRecord,
+  PutResult,
 } from './types.js';
-import {
-  aggregatedKinesisRecord,
-  type BufferedUserRecord,
-  blankUserRecord,
-  plainKinesisRecord,
-  toBufferedUserRecord,
-  userRecordsReadBack,
-} from './userRecords.js';
+import { blankUserRecord, heldBytesOfEach, toBufferedUserRecord } from './userRecords.js';
 import { WakeUpTimer } from './WakeUpTimer.js';
 
 /**
@@ -65,22 +59,24 @@ export class KinesisProducer {
   readonly #options: ResolvedProducerOptions;
   readonly #log: KplLogger;
   readonly #sender: PutRecordsSender;
-  readonly #router: ShardRouter;
-  readonly #aggregates: OpenAggregates;
-  readonly #queues = new KinesisRecordQueues();
+  readonly #placement: RecordPlacement;
+  /** The bounds in force, as the stream set them (the placement's, updated as it learns). */
+  readonly #limits: ProducerLimits;
+  /** The same for a record that waits (see `RecordPlacement`). */
+  readonly #waitingLimits: ProducerLimits;
+  readonly #queues = new KinesisRecordQueues(this.metrics);
   readonly #partitionKeys = new PartitionKeys();
-  /** User records waiting for the shard map (put order). */
-  #unrouted: BufferedUserRecord[] = [];
   /**
    * Every record put is measured into this one object: aggregates and plain Kinesis records keep
    * none of it but its source, so nothing per user record outlives its put (a quarter less memory
-   * allocated for 100-byte records). A record that waits for the shard map is copied.
+   * allocated for 100-byte records). A record that must wait is measured into one of its own.
    */
   readonly #putting = blankUserRecord();
-  /** Aggregating again for new shards: nothing is sent meanwhile. */
-  #rerouting = false;
   #sequence = 0;
   readonly #held: HeldRecords;
+  readonly #results: RecordResults;
+  /** How long an aggregate stays open: `maxBufferedMs`, and never past its time to live. */
+  readonly #lingerMs: number;
   readonly #inFlight = new Set<Promise<void>>();
   #pumpScheduled = false;
   // Made once, not in #schedulePump: a closure there costs a context allocation at every put.
@@ -95,22 +91,27 @@ export class KinesisProducer {
     this.#options = resolveProducerOptions(options);
     this.#log = safeLogger(this.#options.logger);
     this.#held = new HeldRecords(this.#options, this.#log);
-    this.#sender = new PutRecordsSender({
+    this.#results = new RecordResults(this.#held, this.metrics);
+    this.#lingerMs = Math.min(this.#options.maxBufferedMs, this.#options.recordTtlMs);
+    this.#placement = new RecordPlacement({
       options: this.#options,
       queues: this.#queues,
-      held: this.#held,
+      results: this.#results,
+      partitionKeys: this.#partitionKeys,
+      log: this.#log,
+      inFlight: this.#inFlight,
+      schedulePump: () => this.#schedulePump(),
+    });
+    this.#limits = this.#placement.limits;
+    this.#waitingLimits = this.#placement.waitingLimits;
+    this.#sender = new PutRecordsSender({
+      options: this.#options,
+      measure: this.#limits,
+      queues: this.#queues,
+      results: this.#results,
       metrics: this.metrics,
       log: this.#log,
-      onMisrouted: () => {
-        this.#router.markStale();
-        this.#learnShardMap();
-      },
-    });
-    this.#router = new ShardRouter(this.#options.shardMapMaxAgeMs);
-    this.#aggregates = new OpenAggregates({
-      maxBytes: this.#options.aggregationMaxBytes,
-      maxRecords: this.#options.aggregationMaxCount,
-      idleBytes: this.#options.maxBufferedBytes,
+      onMisrouted: () => this.#placement.markStale(),
     });
   }
 
@@ -152,32 +153,54 @@ export class KinesisProducer {
    * Buffers a user record, and returns whether the producer takes more (`writable`): after a
    * `false`, await {@link whenWritable} before the next `put`. Throws `KplInvalidRecordError` for
    * keys or data Kinesis would refuse (or data that cannot be serialised),
-   * `KplRecordTooLargeError` when its data plus partition key exceed `maxRecordBytes`, and
-   * `KplProducerBufferFullError` when the producer was full already: a record is refused here or
-   * taken, never dropped later.
+   * `KplRecordTooLargeError` when its data plus partition key exceed `maxRecordBytes`,
+   * `KplProducerBufferFullError` when the producer was full already, and
+   * `KplProducerConfigurationError` while the stream turned out to be one the options cannot work
+   * on (`aggregate: true` on a service-managed stream): a record is refused here or taken, never
+   * dropped later.
    */
   public put(record: ProducerRecord): boolean {
     if (!this.writable) throw this.#bufferFull();
+    const putAt = this.#clock.now();
+    const waits = this.#placement.mustWait(putAt);
+    if (waits) this.#refuseIfRefused();
+    // One that waits is kept: it gets an object of its own, and is not copied.
     const userRecord = toBufferedUserRecord(
       record,
       this.#sequence,
-      this.#clock.now(),
-      this.#options,
+      putAt,
+      waits ? this.#waitingLimits : this.#limits,
       this.#partitionKeys,
-      this.#putting,
+      waits ? blankUserRecord() : this.#putting,
     );
     this.#sequence++;
     this.#held.hold(userRecord);
     this.metrics.userRecordsPut++;
-    if (this.#options.aggregate) this.#route(userRecord);
-    else {
-      // Without aggregation each user record is a Kinesis record, ordered per partition key.
-      const group = `partition key ${userRecord.partitionKey}`;
-      const dueAt = userRecord.putAt + this.#options.maxBufferedMs;
-      this.#queues.enqueue(plainKinesisRecord(userRecord, group, undefined, dueAt));
-    }
+    if (waits) this.#placement.wait(userRecord);
+    else this.#placement.place(userRecord);
     this.#schedulePump();
     return this.writable;
+  }
+
+  /**
+   * Puts a user record, as {@link put} does (and throws what it throws, taking nothing), and
+   * returns a promise of where it was written: its shard, sequence number (and position in its
+   * aggregate) and the attempts it took. The promise rejects with `KplUndeliverableRecordError`
+   * (the record and its last error code) when the record is given up; the record also goes to
+   * `onUndeliverable`, or to the `flush()` that waits for it, as every record given up does. Await
+   * it or handle its rejection, as any promise. `put` stays the faster way when no answer per
+   * record is needed. Check `writable` (or await `whenWritable()`) as with `put`.
+   */
+  public putWithResult(record: ProducerRecord): Promise<PutResult> {
+    const sequence = this.#sequence;
+    const result = this.#results.expect(sequence);
+    try {
+      this.put(record);
+    } catch (error) {
+      this.#results.forget(sequence);
+      throw error;
+    }
+    return result;
   }
 
   /** Buffers user records, as {@link put} does for each; returns what the last `put` returned. */
@@ -219,108 +242,13 @@ export class KinesisProducer {
     return new KplProducerBufferFullError(held.records, held.bytes, held.givenUpRecords);
   }
 
-  /** Routes a user record; `mayLearn` is false for the records that just waited for a map. */
-  #route(userRecord: BufferedUserRecord, mayLearn = true): void {
-    // Behind records that wait, so that a key's records keep their order.
-    if (
-      this.#rerouting ||
-      this.#unrouted.length > 0 ||
-      // putAt is now for a record just put (the only kind that may learn).
-      (mayLearn && this.#router.needsLearning(userRecord.putAt))
-    ) {
-      this.#waitForShardMap(userRecord);
-      this.#learnShardMap();
-      return;
-    }
-    const route = this.#router.route(userRecord);
-    if (route === undefined) this.#waitForShardMap(userRecord);
-    else this.#aggregateInto(route.group, route.shardId, userRecord);
-  }
-
-  /** Keeps a copy: the record put is measured into the one `#putting` object. */
-  #waitForShardMap(userRecord: BufferedUserRecord): void {
-    this.#unrouted.push({ ...userRecord });
-  }
-
-  #aggregateInto(group: string, shardId: string | undefined, userRecord: BufferedUserRecord): void {
-    if (userRecord.bytes > this.#options.aggregationMaxBytes) {
-      // Larger than an aggregate may be: sent alone, after what its group already holds.
-      this.#enqueueAggregate(this.#aggregates.close(group));
-      this.#queues.enqueue(plainKinesisRecord(userRecord, group, shardId, userRecord.putAt));
-      return;
-    }
-    this.#enqueueAggregate(this.#aggregates.add(group, shardId, userRecord));
-  }
-
-  #enqueueAggregate(closed: ClosedAggregate | undefined): void {
-    if (closed === undefined) return;
-    this.#queues.enqueue(aggregatedKinesisRecord(closed));
-  }
-
-  /**
-   * Starts learning the shard map, unless it is being learnt or records are aggregated again.
-   * Checked before any promise is made: every record put meanwhile comes here.
-   */
-  #learnShardMap(): void {
-    if (this.#router.learning || this.#rerouting) return;
-    void this.#learnAndRouteWaiting();
-  }
-
-  /**
-   * Learns the shard map, then routes the records that waited for it. When the routing changed
-   * (resharding, or a first map after routing without one), every user record not yet sent is
-   * aggregated again in put order, once no request is in flight: a record sent under the old
-   * routing could otherwise be overtaken by a later one of the same key.
-   */
-  async #learnAndRouteWaiting(): Promise<void> {
-    const { client, stream, shardMapMaxAgeMs } = this.#options;
-    const outcome = await this.#router.learn(client, stream, callFailure, shardMapMaxAgeMs);
-    if (outcome.kind === 'changed') {
-      this.#log.info('Kinesis shards changed: aggregating again for the new shards');
-      await this.#reaggregateUnsent();
-    } else if (outcome.kind === 'failed') {
-      this.#learningFailed(outcome.failure, outcome.withMap, outcome.firstFailure);
-    }
-    const unrouted = this.#unrouted;
-    this.#unrouted = [];
-    for (const userRecord of unrouted) this.#route(userRecord, false);
-    this.#schedulePump();
-  }
-
-  #learningFailed(failure: Failure, withMap: boolean, firstFailure: boolean): void {
-    const cause = `ListShards failed: ${failure.code}: ${failure.message}`;
-    if (failure.fatal) {
-      // No retry can fix it (the stream is not there): what waited for the map is given up now.
-      this.#log.error(`${cause}. The user records that waited for the shard map are given up`, {
-        userRecords: this.#unrouted.length,
-      });
-      const unrouted = this.#unrouted;
-      this.#unrouted = [];
-      const bytesOfEach = unrouted.map(({ bytes }) => bytes);
-      this.#held.givenUp(tallyOf(unrouted), failure, bytesOfEach);
-    } else if (firstFailure) {
-      this.#log.warn(
-        withMap
-          ? `${cause}. Keeping the shard map learnt before, and trying again later`
-          : `${cause}. No shard map: aggregating per explicit hash key or partition key until ListShards works`,
-      );
-    }
-  }
-
-  async #reaggregateUnsent(): Promise<void> {
-    this.#rerouting = true;
-    try {
-      while (this.#inFlight.size > 0) await Promise.race(this.#inFlight);
-      const unsent = [
-        ...this.#queues.takeAll(),
-        ...this.#aggregates.closeOpenedBy(Number.POSITIVE_INFINITY).map(aggregatedKinesisRecord),
-      ].flatMap((kinesisRecord) =>
-        userRecordsReadBack(kinesisRecord, this.#options, this.#partitionKeys),
-      );
-      this.#unrouted = [...unsent, ...this.#unrouted].sort((a, b) => a.sequence - b.sequence);
-    } finally {
-      this.#rerouting = false;
-    }
+  /** Out of line, as #bufferFull: a put while the options cannot work on the stream. */
+  #refuseIfRefused(): void {
+    const refusal = this.#placement.refusal;
+    if (refusal === undefined) return;
+    // The stream is asked again in its time: it may be switched back.
+    this.#placement.learn();
+    throw refusal;
   }
 
   /** Runs {@link #pump} after the current task: a burst of puts is batched first. */
@@ -331,17 +259,20 @@ export class KinesisProducer {
   }
 
   /**
-   * Sends what may be sent now, and sets the timer for what may be sent later. It never waits and
-   * never loops without progress: completions, the timer, puts and flushes call it again.
+   * Sends what may be sent now, gives up what outlived its time to live, and sets the timer for
+   * what may be sent later. It never waits and never loops without progress: completions, the
+   * timer, puts and flushes call it again.
    */
   #pump(): void {
-    if (this.#rerouting) return;
+    if (this.#placement.rerouting) return;
     const now = Date.now();
     const urgent = this.#held.urgent;
-    const openedBy = urgent ? Number.POSITIVE_INFINITY : now - this.#options.maxBufferedMs;
-    for (const closed of this.#aggregates.closeOpenedBy(openedBy)) this.#enqueueAggregate(closed);
+    this.#placement.closeAggregatesOpenedBy(
+      urgent ? Number.POSITIVE_INFINITY : now - this.#lingerMs,
+    );
+    this.#giveUpExpired(now);
     while (this.#inFlight.size < this.#options.maxConcurrentRequests) {
-      const request = this.#queues.nextRequest(now, urgent, this.#options);
+      const request = this.#queues.nextRequest(now, urgent, this.#limits);
       if (request === undefined) break;
       const sending: Promise<void> = this.#sender.send(request).finally(() => {
         this.#inFlight.delete(sending);
@@ -352,13 +283,23 @@ export class KinesisProducer {
     this.#setTimer(now, urgent);
   }
 
+  #giveUpExpired(now: number): void {
+    const ttlMs = this.#options.recordTtlMs;
+    if (ttlMs === Number.POSITIVE_INFINITY) return;
+    for (const expired of this.#queues.takeExpired(now, ttlMs)) {
+      const failure = expiredFailure(ttlMs, expired.lastErrorCode);
+      this.#results.givenUp(expired, failure, heldBytesOfEach(expired, this.#limits));
+    }
+  }
+
   #setTimer(now: number, urgent: boolean): void {
     let wakeAt = Number.POSITIVE_INFINITY;
     if (this.#inFlight.size < this.#options.maxConcurrentRequests) {
-      wakeAt = this.#queues.nextWakeAt(urgent) ?? wakeAt;
+      const { rateLimiter } = this.#limits;
+      wakeAt = this.#queues.nextWakeAt(urgent, rateLimiter, this.#options.recordTtlMs) ?? wakeAt;
     }
-    const oldest = this.#aggregates.oldestOpenedAt;
-    if (oldest !== undefined) wakeAt = Math.min(wakeAt, oldest + this.#options.maxBufferedMs);
+    const oldest = this.#placement.oldestOpenedAt;
+    if (oldest !== undefined) wakeAt = Math.min(wakeAt, oldest + this.#lingerMs);
     this.#timer.set(wakeAt, now);
   }
 }

@@ -1,5 +1,7 @@
 import type { PutRecordsRequestEntry } from '@aws-sdk/client-kinesis';
 import type { UserRecordsTally } from './HeldRecords.js';
+import type { ShardRateLimiter } from './ShardRateLimiter.js';
+import type { ProducerMetrics } from './types.js';
 
 /** A Kinesis record (an aggregate or a plain user record) waiting in its group's queue. */
 export interface QueuedKinesisRecord extends UserRecordsTally {
@@ -21,12 +23,18 @@ export interface QueuedKinesisRecord extends UserRecordsTally {
   /** Sent at this time even when its request is not full (linger). */
   dueAt: number;
   inFlight: boolean;
+  /** Whether it waited for its shard's rate limit (counted once). */
+  rateLimited: boolean;
+  /** The error code of its last failed attempt, if any. */
+  lastErrorCode: string | undefined;
 }
 
-/** The bounds of one PutRecords request. */
+/** The bounds of one PutRecords request, and of what each shard is sent. */
 export interface RequestLimits {
   maxRecordsPerRequest: number;
   maxRequestBytes: number;
+  /** Holds a Kinesis record whose shard is known until its shard may take it. */
+  rateLimiter?: ShardRateLimiter | undefined;
 }
 
 /**
@@ -39,6 +47,12 @@ export class KinesisRecordQueues {
   readonly #queues = new Map<string, QueuedKinesisRecord[]>();
   /** Groups whose head is not in flight, oldest first: requests take from the front. */
   readonly #idle = new Set<string>();
+  readonly #counts: Pick<ProducerMetrics, 'rateLimitedKinesisRecords'>;
+
+  /** `counts`: where the Kinesis records held for their shard's rate limit are counted. */
+  public constructor(counts = { rateLimitedKinesisRecords: 0 }) {
+    this.#counts = counts;
+  }
 
   public enqueue(kinesisRecord: QueuedKinesisRecord): void {
     const queue = this.#queues.get(kinesisRecord.group);
@@ -63,6 +77,7 @@ export class KinesisRecordQueues {
     let bytes = 0;
     let full = false;
     let due = urgent;
+    const { rateLimiter } = limits;
     for (const group of this.#idle) {
       const head = this.#queues.get(group)![0]!;
       if (head.notBefore > now) continue;
@@ -73,6 +88,7 @@ export class KinesisRecordQueues {
         full = true;
         break;
       }
+      if (rateLimiter !== undefined && !this.#mayGo(head, rateLimiter, now)) continue;
       request.push(head);
       bytes += head.bytes;
       if (head.dueAt <= now) due = true;
@@ -83,8 +99,40 @@ export class KinesisRecordQueues {
     for (const head of request) {
       head.inFlight = true;
       this.#idle.delete(head.group);
+      const shardId = head.expectedShardId;
+      if (rateLimiter !== undefined && shardId !== undefined) {
+        rateLimiter.take(shardId, head.bytes, now);
+      }
     }
     return request;
+  }
+
+  /** Whether its shard's rate limit lets a head go now (always, when its shard is not known). */
+  #mayGo(head: QueuedKinesisRecord, rateLimiter: ShardRateLimiter, now: number): boolean {
+    const shardId = head.expectedShardId;
+    if (shardId === undefined || rateLimiter.allows(shardId, head.bytes, now)) return true;
+    if (!head.rateLimited) {
+      head.rateLimited = true;
+      this.#counts.rateLimitedKinesisRecords++;
+    }
+    return false;
+  }
+
+  /**
+   * Removes and hands back the heads not in flight that were put `ttlMs` ago or more (an
+   * aggregate by its oldest user record), and those behind them that were too.
+   */
+  public takeExpired(now: number, ttlMs: number): QueuedKinesisRecord[] {
+    const expired: QueuedKinesisRecord[] = [];
+    for (const group of this.#idle) {
+      const queue = this.#queues.get(group)!;
+      while (queue.length > 0 && queue[0]!.firstPutAt + ttlMs <= now) expired.push(queue.shift()!);
+      if (queue.length === 0) {
+        this.#queues.delete(group);
+        this.#idle.delete(group);
+      }
+    }
+    return expired;
   }
 
   /** A head back from a failed attempt, to be sent again from `notBefore` on. */
@@ -106,12 +154,24 @@ export class KinesisRecordQueues {
     }
   }
 
-  /** When the next head not in flight may go (its backoff, and unless urgent its linger). */
-  public nextWakeAt(urgent: boolean): number | undefined {
+  /**
+   * When the next head not in flight may go (its backoff, its shard's rate limit, and unless
+   * urgent its linger), or is to be given up (`ttlMs` after its put).
+   */
+  public nextWakeAt(
+    urgent: boolean,
+    rateLimiter: ShardRateLimiter | undefined,
+    ttlMs: number,
+  ): number | undefined {
     let earliest: number | undefined;
     for (const group of this.#idle) {
       const head = this.#queues.get(group)![0]!;
-      const at = urgent ? head.notBefore : Math.max(head.notBefore, head.dueAt);
+      let at = urgent ? head.notBefore : Math.max(head.notBefore, head.dueAt);
+      const shardId = head.expectedShardId;
+      if (rateLimiter !== undefined && shardId !== undefined) {
+        at = Math.max(at, rateLimiter.readyAt(shardId, head.bytes));
+      }
+      at = Math.min(at, head.firstPutAt + ttlMs);
       if (earliest === undefined || at < earliest) earliest = at;
     }
     return earliest;

@@ -1,4 +1,4 @@
-import { type AggregatedRecord, RecordAggregator } from '@kpl-lambda/core';
+import { type AggregatedRecord, RecordAggregator, type UserRecordInput } from '@kpl-lambda/core';
 import type { ProducerRecord } from './types.js';
 import type { BufferedUserRecord } from './userRecords.js';
 
@@ -80,7 +80,8 @@ export class OpenAggregates {
       };
       this.#open.set(group, open);
     }
-    const full = open.aggregator.add(userRecord, userRecord.source);
+    // Only records with a key are aggregated (a stream placed by key gives each one).
+    const full = open.aggregator.add(userRecord as UserRecordInput, userRecord.source);
     if (full === undefined) {
       open.sequences.push(userRecord.sequence);
       open.heldBytes += userRecord.bytes;

@@ -5,18 +5,20 @@ import {
 } from '@aws-sdk/client-kinesis';
 import type { KplLogger } from '@kpl-lambda/core';
 import { PUT_PAYLOAD_UNIT_BYTES } from './constants.js';
-import type { HeldRecords } from './HeldRecords.js';
 import type { KinesisRecordQueues, QueuedKinesisRecord } from './KinesisRecordQueues.js';
 import type { ResolvedProducerOptions } from './options.js';
-import { callFailure, entryFailure, type Failure, RetryPolicy } from './RetryPolicy.js';
+import type { RecordResults } from './RecordResults.js';
+import { callFailure, entryFailure, type Failure, RetryPolicy, THROTTLED } from './RetryPolicy.js';
 import type { ProducerMetrics } from './types.js';
-import { heldBytesOfEach } from './userRecords.js';
+import { heldBytesOfEach, type MeasureOptions } from './userRecords.js';
 
 /** What a sender settles records into, and whom it tells of an aggregate on another shard. */
 export interface PutRecordsSenderContext {
   options: ResolvedProducerOptions;
+  /** How records are measured now (read back from an aggregate given up). */
+  measure: MeasureOptions;
   queues: KinesisRecordQueues;
-  held: HeldRecords;
+  results: RecordResults;
   metrics: ProducerMetrics;
   log: KplLogger;
   /** An aggregate landed on another shard than its map said: the map is stale. */
@@ -62,7 +64,7 @@ export class PutRecordsSender {
     for (const [i, kinesisRecord] of request.entries()) {
       const result = results?.[i];
       if (result !== undefined && result.ErrorCode === undefined) {
-        this.#written(kinesisRecord, result.ShardId);
+        this.#written(kinesisRecord, result.ShardId, result.SequenceNumber);
       } else {
         const failure =
           result === undefined
@@ -73,14 +75,18 @@ export class PutRecordsSender {
     }
   }
 
-  #written(kinesisRecord: QueuedKinesisRecord, shardId: string | undefined): void {
-    const { queues, held, metrics, log, onMisrouted } = this.#context;
+  #written(
+    kinesisRecord: QueuedKinesisRecord,
+    shardId: string | undefined,
+    sequenceNumber: string | undefined,
+  ): void {
+    const { queues, results, metrics, log, onMisrouted } = this.#context;
     queues.remove(kinesisRecord);
     metrics.kinesisRecordsWritten++;
     metrics.userRecordsWritten += kinesisRecord.sources.length;
     metrics.bytesWritten += kinesisRecord.bytes;
     metrics.putPayloadUnits += Math.ceil(kinesisRecord.bytes / PUT_PAYLOAD_UNIT_BYTES);
-    held.written(kinesisRecord);
+    results.written(kinesisRecord, shardId, sequenceNumber);
     const expected = kinesisRecord.expectedShardId;
     if (expected !== undefined && shardId !== undefined && shardId !== expected) {
       metrics.misroutedKinesisRecords++;
@@ -93,7 +99,9 @@ export class PutRecordsSender {
   }
 
   #failed(kinesisRecord: QueuedKinesisRecord, failure: Failure, now: number): void {
-    const { queues, held, metrics, log, options } = this.#context;
+    const { queues, results, metrics, log, measure } = this.#context;
+    if (failure.code === THROTTLED) metrics.throttledKinesisRecords++;
+    kinesisRecord.lastErrorCode = failure.code;
     const retryAt = this.#retryPolicy.nextAttemptAt(kinesisRecord.attempts, failure, now);
     if (retryAt !== undefined) {
       // It stays at the head of its queue: nothing behind it overtakes it.
@@ -103,8 +111,7 @@ export class PutRecordsSender {
       return;
     }
     queues.remove(kinesisRecord);
-    metrics.failedUserRecords += kinesisRecord.sources.length;
-    held.givenUp(kinesisRecord, failure, heldBytesOfEach(kinesisRecord, options));
+    results.givenUp(kinesisRecord, failure, heldBytesOfEach(kinesisRecord, measure));
     const details = {
       userRecords: kinesisRecord.sources.length,
       attempts: kinesisRecord.attempts,

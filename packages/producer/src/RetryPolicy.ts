@@ -1,4 +1,7 @@
-import { FATAL_ERROR_CODES, RETRYABLE_ERROR_CODES } from './constants.js';
+import { EXPIRED, FATAL_ERROR_CODES, RETRYABLE_ERROR_CODES } from './constants.js';
+
+/** The entry error code of a write past a shard's limits. */
+export const THROTTLED = 'ProvisionedThroughputExceededException';
 
 /** What a failed call or entry was, as the producer decides on it. */
 export interface Failure {
@@ -18,16 +21,24 @@ export class RetryPolicy {
   readonly #maxAttempts: number;
   readonly #baseDelayMs: number;
   readonly #maxDelayMs: number;
+  readonly #failIfThrottled: boolean;
 
-  public constructor(options: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number }) {
+  public constructor(options: {
+    maxAttempts: number;
+    baseDelayMs: number;
+    maxDelayMs: number;
+    failIfThrottled?: boolean;
+  }) {
     this.#maxAttempts = options.maxAttempts;
     this.#baseDelayMs = options.baseDelayMs;
     this.#maxDelayMs = options.maxDelayMs;
+    this.#failIfThrottled = options.failIfThrottled === true;
   }
 
   /** The time of the next attempt after `attempts` failed ones, or undefined: give it up. */
   public nextAttemptAt(attempts: number, failure: Failure, now: number): number | undefined {
     if (!failure.retryable || attempts >= this.#maxAttempts) return undefined;
+    if (this.#failIfThrottled && failure.code === THROTTLED) return undefined;
     // The exponent stops growing where the cap is passed anyway: a large enough power of two is
     // Infinity, and a base of 0 times Infinity is NaN, which a timer takes as now.
     const ceiling = Math.min(this.#maxDelayMs, this.#baseDelayMs * 2 ** Math.min(attempts - 1, 64));
@@ -67,4 +78,18 @@ export function callFailure(error: unknown): Failure {
       $retryable !== undefined ||
       ($metadata?.httpStatusCode ?? 0) >= 500);
   return { code: failureCode, message: message ?? String(error), retryable, fatal };
+}
+
+/**
+ * A Kinesis record whose time to live ran out before it was written: the last error it met, if
+ * any, is in the message.
+ */
+export function expiredFailure(ttlMs: number, lastErrorCode: string | undefined): Failure {
+  const last = lastErrorCode === undefined ? '' : `; its last attempt failed with ${lastErrorCode}`;
+  return {
+    code: EXPIRED,
+    message: `Not written within recordTtlMs (${ttlMs} ms) of its put${last}`,
+    retryable: false,
+    fatal: false,
+  };
 }

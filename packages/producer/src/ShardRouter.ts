@@ -84,7 +84,8 @@ export class ShardRouter {
     }
     const key = userRecord.checkedPartitionKey;
     if (key === undefined) {
-      const { shardId } = map.shardForPartitionKey(userRecord.partitionKey);
+      // Records are routed by shard only on a stream placed by key, where each has one.
+      const { shardId } = map.shardForPartitionKey(userRecord.partitionKey!);
       return { group: shardId, shardId };
     }
     if (key.routedBy !== map) {

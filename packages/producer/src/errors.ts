@@ -1,4 +1,5 @@
 import { includeInInstanceof, KplConfigurationError, KplError } from '@kpl-lambda/core';
+import type { ProducerRecord, UndeliverableRecord } from './types.js';
 
 /**
  * Base class of the errors of `@kpl-lambda/producer` (a `KplError`, like every kpl-lambda error).
@@ -58,6 +59,35 @@ export class KplProducerBufferFullError extends KplProducerError {
       `The producer holds ${heldRecords} user records (${heldBytes} bytes), its bound${givenUp}: await producer.whenWritable() before putting more`,
     );
     this.name = 'KplProducerBufferFullError';
+  }
+}
+
+/**
+ * What {@link KinesisProducer.putWithResult} rejects with when its record is given up: the record
+ * as it was put, and the last error code and message (an {@link UndeliverableRecord}, as
+ * `onUndeliverable` and `flush()` report the same record).
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await producer.putWithResult({ data: order, partitionKey: order.customerId });
+ * } catch (error) {
+ *   if (error instanceof KplUndeliverableRecordError) console.error(error.errorCode, error.record);
+ *   else throw error;
+ * }
+ * ```
+ */
+export class KplUndeliverableRecordError extends KplProducerError implements UndeliverableRecord {
+  public readonly record: ProducerRecord;
+  public readonly errorCode: string;
+  public readonly errorMessage: string;
+
+  public constructor({ record, errorCode, errorMessage }: UndeliverableRecord) {
+    super(`The record was given up: ${errorCode}: ${errorMessage}`);
+    this.name = 'KplUndeliverableRecordError';
+    this.record = record;
+    this.errorCode = errorCode;
+    this.errorMessage = errorMessage;
   }
 }
 

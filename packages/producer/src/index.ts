@@ -12,6 +12,7 @@ export {
   KplProducerBufferFullError,
   KplProducerConfigurationError,
   KplProducerError,
+  KplUndeliverableRecordError,
 } from './errors.js';
 export { KinesisProducer } from './KinesisProducer.js';
 export { PRODUCER_METRIC_NAMES } from './producerMetrics.js';
@@ -22,5 +23,7 @@ export type {
   ProducerLogger,
   ProducerMetrics,
   ProducerRecord,
+  PutResult,
+  RecordDistributionOption,
   UndeliverableRecord,
 } from './types.js';

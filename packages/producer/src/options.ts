@@ -2,6 +2,7 @@ import {
   assertIntegerIn,
   assertKnownOptions,
   assertMetrics,
+  assertOneOf,
   assertTimerMs,
   assertTypeOf,
   DEFAULT_MAX_AGGREGATE_BYTES,
@@ -14,11 +15,13 @@ import {
   DEFAULT_MAX_BUFFERED_MS,
   DEFAULT_MAX_BUFFERED_RECORDS,
   DEFAULT_MAX_REQUEST_BYTES,
+  DEFAULT_RATE_LIMIT,
+  DEFAULT_RECORD_TTL_MS,
   MAX_RECORDS_PER_REQUEST,
   MAX_REQUEST_BYTES_LIMIT,
 } from './constants.js';
 import { KplProducerConfigurationError } from './errors.js';
-import type { KinesisProducerOptions } from './types.js';
+import type { KinesisProducerOptions, RecordDistributionOption } from './types.js';
 
 const defaults = {
   aggregate: true,
@@ -35,7 +38,17 @@ const defaults = {
   maxDelayMs: 5_000,
   maxConcurrentRequests: 4,
   shardMapMaxAgeMs: 60_000,
+  recordDistribution: 'detect' as RecordDistributionOption,
+  rateLimit: DEFAULT_RATE_LIMIT,
+  failIfThrottled: false,
+  recordTtlMs: DEFAULT_RECORD_TTL_MS,
 };
+
+const RECORD_DISTRIBUTIONS: readonly RecordDistributionOption[] = [
+  'detect',
+  'USER_PARTITION_KEY',
+  'AUTO',
+];
 
 const KINESIS_PRODUCER_OPTIONS = optionNames<KinesisProducerOptions>({
   client: true,
@@ -60,6 +73,10 @@ const KINESIS_PRODUCER_OPTIONS = optionNames<KinesisProducerOptions>({
   logger: true,
   metrics: true,
   onUndeliverable: true,
+  recordDistribution: true,
+  rateLimit: true,
+  failIfThrottled: true,
+  recordTtlMs: true,
 });
 
 /** The options with every default filled in, checked. */
@@ -69,6 +86,8 @@ export type ResolvedProducerOptions = typeof defaults &
     'client' | 'partitionKeyFrom' | 'logger' | 'metrics' | 'onUndeliverable'
   > & {
     stream: { StreamName: string } | { StreamARN: string };
+    /** The options given (not left to their defaults): what the stream's own facts may not change. */
+    given: ReadonlySet<keyof KinesisProducerOptions>;
   };
 
 /** Fills in the defaults and checks every option, naming the first one that is wrong. */
@@ -168,11 +187,24 @@ export function resolveProducerOptions(options: KinesisProducerOptions): Resolve
   );
   // No Infinity: it is also the wait before a failed ListShards is tried again.
   assertTimerMs('shardMapMaxAgeMs', resolved.shardMapMaxAgeMs, {}, E);
+  assertOneOf('recordDistribution', resolved.recordDistribution, RECORD_DISTRIBUTIONS, E);
+  if (resolved.recordDistribution === 'AUTO' && given.aggregate === true) {
+    throw E('aggregate', AGGREGATION_ON_AUTO);
+  }
+  // A percentage of a shard's write limits, as the KPL's RateLimit; Infinity turns it off.
+  assertIntegerIn('rateLimit', resolved.rateLimit, 1, Number.POSITIVE_INFINITY, E);
+  assertTypeOf('failIfThrottled', resolved.failIfThrottled, 'boolean', E);
+  assertTimerMs('recordTtlMs', resolved.recordTtlMs, { min: 1, never: true }, E);
   return {
     ...resolved,
     // An aggregate is a Kinesis record: it can never be larger than one.
     aggregationMaxBytes: Math.min(resolved.aggregationMaxBytes, maxRecordBytes),
     partitionKeyFrom,
     stream: streamARN === undefined ? { StreamName: streamName! } : { StreamARN: streamARN },
+    given: new Set(Object.keys(given) as Array<keyof KinesisProducerOptions>),
   };
 }
+
+/** Why `aggregate: true` cannot be taken on a service-managed stream. */
+export const AGGREGATION_ON_AUTO =
+  "The stream's record distribution is AUTO (service-managed): Kinesis places every record on a shard of its choosing, and KCL consumers drop a KPL aggregate that lands on a shard its user records' keys do not belong to. Leave aggregate out (the producer then sends plain records) or set it to false";

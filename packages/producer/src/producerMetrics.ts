@@ -12,6 +12,9 @@ export const PRODUCER_METRIC_NAMES: { readonly [K in keyof ProducerMetrics]: str
   retries: 'KplProducerRetries',
   failedUserRecords: 'KplProducerFailedUserRecords',
   misroutedKinesisRecords: 'KplProducerMisroutedKinesisRecords',
+  throttledKinesisRecords: 'KplProducerThrottledKinesisRecords',
+  rateLimitedKinesisRecords: 'KplProducerRateLimitedKinesisRecords',
+  expiredUserRecords: 'KplProducerExpiredUserRecords',
 };
 
 /** Every counter at zero, as a new producer's are. */
@@ -26,6 +29,9 @@ export function zeroProducerMetrics(): ProducerMetrics {
     retries: 0,
     failedUserRecords: 0,
     misroutedKinesisRecords: 0,
+    throttledKinesisRecords: 0,
+    rateLimitedKinesisRecords: 0,
+    expiredUserRecords: 0,
   };
 }
 

@@ -18,11 +18,22 @@ export type JsonValue =
  */
 export interface ProducerRecord {
   data: Uint8Array | JsonValue | object;
-  /** The partition key; otherwise from the `partitionKey` option, or random. */
+  /**
+   * The partition key; otherwise from the `partitionKeyFrom` option, or random (on a
+   * service-managed stream, none: the record is sent without one).
+   */
   partitionKey?: string;
   /** Decimal string in 0 .. 2^128-1; routes the record instead of its partition key. */
   explicitHashKey?: string;
 }
+
+/**
+ * How the producer learns where Kinesis places records: `'detect'` asks the stream
+ * (`DescribeStreamSummary`); the others say it, and the producer asks nothing.
+ * `'USER_PARTITION_KEY'`: by partition key (or explicit hash key), as every stream did before;
+ * `'AUTO'`: a service-managed stream, which places records itself.
+ */
+export type RecordDistributionOption = 'detect' | 'USER_PARTITION_KEY' | 'AUTO';
 
 /**
  * The logging methods the producer calls; a Powertools `Logger` or `console` fits. A logger that
@@ -36,8 +47,22 @@ export interface KinesisProducerOptions {
   client: KinesisClient;
   streamName?: string;
   streamARN?: string;
-  /** Pack user records into KPL aggregates. Default `true`. */
+  /**
+   * Pack user records into KPL aggregates. Default `true`, except on a service-managed stream
+   * (`AUTO`), where aggregates are not supported: there the producer sends plain records, and an
+   * explicit `true` is a configuration error (see {@link KinesisProducerOptions.recordDistribution}).
+   */
   aggregate?: boolean;
+  /**
+   * Where Kinesis places the records. Default `'detect'`: the producer asks `DescribeStreamSummary`
+   * as soon as it is made (and again with the shard map), and records put before it answers wait
+   * for it. On `AUTO` it sends plain records, a record without a partition key goes without one,
+   * and it needs no shard map; the stream's `MaxRecordSizeInKiB` is its record limit unless
+   * `maxRecordBytes` is given. Without the `kinesis:DescribeStreamSummary` permission it says so
+   * once and works as on a stream placed by partition key. Giving `'USER_PARTITION_KEY'` or
+   * `'AUTO'` skips the question.
+   */
+  recordDistribution?: RecordDistributionOption;
   /**
    * Where a record without its own `partitionKey` gets one: a function of the record, or the
    * name of a top-level field of a JSON object `data` (like boto3-batch-utils'
@@ -47,8 +72,9 @@ export interface KinesisProducerOptions {
   /** @deprecated The same as {@link partitionKeyFrom}, whose name says what it is. */
   partitionKey?: string | ((record: ProducerRecord) => string);
   /**
-   * Bound on one Kinesis record: data plus partition key. Default 1 MiB (1048576); up to
-   * 10 MiB for streams configured with a larger `MaxRecordSizeInKiB`.
+   * Bound on one Kinesis record: data plus partition key, up to 10 MiB. Default: the stream's
+   * `MaxRecordSizeInKiB` once `DescribeStreamSummary` answered (1 MiB unless the stream was
+   * configured larger), else 1 MiB (1048576).
    */
   maxRecordBytes?: number;
   /**
@@ -60,7 +86,10 @@ export interface KinesisProducerOptions {
   aggregationMaxBytes?: number;
   /** Bound on the user records of one aggregate. Default: none. */
   aggregationMaxCount?: number;
-  /** Bound on one PutRecords request. Default 5 MiB; up to 10 MiB. */
+  /**
+   * Bound on one PutRecords request, up to 10 MiB. Default 5 MiB, or the stream's record limit
+   * when that is larger.
+   */
   maxRequestBytes?: number;
   /** Bound on the records of one PutRecords request. Default and most 500. */
   maxRecordsPerRequest?: number;
@@ -91,6 +120,26 @@ export interface KinesisProducerOptions {
    * `ListShards` before trying again. Default 60,000 ms, at most `MAX_TIMER_MS`.
    */
   shardMapMaxAgeMs?: number;
+  /**
+   * What the producer sends per shard at most, in percent of a shard's write limits (1 MiB and
+   * 1,000 Kinesis records a second), as the KPL's `RateLimit`. Default 150; `Infinity` turns it off.
+   * A Kinesis record that would go past it waits, and the other shards' records go meanwhile: a hot
+   * key does not draw a storm of `ProvisionedThroughputExceededException`. It applies where the
+   * producer knows the shard: aggregated records on a stream placed by partition key.
+   */
+  rateLimit?: number;
+  /**
+   * Give a Kinesis record up at its first `ProvisionedThroughputExceededException` instead of
+   * retrying it, as the KPL's `FailIfThrottled`. Default `false`.
+   */
+  failIfThrottled?: boolean;
+  /**
+   * Give a user record up (`errorCode` `'EXPIRED'`) when it is not written this long after its
+   * put, as the KPL's `RecordTtl`: whether it waited for retries, its shard's rate limit, or in an
+   * aggregate. An aggregate goes with its oldest user record, as in the KPL. Default 30,000 ms;
+   * `Infinity`: never.
+   */
+  recordTtlMs?: number;
   logger?: ProducerLogger;
   /**
    * Takes each user record given up, as it is given up: the producer then keeps none of them for
@@ -114,9 +163,26 @@ export interface KinesisProducerOptions {
 export interface UndeliverableRecord {
   /** The record exactly as it was put. */
   record: ProducerRecord;
-  /** `ProvisionedThroughputExceededException`, `InternalFailure`, or the failed call's error name. */
+  /**
+   * `ProvisionedThroughputExceededException`, `InternalFailure`, the failed call's error name,
+   * `'EXPIRED'` (its `recordTtlMs` ran out), or the name of the producer's own error that gave it
+   * up (`KplRecordTooLargeError`, `KplProducerConfigurationError`: see the README).
+   */
   errorCode: string;
   errorMessage: string;
+}
+
+/** Where a user record put with {@link KinesisProducer.putWithResult} was written. */
+export interface PutResult {
+  shardId: string;
+  /** The sequence number of the Kinesis record it went in (an aggregate's, when aggregated). */
+  sequenceNumber: string;
+  /** Its 0-based position in that aggregate; 0 for a plain record (as consumers read it back). */
+  subSequenceNumber: number;
+  /** Whether it went in a KPL aggregate. */
+  aggregated: boolean;
+  /** The PutRecords calls its Kinesis record took, the last one included. */
+  attempts: number;
 }
 
 /** What {@link KinesisProducer.flush} reports. */
@@ -148,4 +214,10 @@ export interface ProducerMetrics {
   failedUserRecords: number;
   /** Aggregates that landed on a shard other than the one they were built for (resharding). */
   misroutedKinesisRecords: number;
+  /** Kinesis records refused with `ProvisionedThroughputExceededException`, each time. */
+  throttledKinesisRecords: number;
+  /** Kinesis records that waited for their shard's rate limit (`rateLimit`), each once. */
+  rateLimitedKinesisRecords: number;
+  /** User records given up because their `recordTtlMs` ran out (also in `failedUserRecords`). */
+  expiredUserRecords: number;
 }

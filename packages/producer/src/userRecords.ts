@@ -1,6 +1,5 @@
 import { Buffer } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
-import type { PutRecordsRequestEntry } from '@aws-sdk/client-kinesis';
 import {
   aggregate,
   assertValidKeys,
@@ -9,11 +8,11 @@ import {
   isAggregated,
   KplInvalidRecordError,
   KplRecordTooLargeError,
+  MAX_KINESIS_RECORD_BYTES,
 } from '@kpl-lambda/core';
-import { tallyOf, type UserRecordsTally } from './HeldRecords.js';
+import { INVENTED_PARTITION_KEY_BYTES } from './constants.js';
 import type { QueuedKinesisRecord } from './KinesisRecordQueues.js';
 import type { KnownPartitionKey } from './KnownPartitionKey.js';
-import type { ClosedAggregate } from './OpenAggregates.js';
 import type { ResolvedProducerOptions } from './options.js';
 import { PartitionKeys } from './PartitionKeys.js';
 import type { ProducerRecord } from './types.js';
@@ -24,8 +23,12 @@ import type { ProducerRecord } from './types.js';
  * `OpenAggregates`); those that wait for the shard map are kept whole.
  */
 export interface BufferedUserRecord {
-  /** The partition key: while the producer remembers it, the string first put with its text. */
-  partitionKey: string;
+  /**
+   * The partition key: while the producer remembers it, the string first put with its text.
+   * Undefined for a record put without one on a service-managed stream, or before the producer
+   * knew what the stream is (see {@link givePartitionKey}).
+   */
+  partitionKey: string | undefined;
   /** The key as the producer remembers it; undefined while it remembers none. */
   checkedPartitionKey: KnownPartitionKey | undefined;
   /** Present on every record, undefined on most: one shape for V8 whichever a producer puts. */
@@ -37,14 +40,27 @@ export interface BufferedUserRecord {
    */
   alone: Uint8Array;
   source: ProducerRecord;
-  /** Data plus partition key as Kinesis counts the record sent alone: measured once, at put. */
+  /**
+   * Data plus partition key as Kinesis counts the record sent alone: measured once, at put. A
+   * record without a key counts the room of one it may be given (see `givePartitionKey`).
+   */
   bytes: number;
   /** Put order: flushes wait by it, and records are aggregated again in it after resharding. */
   sequence: number;
   putAt: number;
 }
 
-type MeasureOptions = Pick<ResolvedProducerOptions, 'partitionKeyFrom' | 'maxRecordBytes'>;
+/** What measuring a record depends on: the options, and what the stream is. */
+export type MeasureOptions = Pick<
+  ResolvedProducerOptions,
+  'partitionKeyFrom' | 'maxRecordBytes'
+> & {
+  /**
+   * Leave a record put without a partition key without one (a service-managed stream, or one
+   * not known yet), instead of giving it a random key.
+   */
+  omitPartitionKeys?: boolean;
+};
 
 const NO_DATA = new Uint8Array();
 
@@ -86,17 +102,19 @@ export function toBufferedUserRecord(
     record.partitionKey !== undefined
       ? record.partitionKey
       : derivedPartitionKey(record, options.partitionKeyFrom);
-  const key = partitionKeys.know(given);
-  const partitionKey = key?.partitionKey ?? given;
-  const { explicitHashKey } = record;
-  if (explicitHashKey !== undefined) assertValidKeys(partitionKey, explicitHashKey);
+  const key = given === undefined ? undefined : partitionKeys.know(given);
   const putData = record.data;
   const data = putData instanceof Uint8Array ? putData : serialize(putData);
-  // Data that would pass for an aggregate goes alone as an aggregate of one (see core).
+  const partitionKey = key?.partitionKey ?? given ?? keyOfKeyless(data, options);
+  const { explicitHashKey } = record;
+  // A record without a key has only its explicit hash key to check (a key of one character).
+  if (explicitHashKey !== undefined) assertValidKeys(partitionKey ?? '-', explicitHashKey);
+  // Data that would pass for an aggregate goes alone as an aggregate of one (see core); such a
+  // record always has a key (keyOfKeyless).
   const alone = isAggregated(data)
-    ? aggregateOfOne(partitionKey, explicitHashKey, data, options.maxRecordBytes)
+    ? aggregateOfOne(partitionKey!, explicitHashKey, data, options.maxRecordBytes)
     : data;
-  const bytes = alone.length + (key?.bytes ?? Buffer.byteLength(partitionKey, 'utf8'));
+  const bytes = alone.length + (key?.bytes ?? keyBytesOf(partitionKey));
   if (bytes > options.maxRecordBytes)
     throw new KplRecordTooLargeError(bytes, options.maxRecordBytes);
   into.partitionKey = partitionKey;
@@ -120,6 +138,22 @@ export function userRecordsReadBack(
   options: MeasureOptions,
   partitionKeys: PartitionKeys,
 ): BufferedUserRecord[] {
+  // What was taken is never refused when read back, whatever the bound is now: the producer
+  // checks it against the bound in force, and gives it up if it no longer fits.
+  const measure = { ...options, maxRecordBytes: MAX_KINESIS_RECORD_BYTES };
+  if (entry.PartitionKey === undefined) {
+    // A plain record sent without a key: its data as it was put, left without one again.
+    const keyless = { ...measure, partitionKeyFrom: undefined, omitPartitionKeys: true };
+    const buffered = toBufferedUserRecord(
+      { data: entry.Data! },
+      sequences[0]!,
+      firstPutAt,
+      keyless,
+      partitionKeys,
+    );
+    buffered.source = sources[0]!;
+    return [buffered];
+  }
   const parent = { partitionKey: entry.PartitionKey!, explicitHashKey: entry.ExplicitHashKey };
   // Our own aggregates: a corrupt one would be a bug, and must not pass as a plain record.
   const readBack = deaggregateBytes(entry.Data!, parent, { onCorrupt: 'throw' });
@@ -128,7 +162,7 @@ export function userRecordsReadBack(
       userRecord,
       sequences[i]!,
       firstPutAt,
-      options,
+      measure,
       partitionKeys,
     );
     buffered.source = sources[i]!;
@@ -146,6 +180,30 @@ export function heldBytesOfEach(
 ): number[] {
   if (kinesisRecord.sources.length === 1) return [kinesisRecord.heldBytes];
   return userRecordsReadBack(kinesisRecord, options, new PartitionKeys()).map(({ bytes }) => bytes);
+}
+
+/**
+ * Gives a record put without a partition key a random one, as a stream placed by partition key
+ * needs: room for it was counted in its `bytes` at put.
+ */
+export function givePartitionKey(userRecord: BufferedUserRecord): void {
+  userRecord.partitionKey = randomUUID();
+}
+
+/**
+ * The key of a record put without one, and none derived: random, unless the stream places records
+ * itself (or is not known yet). Data that would pass for an aggregate always gets one: it is sent
+ * as an aggregate of one, which needs a key.
+ */
+function keyOfKeyless(data: Uint8Array, options: MeasureOptions): string | undefined {
+  return options.omitPartitionKeys === true && !isAggregated(data) ? undefined : randomUUID();
+}
+
+/** A key's bytes; for no key, the room of one it may be given. */
+function keyBytesOf(partitionKey: string | undefined): number {
+  return partitionKey === undefined
+    ? INVENTED_PARTITION_KEY_BYTES
+    : Buffer.byteLength(partitionKey, 'utf8');
 }
 
 /** Data that would pass for an aggregate, wrapped in an aggregate of one to arrive as it was put. */
@@ -173,7 +231,7 @@ const RECORD_FIELDS = ['data', 'partitionKey', 'explicitHashKey'];
 function derivedPartitionKey(
   record: ProducerRecord,
   option: ResolvedProducerOptions['partitionKeyFrom'],
-): string {
+): string | undefined {
   for (const field of Object.keys(record)) {
     if (RECORD_FIELDS.includes(field)) continue;
     const near = closestNames(field, RECORD_FIELDS);
@@ -182,19 +240,24 @@ function derivedPartitionKey(
     );
   }
   if (typeof option === 'function') {
+    let derived: string;
     try {
-      return option(record);
+      derived = option(record);
     } catch (error) {
       throw new KplInvalidRecordError('The partitionKeyFrom function threw for this record', {
         cause: error,
       });
     }
+    // What it gives is a key, never "no key": anything but a string is refused here (a string is
+    // checked as every key is).
+    if (typeof derived !== 'string') assertValidKeys(derived, undefined);
+    return derived;
   }
   if (typeof option === 'string' && isJsonObject(record.data)) {
     const value = (record.data as { [key: string]: unknown })[option];
     if (value !== undefined && value !== null && value !== '') return String(value);
   }
-  return randomUUID();
+  return undefined;
 }
 
 /** Data given as a string or a JSON value, as bytes. */
@@ -222,69 +285,4 @@ function isJsonObject(data: ProducerRecord['data']): boolean {
     !Array.isArray(data) &&
     !(data instanceof Uint8Array)
   );
-}
-
-function queued(
-  entry: PutRecordsRequestEntry,
-  { sources, sequences, heldBytes, lastSequence }: UserRecordsTally,
-  group: string,
-  expectedShardId: string | undefined,
-  bytes: number,
-  firstPutAt: number,
-  dueAt: number,
-): QueuedKinesisRecord {
-  return {
-    entry,
-    sources,
-    sequences,
-    heldBytes,
-    lastSequence,
-    group,
-    expectedShardId,
-    bytes,
-    firstPutAt,
-    attempts: 0,
-    notBefore: 0,
-    dueAt,
-    inFlight: false,
-  };
-}
-
-/** A user record sent on its own, in its group's queue. */
-export function plainKinesisRecord(
-  userRecord: BufferedUserRecord,
-  group: string,
-  shardId: string | undefined,
-  dueAt: number,
-): QueuedKinesisRecord {
-  const entry: PutRecordsRequestEntry = {
-    Data: userRecord.alone,
-    PartitionKey: userRecord.partitionKey,
-  };
-  if (userRecord.explicitHashKey !== undefined) entry.ExplicitHashKey = userRecord.explicitHashKey;
-  const { bytes, putAt } = userRecord;
-  return queued(entry, tallyOf([userRecord]), group, shardId, bytes, putAt, dueAt);
-}
-
-/**
- * A finished aggregate (or a lone user record the aggregator gave back plain), in its queue. It
- * is full, or has waited its time: it is due at once.
- */
-export function aggregatedKinesisRecord({
-  aggregated,
-  group,
-  shardId,
-  openedAt,
-  sequences,
-  heldBytes,
-  lastSequence,
-}: ClosedAggregate): QueuedKinesisRecord {
-  const { partitionKey, explicitHashKey, data, userRecords: sources } = aggregated;
-  const entry: PutRecordsRequestEntry = { Data: data, PartitionKey: partitionKey };
-  // The aggregate goes where its first user record goes: that record's explicit hash key, or
-  // else its partition key, which is the aggregate's.
-  if (explicitHashKey !== undefined) entry.ExplicitHashKey = explicitHashKey;
-  const bytes = data.length + Buffer.byteLength(partitionKey, 'utf8');
-  const tally = { sources, sequences, heldBytes, lastSequence };
-  return queued(entry, tally, group, shardId, bytes, openedAt, 0);
 }

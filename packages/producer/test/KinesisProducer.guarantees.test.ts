@@ -299,6 +299,7 @@ describe('errors no retry can fix', () => {
     );
     expect(kinesis.commandCalls(PutRecordsCommand)).toHaveLength(0);
     expect(lines).toEqual([['error', expect.stringContaining('ResourceNotFoundException')]]);
+    expect(producer.metrics.failedUserRecords).toBe(3);
   });
 
   it('refuses at put data that cannot be serialised', () => {

@@ -4,7 +4,7 @@ import {
   type LocalKinesis,
   startLocalKinesis,
 } from '@kpl-lambda/local-event-source-mapping/local-kinesis';
-import { KinesisProducer } from '@kpl-lambda/producer';
+import { KinesisProducer, type PutResult } from '@kpl-lambda/producer';
 import { readStream, type ShardContent } from './readStream.js';
 
 let kinesis: LocalKinesis;
@@ -196,4 +196,37 @@ describe('KinesisProducer against a local Kinesis', () => {
     expect(everything).toHaveLength(30_000);
     expectDelivered(contents, 20_000, 30_000);
   }, 60_000);
+});
+
+describe('putWithResult against a local Kinesis', () => {
+  it.each([true, false])(
+    'resolves with the shard, sequence number and position each user record was read back with (aggregate: %s)',
+    async (aggregate) => {
+      const streamName = await newStream(2);
+      const producer = new KinesisProducer({ client: kinesis.client, streamName, aggregate });
+      const data = (i: number) => `${aggregate}-${i}`;
+
+      const results = Array.from({ length: 30 }, (_, i) =>
+        producer.putWithResult({ partitionKey: `k${i % 4}`, data: data(i) }),
+      );
+      const written = await Promise.all(results);
+
+      const readBack = new Map(
+        (await readStream(kinesis.client, streamName)).flatMap(({ shard, userRecords }) =>
+          userRecords.map((record): [string, PutResult] => [
+            Buffer.from(record.data).toString(),
+            {
+              shardId: shard.ShardId!,
+              sequenceNumber: record.sequenceNumber,
+              subSequenceNumber: record.subSequenceNumber,
+              aggregated: record.aggregated,
+              attempts: 1,
+            },
+          ]),
+        ),
+      );
+      expect(written).toEqual(written.map((_, i) => readBack.get(data(i))));
+      expect(written.some((result) => result.aggregated)).toBe(aggregate);
+    },
+  );
 });

@@ -35,6 +35,12 @@ describe('KinesisProducer options', () => {
     [{ partitionKeyFrom: 42 }],
     [{ client: {} }],
     [{ logger: 'console' }],
+    [{ recordDistribution: 'auto' }],
+    [{ recordDistribution: 'AUTO', aggregate: true }],
+    [{ rateLimit: 0 }],
+    [{ rateLimit: 1.5 }],
+    [{ failIfThrottled: 'yes' }],
+    [{ recordTtlMs: 0 }],
   ])('refuses the options %j', (options) => {
     expect(refusal(options)).toBeInstanceOf(KplProducerConfigurationError);
   });
@@ -68,6 +74,7 @@ describe('KinesisProducer options', () => {
     ['shardMapMaxAgeMs', MAX_TIMER_MS + 1],
     // It is also the wait before ListShards is tried again: never would mean never.
     ['shardMapMaxAgeMs', Number.POSITIVE_INFINITY],
+    ['recordTtlMs', MAX_TIMER_MS + 1],
   ])('refuses %s = %d, more than a timer can wait or not a time', (option, value) => {
     expect(refusal({ [option]: value })).toMatchObject({
       name: 'KplProducerConfigurationError',
@@ -83,6 +90,9 @@ describe('KinesisProducer options', () => {
     ['baseDelayMs', MAX_TIMER_MS],
     ['maxDelayMs', MAX_TIMER_MS],
     ['shardMapMaxAgeMs', MAX_TIMER_MS],
+    ['recordTtlMs', Number.POSITIVE_INFINITY],
+    ['rateLimit', Number.POSITIVE_INFINITY],
+    ['rateLimit', 1],
   ])('takes %s = %d', (option, value) => {
     expect(make({ [option]: value })).toBeInstanceOf(KinesisProducer);
   });

@@ -8,7 +8,15 @@ import {
 import { deaggregateBytes, KplInvalidRecordError, KplRecordTooLargeError } from '@kpl-lambda/core';
 import { KinesisProducer, type ProducerLogger } from '@kpl-lambda/producer';
 import fc from 'fast-check';
-import { client, fast, kinesis, type MockStream, mockStream, throttled } from './mockKinesis.js';
+import {
+  client,
+  fast,
+  kinesis,
+  type MockStream,
+  mockStream,
+  streamLearnt,
+  throttled,
+} from './mockKinesis.js';
 
 let stream: MockStream;
 beforeEach(() => {
@@ -116,10 +124,14 @@ describe('KinesisProducer without a shard map', () => {
 describe('KinesisProducer put', () => {
   const producer = () => new KinesisProducer({ client, streamName: 's', ...fast });
 
-  it('rejects a record larger than the record limit at put, not at flush', () => {
-    expect(() => producer().put({ partitionKey: 'k', data: Buffer.alloc(1_048_576) })).toThrow(
+  it('rejects a record larger than the record limit at put, not at flush, once the stream is known', async () => {
+    const p = producer();
+    await streamLearnt();
+
+    expect(() => p.put({ partitionKey: 'k', data: Buffer.alloc(1_048_576) })).toThrow(
       KplRecordTooLargeError,
     );
+    expect(p.bufferedRecords).toBe(0);
   });
 
   it.each([

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { KinesisRecordQueues, type QueuedKinesisRecord } from '../src/KinesisRecordQueues.js';
+import { ShardRateLimiter } from '../src/ShardRateLimiter.js';
 
 const limits = { maxRecordsPerRequest: 500, maxRequestBytes: 5_242_880 };
 const queued = (group: string, id: number, over: Partial<QueuedKinesisRecord> = {}) =>
@@ -44,9 +45,9 @@ describe('KinesisRecordQueues', () => {
     queues.enqueue(queued('b', 2, { notBefore: 50 }));
 
     expect(queues.nextRequest(0, false, limits)).toBeUndefined();
-    expect(queues.nextWakeAt(false)).toBe(50);
+    expect(queues.nextWakeAt(false, undefined, Infinity)).toBe(50);
     expect(ids(queues.nextRequest(0, true, limits))).toEqual([1]);
-    expect(queues.nextWakeAt(true)).toBe(50);
+    expect(queues.nextWakeAt(true, undefined, Infinity)).toBe(50);
   });
 
   it('keeps no state for a queue once it is empty', () => {
@@ -55,7 +56,7 @@ describe('KinesisRecordQueues', () => {
     queues.enqueue(record);
     queues.remove(queues.nextRequest(0, true, limits)![0]!);
 
-    expect(queues.nextWakeAt(true)).toBeUndefined();
+    expect(queues.nextWakeAt(true, undefined, Infinity)).toBeUndefined();
     expect(queues.takeAll()).toEqual([]);
   });
 
@@ -93,5 +94,49 @@ describe('KinesisRecordQueues', () => {
         },
       ),
     );
+  });
+
+  it("holds a head for its shard's rate limit while other shards' go, and wakes when it may go", () => {
+    const counts = { rateLimitedKinesisRecords: 0 };
+    const queues = new KinesisRecordQueues(counts);
+    // One Kinesis record of 100 bytes a second per shard.
+    const rateLimiter = new ShardRateLimiter(100, { recordsPerSecond: 1, bytesPerSecond: 1_000 });
+    const limited = { ...limits, rateLimiter };
+    queues.enqueue(queued('hot', 1, { expectedShardId: 'hot' }));
+    queues.enqueue(queued('hot', 2, { expectedShardId: 'hot' }));
+    queues.remove(queues.nextRequest(0, true, limited)![0]!); // takes the hot shard's second
+    queues.enqueue(queued('cold', 3, { expectedShardId: 'cold' }));
+
+    expect(ids(queues.nextRequest(0, true, limited))).toEqual([3]);
+    expect(queues.nextRequest(500, true, limited)).toBeUndefined();
+    expect(queues.nextWakeAt(true, rateLimiter, Infinity)).toBe(1_000);
+    expect(ids(queues.nextRequest(1_000, true, limited))).toEqual([2]);
+    // Held once, counted once, however often it was looked at.
+    expect(counts.rateLimitedKinesisRecords).toBe(1);
+  });
+
+  it('hands back the heads not in flight that outlived their time to live, and those behind them that did', () => {
+    const queues = new KinesisRecordQueues();
+    for (const [group, id, firstPutAt] of [
+      ['a', 1, 0],
+      ['a', 2, 0],
+      ['a', 3, 60],
+      ['b', 4, 0],
+      ['c', 5, 0],
+    ] as const) {
+      queues.enqueue(queued(group, id, { firstPutAt, dueAt: 1_000 }));
+    }
+    // c's head is in flight: it is not taken from under its request.
+    const inFlight = queues.nextRequest(0, true, {
+      maxRecordsPerRequest: 500,
+      maxRequestBytes: 300,
+    })!;
+    expect(ids(inFlight)).toEqual([1, 4, 5]);
+    for (const record of inFlight.slice(0, 2)) queues.release(record);
+
+    expect(ids(queues.takeExpired(50, 50))).toEqual([1, 2, 4]);
+    // Not due before 1,000 ms, but to be given up at 110 ms.
+    expect(queues.nextWakeAt(false, undefined, 50)).toBe(110);
+    expect(ids(queues.nextRequest(50, true, limits))).toEqual([3]);
   });
 });

@@ -1,11 +1,13 @@
 import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { HeldRecords } from '../src/HeldRecords.js';
 import { KinesisRecordQueues } from '../src/KinesisRecordQueues.js';
+import { plainKinesisRecord } from '../src/kinesisRecords.js';
 import { resolveProducerOptions } from '../src/options.js';
 import { PartitionKeys } from '../src/PartitionKeys.js';
 import { PutRecordsSender } from '../src/PutRecordsSender.js';
 import { zeroProducerMetrics } from '../src/producerMetrics.js';
-import { plainKinesisRecord, toBufferedUserRecord } from '../src/userRecords.js';
+import { RecordResults } from '../src/RecordResults.js';
+import { toBufferedUserRecord } from '../src/userRecords.js';
 import { client, fast, kinesis, throttled } from './mockKinesis.js';
 
 const options = resolveProducerOptions({ client, streamName: 'orders', maxAttempts: 2, ...fast });
@@ -25,8 +27,9 @@ function sending(keys: string[]) {
   let misrouted = 0;
   const sender = new PutRecordsSender({
     options,
+    measure: options,
     queues,
-    held,
+    results: new RecordResults(held, metrics),
     metrics,
     log,
     onMisrouted: () => misrouted++,

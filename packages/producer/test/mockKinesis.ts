@@ -2,6 +2,7 @@
 // aws-sdk-client-mock: a stream of shards split evenly, and a PutRecords whose answer per entry
 // a test decides.
 import {
+  DescribeStreamSummaryCommand,
   KinesisClient,
   ListShardsCommand,
   PutRecordsCommand,
@@ -38,6 +39,26 @@ export function shards(count: number) {
   };
 }
 
+/** `DescribeStreamSummary` output of an active stream placing records as said. */
+export function streamSummary(
+  RecordDistributionStrategy: 'USER_PARTITION_KEY' | 'AUTO',
+  MaxRecordSizeInKiB = 1_024,
+) {
+  return {
+    StreamDescriptionSummary: {
+      StreamName: 's',
+      StreamARN: 'arn:aws:kinesis:us-east-1:123456789012:stream/s',
+      StreamStatus: 'ACTIVE' as const,
+      RetentionPeriodHours: 24,
+      StreamCreationTimestamp: new Date(0),
+      EnhancedMonitoring: [],
+      OpenShardCount: 2,
+      RecordDistributionStrategy,
+      MaxRecordSizeInKiB,
+    },
+  };
+}
+
 /** The shard Kinesis would choose for an entry of a stream of `count` even shards. */
 export function shardOf(entry: PutRecordsRequestEntry, count: number): string {
   const hashKey = BigInt(entry.ExplicitHashKey ?? computeHashKey(entry.PartitionKey!));
@@ -65,6 +86,7 @@ export function mockStream(shardCount = 2): MockStream {
     calls: [],
     answer: (entry) => ({ SequenceNumber: '1', ShardId: shardOf(entry, shardCount) }),
   };
+  kinesis.on(DescribeStreamSummaryCommand).resolves(streamSummary('USER_PARTITION_KEY'));
   kinesis.on(ListShardsCommand).resolves(shards(shardCount));
   kinesis.on(PutRecordsCommand).callsFake((input: { Records: PutRecordsRequestEntry[] }) => {
     const call = stream.calls.push(input.Records.flatMap(dataOf)) - 1;
@@ -75,3 +97,6 @@ export function mockStream(shardCount = 2): MockStream {
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Lets a producer just made learn a mocked stream (its answers come in the same turn). */
+export const streamLearnt = () => new Promise((resolve) => setImmediate(resolve));

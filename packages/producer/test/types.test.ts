@@ -6,6 +6,8 @@ import {
   type KinesisProducerOptions,
   type ProducerLogger,
   type ProducerRecord,
+  type PutResult,
+  type RecordDistributionOption,
   type UndeliverableRecord,
 } from '@kpl-lambda/producer';
 import { expectTypeOf } from 'expect-type';
@@ -42,5 +44,21 @@ describe('KinesisProducer types', () => {
     expectTypeOf(async (_: UndeliverableRecord) => 'sent').toMatchTypeOf<OnUndeliverable>();
     expectTypeOf<Parameters<OnUndeliverable>[0]>().toEqualTypeOf<UndeliverableRecord>();
     expectTypeOf<KinesisProducer['undeliverableRecords']>().toEqualTypeOf<number>();
+  });
+
+  it('gives a result per record on request, and takes what a stream may be', () => {
+    expectTypeOf<KinesisProducer['putWithResult']>().returns.toEqualTypeOf<Promise<PutResult>>();
+    expectTypeOf<PutResult>().toEqualTypeOf<{
+      shardId: string;
+      sequenceNumber: string;
+      subSequenceNumber: number;
+      aggregated: boolean;
+      attempts: number;
+    }>();
+    expectTypeOf<KinesisProducerOptions['recordDistribution']>().toEqualTypeOf<
+      RecordDistributionOption | undefined
+    >();
+    expectTypeOf<'auto'>().not.toMatchTypeOf<RecordDistributionOption>();
+    expectTypeOf<KinesisProducerOptions['rateLimit']>().toEqualTypeOf<number | undefined>();
   });
 });

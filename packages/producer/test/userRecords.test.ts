@@ -1,15 +1,14 @@
 import { aggregate } from '@kpl-lambda/core';
 import fc from 'fast-check';
 import type { QueuedKinesisRecord } from '../src/KinesisRecordQueues.js';
+import { aggregatedKinesisRecord, plainKinesisRecord } from '../src/kinesisRecords.js';
 import { type ClosedAggregate, OpenAggregates } from '../src/OpenAggregates.js';
 import { PartitionKeys } from '../src/PartitionKeys.js';
 import type { ProducerRecord } from '../src/types.js';
 import {
-  aggregatedKinesisRecord,
   type BufferedUserRecord,
   blankUserRecord,
   heldBytesOfEach,
-  plainKinesisRecord,
   toBufferedUserRecord,
   userRecordsReadBack,
 } from '../src/userRecords.js';
@@ -74,7 +73,7 @@ describe('userRecordsReadBack', () => {
             putting,
           );
           put.push({ ...userRecord });
-          const group = userRecord.explicitHashKey ?? userRecord.partitionKey;
+          const group = userRecord.explicitHashKey ?? userRecord.partitionKey!;
           if (userRecord.bytes > aggregateMaxBytes) {
             enqueue(aggregates.close(group));
             queued.push(plainKinesisRecord(userRecord, group, undefined, userRecord.putAt));
