@@ -121,7 +121,12 @@ export class HeldRecords {
     );
   }
 
-  /** Someone waits (a flush, or for room): everything buffered should go now. */
+  /** A flush waits: everything buffered, open aggregates included, should go now. */
+  public get flushing(): boolean {
+    return this.#barriers.size > 0;
+  }
+
+  /** Someone waits (a flush, or for room): what is queued should go now, without its linger. */
   public get urgent(): boolean {
     return this.#barriers.size > 0 || this.#writableWaiters.length > 0 || !this.writable;
   }

@@ -267,8 +267,12 @@ export class KinesisProducer {
     if (this.#placement.rerouting) return;
     const now = Date.now();
     const urgent = this.#held.urgent;
+    // A flush sends every open aggregate now. A producer waiting for room closes them only when
+    // nothing queued or in flight will free it: they would otherwise go out part-full, each time
+    // the buffer fills, and cost PUT payload units.
+    const closeAll = this.#held.flushing || (urgent && this.#queues.empty);
     this.#placement.closeAggregatesOpenedBy(
-      urgent ? Number.POSITIVE_INFINITY : now - this.#lingerMs,
+      closeAll ? Number.POSITIVE_INFINITY : now - this.#lingerMs,
     );
     this.#giveUpExpired(now);
     while (this.#inFlight.size < this.#options.maxConcurrentRequests) {

@@ -54,6 +54,11 @@ export class KinesisRecordQueues {
     this.#counts = counts;
   }
 
+  /** Whether no Kinesis record waits or is in flight. */
+  public get empty(): boolean {
+    return this.#queues.size === 0;
+  }
+
   public enqueue(kinesisRecord: QueuedKinesisRecord): void {
     const queue = this.#queues.get(kinesisRecord.group);
     if (queue !== undefined) {
