@@ -121,7 +121,7 @@ async function report(
   const { metrics } = producer;
   await writeLine(
     io.stdout,
-    `${metrics.userRecordsWritten} user records written to ${options.stream} in ${metrics.kinesisRecordsWritten} Kinesis records (${metrics.putPayloadUnits} PUT payload units, ${metrics.putRecordsRequests} PutRecords calls, ${metrics.retries} retries); ${undeliverable.length} undeliverable`,
+    `${metrics.userRecordsWritten} user records written to ${options.stream} in ${metrics.kinesisRecordsWritten} Kinesis records (${metrics.putPayloadUnits} PUT payload units, ${metrics.putRecordsRequests} PutRecords calls, ${metrics.retries} retries, ${metrics.throttledKinesisRecords} throttled, ${metrics.rateLimitedKinesisRecords} held for a shard's rate limit, ${metrics.expiredUserRecords} expired); ${undeliverable.length} undeliverable`,
   );
   const lines = [
     ...groupedLines(

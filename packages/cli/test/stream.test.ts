@@ -20,6 +20,26 @@ const orders = (count: number, from = 0) =>
     JSON.stringify({ orderId: `o-${from + i}`, customerId: `c-${(from + i) % 7}` }),
   );
 
+describe('kpl put against a stream that throttles', () => {
+  it('says how many Kinesis records were throttled, and writes them all after their retries', async () => {
+    const limited = await startLocalKinesis({
+      shardWriteLimits: { bytesPerSecond: 1_048_576, recordsPerSecond: 3 },
+    });
+    try {
+      await limited.createStream('slow', 1);
+      // One Kinesis record per line: more than the shard takes in a second.
+      const put = await kpl(['put', '--stream', 'slow', '--raw'], {
+        stdin: Array.from({ length: 6 }, (_, i) => `line ${i} ${'x'.repeat(60_000)}`).join('\n'),
+        client: limited.client,
+      });
+      expect(put.stdout).toMatch(/^6 user records written to slow .* [1-9]\d* throttled, /);
+      expect(limited.throttledRecords).toBeGreaterThan(0);
+    } finally {
+      await limited.stop();
+    }
+  }, 60_000);
+});
+
 describe('kpl put and kpl tail', () => {
   it('puts JSON lines aggregated, and tails them back in order per key, across a reshard', async () => {
     await kinesis.createStream('orders', 1);
@@ -29,7 +49,7 @@ describe('kpl put and kpl tail', () => {
     });
     expect(put.code).toBe(0);
     expect(put.stdout).toMatch(
-      /^300 user records written to orders in \d+ Kinesis records \(\d+ PUT payload units, \d+ PutRecords calls, 0 retries\); 0 undeliverable\n$/,
+      /^300 user records written to orders in \d+ Kinesis records \(\d+ PUT payload units, \d+ PutRecords calls, 0 retries, 0 throttled, 0 held for a shard's rate limit, 0 expired\); 0 undeliverable\n$/,
     );
     await kinesis.splitShard('orders');
     expect(
