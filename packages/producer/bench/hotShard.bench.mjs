@@ -6,7 +6,7 @@
 // Run with `npm run bench`, or alone: node --expose-gc packages/producer/bench/hotShard.bench.mjs
 import { startLocalKinesis } from '@kpl-lambda/local-event-source-mapping/local-kinesis';
 import { KinesisProducer } from '@kpl-lambda/producer';
-import { QUICK, updateReadme } from '../../../scripts/bench.mjs';
+import { QUICK, updateResults } from '../../../scripts/bench.mjs';
 
 const LOAD_MS = QUICK ? 3_000 : 10_000;
 /** User records offered a second: the hot shard is asked about twice what Kinesis takes. */
@@ -86,4 +86,4 @@ for (const [name, rateLimit] of producers) {
 const table = lines.join('\n');
 console.log(`Node ${process.version}; ${LOAD_MS / 1000} s of load, then a flush`);
 console.log(table);
-updateReadme(new URL('../README.md', import.meta.url), 'producer-hot-shard', table);
+updateResults(new URL('../BENCHMARKS.md', import.meta.url), 'producer-hot-shard', table);

@@ -231,7 +231,7 @@ if (allRuns !== undefined) {
   }
   const table = lines.join('\n');
   console.log(table);
-  updateReadme(new URL('../README.md', import.meta.url), 'producer-ways', table);
+  updateResults(new URL('../BENCHMARKS.md', import.meta.url), 'producer-ways', table);
 }
 if (runs !== undefined) {
   const lines = [
@@ -272,5 +272,5 @@ if (runs !== undefined) {
   const table = lines.join('\n');
   console.log(`Node ${process.version}; medians of ${processes} process(es) per case`);
   console.log(table);
-  updateResults(new URL('../README.md', import.meta.url), 'producer', table);
+  updateResults(new URL('../BENCHMARKS.md', import.meta.url), 'producer', table);
 }
