@@ -207,11 +207,12 @@ export class KinesisEventSourceMapping {
   async #deliver(shardId: string, records: _Record[], stopping: AbortSignal): Promise<void> {
     const pending: Array<{ records: _Record[]; attempt: number }> = [{ records, attempt: 0 }];
     while (pending.length > 0) {
-      stopping.throwIfAborted();
       const { records: batch, attempt } = pending.shift()!;
       // Each invocation yields to the event loop, as Lambda's are apart in time: a handler that
-      // fails at once must not starve timers (a test's timeout among them).
+      // fails at once must not starve timers (a test's timeout among them). A drain stopped
+      // meanwhile delivers nothing more.
       if (attempt > 0) await yieldToEventLoop();
+      stopping.throwIfAborted();
       const outcome = await this.#invoke(shardId, batch, attempt);
       if (outcome.kind === 'success') {
         this.#checkpoints.set(shardId, batch.at(-1)!.SequenceNumber!);
