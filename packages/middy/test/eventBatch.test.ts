@@ -4,17 +4,16 @@ import { InMemoryCheckpointStore } from '@kpl-lambda/checkpoints';
 import { type KinesisStreamUserRecord, parentKey, parentOf } from '@kpl-lambda/core';
 import { aggregatedRecord, kinesisStreamEvent, plainRecord } from '@kpl-lambda/core/testing';
 import kplDeagg, { KplDeaggConfigurationError } from '@kpl-lambda/middy';
-import { retryFrom } from '@kpl-lambda/testing-utils';
+import { loadMiddyEventBatch, type MiddyEventBatch, retryFrom } from '@kpl-lambda/testing-utils';
 import middy from '@middy/core';
 import eventNormalizer from '@middy/event-normalizer';
 import type { Context, KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
-import { type EventBatch, loadEventBatch } from './middyEventBatch.js';
 
 const context = {} as Context;
 const quiet = { debug() {}, warn() {}, error() {} };
-let batch: EventBatch;
+let batch: MiddyEventBatch;
 beforeAll(async () => {
-  batch = await loadEventBatch();
+  batch = await loadMiddyEventBatch();
 });
 
 /** An aggregate of n = 1, 2, 3 and a plain record of n = 4, as JSON. */
@@ -175,6 +174,6 @@ describe('@middy/event-batch-parser with kplDeagg()', () => {
       .use(kplDeagg({ logger: quiet }))
       .handler(async () => undefined);
 
-    await expect(handler({ detail: {} }, context)).rejects.toBe(parseError);
+    await expect(handler({ detail: {} } as never, context)).rejects.toBe(parseError);
   });
 });

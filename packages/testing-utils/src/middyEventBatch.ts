@@ -2,15 +2,25 @@
 // reaches does not serve them (404 for all three; Middy's repository has them at 7.8.0), so the
 // tests load the real packages when they resolve and otherwise these, which keep to the contract
 // their documentation gives (Kinesis only), saying so on the console.
-import type { MiddlewareObj } from '@middy/core';
 import type { KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
 
-type Middleware = MiddlewareObj<KinesisStreamEvent, unknown>;
+/** What these middlewares read of a Middy request: typed here, so that Middy 6 and 7 both fit. */
+interface Request {
+  event: KinesisStreamEvent;
+  response: unknown;
+  error: unknown;
+  internal: object;
+}
+interface Middleware {
+  before?: (request: Request) => void;
+  after?: (request: Request) => void;
+  onError?: (request: Request) => void;
+}
 type RecordHandler = (record: KinesisStreamRecord, context: unknown) => unknown;
 type Parser = (payload: Buffer, record: KinesisStreamRecord) => unknown;
 
 /** The three packages' default exports, and `parseJson` of the parser. */
-export interface EventBatch {
+export interface MiddyEventBatch {
   eventBatchResponse: () => Middleware;
   eventBatchHandler: (
     recordHandler: RecordHandler,
@@ -20,7 +30,6 @@ export interface EventBatch {
 }
 
 const RESPONSE = '@middy/event-batch-response';
-type Request = Parameters<NonNullable<Middleware['after']>>[0];
 const internalOf = (request: Request) => request.internal as Record<string, unknown>;
 
 /**
@@ -54,7 +63,7 @@ const eventBatchResponse = (): Middleware => {
 };
 
 /** The record handler on each of `event.Records` as the handler gets them, settled in order. */
-const eventBatchHandler: EventBatch['eventBatchHandler'] =
+const eventBatchHandler: MiddyEventBatch['eventBatchHandler'] =
   (recordHandler) => async (event, context) =>
     Promise.allSettled(event.Records.map(async (record) => recordHandler(record, context)));
 
@@ -76,15 +85,23 @@ const eventBatchParser = ({ data }: { data: Parser }): Middleware => ({
   },
 });
 
-const standIns: EventBatch = {
+const standIns: MiddyEventBatch = {
   eventBatchResponse,
   eventBatchHandler,
   eventBatchParser,
   parseJson: () => (payload) => JSON.parse(payload.toString('utf8')),
 };
 
-/** The real packages when they are installed, else the stand-ins above. */
-export async function loadEventBatch(): Promise<EventBatch> {
+/**
+ * Middy 7's event-batch-* packages when they are installed, else the stand-ins above.
+ *
+ * @example
+ * ```ts
+ * const batch = await loadMiddyEventBatch();
+ * middy().use(batch.eventBatchResponse()).use(kplDeagg()).handler(batch.eventBatchHandler(h));
+ * ```
+ */
+export async function loadMiddyEventBatch(): Promise<MiddyEventBatch> {
   try {
     const names = ['response', 'handler', 'parser', 'parser/parseJson'].map(
       (part) => `@middy/event-batch-${part}`,
