@@ -9,6 +9,7 @@ import type { Context, KinesisStreamEvent } from 'aws-lambda';
  */
 export type KinesisHandler = {
   // Method syntax, so that a handler of a narrower event (one with the window's fields) fits.
+  /** Called with each event and a Lambda context; what it returns is the response. */
   bivarianceHack(
     event: KinesisStreamEvent | (KinesisStreamEvent & KinesisTumblingWindow),
     context: Context,
@@ -46,6 +47,7 @@ export interface KinesisEventSourceMappingOptions {
   /** A Kinesis client for the stream (a local one, or a real one). */
   client: KinesisClient;
   streamName: string;
+  /** The handler under test, called as Lambda calls it. */
   handler: KinesisHandler;
   /** Records per invocation. Default 100, as Lambda; at most 10,000. */
   batchSize?: number;
