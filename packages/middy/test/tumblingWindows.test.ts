@@ -75,12 +75,19 @@ function summingHandler(failOnce: (sale: { user: string; amount: number }) => bo
   return { seen, handler };
 }
 
+/** True the first time it sees a sale of `amount`, false ever after. */
+function failsOnceAt(amount: number) {
+  let failed = false;
+  return (sale: { amount: number }) => {
+    if (failed || sale.amount !== amount) return false;
+    failed = true;
+    return true;
+  };
+}
+
 describe('kplDeagg() inside a tumbling window', () => {
   it('hands the window to the handler, and gives its state back with failures mapped to parents', async () => {
-    let failed = false;
-    const { seen, handler } = summingHandler(
-      (sale) => sale.amount === 3 && !failed && (failed = true),
-    );
+    const { seen, handler } = summingHandler(failsOnceAt(3));
     const first = inWindow(sales(), { carol: 10 });
 
     const response = (await handler(first, context)) as KinesisStreamStateResponse;
@@ -99,10 +106,7 @@ describe('kplDeagg() inside a tumbling window', () => {
   });
 
   it('runs on Lambda’s retry only the user records not in the state yet: the sums are exact', async () => {
-    let failed = false;
-    const { seen, handler } = summingHandler(
-      (sale) => sale.amount === 3 && !failed && (failed = true),
-    );
+    const { seen, handler } = summingHandler(failsOnceAt(3));
     const first = inWindow(sales());
 
     const response = (await handler(first, context)) as KinesisStreamStateResponse;

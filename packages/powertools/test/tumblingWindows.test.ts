@@ -64,16 +64,22 @@ function saleHandler(processor: KplBatchProcessor, fails: (sale: Sale) => boolea
   return { runs, windows, recordHandler };
 }
 
+/** True the first time it sees a sale of `amount`, false ever after. */
+function failsOnceAt(amount: number) {
+  let failed = false;
+  return (sale: { amount: number }) => {
+    if (failed || sale.amount !== amount) return false;
+    failed = true;
+    return true;
+  };
+}
+
 describe('processTumblingWindow', () => {
   it.each([[true], [false]])(
     'folds the results into the state, maps failures to parents, and runs on the retry only what is not in it (processInParallel: %s)',
     async (processInParallel) => {
       const processor = new KplBatchProcessor({ logger });
-      let failed = false;
-      const { runs, windows, recordHandler } = saleHandler(
-        processor,
-        (sale) => sale.amount === 3 && !failed && (failed = true),
-      );
+      const { runs, windows, recordHandler } = saleHandler(processor, failsOnceAt(3));
       const first = inWindow(sales(), { carol: 10 });
 
       const response = await processTumblingWindow(first, recordHandler, processor, {
