@@ -2,10 +2,26 @@ import { parentKey } from './CheckpointedBatch.js';
 import { SubSequenceSet } from './SubSequenceSet.js';
 import type { CheckpointStore, ParentProgress, ParentRecordId } from './types.js';
 
-/** The key of a window's state under which the adapters keep the progress of user records. */
+/**
+ * The key of a window's state under which the adapters keep the progress of user records.
+ *
+ * @example
+ * ```ts
+ * import { WINDOW_PROGRESS_KEY } from '@kpl-lambda/core';
+ * const { [WINDOW_PROGRESS_KEY]: _progress, ...yours } = response.state;
+ * ```
+ */
 export const WINDOW_PROGRESS_KEY = '@kpl-lambda/progress';
 
-/** The state of a tumbling window as Lambda carries it: a JSON object. */
+/**
+ * The state of a tumbling window as Lambda carries it: a JSON object.
+ *
+ * @example
+ * ```ts
+ * import type { WindowState } from '@kpl-lambda/core';
+ * const state: WindowState = { 'user-1': 42 };
+ * ```
+ */
 export type WindowState = Record<string, unknown>;
 
 /**
@@ -39,7 +55,16 @@ export function isKinesisWindowEvent(event: unknown): event is {
   return typeof fields.eventSourceARN === 'string' && fields.eventSourceARN.includes(':kinesis:');
 }
 
-/** The state a response carries back to Lambda, if it is an object, as Lambda requires. */
+/**
+ * The state a response carries back to Lambda, if it is an object, as Lambda requires.
+ *
+ * @example
+ * ```ts
+ * import { stateOfResponse } from '@kpl-lambda/core';
+ * stateOfResponse({ state: { a: 1 }, batchItemFailures: [] }); // { a: 1 }
+ * stateOfResponse({ batchItemFailures: [] }); // undefined: Lambda fails such an invocation
+ * ```
+ */
 export function stateOfResponse(response: unknown): WindowState | undefined {
   const state = (response as { state?: unknown } | null | undefined)?.state;
   return typeof state === 'object' && state !== null && !Array.isArray(state)

@@ -49,6 +49,12 @@ export type KplBatchProcessorOptions = BatchProcessorConfig & {
  * The tumbling window of an invocation, as {@link KplBatchProcessor.window} gives it to a record
  * handler: core's `KinesisTumblingWindow`, with the `state` the invocation came with (without the
  * progress the processor keeps in it).
+ *
+ * @example
+ * ```ts
+ * const window: KplTumblingWindow<Record<string, number>> | undefined = processor.window;
+ * if (window?.isFinalInvokeForWindow) console.log(window.window.end, window.state);
+ * ```
  */
 export type KplTumblingWindow<State extends object = WindowState> = Omit<
   KinesisTumblingWindow<State>,
@@ -59,6 +65,14 @@ export type KplTumblingWindow<State extends object = WindowState> = Omit<
  * Options of {@link processTumblingWindow}: Powertools' batch processing options (`context`,
  * `processInParallel`, `throwOnFullBatchFailure`), and how the results of the record handler
  * make the window's state.
+ *
+ * @example
+ * ```ts
+ * const options: TumblingWindowOptions<Record<string, number>, { key: string }> = {
+ *   processInParallel: true,
+ *   reduceState: (counts, { key }) => ({ ...counts, [key]: (counts[key] ?? 0) + 1 }),
+ * };
+ * ```
  */
 export type TumblingWindowOptions<State extends object, Result> = Pick<
   NonNullable<Parameters<BatchProcessor['register']>[2]>,
