@@ -59,3 +59,10 @@ export {
   userRecordJson,
   userRecordText,
 } from './userRecordData.js';
+export {
+  isKinesisWindowEvent,
+  stateOfResponse,
+  WINDOW_PROGRESS_KEY,
+  WindowProgress,
+  type WindowState,
+} from './WindowProgress.js';

@@ -92,6 +92,36 @@ export interface KinesisStreamUserEvent {
   Records: KinesisStreamUserRecord[];
 }
 
+/**
+ * What Lambda adds to a Kinesis event when its event source mapping has tumbling windows
+ * (`TumblingWindowInSeconds`), `shardId` and `eventSourceARN` included (which
+ * `KinesisStreamTumblingWindowEvent` of `@types/aws-lambda` leaves out). The response must carry
+ * `state` back, beside `batchItemFailures`.
+ *
+ * @example
+ * ```ts
+ * import type { KinesisTumblingWindow } from '@kpl-lambda/core';
+ * import type { KinesisStreamEvent } from 'aws-lambda';
+ * type Totals = Record<string, number>;
+ * export const handler = async (event: KinesisStreamEvent & KinesisTumblingWindow<Totals>) => {
+ *   if (event.isFinalInvokeForWindow) console.log(event.window, event.state);
+ *   return { state: event.state ?? {}, batchItemFailures: [] };
+ * };
+ * ```
+ */
+export interface KinesisTumblingWindow<State extends object = Record<string, unknown>> {
+  /** ISO 8601 bounds, `2020-12-09T07:04:00Z`: records belong by their approximate arrival. */
+  window: { start: string; end: string };
+  /** What the window's last accepted invocation returned; `{}` when the window opens. */
+  state?: State;
+  shardId: string;
+  eventSourceARN: string;
+  /** The window is over: the state is final, and dropped once this invocation succeeds. */
+  isFinalInvokeForWindow: boolean;
+  /** The state outgrew 1 MB: the window goes on after this with a fresh state. */
+  isWindowTerminatedEarly: boolean;
+}
+
 /** The keys of the Kinesis record that carried some bytes, for {@link deaggregateBytes}. */
 export interface ParentRecordKeys {
   /**

@@ -1,18 +1,18 @@
-import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import {
   type _Record,
   DescribeStreamSummaryCommand,
-  GetRecordsCommand,
-  GetShardIteratorCommand,
   type KinesisClient,
-  ListShardsCommand,
   type Shard,
 } from '@aws-sdk/client-kinesis';
 import { lambdaContext, lambdaKinesisRecord } from '@kpl-lambda/core/testing';
-import type { KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
+import type { KinesisStreamRecord } from 'aws-lambda';
+import { type BatchDelivery, deliverBatch, type RetryRules } from './batchRetries.js';
 import { KplDrainStoppedError } from './errors.js';
 import { type Outcome, onFailureRecord, readResponse, withinPayloadLimit } from './lambdaRules.js';
 import { resolveDrainOptions, resolveMappingOptions } from './options.js';
+import { ContiguousProgress, lanesOf } from './parallelization.js';
+import { listShards, readAfter } from './shardReading.js';
+import { TumblingWindows } from './tumblingWindows.js';
 import type {
   DrainOptions,
   EventSourceMappingStats,
@@ -23,14 +23,16 @@ import type {
  * A local stand-in for Lambda's Kinesis event source mapping, for testing handlers end to end
  * against a Kinesis API (a local one such as kinesalite, or a real stream).
  *
- * Like Lambda, it reads each shard in order, one batch in flight per shard, parents before their
- * children after resharding; it gives the handler batches of up to `batchSize` records within
+ * Like Lambda, it reads each shard in order, one batch in flight per shard (or up to
+ * `parallelizationFactor`, order kept per partition key), parents before their children after
+ * resharding; it gives the handler batches of up to `batchSize` records within
  * the 6 MB payload limit, in the exact event shape (`eventID` `shardId-...:sequenceNumber`,
  * `eventSourceARN`, base64 `data`); it honours partial batch responses (checkpoint before the
  * lowest reported sequence number, retry from there), treats an empty or unknown identifier as
  * a failure of the whole batch, bisects a batch on a function error when asked, retries up to
  * `maximumRetryAttempts`, and sends what it gives up to the on-failure destination as Lambda
- * does: batch metadata, not the records.
+ * does: batch metadata, not the records. With `tumblingWindowInSeconds` it carries each shard's
+ * window state from one invocation to the next and ends each window with a final invocation.
  *
  * @example
  * ```ts
@@ -70,7 +72,9 @@ export class KinesisEventSourceMapping {
   readonly #streamName: string;
   readonly #options: KinesisEventSourceMappingOptions;
   readonly #batchSize: number;
-  readonly #maximumRetryAttempts: number;
+  readonly #parallelizationFactor: number;
+  readonly #retryRules: RetryRules;
+  readonly #windows: TumblingWindows | undefined;
   readonly #functionName: string;
   readonly #awsRegion: string;
   /** Last sequence number processed, per shard. */
@@ -85,12 +89,21 @@ export class KinesisEventSourceMapping {
   #reading: Promise<void> = Promise.resolve();
 
   public constructor(options: KinesisEventSourceMappingOptions) {
-    const { batchSize, maximumRetryAttempts } = resolveMappingOptions(options);
+    const resolved = resolveMappingOptions(options);
     this.#client = options.client;
     this.#streamName = options.streamName;
     this.#options = options;
-    this.#batchSize = batchSize;
-    this.#maximumRetryAttempts = maximumRetryAttempts;
+    this.#batchSize = resolved.batchSize;
+    this.#parallelizationFactor = resolved.parallelizationFactor;
+    this.#retryRules = {
+      maximumRetryAttempts: resolved.maximumRetryAttempts,
+      bisectBatchOnFunctionError: options.bisectBatchOnFunctionError === true,
+      metrics: this.metrics,
+    };
+    this.#windows =
+      resolved.tumblingWindowInSeconds > 0
+        ? new TumblingWindows(resolved.tumblingWindowInSeconds, options.clock ?? Date.now)
+        : undefined;
     this.#functionName = options.functionName ?? 'local-function';
     this.#awsRegion = options.awsRegion ?? 'us-east-1';
   }
@@ -141,7 +154,7 @@ export class KinesisEventSourceMapping {
       await this.#client.send(new DescribeStreamSummaryCommand({ StreamName: this.#streamName }))
     ).StreamDescriptionSummary?.StreamARN;
     for (;;) {
-      const shards = await this.#listShards();
+      const shards = await listShards(this.#client, this.#streamName);
       const known = new Set(shards.map((shard) => shard.ShardId!));
       const ready = shards.filter(
         (shard) =>
@@ -158,108 +171,97 @@ export class KinesisEventSourceMapping {
     }
   }
 
-  async #listShards(): Promise<Shard[]> {
-    const shards: Shard[] = [];
-    let NextToken: string | undefined;
-    do {
-      const page = await this.#client.send(
-        new ListShardsCommand(
-          NextToken === undefined ? { StreamName: this.#streamName } : { NextToken },
-        ),
-      );
-      shards.push(...(page.Shards ?? []));
-      NextToken = page.NextToken;
-    } while (NextToken !== undefined);
-    return shards;
-  }
-
   /** Reads a shard until it has nothing more; true when a closed shard was read to its end. */
   async #readShard(shard: Shard, stopping: AbortSignal): Promise<boolean> {
     const shardId = shard.ShardId!;
     for (;;) {
       stopping.throwIfAborted();
-      const checkpoint = this.#checkpoints.get(shardId);
-      const { ShardIterator } = await this.#client.send(
-        new GetShardIteratorCommand({
-          StreamName: this.#streamName,
-          ShardId: shardId,
-          ...(checkpoint === undefined
-            ? { ShardIteratorType: 'TRIM_HORIZON' }
-            : { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', StartingSequenceNumber: checkpoint }),
-        }),
+      const page = await readAfter(
+        this.#client,
+        this.#streamName,
+        shardId,
+        this.#checkpoints.get(shardId),
+        this.#batchSize * this.#parallelizationFactor,
       );
-      const page = ShardIterator
-        ? await this.#client.send(new GetRecordsCommand({ ShardIterator, Limit: this.#batchSize }))
-        : { Records: [], NextShardIterator: undefined };
-      const records = withinPayloadLimit(page.Records ?? []);
-      if (records.length === 0) {
-        if (page.NextShardIterator === undefined || page.NextShardIterator === null) {
-          this.#finishedShards.add(shardId);
-          return true;
-        }
-        return false;
+      const ended = page.NextShardIterator === undefined || page.NextShardIterator === null;
+      let records = page.Records ?? [];
+      if (this.#windows?.finalDue(shardId, records[0], ended && records.length === 0)) {
+        await this.#deliver(shardId, [], stopping, true);
+        continue;
       }
-      await this.#deliver(shardId, records, stopping);
+      if (records.length === 0) {
+        if (ended) this.#finishedShards.add(shardId);
+        return ended;
+      }
+      if (this.#parallelizationFactor > 1) {
+        await this.#deliverInLanes(shardId, records, stopping);
+        continue;
+      }
+      if (this.#windows) records = this.#windows.recordsOfWindow(shardId, records);
+      await this.#deliver(shardId, withinPayloadLimit(records), stopping);
     }
   }
 
-  /** Invokes the handler with a batch until it is done or given up, as Lambda retries it. */
-  async #deliver(shardId: string, records: _Record[], stopping: AbortSignal): Promise<void> {
-    const pending: Array<{ records: _Record[]; attempt: number }> = [{ records, attempt: 0 }];
-    while (pending.length > 0) {
-      stopping.throwIfAborted();
-      const { records: batch, attempt } = pending.shift()!;
-      // Each invocation yields to the event loop, as Lambda's are apart in time: a handler that
-      // fails at once must not starve timers (a test's timeout among them).
-      if (attempt > 0) await yieldToEventLoop();
-      const outcome = await this.#invoke(shardId, batch, attempt);
-      if (outcome.kind === 'success') {
-        this.#checkpoints.set(shardId, batch.at(-1)!.SequenceNumber!);
-        continue;
+  /**
+   * Delivers what one read gave in `parallelizationFactor` lanes at once, each lane its batches
+   * in order; the checkpoint passes only what every lane is done with. The next read waits for
+   * every lane, so that a key is never in two lanes at once.
+   */
+  async #deliverInLanes(shardId: string, records: _Record[], stopping: AbortSignal) {
+    const progress = new ContiguousProgress(records);
+    const lanes = lanesOf(records, this.#parallelizationFactor).map(async (lane) => {
+      for (let next = 0; next < lane.length; ) {
+        const batch = withinPayloadLimit(lane.slice(next, next + this.#batchSize));
+        next += batch.length;
+        await this.#deliver(shardId, batch, stopping, false, (done) => progress.done(done));
       }
-      let retry = batch;
-      if (outcome.kind === 'partial') {
-        // Checkpoint before the lowest failed record; retry from it, later successes included.
-        if (outcome.firstFailed > 0) {
-          this.#checkpoints.set(shardId, batch[outcome.firstFailed - 1]!.SequenceNumber!);
-        }
-        retry = batch.slice(outcome.firstFailed);
-      }
-      if (this.#maximumRetryAttempts !== -1 && attempt >= this.#maximumRetryAttempts) {
-        this.metrics.batchesGivenUp++;
+    });
+    // Every lane settles before the reading goes on: a stopped drain leaves none in flight.
+    const failed = (await Promise.allSettled(lanes)).find((lane) => lane.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
+  /**
+   * Takes a batch to its end as Lambda does (see `deliverBatch`); `final` is the final invocation
+   * of the shard's tumbling window, which has no records. `checkpointOf` says where the records
+   * done move the checkpoint (in lanes, only past what all lanes are done with).
+   */
+  async #deliver(
+    shardId: string,
+    records: _Record[],
+    stopping: AbortSignal,
+    final = false,
+    checkpointOf: (done: _Record[]) => string | undefined = (done) => done.at(-1)?.SequenceNumber,
+  ): Promise<void> {
+    const delivery: BatchDelivery = {
+      invoke: (batch, attempt) => this.#invoke(shardId, batch, attempt, final),
+      done: (done) => {
+        const checkpoint = checkpointOf(done);
+        if (checkpoint !== undefined) this.#checkpoints.set(shardId, checkpoint);
+        if (final) this.#windows!.close(shardId);
+      },
+      giveUp: async (batch, attempt, outcome) => {
+        // A window's final invocation has no records: no batch to send anywhere.
+        if (batch.length === 0) return;
         await this.#options.onFailure?.(
           onFailureRecord({
             shardId,
-            batch: retry,
+            batch,
             invokeCount: attempt + 1,
             functionError: outcome.kind === 'error',
             functionArn: this.#functionArn(),
             streamArn: this.#streamArn ?? '',
           }),
         );
-        this.#checkpoints.set(shardId, retry.at(-1)!.SequenceNumber!);
-        continue;
-      }
-      if (
-        outcome.kind === 'error' &&
-        this.#options.bisectBatchOnFunctionError &&
-        retry.length > 1
-      ) {
-        const half = Math.ceil(retry.length / 2);
-        this.metrics.bisections++;
-        pending.unshift(
-          { records: retry.slice(0, half), attempt: attempt + 1 },
-          { records: retry.slice(half), attempt: attempt + 1 },
-        );
-      } else {
-        pending.unshift({ records: retry, attempt: attempt + 1 });
-      }
-    }
+      },
+    };
+    await deliverBatch(records, delivery, this.#retryRules, stopping);
   }
 
-  async #invoke(shardId: string, batch: _Record[], attempt: number): Promise<Outcome> {
-    const event: KinesisStreamEvent = {
+  async #invoke(shardId: string, batch: _Record[], attempt: number, final: boolean) {
+    const event = {
       Records: batch.map((record) => this.#eventRecord(shardId, record)),
+      ...this.#windows?.eventFields(shardId, this.#streamArn ?? '', final),
     };
     this.metrics.invocations++;
     this.metrics.recordsDelivered += batch.length;
@@ -270,11 +272,13 @@ export class KinesisEventSourceMapping {
         event,
         lambdaContext({ functionName: this.#functionName, awsRegion: this.#awsRegion }),
       );
-      outcome = readResponse(batch, response, this.#options.functionResponseTypes);
+      const { functionResponseTypes } = this.#options;
+      outcome = readResponse(batch, response, functionResponseTypes, this.#windows !== undefined);
       if (outcome.kind === 'error') this.metrics.invalidResponses++;
     } catch (error) {
       outcome = { kind: 'error', error };
     }
+    this.#windows?.accept(shardId, outcome);
     try {
       this.#options.onInvoke?.({ shardId, records: batch.length, outcome: outcome.kind, attempt });
     } catch {

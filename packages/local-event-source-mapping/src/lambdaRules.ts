@@ -12,8 +12,8 @@ const RECORD_ENVELOPE_BYTES = 600;
 
 /** How an invocation ended, as Lambda reads it. */
 export type Outcome =
-  | { kind: 'success' }
-  | { kind: 'partial'; firstFailed: number }
+  | { kind: 'success'; state?: Record<string, unknown> }
+  | { kind: 'partial'; firstFailed: number; state?: Record<string, unknown> }
   | { kind: 'error'; error: unknown };
 
 /** The first records whose event fits Lambda's 6 MB payload; the rest are read again later. */
@@ -31,17 +31,30 @@ export function withinPayloadLimit(records: _Record[]): _Record[] {
 /**
  * How Lambda reads a response: without `ReportBatchItemFailures`, or with an empty list, success;
  * otherwise a partial failure from the lowest reported record. An empty identifier means the whole
- * batch failed; an identifier of no record is undocumented: the same here.
+ * batch failed; an identifier of no record is undocumented: the same here. Inside a tumbling
+ * window a response without `state` is a failed invocation.
  */
 export function readResponse(
   batch: _Record[],
   response: unknown,
   functionResponseTypes: ReadonlyArray<'ReportBatchItemFailures'> | undefined,
+  inWindow = false,
 ): Outcome {
-  if (!functionResponseTypes?.includes('ReportBatchItemFailures')) return { kind: 'success' };
+  let state: Record<string, unknown> | undefined;
+  if (inWindow) {
+    state = (response as { state?: unknown } | null | undefined)?.state as typeof state;
+    if (typeof state !== 'object' || state === null || Array.isArray(state)) {
+      return {
+        kind: 'error',
+        error: new Error('A response inside a tumbling window has no state'),
+      };
+    }
+  }
+  const success: Outcome = state === undefined ? { kind: 'success' } : { kind: 'success', state };
+  if (!functionResponseTypes?.includes('ReportBatchItemFailures')) return success;
   const failures = (response as Partial<KinesisStreamBatchResponse> | null | undefined)
     ?.batchItemFailures;
-  if (!Array.isArray(failures) || failures.length === 0) return { kind: 'success' };
+  if (!Array.isArray(failures) || failures.length === 0) return success;
   let firstFailed = batch.length;
   for (const failure of failures) {
     const index = batch.findIndex((record) => record.SequenceNumber === failure?.itemIdentifier);
@@ -53,7 +66,9 @@ export function readResponse(
     }
     firstFailed = Math.min(firstFailed, index);
   }
-  return { kind: 'partial', firstFailed };
+  return state === undefined
+    ? { kind: 'partial', firstFailed }
+    : { kind: 'partial', firstFailed, state };
 }
 
 /** What Lambda sends to the on-failure destination for a batch it gave up: metadata only. */

@@ -23,6 +23,9 @@ const MAPPING_OPTIONS = optionNames<KinesisEventSourceMappingOptions>({
   functionName: true,
   awsRegion: true,
   onInvoke: true,
+  parallelizationFactor: true,
+  tumblingWindowInSeconds: true,
+  clock: true,
 });
 
 const DRAIN_OPTIONS = optionNames<DrainOptions>({ timeoutMs: true, signal: true });
@@ -31,9 +34,16 @@ const DRAIN_OPTIONS = optionNames<DrainOptions>({ timeoutMs: true, signal: true 
 export function resolveMappingOptions(options: KinesisEventSourceMappingOptions): {
   batchSize: number;
   maximumRetryAttempts: number;
+  parallelizationFactor: number;
+  tumblingWindowInSeconds: number;
 } {
   assertKnownOptions(options, MAPPING_OPTIONS);
-  const { batchSize = 100, maximumRetryAttempts = -1 } = options;
+  const {
+    batchSize = 100,
+    maximumRetryAttempts = -1,
+    parallelizationFactor = 1,
+    tumblingWindowInSeconds = 0,
+  } = options;
   if (typeof options.handler !== 'function') {
     throw new KplConfigurationError('handler', 'handler must be a function');
   }
@@ -48,7 +58,17 @@ export function resolveMappingOptions(options: KinesisEventSourceMappingOptions)
   assertTypeOf('bisectBatchOnFunctionError', options.bisectBatchOnFunctionError, 'boolean');
   assertIntegerIn('batchSize', batchSize, 1, 10_000);
   assertIntegerIn('maximumRetryAttempts', maximumRetryAttempts, -1, 10_000);
-  return { batchSize, maximumRetryAttempts };
+  assertIntegerIn('parallelizationFactor', parallelizationFactor, 1, 10);
+  assertIntegerIn('tumblingWindowInSeconds', tumblingWindowInSeconds, 0, 900);
+  assertTypeOf('clock', options.clock, 'function');
+  if (tumblingWindowInSeconds > 0 && parallelizationFactor > 1) {
+    // Lambda's docs say nothing of a window's state shared by concurrent batches: not modelled.
+    throw new KplConfigurationError(
+      'parallelizationFactor',
+      'tumbling windows with a parallelizationFactor above 1 are not modelled here',
+    );
+  }
+  return { batchSize, maximumRetryAttempts, parallelizationFactor, tumblingWindowInSeconds };
 }
 
 /** Checks `drain()`'s options; the timeout is a timer's, so at most about 24.8 days, or never. */

@@ -314,6 +314,22 @@ describe('a handler that always fails, retried for ever (maximumRetryAttempts: -
     expect(esm.metrics.retries).toBeGreaterThan(10);
   });
 
+  it('starts no retry once stopped, even one already waiting for its turn', async () => {
+    const abort = new AbortController();
+    const esm = mapping(await streamOf(1), {
+      handler: async () => {
+        // Stopped while the retry waits for its turn, after the failure was read.
+        setImmediate(() => abort.abort());
+        throw new Error('always');
+      },
+    });
+
+    await expect(esm.drain({ signal: abort.signal })).rejects.toThrow(KplDrainStoppedError);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+
+    expect(esm.metrics.invocations).toBe(1);
+  });
+
   it('stops drain() when its signal aborts', async () => {
     const esm = mapping(await streamOf(1), { handler: alwaysFailing });
     const abort = new AbortController();

@@ -1,37 +1,32 @@
 import {
   addBatchMetrics,
-  assertCheckpointStore,
-  assertKnownOptions,
-  assertMetrics,
-  assertOneOf,
-  assertTypeOf,
-  BATCH_ON_CORRUPT_MODES,
   type BatchMetrics,
   CheckpointedBatch,
   deaggregateRecords,
   deaggregationModeOf,
+  isKinesisWindowEvent,
   type KinesisStreamUserEvent,
   type KinesisStreamUserRecord,
   KplInvalidRecordError,
-  optionNames,
   safeLogger,
+  stateOfResponse,
+  WindowProgress,
 } from '@kpl-lambda/core';
-import type { Context, KinesisStreamBatchItemFailure, KinesisStreamRecord } from 'aws-lambda';
+import type {
+  Context,
+  KinesisStreamBatchItemFailure,
+  KinesisStreamRecord,
+  KinesisStreamStateResponse,
+} from 'aws-lambda';
 import { KplDeaggConfigurationError } from './errors.js';
 import {
   reportedByBatchItemFailures,
   reportedBySettledResults,
   reportsAggregateByParent,
 } from './handlerResponse.js';
+import { assertEventBatchResponseBefore, misorderedParserError } from './middlewareOrder.js';
+import { validateOptions } from './options.js';
 import type { KplDeaggOptions, KplDeaggResponse } from './types.js';
-
-const defaults: Required<Pick<KplDeaggOptions, 'onCorrupt'>> & KplDeaggOptions = {
-  onCorrupt: 'passthrough',
-  filter: undefined,
-  logger: undefined,
-  checkpoints: undefined,
-  metrics: undefined,
-};
 
 /** What one invocation's `before` learnt, for its `after`. */
 interface InvocationState {
@@ -94,8 +89,19 @@ export function kplDeagg(
   const logger = safeLogger(userLogger);
   // One middleware object serves concurrent invocations: state lives with each request.
   const invocations = new WeakMap<object, InvocationState>();
+  /** The progress kept in the window's state, for invocations inside a tumbling window. */
+  const windows = new WeakMap<object, WindowProgress>();
 
   const kplDeaggMiddlewareBefore = async (request: KplDeaggRequest): Promise<void> => {
+    // Inside a tumbling window, the progress of user records travels with the window's state
+    // (see WindowProgress): the handler sees its own state only.
+    let progress: WindowProgress | undefined;
+    if (isKinesisWindowEvent(request.event)) {
+      const window = WindowProgress.fromState(request.event.state);
+      progress = window.progress;
+      windows.set(request, progress);
+      request.event = { ...request.event, state: window.handlerState } as typeof request.event;
+    }
     const records: unknown = (request.event as { Records?: unknown } | null | undefined)?.Records;
     if (!Array.isArray(records) || records.length === 0) return;
     if ((records[0] as { eventSource?: unknown }).eventSource !== 'aws:kinesis') return;
@@ -105,9 +111,8 @@ export function kplDeagg(
       records.map((record: KinesisStreamUserRecord) => record.kinesis.sequenceNumber),
     );
 
-    const checkpointed = checkpoints
-      ? await CheckpointedBatch.load(checkpoints, records, logger)
-      : undefined;
+    const store = progress ?? checkpoints;
+    const checkpointed = store ? await CheckpointedBatch.load(store, records, logger) : undefined;
     const corruptParents: string[] = [];
     let aggregated = 0;
     let corrupt = 0;
@@ -158,9 +163,29 @@ export function kplDeagg(
   };
 
   const kplDeaggMiddlewareAfter = async (request: KplDeaggRequest): Promise<void> => {
+    const progress = windows.get(request);
+    windows.delete(request);
+    if (progress !== undefined && stateOfResponse(request.response) === undefined) {
+      // Lambda would fail the invocation, silently: say why, and record nothing.
+      throw new KplDeaggConfigurationError(
+        'Inside a tumbling window Lambda needs the state back: return { state, batchItemFailures } ' +
+          '(an array of PromiseSettledResult, or no response, cannot carry it)',
+        { option: 'handler' },
+      );
+    }
+    await mapResponse(request);
+    if (progress !== undefined) {
+      const response = request.response as KinesisStreamStateResponse;
+      request.response = { ...response, state: progress.stateWith(response.state) };
+    }
+  };
+
+  /** Maps what the handler returned to what Lambda must be told, and records progress. */
+  const mapResponse = async (request: KplDeaggRequest): Promise<void> => {
     const state = invocations.get(request);
     if (!state) return;
     invocations.delete(request);
+    assertEventBatchResponseBefore(request.internal, state.handed);
     const response: unknown = request.response;
     const settled = Array.isArray(response);
     const reported = settled
@@ -198,10 +223,22 @@ export function kplDeagg(
 
   // The handler threw: Lambda delivers the whole batch again, every user record handed failed.
   const kplDeaggMiddlewareOnError = async (request: KplDeaggRequest): Promise<void> => {
+    windows.delete(request);
     const state = invocations.get(request);
-    if (!state) return;
-    invocations.delete(request);
-    addInvocationMetrics(state, state.handed.length, 0);
+    if (state) {
+      invocations.delete(request);
+      addInvocationMetrics(state, state.handed.length, 0);
+    } else {
+      request.error = misorderedParserError(request.error, request.event) as Error;
+    }
+    // Ours say how to fix the handler or the order of middlewares: no onError after this one
+    // (event-batch-response's, for one) may turn them into a batch response Lambda retries.
+    // A copy: Middy sets the error it catches from an onError as its own `originalError`.
+    const { error } = request;
+    if (error instanceof KplDeaggConfigurationError) {
+      const { data } = error.cause as { data?: unknown };
+      throw new KplDeaggConfigurationError(error.message, { option: error.option, cause: data });
+    }
   };
 
   function addInvocationMetrics(
@@ -236,31 +273,6 @@ export function kplDeagg(
     after: kplDeaggMiddlewareAfter,
     onError: kplDeaggMiddlewareOnError,
   };
-}
-
-const KPL_DEAGG_OPTIONS = optionNames<KplDeaggOptions>({
-  onCorrupt: true,
-  filter: true,
-  logger: true,
-  checkpoints: true,
-  metrics: true,
-});
-
-/**
- * Merges the options with the defaults and checks them at the factory, as Middy's own
- * middlewares do, naming the wrong one: an unknown key (a typo) is refused, never ignored.
- */
-function validateOptions(opts: KplDeaggOptions): typeof defaults {
-  const E = (option: string, message: string) =>
-    new KplDeaggConfigurationError(message, { option });
-  assertKnownOptions(opts, KPL_DEAGG_OPTIONS, E);
-  const options = { ...defaults, ...opts };
-  assertOneOf('onCorrupt', options.onCorrupt, BATCH_ON_CORRUPT_MODES, E);
-  assertTypeOf('filter', options.filter, 'function', E);
-  assertTypeOf('logger', options.logger, 'object', E);
-  assertMetrics(options.metrics, E);
-  assertCheckpointStore(options.checkpoints, E);
-  return options;
 }
 
 export default kplDeagg;

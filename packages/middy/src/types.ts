@@ -5,7 +5,7 @@ import type {
   KplLogger,
   KplMetrics,
 } from '@kpl-lambda/core';
-import type { KinesisStreamBatchResponse } from 'aws-lambda';
+import type { KinesisStreamBatchResponse, KinesisStreamStateResponse } from 'aws-lambda';
 
 /** What to do with a corrupt aggregate: core's {@link BatchOnCorrupt}. */
 export type KplDeaggOnCorrupt = BatchOnCorrupt;
@@ -45,7 +45,8 @@ export interface KplDeaggOptions {
  * What a handler behind `kplDeagg()` may return, for `middy<KinesisStreamEvent,
  * KplDeaggResponse>()`: a `KinesisStreamBatchResponse`, one `PromiseSettledResult` per user
  * record handed (Middy's batch convention, which the middleware turns into the
- * `KinesisStreamBatchResponse` Lambda gets), or nothing. Middy types the handler's result with
+ * `KinesisStreamBatchResponse` Lambda gets), or nothing; inside a tumbling window, `{ state,
+ * batchItemFailures }` (`KinesisStreamStateResponse`). Middy types the handler's result with
  * the `TResult` given to `middy()`; `.handler<KinesisStreamEvent, KinesisStreamBatchResponse>()`
  * then types what Lambda gets back.
  *
@@ -64,5 +65,6 @@ export interface KplDeaggOptions {
  */
 export type KplDeaggResponse =
   | KinesisStreamBatchResponse
+  | KinesisStreamStateResponse
   | PromiseSettledResult<unknown>[]
   | undefined;

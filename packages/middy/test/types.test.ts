@@ -11,7 +11,12 @@ import kplDeagg, {
   kplDeagg as namedKplDeagg,
 } from '@kpl-lambda/middy';
 import middy, { type MiddlewareObj } from '@middy/core';
-import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
+import type {
+  Context,
+  KinesisStreamBatchResponse,
+  KinesisStreamEvent,
+  KinesisStreamStateResponse,
+} from 'aws-lambda';
 import { expectTypeOf } from 'expect-type';
 
 const context = {} as Context;
@@ -74,7 +79,10 @@ describe('kplDeagg types', () => {
       MiddlewareObj<KinesisStreamUserEvent, KplDeaggResponse>
     >();
     expectTypeOf<KplDeaggResponse>().toEqualTypeOf<
-      KinesisStreamBatchResponse | PromiseSettledResult<unknown>[] | undefined
+      | KinesisStreamBatchResponse
+      | KinesisStreamStateResponse
+      | PromiseSettledResult<unknown>[]
+      | undefined
     >();
   });
 

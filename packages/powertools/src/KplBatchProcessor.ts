@@ -12,6 +12,7 @@ import {
   deaggregateRecords,
   deaggregationModeOf,
   type KinesisStreamUserRecord,
+  KplInvalidRecordError,
   type KplLogger,
   type KplMetrics,
   optionNames,
@@ -23,13 +24,14 @@ import {
   KplCorruptAggregateError,
   KplSkippedRecordError,
 } from './errors.js';
-import type { BatchProcessorConfig, KplBatchOnCorrupt, KplBatchProcessorOptions } from './types.js';
-
-/** One invocation's parents, checkpoints and counts, keyed by the user records it registered. */
-const invocations = new WeakMap<
-  object,
-  { parents: KinesisStreamRecord[]; checkpointed?: CheckpointedBatch; skippedByCheckpoints: number }
->();
+import { invocations } from './invocations.js';
+import type {
+  BatchProcessorConfig,
+  KplBatchOnCorrupt,
+  KplBatchProcessorOptions,
+  KplTumblingWindow,
+} from './types.js';
+import { withUserRecordParser } from './userRecordParser.js';
 
 /**
  * Ours, and those of Powertools' own processor configuration: a Powertools that adds one fails
@@ -113,6 +115,23 @@ export class KplBatchProcessor extends BatchProcessor {
   }
 
   /**
+   * The tumbling window of the invocation being processed, when it runs through
+   * {@link processTumblingWindow}: `window`, the `state` it came with, `shardId`,
+   * `isFinalInvokeForWindow`, ... Undefined otherwise. A record handler reads it from here.
+   *
+   * @example
+   * ```ts
+   * const recordHandler = async (record: KinesisStreamUserRecord) => {
+   *   const { window } = processor.window!; // { start, end }
+   *   return { key: record.kinesis.partitionKey, at: window.start };
+   * };
+   * ```
+   */
+  public get window(): KplTumblingWindow | undefined {
+    return invocations.get(this.records)?.window?.fields;
+  }
+
+  /**
    * Registers the user records of a batch of Kinesis records for processing. Corrupt aggregates
    * follow `onCorrupt`; with `'throw'` this throws `KplDecodeError`.
    */
@@ -130,9 +149,7 @@ export class KplBatchProcessor extends BatchProcessor {
       }
       processingOptions = { ...options, processInParallel: false };
     }
-    const userRecords = deaggregateRecords(records as KinesisStreamRecord[], {
-      onCorrupt: deaggregationModeOf(this.onCorrupt),
-    });
+    const userRecords = deaggregateParents(records as KinesisStreamRecord[], this.onCorrupt);
     invocations.set(userRecords, {
       parents: records as KinesisStreamRecord[],
       skippedByCheckpoints: 0,
@@ -150,12 +167,10 @@ export class KplBatchProcessor extends BatchProcessor {
   public override async process(): ReturnType<BatchProcessor['process']> {
     const state = invocations.get(this.records);
     if (state === undefined) return super.process();
-    if (this.checkpoints !== undefined) {
-      state.checkpointed = await CheckpointedBatch.load(
-        this.checkpoints,
-        state.parents,
-        this.kplLogger,
-      );
+    // Inside a tumbling window progress travels with the window's state (see processTumblingWindow).
+    const store = state.window?.progress ?? this.checkpoints;
+    if (store !== undefined) {
+      state.checkpointed = await CheckpointedBatch.load(store, state.parents, this.kplLogger);
     }
     const results = await super.process();
     const parentsReported = this.collectKinesisFailures().map(
@@ -273,6 +288,28 @@ export class KplBatchProcessor extends BatchProcessor {
   }
 }
 
+/**
+ * The user records of a batch. Data that is not base64 means the event was parsed before the
+ * processor saw it (a schema with `Base64Encoded`, the parser middleware): the aggregates are
+ * lost, and the invocation fails saying where the schema goes.
+ */
+function deaggregateParents(
+  records: KinesisStreamRecord[],
+  onCorrupt: KplBatchOnCorrupt,
+): KinesisStreamUserRecord[] {
+  try {
+    return deaggregateRecords(records, { onCorrupt: deaggregationModeOf(onCorrupt) });
+  } catch (error) {
+    if (!(error instanceof KplInvalidRecordError)) throw error;
+    throw new KplBatchConfigurationError(
+      `${error.message}. Give the processor the event Lambda sent, and the schema to the ` +
+        'processor, which deaggregates before any schema sees a record: ' +
+        'new KplBatchProcessor({ parser, schema })',
+      'parser',
+    );
+  }
+}
+
 /** The keys that tell one user record from another in a log line. */
 function recordKeys(record: KinesisStreamUserRecord) {
   return {
@@ -280,46 +317,4 @@ function recordKeys(record: KinesisStreamUserRecord) {
     subSequenceNumber: record.kinesis.subSequenceNumber,
     shardId: record.eventID?.split(':', 1)[0],
   };
-}
-
-/** What a user record adds to a Kinesis record's payload; a stock schema strips these. */
-const USER_RECORD_FIELDS = [
-  'subSequenceNumber',
-  'aggregated',
-  'explicitHashKey',
-  'deaggregationError',
-  'deaggregationErrorReason',
-] as const;
-
-/**
- * Powertools extends an `innerSchema` from its stock Kinesis record schema, whose Zod objects
- * strip the fields a user record adds, and whose `partitionKey` must be a string. This lets
- * Powertools parse as it always does, then puts those fields back from the user record: the
- * processor itself never loads Zod or the parser, so a handler that does not parse bundles
- * neither.
- */
-function withUserRecordParser(config: BatchProcessorConfig): BatchProcessorConfig {
-  const { parser, innerSchema, schema } = config;
-  if (parser === undefined || innerSchema === undefined || schema !== undefined) return config;
-  const parseUserRecord: typeof parser = async (record, eventType, logger, parserConfig) => {
-    const { kinesis } = record as KinesisStreamUserRecord;
-    // A record written without a key (a service-managed stream) parses with an empty one, and
-    // gets what Lambda sent back: the stock schema would fail it, and Lambda retry it forever.
-    const keyless = typeof kinesis.partitionKey !== 'string';
-    const input = keyless ? { ...record, kinesis: { ...kinesis, partitionKey: '' } } : record;
-    const parsed = (await parser(input, eventType, logger, parserConfig)) as {
-      kinesis?: Record<string, unknown>;
-    };
-    if (parsed?.kinesis !== undefined) {
-      for (const field of USER_RECORD_FIELDS) {
-        if (kinesis[field] !== undefined) parsed.kinesis[field] = kinesis[field];
-      }
-      if (keyless) {
-        if ('partitionKey' in kinesis) parsed.kinesis.partitionKey = kinesis.partitionKey;
-        else delete parsed.kinesis.partitionKey;
-      }
-    }
-    return parsed as never;
-  };
-  return { ...config, parser: parseUserRecord };
 }

@@ -5,4 +5,11 @@ export {
   KplSkippedRecordError,
 } from './errors.js';
 export { KplBatchProcessor } from './KplBatchProcessor.js';
-export type { BatchProcessorConfig, KplBatchOnCorrupt, KplBatchProcessorOptions } from './types.js';
+export { processTumblingWindow } from './processTumblingWindow.js';
+export type {
+  BatchProcessorConfig,
+  KplBatchOnCorrupt,
+  KplBatchProcessorOptions,
+  KplTumblingWindow,
+  TumblingWindowOptions,
+} from './types.js';

@@ -1,5 +1,12 @@
 import type { BatchProcessor } from '@aws-lambda-powertools/batch';
-import type { BatchOnCorrupt, CheckpointStore, KplMetrics } from '@kpl-lambda/core';
+import type {
+  BatchOnCorrupt,
+  CheckpointStore,
+  KinesisStreamUserRecord,
+  KinesisTumblingWindow,
+  KplMetrics,
+  WindowState,
+} from '@kpl-lambda/core';
 
 /**
  * Powertools' own processor configuration: `parser` with `schema` or `innerSchema` (and
@@ -36,4 +43,45 @@ export type KplBatchProcessorOptions = BatchProcessorConfig & {
    * your own metrics.
    */
   metrics?: KplMetrics;
+};
+
+/**
+ * The tumbling window of an invocation, as {@link KplBatchProcessor.window} gives it to a record
+ * handler: core's `KinesisTumblingWindow`, with the `state` the invocation came with (without the
+ * progress the processor keeps in it).
+ *
+ * @example
+ * ```ts
+ * const window: KplTumblingWindow<Record<string, number>> | undefined = processor.window;
+ * if (window?.isFinalInvokeForWindow) console.log(window.window.end, window.state);
+ * ```
+ */
+export type KplTumblingWindow<State extends object = WindowState> = Omit<
+  KinesisTumblingWindow<State>,
+  'state'
+> & { state: State };
+
+/**
+ * Options of {@link processTumblingWindow}: Powertools' batch processing options (`context`,
+ * `processInParallel`, `throwOnFullBatchFailure`), and how the results of the record handler
+ * make the window's state.
+ *
+ * @example
+ * ```ts
+ * const options: TumblingWindowOptions<Record<string, number>, { key: string }> = {
+ *   processInParallel: true,
+ *   reduceState: (counts, { key }) => ({ ...counts, [key]: (counts[key] ?? 0) + 1 }),
+ * };
+ * ```
+ */
+export type TumblingWindowOptions<State extends object, Result> = Pick<
+  NonNullable<Parameters<BatchProcessor['register']>[2]>,
+  'context' | 'processInParallel' | 'throwOnFullBatchFailure'
+> & {
+  /**
+   * Folds what the record handler returned for a user record into the state, in batch order,
+   * for each user record done for good (succeeded, and not delivered again). Starts from the
+   * state the invocation came with (`{}` when the window opens).
+   */
+  reduceState: (state: State, result: Result, record: KinesisStreamUserRecord) => State;
 };

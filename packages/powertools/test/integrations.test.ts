@@ -5,6 +5,10 @@ import { parser } from '@aws-lambda-powertools/batch/parser';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Base64Encoded } from '@aws-lambda-powertools/parser/helpers';
+import {
+  KinesisDataStreamRecord,
+  KinesisDataStreamRecordPayload,
+} from '@aws-lambda-powertools/parser/schemas/kinesis';
 import type { KinesisStreamUserRecord } from '@kpl-lambda/core';
 import { aggregatedRecord, kinesisStreamEvent, plainRecord } from '@kpl-lambda/core/testing';
 import { KplBatchProcessor } from '@kpl-lambda/powertools';
@@ -97,6 +101,35 @@ describe('the Powertools parser', () => {
     expect(
       parsed.map(({ kinesis }) => `${kinesis.data.orderId}:${kinesis.subSequenceNumber}`).sort(),
     ).toEqual(['o1:0', 'o3:2', 'o4:0']);
+  });
+
+  it('refuses, naming where the schema goes, an event whose records were decoded before the processor', async () => {
+    // Base64Encoded on the whole event first: the aggregates become text with replacement
+    // characters, and could never be deaggregated.
+    const decodedFirst = z
+      .object({
+        Records: z.array(
+          KinesisDataStreamRecord.extend({
+            kinesis: KinesisDataStreamRecordPayload.extend({ data: Base64Encoded(z.unknown()) }),
+          }),
+        ),
+      })
+      .parse(orders());
+
+    await expect(
+      processPartialResponse(
+        decodedFirst as unknown as KinesisStreamEvent,
+        async () => undefined,
+        new KplBatchProcessor(),
+        { context },
+      ),
+    ).rejects.toThrow(
+      expect.objectContaining({
+        name: 'KplBatchConfigurationError',
+        option: 'parser',
+        message: expect.stringContaining('new KplBatchProcessor({ parser, schema })'),
+      }),
+    );
   });
 
   it('validates a whole deaggregated event with KinesisUserEventSchema', async () => {

@@ -1,0 +1,44 @@
+import {
+  assertCheckpointStore,
+  assertKnownOptions,
+  assertMetrics,
+  assertOneOf,
+  assertTypeOf,
+  BATCH_ON_CORRUPT_MODES,
+  optionNames,
+} from '@kpl-lambda/core';
+import { KplDeaggConfigurationError } from './errors.js';
+import type { KplDeaggOptions } from './types.js';
+
+export const defaults: Required<Pick<KplDeaggOptions, 'onCorrupt'>> & KplDeaggOptions = {
+  onCorrupt: 'passthrough',
+  filter: undefined,
+  logger: undefined,
+  checkpoints: undefined,
+  metrics: undefined,
+};
+
+const KPL_DEAGG_OPTIONS = optionNames<KplDeaggOptions>({
+  onCorrupt: true,
+  filter: true,
+  logger: true,
+  checkpoints: true,
+  metrics: true,
+});
+
+/**
+ * Merges the options with the defaults and checks them at the factory, as Middy's own
+ * middlewares do, naming the wrong one: an unknown key (a typo) is refused, never ignored.
+ */
+export function validateOptions(opts: KplDeaggOptions): typeof defaults {
+  const E = (option: string, message: string) =>
+    new KplDeaggConfigurationError(message, { option });
+  assertKnownOptions(opts, KPL_DEAGG_OPTIONS, E);
+  const options = { ...defaults, ...opts };
+  assertOneOf('onCorrupt', options.onCorrupt, BATCH_ON_CORRUPT_MODES, E);
+  assertTypeOf('filter', options.filter, 'function', E);
+  assertTypeOf('logger', options.logger, 'object', E);
+  assertMetrics(options.metrics, E);
+  assertCheckpointStore(options.checkpoints, E);
+  return options;
+}
