@@ -99,7 +99,8 @@ export class PayloadDecoder {
           : `User record ${sequenceNumber}:${subSequenceNumber ?? 0}`;
       throw new KplPayloadDecodeError(error.reason, `${which} ${error.message}`, {
         cause: error.cause,
-        ...position,
+        sequenceNumber,
+        subSequenceNumber,
       });
     }
   }

@@ -1,5 +1,4 @@
 import { asBuffer } from './bytes.js';
-import { rememberDecodedBytes } from './decodedBytes.js';
 import type { PayloadDecoder } from './PayloadDecoder.js';
 import type { KinesisStreamUserRecord, KinesisStreamUserRecordPayload } from './types.js';
 import { userRecordData } from './userRecordData.js';
@@ -8,8 +7,9 @@ import { userRecordData } from './userRecordData.js';
  * The records a Lambda user record's data decodes to, in order, each with the user record's
  * identity (envelope fields, `sequenceNumber`, `subSequenceNumber`, `partitionKey`, ...), `data`
  * the decoded record's bytes in base64 and, from an envelope, `innerIndex` (and
- * `cloudWatchLogs`). `userRecordData` and its siblings read the decoded bytes. Throws
- * `KplPayloadDecodeError`, naming the user record. What both adapters' `decode` option runs.
+ * `cloudWatchLogs`). `userRecordData` and its siblings read the decoded bytes from `data`, as
+ * any consumer of the record would. Throws `KplPayloadDecodeError`, naming the user record.
+ * What both adapters' `decode` option runs.
  *
  * @example
  * ```ts
@@ -28,12 +28,12 @@ export function decodeUserRecord(
   return decoder
     .decode(userRecordData(userRecord), kinesis)
     .map(({ data, innerIndex, cloudWatchLogs }) => {
-      const bytes = asBuffer(data);
-      const encoded = bytes.toString('base64');
-      const payload: KinesisStreamUserRecordPayload = { ...kinesis, data: encoded };
+      const payload: KinesisStreamUserRecordPayload = {
+        ...kinesis,
+        data: asBuffer(data).toString('base64'),
+      };
       if (innerIndex !== undefined) payload.innerIndex = innerIndex;
       if (cloudWatchLogs !== undefined) payload.cloudWatchLogs = cloudWatchLogs;
-      rememberDecodedBytes(payload, bytes, encoded);
       return { ...userRecord, kinesis: payload };
     });
 }

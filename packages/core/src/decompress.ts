@@ -1,4 +1,4 @@
-import type { Buffer } from 'node:buffer';
+import { Buffer } from 'node:buffer';
 import * as zlib from 'node:zlib';
 import { KplPayloadDecodeError } from './errors.js';
 import type { PayloadCompression } from './payloadTypes.js';
@@ -40,8 +40,9 @@ export function decompress(
   data: Buffer,
   maxBytes: number,
 ): Buffer {
+  let decompressed: Buffer;
   try {
-    return DECOMPRESSORS[compression]!(data, { maxOutputLength: maxBytes });
+    decompressed = DECOMPRESSORS[compression]!(data, { maxOutputLength: maxBytes });
   } catch (error) {
     if ((error as { code?: unknown } | null)?.code === 'ERR_BUFFER_TOO_LARGE') {
       throw new KplPayloadDecodeError(
@@ -57,4 +58,10 @@ export function decompress(
       { cause: error },
     );
   }
+  // zlib hands a small result as a view into its 16 KB output chunk: a record kept for the
+  // handler would hold the whole chunk, many times its size, and a batch's worth of them as many
+  // times its memory. A copy of the record's size costs less than the collections they cause.
+  return decompressed.buffer.byteLength > 2 * decompressed.length
+    ? Buffer.from(decompressed)
+    : decompressed;
 }

@@ -1,5 +1,4 @@
 import { Buffer } from 'node:buffer';
-import { decodedBytesOf } from './decodedBytes.js';
 import { LambdaUserRecordPayload } from './LambdaUserRecordPayload.js';
 
 /** What the helpers read: a Lambda Kinesis record, or a user record made of one. */
@@ -9,9 +8,8 @@ export interface RecordWithBase64Data {
 
 /**
  * A record's data as bytes. For a user record that {@link deaggregateRecords} unpacked, a
- * zero-copy view into its aggregate (no base64 round trip); for a record that the `decode`
- * option (`decodeUserRecord`) made, its decoded bytes; for any other record, or one whose `data`
- * was replaced, `data` decoded from base64. The view shares memory with the other user
+ * zero-copy view into its aggregate (no base64 round trip); for any other record, or one whose
+ * `data` was replaced, `data` decoded from base64. The view shares memory with the other user
  * records of its aggregate: read it, do not write to it.
  *
  * @example
@@ -30,9 +28,7 @@ export function userRecordData(record: RecordWithBase64Data): Uint8Array {
 /** Both ways give a `Buffer`: the text helpers decode it without making another view. */
 function dataOf(record: RecordWithBase64Data): Buffer {
   return (
-    LambdaUserRecordPayload.bytesOf(record.kinesis) ??
-    decodedBytesOf(record.kinesis) ??
-    Buffer.from(record.kinesis.data, 'base64')
+    LambdaUserRecordPayload.bytesOf(record.kinesis) ?? Buffer.from(record.kinesis.data, 'base64')
   );
 }
 

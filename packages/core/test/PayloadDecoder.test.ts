@@ -134,6 +134,14 @@ describe('PayloadDecoder compression', () => {
     expect(grown).toBeLessThan(16 * 1024 * 1024);
   });
 
+  it("keeps a record in memory of its size, not in zlib's 16 KB output chunk", () => {
+    // Above Node's pool size, so that the copy has a buffer of its own.
+    const record = Buffer.alloc(5000, 'x');
+    const [decoded] = new PayloadDecoder({ compression: 'gzip' }).decode(gzipSync(record));
+    expect(decoded!.data).toEqual(record);
+    expect(decoded!.data.buffer.byteLength).toBe(5000);
+  });
+
   it('takes data of exactly maxDecodedBytes, and refuses uncompressed data over it', () => {
     const exact = Buffer.alloc(1000, 'x');
     expect(

@@ -61,19 +61,16 @@ describe('decodeUserRecord', () => {
     expect(Buffer.from(records[4]!.kinesis.data, 'base64').toString()).toBe('{"n":4}');
   });
 
-  it('reads the decoded bytes without a base64 round trip, until data is replaced', () => {
+  it('reads the decoded bytes from data, as any consumer does, replaced data included', () => {
     const [userRecord] = deaggregateRecords(
       kinesisStreamEvent([plainRecord({ partitionKey: 'p', data: gzipSync('decoded') })]).Records,
     );
     const [record] = decodeUserRecord(userRecord!, new PayloadDecoder({ compression: 'gzip' }));
-    expect(userRecordData(record!)).toBe(userRecordData(record!));
+    expect(Buffer.from(userRecordData(record!)).toString()).toBe('decoded');
     expect(userRecordText(record!)).toBe('decoded');
     expect(record!.kinesis.innerIndex).toBeUndefined();
     record!.kinesis.data = Buffer.from('replaced').toString('base64');
     expect(userRecordText(record!)).toBe('replaced');
-    // A copy (a spread, a schema's output) reads its data.
-    const copy = { ...record!, kinesis: { ...record!.kinesis } };
-    expect(userRecordText(copy)).toBe('replaced');
   });
 
   it('keeps exactly the fields a handler and a schema see: Lambda’s, the user record’s and the decoded ones', () => {
