@@ -4,6 +4,7 @@ import { KplProducerConfigurationError } from './errors.js';
 import { tallyOf } from './HeldRecords.js';
 import type { KinesisRecordQueues, RequestLimits } from './KinesisRecordQueues.js';
 import { plainKinesisRecord } from './kinesisRecords.js';
+import { ORDERED_GROUPS_ON_AUTO, OrderedGroups } from './OrderedGroups.js';
 import { AGGREGATION_ON_AUTO, type ResolvedProducerOptions } from './options.js';
 import type { PartitionKeys } from './PartitionKeys.js';
 import type { RecordResults } from './RecordResults.js';
@@ -62,6 +63,9 @@ export class RecordPlacement {
   readonly #facts: StreamFacts;
   readonly #router: ShardRouter;
   readonly #aggregation: Aggregation;
+  /** With `orderedGroupsPerShard`: how aggregates are grouped and keyed. */
+  readonly #groups: OrderedGroups | undefined;
+  #saidGroupsDoNothing = false;
   #mode: Mode = 'aggregate';
   /** Set while the options cannot work on the stream (`aggregate: true` on `AUTO`). */
   #refusal: KplProducerConfigurationError | undefined;
@@ -75,8 +79,12 @@ export class RecordPlacement {
     const { options, log } = context;
     this.#context = context;
     this.#facts = new StreamFacts(options, log);
-    this.#router = new ShardRouter(options.shardMapMaxAgeMs);
-    this.#aggregation = new Aggregation(options, context.queues);
+    const { orderedGroupsPerShard } = options;
+    const groups =
+      orderedGroupsPerShard === undefined ? undefined : new OrderedGroups(orderedGroupsPerShard);
+    this.#groups = groups;
+    this.#router = new ShardRouter(options.shardMapMaxAgeMs, groups);
+    this.#aggregation = new Aggregation(options, context.queues, groups);
     const { rateLimit } = options;
     this.limits = {
       partitionKeyFrom: options.partitionKeyFrom,
@@ -209,20 +217,30 @@ export class RecordPlacement {
 
   /** Sets what follows from the facts in force: the mode, the bounds, the key of keyless records. */
   #applyFacts(): void {
-    const { options } = this.#context;
+    const { options, log } = this.#context;
     const distribution: RecordDistribution | undefined = this.#facts.distribution;
-    Object.assign(this.limits, this.#facts.bounds());
+    const bounds = this.#facts.bounds();
+    const groups = this.#groups;
+    // Every user record may go as an aggregate of one under its group's key: room is kept for it.
+    if (groups !== undefined && distribution !== 'AUTO') {
+      bounds.maxRecordBytes = groups.largestUserRecordBytes(bounds.maxRecordBytes);
+    }
+    Object.assign(this.limits, bounds);
     // A record without a key gets one only where the stream is known to need one.
     this.limits.omitPartitionKeys = distribution !== 'USER_PARTITION_KEY';
     Object.assign(this.waitingLimits, this.limits, { omitPartitionKeys: true });
     const refused = distribution === 'AUTO' && options.given.has('aggregate') && options.aggregate;
     if (refused && this.#refusal === undefined) {
       this.#refusal = new KplProducerConfigurationError('aggregate', AGGREGATION_ON_AUTO);
-      this.#context.log.error(
+      log.error(
         `${this.#refusal.message}. The records put so far are given up, and put() throws this error`,
       );
     } else if (!refused) this.#refusal = undefined;
     this.#mode = distribution === 'AUTO' ? 'auto' : options.aggregate ? 'aggregate' : 'plain';
+    if (groups !== undefined && distribution === 'AUTO' && !this.#saidGroupsDoNothing) {
+      this.#saidGroupsDoNothing = true;
+      log.warn(ORDERED_GROUPS_ON_AUTO);
+    }
   }
 
   /** Lists the shards; whether the routing changed. */
