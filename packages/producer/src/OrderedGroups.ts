@@ -33,7 +33,7 @@ export const ORDERED_GROUPS_ON_AUTO =
   'orderedGroupsPerShard does nothing on this stream: its record distribution is AUTO (service-managed), where KPL aggregates are not supported. The producer sends plain records, which the service places on shards of its choosing: no producer can keep an order per key there';
 
 /** The parent partition key of the aggregates of one group: the same on every shard. */
-export function orderedGroupPartitionKey(group: number): string {
+function orderedGroupPartitionKey(group: number): string {
   return `ordered-group-${group}`;
 }
 
@@ -64,7 +64,7 @@ function parentKeyBytes(groupsPerShard: number): number {
 export class OrderedGroups {
   public readonly groupsPerShard: number;
   /** What a user record keeps back of a Kinesis record (see {@link orderedGroupsReserveBytes}). */
-  public readonly reserveBytes: number;
+  readonly #reserveBytes: number;
   readonly #partitionKeys: string[];
   readonly #partitionKeyBytes: number;
   /** Wraps the user records too large to join an aggregate (the put kept room for it). */
@@ -75,7 +75,7 @@ export class OrderedGroups {
 
   public constructor(groupsPerShard: number) {
     this.groupsPerShard = groupsPerShard;
-    this.reserveBytes = orderedGroupsReserveBytes(groupsPerShard);
+    this.#reserveBytes = orderedGroupsReserveBytes(groupsPerShard);
     this.#partitionKeyBytes = parentKeyBytes(groupsPerShard);
     this.#partitionKeys = Array.from({ length: groupsPerShard }, (_, group) =>
       orderedGroupPartitionKey(group),
@@ -99,7 +99,7 @@ export class OrderedGroups {
    * joining its group's aggregate: one that may not fit the aggregator's bound even alone.
    */
   public aloneAbove(aggregationMaxBytes: number): number {
-    return aggregationMaxBytes - this.reserveBytes - (MAX_PARTITION_KEY_BYTES - 1);
+    return aggregationMaxBytes - this.#reserveBytes - (MAX_PARTITION_KEY_BYTES - 1);
   }
 
   /**
@@ -109,7 +109,7 @@ export class OrderedGroups {
    */
   public largestUserRecordBytes(maxRecordBytes: number): number {
     return Math.min(
-      maxRecordBytes - this.reserveBytes,
+      maxRecordBytes - this.#reserveBytes,
       MAX_KINESIS_RECORD_BYTES - AGGREGATE_OF_ONE_OVERHEAD_BYTES - MAX_PARTITION_KEY_BYTES,
     );
   }
