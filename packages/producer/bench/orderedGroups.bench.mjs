@@ -97,5 +97,5 @@ if (runs !== undefined) {
     `Node ${process.version}; medians of ${runs.values().next().value.length} process(es) per case`,
   );
   console.log(table);
-  updateResults(new URL('../README.md', import.meta.url), 'producer-ordered-groups', table);
+  updateResults(new URL('../BENCHMARKS.md', import.meta.url), 'producer-ordered-groups', table);
 }
