@@ -2,7 +2,7 @@
 // of every published package, as npm would publish it (test/compat installs such tarballs in
 // fresh projects and runs them).
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -20,8 +20,14 @@ it('packs every published package into the folder given, and says how to install
     const published = readdirSync(join(root, 'packages')).filter(
       (folder) => folder !== 'testing-utils',
     );
+    const versionOf = (folder: string) =>
+      (
+        JSON.parse(readFileSync(join(root, 'packages', folder, 'package.json'), 'utf8')) as {
+          version: string;
+        }
+      ).version;
     expect(readdirSync(destination).sort()).toEqual(
-      published.map((folder) => `kpl-lambda-${folder}-0.1.0.tgz`).sort(),
+      published.map((folder) => `kpl-lambda-${folder}-${versionOf(folder)}.tgz`).sort(),
     );
     expect(run.stdout).toContain(`npm install ${join(destination, 'kpl-lambda-')}`);
   } finally {
