@@ -1,5 +1,6 @@
-// The real KCL MultiLangDaemon on local services: kinesalite (behind an HTTP/2 bridge for KCL 3)
-// and dynalite, in this process on loopback; the daemon's child is daemon/child.mjs, built on
+// The real KCL MultiLangDaemon on local services: the local Kinesis (kinesalite, which serves
+// HTTP/2 and ChildShards for KCL 3) and DynamoDB (dynalite, which makes KCL 3's lease index) that
+// users get, in this process on loopback; the daemon's child is daemon/child.mjs, built on
 // @kpl-lambda/kcl, which appends what it does to a file as JSON lines.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -13,8 +14,6 @@ import {
 } from '@kpl-lambda/local-event-source-mapping/local-kinesis';
 import { KinesisProducer } from '@kpl-lambda/producer';
 import { type LocalDynamoDB, mavenClasspath, startLocalDynamoDB } from '@kpl-lambda/testing-utils';
-import { childShardsAtShardEnd } from './childShards.js';
-import { type Http2Bridge, startHttp2Bridge } from './http2Bridge.js';
 import {
   type KclMajor,
   kclDaemonArguments,
@@ -22,7 +21,6 @@ import {
   kclProperties,
   QUICK_TIMINGS,
 } from './kclDaemon.js';
-import { createKcl3LeaseTable } from './leaseTable.js';
 
 /** Where each version's pom is: KCL 3's is the one the deaggregation comparison uses too. */
 const POM_DIRECTORIES: Readonly<Record<KclMajor, string>> = {
@@ -83,10 +81,6 @@ export async function startLocalKcl(kcl: KclMajor): Promise<LocalKcl> {
     startLocalKinesis(),
     startLocalDynamoDB(),
   ]);
-  const bridge: Http2Bridge | undefined =
-    kcl === 3
-      ? await startHttp2Bridge(kinesis.endpoint, childShardsAtShardEnd(kinesis.client))
-      : undefined;
   const directory = mkdtempSync(join(tmpdir(), `kpl-lambda-kcl${kcl}-`));
   let streams = 0;
   let daemons = 0;
@@ -117,7 +111,6 @@ export async function startLocalKcl(kcl: KclMajor): Promise<LocalKcl> {
     },
     splitShard: (streamName) => kinesis.splitShard(streamName),
     async runDaemon({ application, streamName, out, workerId, env = {}, settings = {} }) {
-      if (kcl === 3) await createKcl3LeaseTable(dynamodb.client, application);
       const properties = join(directory, `${application}-${++daemons}.properties`);
       writeFileSync(
         properties,
@@ -128,7 +121,7 @@ export async function startLocalKcl(kcl: KclMajor): Promise<LocalKcl> {
           applicationName: application,
           workerId,
           regionName: 'us-east-1',
-          kinesisEndpoint: bridge?.endpoint ?? kinesis.endpoint,
+          kinesisEndpoint: kinesis.endpoint,
           dynamoDBEndpoint: dynamodb.endpoint,
           settings: { ...QUICK_TIMINGS[kcl], ...settings },
         }),
@@ -174,7 +167,7 @@ export async function startLocalKcl(kcl: KclMajor): Promise<LocalKcl> {
       // dynalite goes on with the writes of a daemon that died meanwhile; closing it under them
       // throws. They take a few turns of the event loop.
       await new Promise((resolve) => setTimeout(resolve, 200));
-      await Promise.all([kinesis.stop(), dynamodb.stop(), bridge?.stop()]);
+      await Promise.all([kinesis.stop(), dynamodb.stop()]);
       if (process.env.KPL_KEEP_KCL_LOGS === undefined) {
         rmSync(directory, { recursive: true, force: true });
       } else {
