@@ -6,15 +6,18 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { closeSync, mkdtempSync, openSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { GetItemCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import {
   type LocalKinesis,
   startLocalKinesis,
 } from '@kpl-lambda/local-event-source-mapping/local-kinesis';
 import { KinesisProducer } from '@kpl-lambda/producer';
-import { type LocalDynamoDB, mavenClasspath, startLocalDynamoDB } from '@kpl-lambda/testing-utils';
+import { type LocalDynamoDB, resolveJars, startLocalDynamoDB } from '@kpl-lambda/testing-utils';
+import { daemonFiles } from '../../src/launcher/jars.js';
 import {
+  type DaemonJars,
+  KCL_VERSIONS,
   type KclMajor,
   kclDaemonArguments,
   kclDaemonEnvironment,
@@ -22,11 +25,19 @@ import {
   QUICK_TIMINGS,
 } from './kclDaemon.js';
 
-/** Where each version's pom is: KCL 3's is the one the deaggregation comparison uses too. */
-const POM_DIRECTORIES: Readonly<Record<KclMajor, string>> = {
-  1: __dirname,
-  3: join(__dirname, '../../../../test/kcl3'),
-};
+/**
+ * The cache kpl-kcl fetches KCL 3 into for the tests (and the README's run): its own pom and
+ * resolution are what the tests run.
+ */
+export const KCL_TEST_CACHE = join(__dirname, 'target/kcl-cache');
+
+/** The jars of `kcl`, fetched on the first run: KCL 1 by daemon/pom.xml, KCL 3 by kpl-kcl's. */
+export async function daemonJarsOf(kcl: KclMajor): Promise<DaemonJars> {
+  if (kcl === 3) return daemonFiles(KCL_VERSIONS[3], KCL_TEST_CACHE, process.env, () => {});
+  const unresolved = resolveJars(__dirname);
+  if (unresolved !== undefined) throw new Error(unresolved);
+  return { lib: join(__dirname, 'target/lib') };
+}
 
 /** A daemon running, with its children. */
 export interface RunningDaemon {
@@ -76,7 +87,7 @@ export interface LocalKcl {
 
 /** Fetches the jars of `kcl` (first run only) and starts the local services. */
 export async function startLocalKcl(kcl: KclMajor): Promise<LocalKcl> {
-  const classpath = mavenClasspath(POM_DIRECTORIES[kcl]);
+  const jars = await daemonJarsOf(kcl);
   const [kinesis, dynamodb]: [LocalKinesis, LocalDynamoDB] = await Promise.all([
     startLocalKinesis(),
     startLocalDynamoDB(),
@@ -85,9 +96,7 @@ export async function startLocalKcl(kcl: KclMajor): Promise<LocalKcl> {
   let streams = 0;
   let daemons = 0;
   const running: Array<RunningDaemon & { exited: Promise<unknown> }> = [];
-  const jar = readdirSync(dirname(classpath)).find((name) =>
-    /^amazon-kinesis-client-\d/.test(name),
-  );
+  const jar = readdirSync(jars.lib).find((name) => /^amazon-kinesis-client-\d/.test(name));
   return {
     kcl,
     version: jar?.replace(/^amazon-kinesis-client-(.*)\.jar$/, '$1') ?? 'none',
@@ -114,8 +123,7 @@ export async function startLocalKcl(kcl: KclMajor): Promise<LocalKcl> {
       const properties = join(directory, `${application}-${++daemons}.properties`);
       writeFileSync(
         properties,
-        kclProperties({
-          kcl,
+        kclProperties(kcl, {
           executableName: `${process.execPath} ${join(__dirname, 'child.mjs')}`,
           streamName,
           applicationName: application,
@@ -127,8 +135,8 @@ export async function startLocalKcl(kcl: KclMajor): Promise<LocalKcl> {
         }),
       );
       const log = openSync(`${out}.daemon.log`, 'a');
-      const daemon = spawn('java', kclDaemonArguments(kcl, classpath, properties), {
-        env: { ...process.env, ...kclDaemonEnvironment(kcl), KCL_OUT: out, ...env },
+      const daemon = spawn('java', kclDaemonArguments(kcl, jars, properties), {
+        env: { ...kclDaemonEnvironment(kcl), KCL_OUT: out, ...env },
         stdio: ['ignore', log, log],
         // Its own process group: a kill ends the daemon and the children it started.
         detached: true,
