@@ -64,9 +64,7 @@ describe('HTTP/2 beside HTTP/1.1, on one port', () => {
       'content-type': 'application/x-amz-json-1.1',
     });
     stream.end('{}');
-    const [headers] = (await new Promise((resolve) =>
-      stream.once('response', (...args) => resolve(args)),
-    )) as [Record<string, unknown>];
+    const [headers] = (await once(stream, 'response')) as [Record<string, unknown>];
     expect(headers[':status']).toBe(200);
     session.on('error', () => {}); // ended by the server: expected
     // Both settle: the server does not wait for the client to hang up, and ends its session.
