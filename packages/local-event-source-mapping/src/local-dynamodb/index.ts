@@ -45,7 +45,18 @@ export interface LocalDynamoDB {
   stop(): Promise<void>;
 }
 
-/** Starts dynalite on 127.0.0.1; tables are created at once. */
+/**
+ * Starts dynalite on 127.0.0.1, behind a front that gives a KCL lease table KCL 3's index;
+ * tables are created at once.
+ *
+ * @example
+ * ```ts
+ * import { startLocalDynamoDB } from '@kpl-lambda/local-event-source-mapping/local-dynamodb';
+ * const dynamodb = await startLocalDynamoDB({ port: 4568 });
+ * console.log(`DynamoDB at ${dynamodb.endpoint}`); // for a KCL daemon in another process
+ * await dynamodb.stop();
+ * ```
+ */
 export async function startLocalDynamoDB(
   options: LocalDynamoDBOptions = {},
 ): Promise<LocalDynamoDB> {

@@ -93,7 +93,19 @@ export interface LocalKinesis {
   stop(): Promise<void>;
 }
 
-/** Starts kinesalite on 127.0.0.1; streams are created and changed at once. */
+/**
+ * Starts kinesalite on 127.0.0.1, behind the front that adds what Kinesis has and kinesalite
+ * lacks; streams are created and changed at once.
+ *
+ * @example
+ * ```ts
+ * import { startLocalKinesis } from '@kpl-lambda/local-event-source-mapping/local-kinesis';
+ * const kinesis = await startLocalKinesis({ port: 4567 });
+ * await kinesis.createStream('orders', 2);
+ * console.log(`Kinesis at ${kinesis.endpoint}`); // HTTP/1.1 and HTTP/2, for a KCL daemon too
+ * await kinesis.stop();
+ * ```
+ */
 export async function startLocalKinesis(options: LocalKinesisOptions = {}): Promise<LocalKinesis> {
   assertKnownOptions(options, LOCAL_KINESIS_OPTIONS);
   const { port = 0 } = options;
