@@ -1,11 +1,6 @@
-import {
-  createServer,
-  type IncomingMessage,
-  request,
-  type Server,
-  type ServerResponse,
-} from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { createServer, type IncomingMessage, request, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type LoopbackServer, onLoopback } from '../loopback.js';
 import { withKclLeaseIndex } from './kclLeaseIndex.js';
 
 const CREATE_TABLE = 'DynamoDB_20120810.CreateTable';
@@ -16,21 +11,18 @@ const CREATE_TABLE = 'DynamoDB_20120810.CreateTable';
  * table's `CreateTable`, which gets KCL 3's index (see `withKclLeaseIndex`).
  */
 export class DynamoDBFront {
-  readonly #server: Server;
-  readonly #sockets = new Set<Socket>();
+  readonly #server: LoopbackServer;
 
   readonly #backend: AddressInfo;
 
   public constructor(backend: AddressInfo) {
     this.#backend = backend;
-    this.#server = createServer((incoming, outgoing) => {
-      // A client gone, or dynalite (stopping): the call fails, as on an unreachable DynamoDB.
-      this.#forward(incoming, outgoing).catch(() => outgoing.destroy());
-    });
-    this.#server.on('connection', (socket) => {
-      this.#sockets.add(socket);
-      socket.on('close', () => this.#sockets.delete(socket));
-    });
+    this.#server = onLoopback(
+      createServer((incoming, outgoing) => {
+        // A client gone, or dynalite (stopping): the call fails, as on an unreachable DynamoDB.
+        this.#forward(incoming, outgoing).catch(() => outgoing.destroy());
+      }),
+    );
   }
 
   async #forward(incoming: IncomingMessage, outgoing: ServerResponse): Promise<void> {
@@ -58,22 +50,11 @@ export class DynamoDBFront {
     });
   }
 
-  /** Listens on 127.0.0.1 (`port` 0: any free one); resolves with the port, rejects if taken. */
   public listen(port: number): Promise<number> {
-    return new Promise((resolve, reject) => {
-      this.#server.once('error', reject);
-      this.#server.listen(port, '127.0.0.1', () => {
-        this.#server.off('error', reject);
-        resolve((this.#server.address() as AddressInfo).port);
-      });
-    });
+    return this.#server.listen(port);
   }
 
-  /** Stops listening and ends every connection, those of clients still connected included. */
   public close(): Promise<void> {
-    return new Promise((resolve) => {
-      this.#server.close(() => resolve());
-      for (const socket of this.#sockets) socket.destroy();
-    });
+    return this.#server.close();
   }
 }

@@ -1,12 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { computeHashKey } from '@kpl-lambda/core';
-import {
-  createHttp1And2Server,
-  type Http1And2Server,
-  type Incoming,
-  type Outgoing,
-} from './http1And2.js';
+import type { LoopbackServer } from '../loopback.js';
+import { createHttp1And2Server, type Incoming, type Outgoing } from './http1And2.js';
 import { IteratorShards, type StreamShard } from './IteratorShards.js';
 import { type Answer, type Body, call, readAll, reply } from './kinesalite.js';
 import { ShardThrottle, type ShardWriteLimits } from './ShardThrottle.js';
@@ -50,7 +46,7 @@ export class KinesisFront {
   /** Records refused for a shard's write limits, since the front started. */
   public throttledRecords = 0;
 
-  readonly #server: Http1And2Server;
+  readonly #server: LoopbackServer;
   readonly #backend: AddressInfo;
   readonly #iterators = new IteratorShards();
   readonly #facts = new Map<string, StreamFacts>();

@@ -5,7 +5,8 @@
 // HTTP/1.1 one, so that every client of a local stream is given the same endpoint.
 import { createServer as createHttp1Server, type IncomingHttpHeaders } from 'node:http';
 import { createServer as createHttp2Server } from 'node:http2';
-import { type AddressInfo, createServer, type Socket } from 'node:net';
+import { createServer } from 'node:net';
+import { type LoopbackServer, onLoopback } from '../loopback.js';
 
 /** The start of HTTP/2's connection preface (`PRI * HTTP/2.0`): no HTTP/1.1 method is `PRI`. */
 const HTTP2_PREFACE_START = Buffer.from('PRI');
@@ -22,24 +23,13 @@ export interface Outgoing {
   end(body: string): unknown;
 }
 
-/** A server of HTTP/1.1 and h2c on one loopback port. */
-export interface Http1And2Server {
-  /** Listens on 127.0.0.1 (`port` 0: any free one); resolves with the port, rejects if taken. */
-  listen(port: number): Promise<number>;
-  /** Stops listening and ends every connection, those of clients still connected included. */
-  close(): Promise<void>;
-}
-
 /** A server that hands each request of either version to `handle`. */
 export function createHttp1And2Server(
   handle: (incoming: Incoming, outgoing: Outgoing) => void,
-): Http1And2Server {
+): LoopbackServer {
   const http1 = createHttp1Server(handle);
   const http2 = createHttp2Server(handle);
-  const sockets = new Set<Socket>();
   const server = createServer((socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
     socket.once('readable', function route() {
       const start: Buffer | null = socket.read(HTTP2_PREFACE_START.length);
       if (start === null) {
@@ -51,20 +41,5 @@ export function createHttp1And2Server(
       (start.equals(HTTP2_PREFACE_START) ? http2 : http1).emit('connection', socket);
     });
   });
-  return {
-    listen: (port) =>
-      new Promise((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, '127.0.0.1', () => {
-          server.off('error', reject);
-          resolve((server.address() as AddressInfo).port);
-        });
-      }),
-    close: () =>
-      new Promise((resolve) => {
-        server.close(() => resolve());
-        // A KCL daemon keeps its HTTP/2 sessions open, an SDK client its keep-alive sockets.
-        for (const socket of sockets) socket.destroy();
-      }),
-  };
+  return onLoopback(server);
 }
