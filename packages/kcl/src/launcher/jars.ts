@@ -2,7 +2,15 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { DAEMON_LOGBACK, daemonPom } from './daemonFiles.js';
@@ -52,13 +60,24 @@ export async function daemonFiles(
   const lib = join(directory, 'lib');
   const logback = join(directory, 'logback.xml');
   mkdirSync(directory, { recursive: true });
-  writeFileSync(logback, DAEMON_LOGBACK);
+  writeWhole(logback, DAEMON_LOGBACK);
   if (!existsSync(lib)) await fetchJars(version, directory, env, say);
   const daemonJar = `amazon-kinesis-client-multilang-${version}.jar`;
   if (!readdirSync(lib).includes(daemonJar)) {
     throw new LaunchError(`${lib} has no ${daemonJar}: remove the folder, and it is fetched again`);
   }
   return { directory, lib, logback };
+}
+
+/**
+ * Writes `text` to `path` unless it is there already, whole: a daemon that starts meanwhile (in
+ * another terminal) reads the old file or the new one, never half of one.
+ */
+function writeWhole(path: string, text: string): void {
+  if (existsSync(path) && readFileSync(path, 'utf8') === text) return;
+  const own = `${path}-${process.pid}-${randomUUID()}`;
+  writeFileSync(own, text);
+  renameSync(own, path);
 }
 
 async function fetchJars(
