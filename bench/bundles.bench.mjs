@@ -102,4 +102,4 @@ const table = [
       `| ${LABELS[row.handler] ?? row.handler} | ${row.format === 'esm' ? 'ESM' : 'CommonJS'} | ${row.size} | ${row.gzip} | ${row.ms.toFixed(1)} ms | ${row.handler === 'empty' ? '' : `${ratio(row, 'bytes')}, ${ratio(row, 'ms')}`} |`,
   ),
 ].join('\n');
-updateResults(new URL('../README.md', import.meta.url), 'bundles', table);
+updateResults(new URL('../BENCHMARKS.md', import.meta.url), 'bundles', table);

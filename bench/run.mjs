@@ -9,6 +9,7 @@ const BENCHMARKS = [
   '../packages/core/bench/decode.bench.mjs',
   '../packages/producer/bench/producer.bench.mjs',
   '../packages/producer/bench/hotShard.bench.mjs',
+  '../packages/producer/bench/orderedGroups.bench.mjs',
   '../packages/checkpoints/bench/checkpoints.bench.mjs',
   './bundles.bench.mjs',
 ];

@@ -18,9 +18,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { KinesisClient } from '@aws-sdk/client-kinesis';
+import { localKinesisClient } from '@kpl-lambda/local-event-source-mapping/client';
 import { startLocalKinesis } from '@kpl-lambda/local-event-source-mapping/local-kinesis';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { bundleFunctions } from '../sam-app/scripts/bundle.mjs';
 import { showOnePath } from './path.mjs';
 import { redriveGivenUp, runPipeline } from './pipeline.mjs';
@@ -43,7 +42,8 @@ let client;
 const streamName = values.stream ?? 'orders';
 if (values.endpoint) {
   if (!values.stream) throw new Error('--endpoint needs --stream NAME (an existing stream)');
-  client = new KinesisClient({ endpoint: values.endpoint, requestHandler: new NodeHttpHandler() });
+  // HTTP/1.1: a client made with the SDK's defaults fails on a local Kinesis (ERR_HTTP2_ERROR).
+  client = localKinesisClient({ endpoint: values.endpoint });
   console.log(`Kinesis at ${values.endpoint}, stream ${streamName}, default AWS credentials`);
 } else {
   local = await startLocalKinesis();

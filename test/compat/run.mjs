@@ -156,8 +156,9 @@ function makeProject(name, tarballs) {
     '@types/node': locked('@types/node'),
     typescript: locked('typescript'),
     typescript7: 'npm:typescript@7.0.2',
-    // The optional peer of the local-kinesis entry point.
+    // The optional peers of the local-kinesis and local-dynamodb entry points.
     kinesalite: locked('kinesalite'),
+    dynalite: locked('dynalite'),
   };
   writeFileSync(
     join(folder, 'package.json'),

@@ -8,7 +8,7 @@ import {
   ListShardsCommand,
 } from '@aws-sdk/client-kinesis';
 import { KPL_MAGIC, MAX_HASH_KEY } from '@kpl-lambda/core';
-import { KinesisProducer } from '@kpl-lambda/producer';
+import { KinesisProducer, type KinesisProducerOptions } from '@kpl-lambda/producer';
 
 /** A user record put by the tests; its data ends with its index, so every record is unique. */
 export interface InteropRecord {
@@ -122,13 +122,14 @@ export async function readStream(client: KinesisClient, streamName: string): Pro
   );
 }
 
-/** Writes the records with our producer (default options) and reads the stream back. */
+/** Writes the records with our producer (default options, or those given) and reads the stream back. */
 export async function writeWithOurProducer(
   client: KinesisClient,
   streamName: string,
   records: readonly InteropRecord[],
+  options: Partial<KinesisProducerOptions> = {},
 ): Promise<ReadShard[]> {
-  const producer = new KinesisProducer({ client, streamName });
+  const producer = new KinesisProducer({ client, streamName, ...options });
   for (const { partitionKey, explicitHashKey, data } of records) {
     producer.put({
       partitionKey,

@@ -6,9 +6,10 @@
 // Not `sam build --build-in-source`: it runs `npm update` in this folder, which prunes the
 // repository's own installed packages.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { packPackages } from '../../../scripts/pack-packages.mjs';
 
 const appDirectory = fileURLToPath(new URL('..', import.meta.url));
 const repository = join(appDirectory, '../..');
@@ -16,25 +17,16 @@ const packagesDirectory = join(appDirectory, '.sam-packages');
 const manifest = JSON.parse(readFileSync(join(appDirectory, 'package.json'), 'utf8'));
 
 const local = Object.keys(manifest.dependencies).filter((name) => name.startsWith('@kpl-lambda/'));
-const unbuilt = local.filter(
-  (name) => !existsSync(join(repository, 'packages', name.split('/')[1], 'dist')),
-);
-if (unbuilt.length > 0) {
-  fail(`${unbuilt.join(', ')} not built: run npm ci && npm run build at the repository root first`);
-}
-
 rmSync(packagesDirectory, { recursive: true, force: true });
-mkdirSync(packagesDirectory);
-const dependencies = { ...manifest.dependencies };
-for (const name of local) {
-  const packed = run('npm', ['pack', '--silent', '--pack-destination', packagesDirectory], {
-    cwd: join(repository, 'packages', name.split('/')[1]),
-  });
-  // npm pack prints the tarball's name last.
-  const tarball = packed.trim().split('\n').at(-1);
-  // An absolute path: sam build copies the manifest elsewhere before it installs.
-  dependencies[name] = `file:${join(packagesDirectory, tarball)}`;
+let tarballs;
+try {
+  tarballs = packPackages(packagesDirectory, local);
+} catch (error) {
+  fail(error.message);
 }
+// Absolute paths: sam build copies the manifest elsewhere before it installs.
+const dependencies = { ...manifest.dependencies };
+for (const name of local) dependencies[name] = `file:${tarballs[name]}`;
 const buildManifest = join(packagesDirectory, 'package.json');
 writeFileSync(buildManifest, `${JSON.stringify({ ...manifest, dependencies }, null, 2)}\n`);
 
@@ -52,12 +44,6 @@ if (build.error?.code === 'ENOENT') {
   );
 }
 process.exitCode = build.status ?? 1;
-
-function run(command, args, options) {
-  const result = spawnSync(command, args, { ...options, encoding: 'utf8' });
-  if (result.status !== 0) fail(`${command} ${args.join(' ')} failed:\n${result.stderr}`);
-  return result.stdout;
-}
 
 function fail(message) {
   console.error(`sam-build: ${message}`);

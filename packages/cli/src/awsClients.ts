@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { KinesisClient } from '@aws-sdk/client-kinesis';
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import { localKinesisClient } from '@kpl-lambda/local-event-source-mapping/client';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { type ConnectionOptions, endpointOf, regionOf } from './endpoints.js';
 import { KplCliUsageError } from './errors.js';
@@ -22,9 +23,9 @@ export async function kinesisClientFor(
   const endpoint = endpointOf('kinesis', connection, io.env)?.url;
   const region = regionOf(connection, io.env);
   if (io.kinesisClient) return { client: io.kinesisClient({ endpoint, region }), close: () => {} };
-  // HTTP/1.1: the SDK's default for Kinesis is HTTP/2 (for SubscribeToShard, which no command
-  // uses), which local Kinesis implementations (kinesalite, LocalStack) do not speak.
-  const client = new KinesisClient({ requestHandler: new NodeHttpHandler(), endpoint, region });
+  // HTTP/1.1, which local Kinesis servers (kinesalite, LocalStack) speak, and AWS too: the SDK's
+  // default is HTTP/2, for SubscribeToShard, which no command uses.
+  const client = localKinesisClient({ endpoint, region });
   return withRegion(client);
 }
 

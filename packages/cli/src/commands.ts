@@ -3,6 +3,7 @@ import type { ConnectionOptions } from './endpoints.js';
 import { KplCliUsageError } from './errors.js';
 import { event } from './event.js';
 import { inspect } from './inspect.js';
+import { local, localStreamOf } from './local.js';
 import { put } from './put.js';
 import { redrive } from './redrive.js';
 import { DATA_FORMATS, type DataFormat } from './render.js';
@@ -10,7 +11,7 @@ import { tail } from './tail.js';
 import type { CliIo } from './types.js';
 
 /** The values `util.parseArgs` gives. */
-export type Values = Record<string, string | boolean | undefined>;
+export type Values = Record<string, string | boolean | string[] | undefined>;
 
 const KINESIS_OPTIONS = {
   endpoint: { type: 'string' },
@@ -169,7 +170,45 @@ export const COMMANDS = {
         io,
       ),
   },
+  local: {
+    usage:
+      'kpl local [--stream NAME[:SHARDS]]... [--auto] [--table NAME]... [--kinesis-port N] [--dynamodb-port N]',
+    summary:
+      "Runs a Kinesis (kinesalite) and a DynamoDB (dynalite) on 127.0.0.1, in memory, until Ctrl-C, with the streams (1 shard unless SHARDS; service-managed with --auto) and the checkpoint tables of @kpl-lambda/checkpoints asked for, and prints the variables that point the AWS SDK, kpl and kpl-kcl at them. The Kinesis speaks HTTP/1.1 and HTTP/2 (the KCL daemon's) and serves KCL 3; ports 4567 and 4568 unless given (0: any free one). Needs kinesalite and dynalite installed beside @kpl-lambda/cli.",
+    options: {
+      stream: { type: 'string', multiple: true },
+      auto: { type: 'boolean' },
+      table: { type: 'string', multiple: true },
+      'kinesis-port': { type: 'string' },
+      'dynamodb-port': { type: 'string' },
+    },
+    run: (values: Values, file: string | undefined, io: CliIo) => {
+      if (file !== undefined) throw new KplCliUsageError(`kpl local takes no input, got ${file}`);
+      const streams = ((values.stream as string[] | undefined) ?? []).map(localStreamOf);
+      if (values.auto === true && streams.length === 0) {
+        throw new KplCliUsageError(
+          '--auto makes the streams of --stream service-managed: give one',
+        );
+      }
+      return local(
+        {
+          streams,
+          auto: values.auto === true,
+          tables: (values.table as string[] | undefined) ?? [],
+          kinesisPort: port(values, 'kinesis-port', 4567),
+          dynamodbPort: port(values, 'dynamodb-port', 4568),
+        },
+        io,
+      );
+    },
+  },
 } as const;
+
+function port(values: Values, option: string, fallback: number): number {
+  const number = count(values, option, fallback);
+  if (number > 65_535) throw new KplCliUsageError(`--${option} must be a port, 0 to 65535`);
+  return number;
+}
 
 function required(values: Values, option: string): string {
   const value = values[option];
@@ -188,7 +227,7 @@ function count(values: Values, option: string, fallback: number): number {
   return number;
 }
 
-function dataFormat(value: string | boolean | undefined): DataFormat {
+function dataFormat(value: Values[string]): DataFormat {
   if (value === undefined) return 'auto';
   if (!DATA_FORMATS.includes(value as DataFormat)) {
     throw new KplCliUsageError(

@@ -84,6 +84,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       throw new KplCliUsageError(`one input at most, got ${positionals.join(' ')}`);
     return await command.run(values as Values, positionals[0], io);
   } catch (error) {
+    // An `io` the command cannot use: no exit code can say it.
+    if (error instanceof KplCliConfigurationError) throw error;
     // Stopped while reading its input: nothing was done, nothing to say.
     if (error instanceof KplCliStoppedError) return 130;
     const code = (error as { code?: string } | null)?.code;

@@ -53,10 +53,12 @@ describe('the kpl binary', () => {
       return;
     }
     // `script` gives kpl a terminal; the Ctrl-C it is sent becomes a SIGINT there. It waits for
-    // its own input to end: the shell's echo says when kpl did, and how.
+    // its own input to end: the shell's echo says when kpl did, and how. Bash, as a user's shell:
+    // it outlives a Ctrl-C its command handled, which dash (/bin/sh on Debian) does not.
     const command = `${JSON.stringify(process.execPath)} ${JSON.stringify(bin)} inspect; echo "kpl exited $?"`;
     const child = spawn('script', ['-qc', command, '/dev/null'], {
       stdio: ['pipe', 'pipe', 'pipe'],
+      env: { ...process.env, SHELL: 'bash' },
     });
     let output = '';
     let interrupted = false;

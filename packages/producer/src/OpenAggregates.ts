@@ -38,6 +38,8 @@ export interface OpenAggregatesOptions {
   maxBytes: number;
   maxRecords: number;
   idleBytes: number;
+  /** Send a lone user record as an aggregate of one (ordered groups: it needs its group's key). */
+  aggregateSingleRecord?: boolean;
 }
 
 /**
@@ -55,10 +57,15 @@ export class OpenAggregates {
   readonly #open = new Map<string, OpenAggregate>();
   readonly #idle: RecordAggregator<ProducerRecord>[] = [];
   readonly #maxIdle: number;
-  readonly #options: { maxBytes: number; maxRecords: number };
+  readonly #options: { maxBytes: number; maxRecords: number; aggregateSingleRecord: boolean };
 
-  public constructor({ maxBytes, maxRecords, idleBytes }: OpenAggregatesOptions) {
-    this.#options = { maxBytes, maxRecords };
+  public constructor({
+    maxBytes,
+    maxRecords,
+    idleBytes,
+    aggregateSingleRecord = false,
+  }: OpenAggregatesOptions) {
+    this.#options = { maxBytes, maxRecords, aggregateSingleRecord };
     this.#maxIdle = Math.min(MAX_IDLE_AGGREGATORS, Math.floor(idleBytes / (2 * maxBytes)));
   }
 

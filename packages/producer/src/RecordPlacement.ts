@@ -1,9 +1,10 @@
 import { type KplLogger, KplRecordTooLargeError } from '@kpl-lambda/core';
+import { Aggregation } from './Aggregation.js';
 import { KplProducerConfigurationError } from './errors.js';
 import { tallyOf } from './HeldRecords.js';
 import type { KinesisRecordQueues, RequestLimits } from './KinesisRecordQueues.js';
-import { aggregatedKinesisRecord, plainKinesisRecord } from './kinesisRecords.js';
-import { type ClosedAggregate, OpenAggregates } from './OpenAggregates.js';
+import { plainKinesisRecord } from './kinesisRecords.js';
+import { ORDERED_GROUPS_ON_AUTO, OrderedGroups } from './OrderedGroups.js';
 import { AGGREGATION_ON_AUTO, type ResolvedProducerOptions } from './options.js';
 import type { PartitionKeys } from './PartitionKeys.js';
 import type { RecordResults } from './RecordResults.js';
@@ -61,7 +62,10 @@ export class RecordPlacement {
   readonly #context: RecordPlacementContext;
   readonly #facts: StreamFacts;
   readonly #router: ShardRouter;
-  readonly #aggregates: OpenAggregates;
+  readonly #aggregation: Aggregation;
+  /** With `orderedGroupsPerShard`: how aggregates are grouped and keyed. */
+  readonly #groups: OrderedGroups | undefined;
+  #saidGroupsDoNothing = false;
   #mode: Mode = 'aggregate';
   /** Set while the options cannot work on the stream (`aggregate: true` on `AUTO`). */
   #refusal: KplProducerConfigurationError | undefined;
@@ -75,12 +79,12 @@ export class RecordPlacement {
     const { options, log } = context;
     this.#context = context;
     this.#facts = new StreamFacts(options, log);
-    this.#router = new ShardRouter(options.shardMapMaxAgeMs);
-    this.#aggregates = new OpenAggregates({
-      maxBytes: options.aggregationMaxBytes,
-      maxRecords: options.aggregationMaxCount,
-      idleBytes: options.maxBufferedBytes,
-    });
+    const { orderedGroupsPerShard } = options;
+    const groups =
+      orderedGroupsPerShard === undefined ? undefined : new OrderedGroups(orderedGroupsPerShard);
+    this.#groups = groups;
+    this.#router = new ShardRouter(options.shardMapMaxAgeMs, groups);
+    this.#aggregation = new Aggregation(options, context.queues, groups);
     const { rateLimit } = options;
     this.limits = {
       partitionKeyFrom: options.partitionKeyFrom,
@@ -102,7 +106,7 @@ export class RecordPlacement {
 
   /** When the oldest open aggregate opened. */
   public get oldestOpenedAt(): number | undefined {
-    return this.#aggregates.oldestOpenedAt;
+    return this.#aggregation.oldestOpenedAt;
   }
 
   /**
@@ -139,7 +143,7 @@ export class RecordPlacement {
       const route = this.#router.route(userRecord);
       // Only while the shards are learnt, when nothing is placed: kept (a copy) all the same.
       if (route === undefined) this.#unrouted.push({ ...userRecord });
-      else this.#aggregateInto(route.group, route.shardId, userRecord);
+      else this.#aggregation.add(route.group, route.shardId, userRecord);
       return;
     }
     // Ordered per partition key; on a service-managed stream, where no order per key can be kept,
@@ -154,7 +158,7 @@ export class RecordPlacement {
 
   /** Closes the aggregates opened at or before `openedBy` into their queues. */
   public closeAggregatesOpenedBy(openedBy: number): void {
-    for (const closed of this.#aggregates.closeOpenedBy(openedBy)) this.#enqueueAggregate(closed);
+    this.#aggregation.closeOpenedBy(openedBy);
   }
 
   /** An aggregate landed on another shard than its map said: the stream is learnt again. */
@@ -213,20 +217,30 @@ export class RecordPlacement {
 
   /** Sets what follows from the facts in force: the mode, the bounds, the key of keyless records. */
   #applyFacts(): void {
-    const { options } = this.#context;
+    const { options, log } = this.#context;
     const distribution: RecordDistribution | undefined = this.#facts.distribution;
-    Object.assign(this.limits, this.#facts.bounds());
+    const bounds = this.#facts.bounds();
+    const groups = this.#groups;
+    // Every user record may go as an aggregate of one under its group's key: room is kept for it.
+    if (groups !== undefined && distribution !== 'AUTO') {
+      bounds.maxRecordBytes = groups.largestUserRecordBytes(bounds.maxRecordBytes);
+    }
+    Object.assign(this.limits, bounds);
     // A record without a key gets one only where the stream is known to need one.
     this.limits.omitPartitionKeys = distribution !== 'USER_PARTITION_KEY';
     Object.assign(this.waitingLimits, this.limits, { omitPartitionKeys: true });
     const refused = distribution === 'AUTO' && options.given.has('aggregate') && options.aggregate;
     if (refused && this.#refusal === undefined) {
       this.#refusal = new KplProducerConfigurationError('aggregate', AGGREGATION_ON_AUTO);
-      this.#context.log.error(
+      log.error(
         `${this.#refusal.message}. The records put so far are given up, and put() throws this error`,
       );
     } else if (!refused) this.#refusal = undefined;
     this.#mode = distribution === 'AUTO' ? 'auto' : options.aggregate ? 'aggregate' : 'plain';
+    if (groups !== undefined && distribution === 'AUTO' && !this.#saidGroupsDoNothing) {
+      this.#saidGroupsDoNothing = true;
+      log.warn(ORDERED_GROUPS_ON_AUTO);
+    }
   }
 
   /** Lists the shards; whether the routing changed. */
@@ -285,32 +299,15 @@ export class RecordPlacement {
     this.place(userRecord);
   }
 
-  #aggregateInto(group: string, shardId: string | undefined, userRecord: BufferedUserRecord): void {
-    const { options, queues } = this.#context;
-    if (userRecord.bytes > options.aggregationMaxBytes) {
-      // Larger than an aggregate may be: sent alone, after what its group already holds.
-      this.#enqueueAggregate(this.#aggregates.close(group));
-      queues.enqueue(plainKinesisRecord(userRecord, group, shardId, userRecord.putAt));
-      return;
-    }
-    this.#enqueueAggregate(this.#aggregates.add(group, shardId, userRecord));
-  }
-
-  #enqueueAggregate(closed: ClosedAggregate | undefined): void {
-    if (closed === undefined) return;
-    this.#context.queues.enqueue(aggregatedKinesisRecord(closed));
-  }
-
   /** Everything not yet sent, read back and put first among what waits, in put order. */
   async #placeUnsentAgain(): Promise<void> {
     const { queues, inFlight, partitionKeys } = this.#context;
     this.#rerouting = true;
     try {
       while (inFlight.size > 0) await Promise.race(inFlight);
-      const unsent = [
-        ...queues.takeAll(),
-        ...this.#aggregates.closeOpenedBy(Number.POSITIVE_INFINITY).map(aggregatedKinesisRecord),
-      ].flatMap((kinesisRecord) => userRecordsReadBack(kinesisRecord, this.limits, partitionKeys));
+      const unsent = [...queues.takeAll(), ...this.#aggregation.takeAll()].flatMap(
+        (kinesisRecord) => userRecordsReadBack(kinesisRecord, this.limits, partitionKeys),
+      );
       this.#unrouted = [...unsent, ...this.#unrouted].sort((a, b) => a.sequence - b.sequence);
     } finally {
       this.#rerouting = false;

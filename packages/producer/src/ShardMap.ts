@@ -54,15 +54,16 @@ export class ShardMap {
 
   /** The open shard that takes records with this partition key and no explicit hash key. */
   public shardForPartitionKey(partitionKey: string): ShardRange {
-    return this.#shardForHex(computeHashKeyHex(partitionKey));
+    return this.shardForHashKeyHex(computeHashKeyHex(partitionKey));
   }
 
   /** The open shard whose range holds the (decimal) explicit hash key. */
   public shardForExplicitHashKey(explicitHashKey: string): ShardRange {
-    return this.#shardForHex(toHex(BigInt(explicitHashKey)));
+    return this.shardForHashKeyHex(toHex(BigInt(explicitHashKey)));
   }
 
-  #shardForHex(hashKey: string): ShardRange {
+  /** The open shard whose range holds the hash key written as 32 hex digits. */
+  public shardForHashKeyHex(hashKey: string): ShardRange {
     const startingHashKeys = this.#startingHashKeys;
     let low = 0;
     let high = startingHashKeys.length - 1;

@@ -1,4 +1,6 @@
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import { computeHashKeyHex } from '@kpl-lambda/core';
+import type { OrderedGroups } from './OrderedGroups.js';
 import type { Failure } from './RetryPolicy.js';
 import { ShardMap } from './ShardMap.js';
 import type { BufferedUserRecord } from './userRecords.js';
@@ -22,6 +24,9 @@ export type LearnOutcome =
  * learnt), records with one explicit hash key, or one partition key, share a group, which Kinesis
  * routes to one shard. A failed refresh keeps the map it had, and learning is tried again later,
  * so a failure never changes where a key goes, and never for good.
+ *
+ * With `orderedGroupsPerShard` (see `OrderedGroups`), a shard's records, or those of one explicit
+ * hash key, are grouped further by their partition key's group.
  */
 export class ShardRouter {
   #map: ShardMap | undefined;
@@ -33,9 +38,13 @@ export class ShardRouter {
   /** Whether any record was routed without a map since the last map was learnt. */
   #routedWithoutMap = false;
   readonly #maxAgeMs: number;
+  readonly #groups: OrderedGroups | undefined;
+  /** With ordered groups: each shard's group names under the map in force, made once. */
+  #groupNames = new Map<string, string[]>();
 
-  public constructor(maxAgeMs: number) {
+  public constructor(maxAgeMs: number, groups?: OrderedGroups) {
     this.#maxAgeMs = maxAgeMs;
+    this.#groups = groups;
   }
 
   public get learning(): boolean {
@@ -73,27 +82,56 @@ export class ShardRouter {
   #routeAfresh(userRecord: BufferedUserRecord): Route | undefined {
     if (this.#learning) return undefined;
     const map = this.#map;
+    // Records are routed by shard or key only on a stream placed by key, where each has a key.
+    const partitionKey = userRecord.partitionKey!;
+    const { explicitHashKey } = userRecord;
     if (map === undefined) {
       this.#routedWithoutMap = true;
-      const { explicitHashKey, partitionKey } = userRecord;
-      return { group: explicitHashKey ?? `partition key ${partitionKey}`, shardId: undefined };
+      // One partition key is one group already.
+      if (explicitHashKey === undefined) {
+        return { group: `partition key ${partitionKey}`, shardId: undefined };
+      }
+      const groups = this.#groups;
+      const group =
+        groups === undefined
+          ? explicitHashKey
+          : `${explicitHashKey} ${groupName(groups.groupOf(partitionKey))}`;
+      return { group, shardId: undefined };
     }
-    if (userRecord.explicitHashKey !== undefined) {
-      const { shardId } = map.shardForExplicitHashKey(userRecord.explicitHashKey);
-      return { group: shardId, shardId };
+    if (explicitHashKey !== undefined) {
+      const { shardId } = map.shardForExplicitHashKey(explicitHashKey);
+      const groups = this.#groups;
+      if (groups === undefined) return { group: shardId, shardId };
+      return { group: this.#groupNameIn(shardId, groups.groupOf(partitionKey)), shardId };
     }
     const key = userRecord.checkedPartitionKey;
-    if (key === undefined) {
-      // Records are routed by shard only on a stream placed by key, where each has one.
-      const { shardId } = map.shardForPartitionKey(userRecord.partitionKey!);
-      return { group: shardId, shardId };
-    }
+    if (key === undefined) return this.#routeByPartitionKey(map, partitionKey);
     if (key.routedBy !== map) {
-      const { shardId } = map.shardForPartitionKey(key.partitionKey);
-      key.route = { group: shardId, shardId };
+      key.route = this.#routeByPartitionKey(map, partitionKey);
       key.routedBy = map;
     }
     return key.route!;
+  }
+
+  #routeByPartitionKey(map: ShardMap, partitionKey: string): Route {
+    const hashKeyHex = computeHashKeyHex(partitionKey);
+    const { shardId } = map.shardForHashKeyHex(hashKeyHex);
+    const groups = this.#groups;
+    if (groups === undefined) return { group: shardId, shardId };
+    return { group: this.#groupNameIn(shardId, groups.groupOfHex(hashKeyHex)), shardId };
+  }
+
+  /** The name of a group of a shard, as its queue and its open aggregate know it. */
+  #groupNameIn(shardId: string, group: number): string {
+    let names = this.#groupNames.get(shardId);
+    if (names === undefined) {
+      names = Array.from(
+        { length: this.#groups!.groupsPerShard },
+        (_, g) => `${shardId} ${groupName(g)}`,
+      );
+      this.#groupNames.set(shardId, names);
+    }
+    return names[group]!;
   }
 
   /**
@@ -112,6 +150,7 @@ export class ShardRouter {
       const previous = this.#map;
       const changed = previous === undefined ? this.#routedWithoutMap : !previous.sameShardsAs(map);
       this.#map = map;
+      if (changed) this.#groupNames = new Map();
       this.#stale = false;
       this.#failing = false;
       this.#routedWithoutMap = false;
@@ -131,3 +170,6 @@ export class ShardRouter {
     }
   }
 }
+
+/** A group as part of a queue's name. */
+const groupName = (group: number): string => `ordered group ${group}`;

@@ -3,6 +3,7 @@ import type { PutRecordsRequestEntry } from '@aws-sdk/client-kinesis';
 import { tallyOf, type UserRecordsTally } from './HeldRecords.js';
 import type { QueuedKinesisRecord } from './KinesisRecordQueues.js';
 import type { ClosedAggregate } from './OpenAggregates.js';
+import type { OrderedGroups } from './OrderedGroups.js';
 import type { BufferedUserRecord } from './userRecords.js';
 
 /** A Kinesis record as it joins its queue: never sent yet. */
@@ -52,21 +53,19 @@ export function plainKinesisRecord(
 
 /**
  * A finished aggregate (or a lone user record the aggregator gave back plain), in its queue. It
- * is full, or has waited its time: it is due at once.
+ * is full, or has waited its time: it is due at once. With ordered groups it goes under its
+ * group's partition key (see `OrderedGroups`).
  */
-export function aggregatedKinesisRecord({
-  aggregated,
-  group,
-  shardId,
-  openedAt,
-  sequences,
-  heldBytes,
-  lastSequence,
-}: ClosedAggregate): QueuedKinesisRecord {
-  const { partitionKey, explicitHashKey, data, userRecords: sources } = aggregated;
-  const entry: PutRecordsRequestEntry = { Data: data, PartitionKey: partitionKey };
+export function aggregatedKinesisRecord(
+  { aggregated, group, shardId, openedAt, sequences, heldBytes, lastSequence }: ClosedAggregate,
+  groups: OrderedGroups | undefined,
+): QueuedKinesisRecord {
+  const { data, userRecords: sources } = aggregated;
   // The aggregate goes where its first user record goes: that record's explicit hash key, or
-  // else its partition key, which is the aggregate's.
+  // else its partition key, which is the aggregate's unless it goes under its group's.
+  const { partitionKey, explicitHashKey } =
+    groups === undefined ? aggregated : groups.parentKeysOf(aggregated);
+  const entry: PutRecordsRequestEntry = { Data: data, PartitionKey: partitionKey };
   if (explicitHashKey !== undefined) entry.ExplicitHashKey = explicitHashKey;
   const bytes = data.length + Buffer.byteLength(partitionKey, 'utf8');
   const tally = { sources, sequences, heldBytes, lastSequence };

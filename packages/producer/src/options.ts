@@ -21,6 +21,7 @@ import {
   MAX_REQUEST_BYTES_LIMIT,
 } from './constants.js';
 import { KplProducerConfigurationError } from './errors.js';
+import { MAX_ORDERED_GROUPS_PER_SHARD, orderedGroupsReserveBytes } from './OrderedGroups.js';
 import type { KinesisProducerOptions, RecordDistributionOption } from './types.js';
 
 const defaults = {
@@ -60,6 +61,7 @@ const KINESIS_PRODUCER_OPTIONS = optionNames<KinesisProducerOptions>({
   maxRecordBytes: true,
   aggregationMaxBytes: true,
   aggregationMaxCount: true,
+  orderedGroupsPerShard: true,
   maxRequestBytes: true,
   maxRecordsPerRequest: true,
   maxBufferedMs: true,
@@ -83,7 +85,12 @@ const KINESIS_PRODUCER_OPTIONS = optionNames<KinesisProducerOptions>({
 export type ResolvedProducerOptions = typeof defaults &
   Pick<
     KinesisProducerOptions,
-    'client' | 'partitionKeyFrom' | 'logger' | 'metrics' | 'onUndeliverable'
+    | 'client'
+    | 'partitionKeyFrom'
+    | 'logger'
+    | 'metrics'
+    | 'onUndeliverable'
+    | 'orderedGroupsPerShard'
   > & {
     stream: { StreamName: string } | { StreamARN: string };
     /** The options given (not left to their defaults): what the stream's own facts may not change. */
@@ -195,6 +202,7 @@ export function resolveProducerOptions(options: KinesisProducerOptions): Resolve
   assertIntegerIn('rateLimit', resolved.rateLimit, 1, Number.POSITIVE_INFINITY, E);
   assertTypeOf('failIfThrottled', resolved.failIfThrottled, 'boolean', E);
   assertTimerMs('recordTtlMs', resolved.recordTtlMs, { min: 1, never: true }, E);
+  assertOrderedGroups(resolved, E);
   return {
     ...resolved,
     // An aggregate is a Kinesis record: it can never be larger than one.
@@ -203,6 +211,38 @@ export function resolveProducerOptions(options: KinesisProducerOptions): Resolve
     stream: streamARN === undefined ? { StreamName: streamName! } : { StreamARN: streamARN },
     given: new Set(Object.keys(given) as Array<keyof KinesisProducerOptions>),
   };
+}
+
+/** `orderedGroupsPerShard`, and the options it needs: aggregates, and room for an aggregate of one. */
+function assertOrderedGroups(
+  resolved: typeof defaults & KinesisProducerOptions,
+  E: (option: string, message: string) => KplProducerConfigurationError,
+): void {
+  const groups = resolved.orderedGroupsPerShard;
+  if (groups === undefined) return;
+  const option = 'orderedGroupsPerShard';
+  assertIntegerIn(option, groups, 1, MAX_ORDERED_GROUPS_PER_SHARD, E);
+  if (!resolved.aggregate) {
+    throw E(
+      option,
+      'orderedGroupsPerShard groups aggregates; without aggregation each record is its own parent, whose partition key Lambda keeps in order already. Leave one of them out',
+    );
+  }
+  if (resolved.recordDistribution === 'AUTO') {
+    throw E(
+      option,
+      'orderedGroupsPerShard groups aggregates, which a service-managed stream (recordDistribution AUTO) does not take; nor can any producer keep an order per key there. Leave it out',
+    );
+  }
+  const reserve = orderedGroupsReserveBytes(groups);
+  for (const bound of ['maxRecordBytes', 'aggregationMaxBytes'] as const) {
+    if (resolved[bound] <= reserve) {
+      throw E(
+        bound,
+        `With orderedGroupsPerShard ${groups}, ${bound} must be larger than ${reserve} bytes: a user record may be sent as an aggregate of one under its group's partition key, which takes up to that much more`,
+      );
+    }
+  }
 }
 
 /** Why `aggregate: true` cannot be taken on a service-managed stream. */

@@ -81,11 +81,31 @@ export interface KinesisProducerOptions {
    * Bound on one aggregate (data plus partition key). Default 51,200 bytes, the KPL's
    * `AggregationMaxSize`: a failed user record makes Lambda deliver its whole aggregate again, so
    * smaller aggregates redeliver less, at the same PUT payload units. At most `maxRecordBytes`.
-   * A user record larger than this is sent plain.
+   * A user record larger than this is sent plain (with `orderedGroupsPerShard`, as an aggregate of
+   * one).
    */
   aggregationMaxBytes?: number;
   /** Bound on the user records of one aggregate. Default: none. */
   aggregationMaxCount?: number;
+  /**
+   * Keeps each partition key's order under Lambda's `ParallelizationFactor` above 1, which keeps
+   * order per *parent* partition key only. By default an aggregate goes under its first user
+   * record's partition key, so the records of one key go under many parent keys, and Lambda may
+   * run a later one before an earlier one. With this option, each shard's user records are
+   * aggregated in this many groups, by their partition key, each aggregate goes under its group's
+   * partition key (`ordered-group-0`, `ordered-group-1`, ...), routed to its shard by an explicit
+   * hash key: all the records of one key share one parent key, on a shard and after resharding.
+   * Give at least the `ParallelizationFactor`, or more: Lambda chooses which concurrent batch
+   * each parent key goes to, and with few keys some batches may get none. From 1 to 1,000.
+   * Default: off.
+   *
+   * Costs: more and smaller aggregates (each group fills its own, see the README); a lone user
+   * record goes as an aggregate of one; a user record takes up to `maxRecordBytes` less the room
+   * of that aggregate (up to 78 bytes and its group's key). Not with `aggregate: false` (each
+   * record is its own parent then, in order per key already). On a service-managed stream, where
+   * nothing is aggregated, it does nothing (said once in the log).
+   */
+  orderedGroupsPerShard?: number;
   /**
    * Bound on one PutRecords request, up to 10 MiB. Default 5 MiB, or the stream's record limit
    * when that is larger.

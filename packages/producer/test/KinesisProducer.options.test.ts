@@ -50,12 +50,51 @@ describe('KinesisProducer options', () => {
     ['streamname', 'streamName'],
     ['maxBufferRecords', 'maxBufferedRecords'],
     ['partitionKeyForm', 'partitionKeyFrom'],
+    ['orderedGroupPerShard', 'orderedGroupsPerShard'],
   ])('refuses the unknown option %s, suggesting %s', (key, closest) => {
     expect(refusal({ [key]: 10 })).toMatchObject({
       name: 'KplProducerConfigurationError',
       option: key,
       message: `Unknown option ${key}: did you mean ${closest}?`,
     });
+  });
+
+  it.each([
+    [{ orderedGroupsPerShard: 0 }, 'orderedGroupsPerShard', 'from 1 to 1000'],
+    [{ orderedGroupsPerShard: 2.5 }, 'orderedGroupsPerShard', 'from 1 to 1000'],
+    [{ orderedGroupsPerShard: 1_001 }, 'orderedGroupsPerShard', 'from 1 to 1000'],
+    [{ orderedGroupsPerShard: '4' }, 'orderedGroupsPerShard', 'from 1 to 1000'],
+    [
+      { orderedGroupsPerShard: 4, aggregate: false },
+      'orderedGroupsPerShard',
+      'without aggregation',
+    ],
+    [
+      { orderedGroupsPerShard: 4, recordDistribution: 'AUTO' },
+      'orderedGroupsPerShard',
+      'service-managed',
+    ],
+    [{ orderedGroupsPerShard: 4, maxRecordBytes: 93 }, 'maxRecordBytes', 'larger than 93 bytes'],
+    [
+      { orderedGroupsPerShard: 4, aggregationMaxBytes: 93 },
+      'aggregationMaxBytes',
+      'larger than 93 bytes',
+    ],
+  ])('refuses %j, naming %s', (options, option, reason) => {
+    expect(refusal(options)).toMatchObject({
+      name: 'KplProducerConfigurationError',
+      option,
+      message: expect.stringContaining(reason),
+    });
+  });
+
+  it.each([
+    [{ orderedGroupsPerShard: 1 }],
+    [{ orderedGroupsPerShard: 1_000 }],
+    [{ orderedGroupsPerShard: 10, maxRecordBytes: 94, aggregationMaxBytes: 94 }],
+    [{ orderedGroupsPerShard: 10, recordDistribution: 'USER_PARTITION_KEY' }],
+  ])('takes %j', (options) => {
+    expect(make(options)).toBeInstanceOf(KinesisProducer);
   });
 
   it('takes the deprecated partitionKey, the old name of partitionKeyFrom', () => {

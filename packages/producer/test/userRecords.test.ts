@@ -59,7 +59,7 @@ describe('userRecordsReadBack', () => {
         const put: BufferedUserRecord[] = [];
         const queued: QueuedKinesisRecord[] = [];
         const enqueue = (closed: ClosedAggregate | undefined) => {
-          if (closed !== undefined) queued.push(aggregatedKinesisRecord(closed));
+          if (closed !== undefined) queued.push(aggregatedKinesisRecord(closed, undefined));
         };
         // Measured into one object, as the producer does: nothing may keep it.
         const putting = blankUserRecord();

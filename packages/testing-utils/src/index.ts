@@ -106,6 +106,13 @@ export const sequenceNumbers = (event: KinesisStreamEvent): string[] =>
   event.Records.map((record) => record.kinesis.sequenceNumber);
 export { type LocalDynamoDB, startLocalDynamoDB } from './localDynamoDB.js';
 export { classpathOf, mavenClasspath, resolveJars, whyNoJava } from './maven.js';
+export {
+  README_PORTS_LOCK,
+  readmeBlocks,
+  runInTerminal,
+  type Terminal,
+  whileHolding,
+} from './readmeRun.js';
 
 /** A Lambda user record's data as text. */
 export const textOf = (record: { kinesis: { data: string } }): string =>

@@ -1,30 +1,27 @@
-// How to run the KCL MultiLangDaemon of one major version on local services: its properties, its
-// command line, its environment. Plain functions of their inputs, so that a launcher can write the
-// same files the tests do.
+// How the tests run the KCL MultiLangDaemon of each major version on local services: KCL 3 as
+// kpl-kcl runs it (its properties, command line and environment, from src/launcher), KCL 1 (end
+// of life, run by the tests only) with what differs.
+import {
+  DEFAULT_KCL_VERSION,
+  kclDaemonArguments as launcherArguments,
+  kclDaemonEnvironment as launcherEnvironment,
+} from '../../src/launcher/daemon.js';
+import {
+  type KclApplication,
+  kclProperties as launcherProperties,
+  propertiesText,
+} from '../../src/launcher/properties.js';
 
-/** The KCL major versions run here: 1.x (1.13.3, end of life) and 3.x (3.1.3). */
+export type { KclApplication } from '../../src/launcher/properties.js';
+
+/** The KCL major versions run here: 1.x (1.13.3, end of life) and 3.x (kpl-kcl's). */
 export type KclMajor = 1 | 3;
 
-/** The version of each that the tests fetch (daemon/pom.xml, test/kcl3/pom.xml at the root). */
-export const KCL_VERSIONS: Readonly<Record<KclMajor, string>> = { 1: '1.13.3', 3: '3.1.3' };
-
-/** One consumer application, as the daemon's properties file describes it. */
-export interface KclApplication {
-  kcl: KclMajor;
-  /** The child's command line, e.g. `node consumer.mjs`. */
-  executableName: string;
-  streamName: string;
-  /** Also the lease table's name. */
-  applicationName: string;
-  /** This worker's id (a random one by default); keep it across restarts (see the README). */
-  workerId?: string;
-  regionName: string;
-  /** KCL 3: an endpoint that speaks HTTP/2 (h2c on `http://`); KCL 1: HTTP/1.1. */
-  kinesisEndpoint: string;
-  dynamoDBEndpoint: string;
-  /** More properties, written last: each overrides the one of the same name above. */
-  settings?: Readonly<Record<string, string | number | boolean>>;
-}
+/** The version of each that the tests run (daemon/pom.xml for 1.x, kpl-kcl's own for 3.x). */
+export const KCL_VERSIONS: Readonly<Record<KclMajor, string>> = {
+  1: '1.13.3',
+  3: DEFAULT_KCL_VERSION,
+};
 
 /**
  * Short intervals for tests: leases that expire and move in 1.5 s, shards found within a second.
@@ -40,29 +37,16 @@ export const QUICK_TIMINGS: Readonly<Record<KclMajor, Readonly<Record<string, nu
   3: {
     idleTimeBetweenReadsInMillis: 200,
     parentShardPollIntervalMillis: 200,
-    // Also how long the first worker of an application sleeps after it creates the leases.
-    shardSyncIntervalMillis: 1000,
     failoverTimeMillis: 1500,
     // The leader stops assigning leases to a worker two reports after its last.
     workerMetricsReporterFreqInMillis: 1000,
   },
 };
 
-/** What each version needs besides the application. */
-const VERSION_PROPERTIES: Readonly<Record<KclMajor, Readonly<Record<string, string | boolean>>>> = {
-  1: { AWSCredentialsProvider: 'DefaultAWSCredentialsProviderChain' },
-  3: {
-    AWSCredentialsProvider: 'DefaultCredentialsProvider',
-    // Without it (and without a polling property), enhanced fan-out: kinesalite has none.
-    retrievalMode: 'POLLING',
-    // Otherwise KCL 3 probes the EC2 instance-metadata address to choose its CPU metric.
-    disableWorkerMetrics: true,
-  },
-};
-
 /** The properties file of an application, as text. */
-export function kclProperties(application: KclApplication): string {
-  const properties: Record<string, string | number | boolean> = {
+export function kclProperties(kcl: KclMajor, application: KclApplication): string {
+  if (kcl === 3) return launcherProperties(application);
+  return propertiesText({
     executableName: application.executableName,
     streamName: application.streamName,
     applicationName: application.applicationName,
@@ -73,37 +57,38 @@ export function kclProperties(application: KclApplication): string {
     kinesisEndpoint: application.kinesisEndpoint,
     dynamoDBEndpoint: application.dynamoDBEndpoint,
     metricsLevel: 'NONE',
-    ...VERSION_PROPERTIES[application.kcl],
+    AWSCredentialsProvider: 'DefaultAWSCredentialsProviderChain',
     ...application.settings,
-  };
-  return `${Object.entries(properties)
-    .map(([name, value]) => `${name} = ${value}`)
-    .join('\n')}\n`;
+  });
 }
 
-/** A JVM that starts in about half the time: a local daemon needs no peak throughput. */
-const QUICK_START_JVM = ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC'];
+/** The jars of a version, and (KCL 3) the logging settings kpl-kcl gives its daemon. */
+export interface DaemonJars {
+  lib: string;
+  logback?: string;
+}
 
 /** The `java` arguments that run the daemon of `kcl` on a properties file. */
 export function kclDaemonArguments(
   kcl: KclMajor,
-  classpath: string,
+  { lib, logback }: DaemonJars,
   propertiesFile: string,
 ): string[] {
-  const daemon =
-    kcl === 1
-      ? ['com.amazonaws.services.kinesis.multilang.MultiLangDaemon', propertiesFile]
-      : ['software.amazon.kinesis.multilang.MultiLangDaemon', '--properties-file', propertiesFile];
-  return [...QUICK_START_JVM, '-cp', classpath, ...daemon];
+  if (kcl === 3) return launcherArguments({ lib, logback: logback!, propertiesFile, local: true });
+  return [
+    '-XX:TieredStopAtLevel=1',
+    '-XX:+UseSerialGC',
+    '-cp',
+    `${lib}/*`,
+    'com.amazonaws.services.kinesis.multilang.MultiLangDaemon',
+    propertiesFile,
+  ];
 }
 
-/** The daemon's environment on local services: dummy credentials, no instance metadata. */
-export function kclDaemonEnvironment(kcl: KclMajor): Record<string, string> {
-  return {
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-    AWS_EC2_METADATA_DISABLED: 'true',
-    // JSON, not CBOR: kinesalite cuts a CBOR answer off after about 64 KB (a big GetRecords).
-    ...(kcl === 1 ? { AWS_CBOR_DISABLE: 'true' } : { CBOR_ENABLED: 'false' }),
-  };
+/** The daemon's environment on local services: dummy credentials, no instance metadata, JSON. */
+export function kclDaemonEnvironment(kcl: KclMajor): NodeJS.ProcessEnv {
+  const env = { ...process.env, AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' };
+  if (kcl === 3) return launcherEnvironment(env, true);
+  // KCL 1's AWS SDK for Java 1.x names it so.
+  return { ...env, AWS_EC2_METADATA_DISABLED: 'true', AWS_CBOR_DISABLE: 'true' };
 }

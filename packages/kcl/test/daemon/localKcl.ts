@@ -1,34 +1,43 @@
-// The real KCL MultiLangDaemon on local services: kinesalite (behind an HTTP/2 bridge for KCL 3)
-// and dynalite, in this process on loopback; the daemon's child is daemon/child.mjs, built on
+// The real KCL MultiLangDaemon on local services: the local Kinesis (kinesalite, which serves
+// HTTP/2 and ChildShards for KCL 3) and DynamoDB (dynalite, which makes KCL 3's lease index) that
+// users get, in this process on loopback; the daemon's child is daemon/child.mjs, built on
 // @kpl-lambda/kcl, which appends what it does to a file as JSON lines.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { closeSync, mkdtempSync, openSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { GetItemCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import {
   type LocalKinesis,
   startLocalKinesis,
 } from '@kpl-lambda/local-event-source-mapping/local-kinesis';
 import { KinesisProducer } from '@kpl-lambda/producer';
-import { type LocalDynamoDB, mavenClasspath, startLocalDynamoDB } from '@kpl-lambda/testing-utils';
-import { childShardsAtShardEnd } from './childShards.js';
-import { type Http2Bridge, startHttp2Bridge } from './http2Bridge.js';
+import { type LocalDynamoDB, resolveJars, startLocalDynamoDB } from '@kpl-lambda/testing-utils';
+import { daemonFiles } from '../../src/launcher/jars.js';
 import {
+  type DaemonJars,
+  KCL_VERSIONS,
   type KclMajor,
   kclDaemonArguments,
   kclDaemonEnvironment,
   kclProperties,
   QUICK_TIMINGS,
 } from './kclDaemon.js';
-import { createKcl3LeaseTable } from './leaseTable.js';
 
-/** Where each version's pom is: KCL 3's is the one the deaggregation comparison uses too. */
-const POM_DIRECTORIES: Readonly<Record<KclMajor, string>> = {
-  1: __dirname,
-  3: join(__dirname, '../../../../test/kcl3'),
-};
+/**
+ * The cache kpl-kcl fetches KCL 3 into for the tests (and the README's run): its own pom and
+ * resolution are what the tests run.
+ */
+export const KCL_TEST_CACHE = join(__dirname, 'target/kcl-cache');
+
+/** The jars of `kcl`, fetched on the first run: KCL 1 by daemon/pom.xml, KCL 3 by kpl-kcl's. */
+export async function daemonJarsOf(kcl: KclMajor): Promise<DaemonJars> {
+  if (kcl === 3) return daemonFiles(KCL_VERSIONS[3], KCL_TEST_CACHE, process.env, () => {});
+  const unresolved = resolveJars(__dirname);
+  if (unresolved !== undefined) throw new Error(unresolved);
+  return { lib: join(__dirname, 'target/lib') };
+}
 
 /** A daemon running, with its children. */
 export interface RunningDaemon {
@@ -78,22 +87,16 @@ export interface LocalKcl {
 
 /** Fetches the jars of `kcl` (first run only) and starts the local services. */
 export async function startLocalKcl(kcl: KclMajor): Promise<LocalKcl> {
-  const classpath = mavenClasspath(POM_DIRECTORIES[kcl]);
+  const jars = await daemonJarsOf(kcl);
   const [kinesis, dynamodb]: [LocalKinesis, LocalDynamoDB] = await Promise.all([
     startLocalKinesis(),
     startLocalDynamoDB(),
   ]);
-  const bridge: Http2Bridge | undefined =
-    kcl === 3
-      ? await startHttp2Bridge(kinesis.endpoint, childShardsAtShardEnd(kinesis.client))
-      : undefined;
   const directory = mkdtempSync(join(tmpdir(), `kpl-lambda-kcl${kcl}-`));
   let streams = 0;
   let daemons = 0;
   const running: Array<RunningDaemon & { exited: Promise<unknown> }> = [];
-  const jar = readdirSync(dirname(classpath)).find((name) =>
-    /^amazon-kinesis-client-\d/.test(name),
-  );
+  const jar = readdirSync(jars.lib).find((name) => /^amazon-kinesis-client-\d/.test(name));
   return {
     kcl,
     version: jar?.replace(/^amazon-kinesis-client-(.*)\.jar$/, '$1') ?? 'none',
@@ -117,25 +120,23 @@ export async function startLocalKcl(kcl: KclMajor): Promise<LocalKcl> {
     },
     splitShard: (streamName) => kinesis.splitShard(streamName),
     async runDaemon({ application, streamName, out, workerId, env = {}, settings = {} }) {
-      if (kcl === 3) await createKcl3LeaseTable(dynamodb.client, application);
       const properties = join(directory, `${application}-${++daemons}.properties`);
       writeFileSync(
         properties,
-        kclProperties({
-          kcl,
+        kclProperties(kcl, {
           executableName: `${process.execPath} ${join(__dirname, 'child.mjs')}`,
           streamName,
           applicationName: application,
           workerId,
           regionName: 'us-east-1',
-          kinesisEndpoint: bridge?.endpoint ?? kinesis.endpoint,
+          kinesisEndpoint: kinesis.endpoint,
           dynamoDBEndpoint: dynamodb.endpoint,
           settings: { ...QUICK_TIMINGS[kcl], ...settings },
         }),
       );
       const log = openSync(`${out}.daemon.log`, 'a');
-      const daemon = spawn('java', kclDaemonArguments(kcl, classpath, properties), {
-        env: { ...process.env, ...kclDaemonEnvironment(kcl), KCL_OUT: out, ...env },
+      const daemon = spawn('java', kclDaemonArguments(kcl, jars, properties), {
+        env: { ...kclDaemonEnvironment(kcl), KCL_OUT: out, ...env },
         stdio: ['ignore', log, log],
         // Its own process group: a kill ends the daemon and the children it started.
         detached: true,
@@ -174,7 +175,7 @@ export async function startLocalKcl(kcl: KclMajor): Promise<LocalKcl> {
       // dynalite goes on with the writes of a daemon that died meanwhile; closing it under them
       // throws. They take a few turns of the event loop.
       await new Promise((resolve) => setTimeout(resolve, 200));
-      await Promise.all([kinesis.stop(), dynamodb.stop(), bridge?.stop()]);
+      await Promise.all([kinesis.stop(), dynamodb.stop()]);
       if (process.env.KPL_KEEP_KCL_LOGS === undefined) {
         rmSync(directory, { recursive: true, force: true });
       } else {

@@ -1,13 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import {
-  createServer,
-  type IncomingMessage,
-  request,
-  type Server,
-  type ServerResponse,
-} from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { computeHashKey } from '@kpl-lambda/core';
+import type { LoopbackServer } from '../loopback.js';
+import { createHttp1And2Server, type Incoming, type Outgoing } from './http1And2.js';
+import { IteratorShards, type StreamShard } from './IteratorShards.js';
+import { type Answer, type Body, call, readAll, reply } from './kinesalite.js';
 import { ShardThrottle, type ShardWriteLimits } from './ShardThrottle.js';
 
 /** How a stream places records: by their keys, or as the service likes (a service-managed stream). */
@@ -32,25 +29,26 @@ interface PutResult {
   ErrorMessage?: string;
 }
 
-type Body = Record<string, unknown>;
-
 /** A stream's shards as ListShards gives them, for throttling by hash key. */
 type ShardRanges = Array<{ shardId: string; start: bigint; end: bigint }>;
 
 /**
  * An HTTP front for kinesalite that adds what today's Kinesis does and kinesalite does not:
- * service-managed record distribution (`AUTO` in `DescribeStreamSummary`, `PutRecords` without a
- * `PartitionKey`, records placed by the service whatever their keys, and `GetRecords` without a
- * `PartitionKey` for those written without one), and, when asked, per-shard write limits that
- * fail entries with `ProvisionedThroughputExceededException` as Kinesis does. Everything else is
- * passed to kinesalite as it came.
+ * HTTP/2 beside HTTP/1.1 on one port (the KCL's), a closed shard's children (`ChildShards`) in
+ * the last `GetRecords` answer of its end, service-managed record distribution (`AUTO` in
+ * `DescribeStreamSummary`, `PutRecords` without a `PartitionKey`, records placed by the service
+ * whatever their keys, and `GetRecords` without a `PartitionKey` for those written without one),
+ * and, when asked, per-shard write limits that fail entries with
+ * `ProvisionedThroughputExceededException` as Kinesis does. Everything else is passed to
+ * kinesalite as it came.
  */
 export class KinesisFront {
   /** Records refused for a shard's write limits, since the front started. */
   public throttledRecords = 0;
 
-  readonly #server: Server;
+  readonly #server: LoopbackServer;
   readonly #backend: AddressInfo;
+  readonly #iterators = new IteratorShards();
   readonly #facts = new Map<string, StreamFacts>();
   readonly #shards = new Map<string, ShardRanges>();
   readonly #throttle: ShardThrottle | undefined;
@@ -58,22 +56,23 @@ export class KinesisFront {
   public constructor(backend: AddressInfo, limits: ShardWriteLimits | undefined) {
     this.#backend = backend;
     this.#throttle = limits === undefined ? undefined : new ShardThrottle(limits);
-    this.#server = createServer((incoming, response) => {
+    this.#server = createHttp1And2Server((incoming, response) => {
       this.#handle(incoming, response).catch((error: unknown) => {
-        response.writeHead(500, { 'content-type': 'application/x-amz-json-1.1' });
+        if (!response.headersSent) {
+          response.writeHead(500, { 'content-type': 'application/x-amz-json-1.1' });
+        }
         response.end(JSON.stringify({ __type: 'InternalFailure', message: String(error) }));
       });
     });
   }
 
-  /** Listens on 127.0.0.1, on a port of its own; resolves with the port. */
-  public async listen(): Promise<number> {
-    await new Promise<void>((resolve) => this.#server.listen(0, '127.0.0.1', resolve));
-    return (this.#server.address() as AddressInfo).port;
+  /** Listens on 127.0.0.1 (`port` 0: any free one); resolves with the port, rejects if taken. */
+  public listen(port: number): Promise<number> {
+    return this.#server.listen(port);
   }
 
   public close(): Promise<void> {
-    return new Promise((resolve) => this.#server.close(() => resolve()));
+    return this.#server.close();
   }
 
   /** Sets what a stream is (kinesalite has it as a stream with user partition keys). */
@@ -90,8 +89,11 @@ export class KinesisFront {
     );
   }
 
-  async #handle(incoming: IncomingMessage, response: ServerResponse): Promise<void> {
+  async #handle(incoming: Incoming, response: Outgoing): Promise<void> {
     const raw = await readAll(incoming);
+    if (String(incoming.headers['content-type']).includes('cbor')) {
+      return reply(response, { status: 400, body: CBOR_REFUSED });
+    }
     const action = String(incoming.headers['x-amz-target'] ?? '').split('.')[1] ?? '';
     const body = raw.length > 0 ? (JSON.parse(raw.toString('utf8')) as Body) : {};
     switch (action) {
@@ -121,9 +123,23 @@ export class KinesisFront {
         return reply(response, await this.#putRecords(incoming, body));
       case 'PutRecord':
         return reply(response, await this.#putRecord(incoming, body));
+      case 'GetShardIterator': {
+        const answer = await this.#forward(incoming, body);
+        const { ShardIterator } = answer.body as Body;
+        if (typeof ShardIterator === 'string') {
+          this.#iterators.remember(ShardIterator, {
+            streamName: streamNameOf(body),
+            shardId: String(body.ShardId),
+          });
+        }
+        return reply(response, answer);
+      }
       case 'GetRecords': {
         const answer = await this.#forward(incoming, body);
-        if (answer.status === 200) this.#dropServiceKeys(answer.body as Body);
+        if (answer.status === 200) {
+          this.#dropServiceKeys(answer.body as Body);
+          await this.#followShard(body.ShardIterator, answer.body as Body);
+        }
         return reply(response, answer);
       }
       case 'SplitShard':
@@ -136,7 +152,7 @@ export class KinesisFront {
     }
   }
 
-  async #putRecords(incoming: IncomingMessage, body: Body): Promise<Answer> {
+  async #putRecords(incoming: Incoming, body: Body): Promise<Answer> {
     const entries = (body.Records as PutEntry[] | undefined) ?? [];
     const auto = this.#factsOf(body).recordDistribution === 'AUTO';
     const placed = entries.map((entry) => (auto ? placedByService(entry) : entry));
@@ -157,7 +173,7 @@ export class KinesisFront {
     return { status: 200, body: { FailedRecordCount, Records: results } };
   }
 
-  async #putRecord(incoming: IncomingMessage, body: Body): Promise<Answer> {
+  async #putRecord(incoming: Incoming, body: Body): Promise<Answer> {
     const auto = this.#factsOf(body).recordDistribution === 'AUTO';
     const entry = auto ? placedByService(body as PutEntry) : (body as PutEntry);
     if ((await this.#refusedByLimits(body, [entry]))[0]) {
@@ -206,6 +222,32 @@ export class KinesisFront {
     return shards;
   }
 
+  /**
+   * Remembers the shard of the next iterator; at the end of a closed shard (no next iterator),
+   * adds its children, as Kinesis does: KCL 3 takes an answer with neither for a failure, and
+   * retries it for ever, and the shard never ends.
+   */
+  async #followShard(iterator: unknown, answer: Body): Promise<void> {
+    const shard = this.#iterators.shardOf(iterator);
+    if (shard === undefined) return;
+    if (typeof answer.NextShardIterator === 'string') {
+      this.#iterators.remember(answer.NextShardIterator, shard);
+    } else if (!Array.isArray(answer.ChildShards) || answer.ChildShards.length === 0) {
+      answer.ChildShards = await this.#childrenOf(shard);
+    }
+  }
+
+  async #childrenOf({ streamName, shardId }: StreamShard): Promise<Body[]> {
+    const answer = await call(this.#backend, 'ListShards', { StreamName: streamName });
+    return ((answer.body as { Shards?: Body[] }).Shards ?? [])
+      .filter((shard) => shard.ParentShardId === shardId || shard.AdjacentParentShardId === shardId)
+      .map((child) => ({
+        ShardId: child.ShardId,
+        ParentShards: [child.ParentShardId, child.AdjacentParentShardId].filter(Boolean),
+        HashKeyRange: child.HashKeyRange,
+      }));
+  }
+
   /** Records written without a partition key come back without one, as from Kinesis. */
   #dropServiceKeys(body: Body): void {
     for (const record of (body.Records as Array<Body> | undefined) ?? []) {
@@ -213,15 +255,20 @@ export class KinesisFront {
     }
   }
 
-  #forward(incoming: IncomingMessage, body: Body): Promise<Answer> {
+  #forward(incoming: Incoming, body: Body): Promise<Answer> {
     return call(this.#backend, undefined, body, incoming.headers);
   }
 }
 
-interface Answer {
-  status: number;
-  body: unknown;
-}
+/**
+ * Kinesis's other protocol, which kinesalite cuts off after about 64 KB (a big `GetRecords`):
+ * refused, saying how to turn it off, rather than failing later in the middle of an answer.
+ */
+const CBOR_REFUSED = {
+  __type: 'SerializationException',
+  message:
+    'This local Kinesis speaks JSON, not CBOR: set CBOR_ENABLED=false (AWS SDK for Java 2.x, KCL 2 and 3) or AWS_CBOR_DISABLE=true (1.x, KCL 1)',
+};
 
 /**
  * What kinesalite stores for a record written without a partition key (it needs one): no key a
@@ -249,56 +296,4 @@ function streamNameOf(body: Body): string {
   if (typeof body.StreamName === 'string') return body.StreamName;
   const arn = typeof body.StreamARN === 'string' ? body.StreamARN : '';
   return arn.slice(arn.lastIndexOf('/') + 1);
-}
-
-async function readAll(incoming: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of incoming) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
-
-function reply(response: ServerResponse, answer: Answer): void {
-  const text = JSON.stringify(answer.body);
-  response.writeHead(answer.status, {
-    'content-type': 'application/x-amz-json-1.1',
-    'content-length': Buffer.byteLength(text),
-    'x-amzn-requestid': randomBytes(8).toString('hex'),
-  });
-  response.end(text);
-}
-
-/** One JSON call to kinesalite: `action` sets the target, else the caller's headers are kept. */
-function call(
-  backend: AddressInfo,
-  action: string | undefined,
-  body: Body,
-  headers: IncomingMessage['headers'] = {},
-): Promise<Answer> {
-  const text = JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const outgoing = request(
-      {
-        host: '127.0.0.1',
-        port: backend.port,
-        method: 'POST',
-        path: '/',
-        headers: {
-          ...headers,
-          ...(action === undefined ? {} : { 'x-amz-target': `Kinesis_20131202.${action}` }),
-          'content-type': 'application/x-amz-json-1.1',
-          'content-length': Buffer.byteLength(text),
-          authorization:
-            headers.authorization ??
-            'AWS4-HMAC-SHA256 Credential=local/20260101/us-east-1/kinesis/aws4_request, SignedHeaders=host, Signature=0',
-          'x-amz-date': headers['x-amz-date'] ?? '20260101T000000Z',
-        },
-      },
-      async (incoming) => {
-        const raw = (await readAll(incoming)).toString('utf8');
-        resolve({ status: incoming.statusCode ?? 500, body: raw === '' ? {} : JSON.parse(raw) });
-      },
-    );
-    outgoing.on('error', reject);
-    outgoing.end(text);
-  });
 }

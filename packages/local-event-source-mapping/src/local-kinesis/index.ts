@@ -1,11 +1,13 @@
 /**
- * A real Kinesis API in this process: kinesalite, in memory, on a random loopback port, with an
- * AWS SDK v3 client set up for it. In front of it, what today's Kinesis has and kinesalite lacks:
+ * A real Kinesis API in this process: kinesalite, in memory, on a loopback port, with an AWS SDK
+ * v3 client set up for it. In front of it, what today's Kinesis has and kinesalite lacks: HTTP/2
+ * (h2c) beside HTTP/1.1 on the same port, as the KCL 2.x and 3.x daemons need; a closed shard's
+ * children (`ChildShards`) at its end, without which KCL 3 never ends a shard after a reshard;
  * service-managed streams (`recordDistribution: 'AUTO'`: records without a partition key, placed
  * by the service) and, when asked, the per-shard write limits (`shardWriteLimits`), which fail
- * entries with `ProvisionedThroughputExceededException` as Kinesis does. Import from
- * `@kpl-lambda/local-event-source-mapping/local-kinesis`; needs `kinesalite` and
- * `@smithy/node-http-handler`.
+ * entries with `ProvisionedThroughputExceededException` as Kinesis does. It speaks JSON only
+ * (a CBOR request is refused, saying how to turn CBOR off). Import from
+ * `@kpl-lambda/local-event-source-mapping/local-kinesis`; needs `kinesalite`.
  *
  * @example
  * ```ts
@@ -21,21 +23,24 @@ import type { AddressInfo } from 'node:net';
 import {
   CreateStreamCommand,
   DescribeStreamSummaryCommand,
-  KinesisClient,
+  type KinesisClient,
   ListShardsCommand,
   SplitShardCommand,
   waitUntilStreamExists,
 } from '@aws-sdk/client-kinesis';
-import { assertKnownOptions, optionNames } from '@kpl-lambda/core';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { assertIntegerIn, assertKnownOptions, optionNames } from '@kpl-lambda/core';
 import kinesalite from 'kinesalite';
+import { localKinesisClient } from '../client/index.js';
 import { KinesisFront, type RecordDistribution } from './KinesisFront.js';
 import type { ShardWriteLimits } from './ShardThrottle.js';
 
 export type { RecordDistribution } from './KinesisFront.js';
 export type { ShardWriteLimits } from './ShardThrottle.js';
 
-const LOCAL_KINESIS_OPTIONS = optionNames<LocalKinesisOptions>({ shardWriteLimits: true });
+const LOCAL_KINESIS_OPTIONS = optionNames<LocalKinesisOptions>({
+  shardWriteLimits: true,
+  port: true,
+});
 const LOCAL_STREAM_OPTIONS = optionNames<LocalStreamOptions>({
   recordDistribution: true,
   maxRecordSizeInKiB: true,
@@ -49,6 +54,12 @@ export interface LocalKinesisOptions {
    * no limits.
    */
   shardWriteLimits?: ShardWriteLimits;
+  /**
+   * The loopback port to listen on, for clients in other processes (a KCL daemon, another
+   * terminal); `startLocalKinesis` rejects when it is taken. Default 0: a free port of the
+   * system's choosing.
+   */
+  port?: number;
 }
 
 /** Options of {@link LocalKinesis.createStream}. */
@@ -65,8 +76,9 @@ export interface LocalStreamOptions {
 
 /** A running local Kinesis. */
 export interface LocalKinesis {
-  /** `http://127.0.0.1:<port>` */
+  /** `http://127.0.0.1:<port>`, HTTP/1.1 and HTTP/2 (h2c). */
   endpoint: string;
+  /** A client for it ({@link localKinesisClient}, with a region and dummy credentials). */
   client: KinesisClient;
   /** Creates a stream and waits until it is active. */
   createStream(streamName: string, shardCount: number, options?: LocalStreamOptions): Promise<void>;
@@ -81,9 +93,23 @@ export interface LocalKinesis {
   stop(): Promise<void>;
 }
 
-/** Starts kinesalite on 127.0.0.1 with a random port; streams are created and changed at once. */
+/**
+ * Starts kinesalite on 127.0.0.1, behind the front that adds what Kinesis has and kinesalite
+ * lacks; streams are created and changed at once.
+ *
+ * @example
+ * ```ts
+ * import { startLocalKinesis } from '@kpl-lambda/local-event-source-mapping/local-kinesis';
+ * const kinesis = await startLocalKinesis({ port: 4567 });
+ * await kinesis.createStream('orders', 2);
+ * console.log(`Kinesis at ${kinesis.endpoint}`); // HTTP/1.1 and HTTP/2, for a KCL daemon too
+ * await kinesis.stop();
+ * ```
+ */
 export async function startLocalKinesis(options: LocalKinesisOptions = {}): Promise<LocalKinesis> {
   assertKnownOptions(options, LOCAL_KINESIS_OPTIONS);
+  const { port = 0 } = options;
+  assertIntegerIn('port', port, 0, 65_535);
   const server = kinesalite({
     createStreamMs: 0,
     deleteStreamMs: 0,
@@ -92,13 +118,17 @@ export async function startLocalKinesis(options: LocalKinesisOptions = {}): Prom
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const front = new KinesisFront(server.address() as AddressInfo, options.shardWriteLimits);
-  const endpoint = `http://127.0.0.1:${await front.listen()}`;
-  const client = new KinesisClient({
+  let endpoint: string;
+  try {
+    endpoint = `http://127.0.0.1:${await front.listen(port)}`;
+  } catch (error) {
+    await new Promise((resolve) => server.close(resolve));
+    throw error;
+  }
+  const client = localKinesisClient({
     endpoint,
     region: 'us-east-1',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    // The SDK's default HTTP/2 handler does not work against kinesalite.
-    requestHandler: new NodeHttpHandler(),
   });
   return {
     endpoint,

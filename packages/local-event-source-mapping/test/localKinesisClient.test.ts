@@ -1,0 +1,57 @@
+/// <reference path="../../../types/local-services.d.ts" />
+// The client helper against kinesalite itself, the server users meet `ERR_HTTP2_ERROR` on.
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { KinesisClient, ListStreamsCommand } from '@aws-sdk/client-kinesis';
+import { KplConfigurationError } from '@kpl-lambda/core';
+import { localKinesisClient } from '@kpl-lambda/local-event-source-mapping/client';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import kinesalite from 'kinesalite';
+
+let server: Server;
+let endpoint: string;
+beforeAll(async () => {
+  server = kinesalite({ createStreamMs: 0 });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise((resolve) => server.close(resolve)));
+
+const local = { region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } };
+
+describe('localKinesisClient', () => {
+  it('talks to kinesalite, which a KinesisClient made with defaults cannot', async () => {
+    const byDefault = new KinesisClient({ endpoint, ...local });
+    const client = localKinesisClient({ endpoint, ...local });
+    try {
+      await expect(byDefault.send(new ListStreamsCommand({}))).rejects.toThrow('ERR_HTTP2_ERROR');
+      await expect(client.send(new ListStreamsCommand({}))).resolves.toMatchObject({
+        StreamNames: [],
+      });
+    } finally {
+      byDefault.destroy();
+      client.destroy();
+    }
+  });
+
+  it('finds the endpoint where the SDK does, in AWS_ENDPOINT_URL_KINESIS', async () => {
+    const saved = process.env.AWS_ENDPOINT_URL_KINESIS;
+    process.env.AWS_ENDPOINT_URL_KINESIS = endpoint;
+    const client = localKinesisClient(local);
+    try {
+      await expect(client.send(new ListStreamsCommand({}))).resolves.toMatchObject({
+        StreamNames: [],
+      });
+    } finally {
+      client.destroy();
+      if (saved === undefined) delete process.env.AWS_ENDPOINT_URL_KINESIS;
+      else process.env.AWS_ENDPOINT_URL_KINESIS = saved;
+    }
+  });
+
+  it('refuses a request handler rather than replace it unseen', () => {
+    const config = { endpoint, requestHandler: new NodeHttpHandler() };
+    expect(() => localKinesisClient(config as never)).toThrow(KplConfigurationError);
+    expect(() => localKinesisClient(config as never)).toThrow(/requestHandler/);
+  });
+});
