@@ -1,3 +1,4 @@
+import { decoderOf } from './decodeOption.js';
 import type { ConnectionOptions } from './endpoints.js';
 import { KplCliUsageError } from './errors.js';
 import { event } from './event.js';
@@ -32,10 +33,10 @@ function connectionOf(values: Values): ConnectionOptions {
 export const COMMANDS = {
   inspect: {
     usage:
-      'kpl inspect [FILE|-] [--shards FILE [--shard ID]] [--json] [--data auto|text|json|hex|base64]\n  ' +
-      'kpl inspect --stream NAME [--endpoint URL] [--region R] [--shard ID] [--json] [--data FORMAT]',
+      'kpl inspect [FILE|-] [--shards FILE [--shard ID]] [--json] [--data auto|text|json|hex|base64] [--decode SPEC [--max-decoded-bytes N]]\n  ' +
+      'kpl inspect --stream NAME [--endpoint URL] [--region R] [--shard ID] [--json] [--data FORMAT] [--decode SPEC]',
     summary:
-      "Shows each Kinesis record of a Lambda event, a GetRecords output, base64 text (wrapped or not) or raw bytes (aggregated or plain, digest, corrupt reason) and each user record. --stream reads every record the stream holds, and flags the user records of an aggregate that hash outside its shard (a KCL consumer drops such an aggregate whole); --shards FILE (a ListShards output) does so for a FILE, each record's shard from its eventID or --shard. Exit code 1 when an aggregate is corrupt or holds a user record outside its shard, or the input cannot be read.",
+      "Shows each Kinesis record of a Lambda event, a GetRecords output, base64 text (wrapped or not) or raw bytes (aggregated or plain, digest, corrupt reason) and each user record. --stream reads every record the stream holds, and flags the user records of an aggregate that hash outside its shard (a KCL consumer drops such an aggregate whole); --shards FILE (a ListShards output) does so for a FILE, each record's shard from its eventID or --shard. --decode decodes each user record's data as the adapters' decode option does: a compression (gzip, zlib, deflate-raw, zstd), an envelope (cloudwatch-logs, lines) or both (zlib,lines), each record shown with its inner index; --max-decoded-bytes N caps each user record (default 10 MiB). Exit code 1 when an aggregate is corrupt or holds a user record outside its shard, a user record does not decode, or the input cannot be read.",
     options: {
       ...KINESIS_OPTIONS,
       json: { type: 'boolean' },
@@ -43,6 +44,8 @@ export const COMMANDS = {
       stream: { type: 'string' },
       shard: { type: 'string' },
       shards: { type: 'string' },
+      decode: { type: 'string' },
+      'max-decoded-bytes': { type: 'string' },
     },
     run: (values: Values, file: string | undefined, io: CliIo) =>
       inspect(
@@ -54,6 +57,12 @@ export const COMMANDS = {
           stream: values.stream as string | undefined,
           shard: values.shard as string | undefined,
           shards: values.shards as string | undefined,
+          decoder: decoderOf(
+            values.decode as string | undefined,
+            values['max-decoded-bytes'] === undefined
+              ? undefined
+              : count(values, 'max-decoded-bytes', 0),
+          ),
         },
         io,
       ),

@@ -3,9 +3,11 @@ import {
   isAggregated,
   KPL_MAGIC,
   type KplDecodeErrorReason,
+  type PayloadDecoder,
   ShardMap,
 } from '@kpl-lambda/core';
 import { kinesisClientFor } from './awsClients.js';
+import { type DecodedFields, decodedRows } from './decodedRows.js';
 import type { ConnectionOptions } from './endpoints.js';
 import { KplCliUsageError } from './errors.js';
 import { type InputRecord, recordsOfInput } from './inputRecords.js';
@@ -35,10 +37,17 @@ export interface InspectedParent {
   outsideShard: number | null;
   corruptReason?: KplDecodeErrorReason;
   corruptMessage?: string;
+  /** With `--decode`: the records its user records' data decoded to. */
+  decodedRecords?: number;
+  /** With `--decode`: its user records whose data does not decode. */
+  decodeFailures?: number;
 }
 
-/** One user record of a parent. */
-export interface InspectedUserRecord {
+/**
+ * One user record of a parent; with `--decode`, one record its data decoded to (or the user
+ * record, when it does not decode).
+ */
+export interface InspectedUserRecord extends Partial<DecodedFields> {
   type: 'userRecord';
   parent: number;
   sequenceNumber: string | null;
@@ -63,14 +72,17 @@ export interface InspectOptions extends ConnectionOptions {
   shard: string | undefined;
   /** A file of the stream's shards (a ListShards output): the map a FILE is checked against. */
   shards: string | undefined;
+  /** `--decode`: each user record's data decoded, as the adapters' `decode` option does. */
+  decoder?: PayloadDecoder | undefined;
 }
 
 /**
  * `kpl inspect [FILE|-]`: every parent of a Lambda event, a GetRecords output, base64 text or
  * raw bytes, and its user records; `kpl inspect --stream NAME`: every record the stream holds.
  * With a shard map (the stream's own, or `--shards FILE`), the user records of an aggregate that
- * hash outside its shard are flagged. Exit code 1 when a parent is a corrupt aggregate, or an
- * aggregate holds a user record outside its shard.
+ * hash outside its shard are flagged. With `--decode`, each user record's data is decoded into its
+ * records. Exit code 1 when a parent is a corrupt aggregate, an aggregate holds a user record
+ * outside its shard, or a user record does not decode.
  */
 export async function inspect(
   file: string | undefined,
@@ -109,23 +121,34 @@ async function inspectParents(
   for await (const parent of parents) {
     // Stopped, or nobody reads any more (`kpl inspect | head -1`).
     if (io.signal?.aborted === true) return 130;
-    const { summary, userRecords } = inspectParent(index++, parent, options.data, shards);
-    if (summary.kind === 'corrupt' || (summary.outsideShard ?? 0) > 0) failed++;
+    const { summary, userRecords } = inspectParent(index++, parent, options, shards);
+    if (
+      summary.kind === 'corrupt' ||
+      (summary.outsideShard ?? 0) > 0 ||
+      (summary.decodeFailures ?? 0) > 0
+    ) {
+      failed++;
+    }
     if (options.json) {
       await writeLine(io.stdout, JSON.stringify(summary));
       for (const userRecord of userRecords) await writeLine(io.stdout, JSON.stringify(userRecord));
       continue;
     }
     await writeLine(io.stdout, describeParent(summary));
+    const decoding = options.decoder !== undefined;
     const rows = userRecords.map((record) => [
       `  ${record.subSequenceNumber}`,
+      ...(decoding ? [String(record.innerIndex ?? '')] : []),
       record.partitionKey ?? '',
       record.explicitHashKey ?? '',
       String(record.bytes),
       ...(shards === undefined ? [] : [record.outsideShard ? 'OUTSIDE' : '']),
-      `${record.format} ${record.data}`,
+      record.decodeErrorReason === undefined
+        ? `${record.format} ${record.data}`
+        : `DOES NOT DECODE (${record.decodeErrorReason}): ${record.decodeError}`,
     ]);
-    const header = ['  sub', 'partition key', 'explicit hash key', 'bytes'];
+    const header = ['  sub', ...(decoding ? ['inner'] : []), 'partition key', 'explicit hash key'];
+    header.push('bytes');
     if (shards !== undefined) header.push('shard');
     const width = io.stdout.isTTY ? (process.stdout.columns ?? 120) : undefined;
     for (const line of table([...header, 'data'], rows, width)) await writeLine(io.stdout, line);
@@ -136,7 +159,7 @@ async function inspectParents(
 function inspectParent(
   index: number,
   parent: InputRecord,
-  format: DataFormat,
+  { data: format, decoder }: Pick<InspectOptions, 'data' | 'decoder'>,
   shards: ShardMap | undefined,
 ): { summary: InspectedParent; userRecords: InspectedUserRecord[] } {
   const { data } = parent;
@@ -174,24 +197,37 @@ function inspectParent(
       `Parent ${index} does not say which shard it was read from: give --shard ID`,
     );
   }
-  const userRecords = decoded.map((userRecord): InspectedUserRecord => {
+  let outsideShard = 0;
+  const userRecords = decoded.flatMap((userRecord): InspectedUserRecord[] => {
     const outside = checked ? shards.holds(shardId!, userRecord as { partitionKey: string }) : null;
     if (outside === undefined) {
       throw new KplCliUsageError(`Shard ${shardId} is not in the shard map given`);
     }
-    return {
-      type: 'userRecord',
+    if (outside === false) outsideShard++;
+    const identity = {
+      type: 'userRecord' as const,
       parent: index,
       sequenceNumber: parent.sequenceNumber ?? null,
       subSequenceNumber: userRecord.subSequenceNumber,
       partitionKey: userRecord.partitionKey ?? null,
       explicitHashKey: userRecord.explicitHashKey ?? null,
-      bytes: userRecord.data.length,
-      ...showData(userRecord.data, format),
       outsideShard: outside === null ? null : !outside,
     };
+    if (decoder === undefined) {
+      return [{ ...identity, bytes: userRecord.data.length, ...showData(userRecord.data, format) }];
+    }
+    return decodedRows(identity, userRecord.data, decoder, format, {
+      ...(parent.sequenceNumber === undefined ? {} : { sequenceNumber: parent.sequenceNumber }),
+      subSequenceNumber: userRecord.subSequenceNumber,
+    });
   });
-  if (checked) summary.outsideShard = userRecords.filter((record) => record.outsideShard).length;
+  if (checked) summary.outsideShard = outsideShard;
+  if (decoder !== undefined) {
+    summary.decodeFailures = userRecords.filter(
+      (record) => record.decodeError !== undefined,
+    ).length;
+    summary.decodedRecords = userRecords.length - summary.decodeFailures;
+  }
   return { summary, userRecords };
 }
 
@@ -204,6 +240,12 @@ function describeParent(parent: InspectedParent): string {
         : parent.digest === 'mismatch'
           ? 'plain record (KPL magic bytes, but the MD5 digest does not match)'
           : 'plain record';
+  const decoded =
+    parent.decodedRecords === undefined
+      ? undefined
+      : `${parent.decodedRecords} decoded record${parent.decodedRecords === 1 ? '' : 's'}${
+          parent.decodeFailures ? `, ${parent.decodeFailures} user record(s) DO NOT DECODE` : ''
+        }`;
   const outside =
     (parent.outsideShard ?? 0) > 0
       ? `${parent.outsideShard} OUTSIDE shard ${parent.shardId}: a KCL consumer drops this aggregate whole`
@@ -214,7 +256,7 @@ function describeParent(parent: InspectedParent): string {
     parent.sequenceNumber === null ? undefined : `sequence number ${parent.sequenceNumber}`,
     parent.partitionKey === null ? undefined : `partition key ${parent.partitionKey}`,
   ].filter((part) => part !== undefined);
-  return [`parent ${parent.index}`, ...keys, `${parent.bytes} bytes`, what, outside]
+  return [`parent ${parent.index}`, ...keys, `${parent.bytes} bytes`, what, decoded, outside]
     .filter((part) => part !== undefined)
     .join(', ');
 }

@@ -30,3 +30,12 @@ export const MAX_HASH_KEY: bigint = (1n << 128n) - 1n;
  * (with a `TimeoutOverflowWarning`), so every option that sets a timer is bounded by it.
  */
 export const MAX_TIMER_MS = 2_147_483_647;
+
+/** Default bound on what one user record's data may decode to: the largest Kinesis record. */
+export const DEFAULT_MAX_DECODED_BYTES = MAX_KINESIS_RECORD_BYTES;
+
+/**
+ * The most `maxDecodedBytes` may be: a decoded record is handed to a Lambda handler as base64
+ * text, and a longer string than this encodes to is more than V8 makes.
+ */
+export const MAX_DECODED_BYTES = 268_435_456;

@@ -1,3 +1,4 @@
+import type { PayloadDecodeErrorReason } from './payloadTypes.js';
 import type { KplDecodeErrorReason } from './types.js';
 
 /**
@@ -77,6 +78,45 @@ export class KplDecodeError extends KplError {
     this.name = 'KplDecodeError';
     this.reason = reason;
     if (options?.sequenceNumber !== undefined) this.sequenceNumber = options.sequenceNumber;
+  }
+}
+
+/**
+ * A user record's data that does not decode as the `decode` option says: compressed otherwise
+ * or truncated, an envelope that is not one, or more than `maxDecodedBytes` once decompressed.
+ * The adapters report such a user record as a handler failure (its parent in
+ * `batchItemFailures`), never hand it to the handler, and count it.
+ *
+ * @example
+ * ```ts
+ * import { KplPayloadDecodeError, PayloadDecoder } from '@kpl-lambda/core';
+ * try {
+ *   new PayloadDecoder({ compression: 'gzip' }).decode(bytes);
+ * } catch (error) {
+ *   if (error instanceof KplPayloadDecodeError) console.error(error.reason, error.message);
+ * }
+ * ```
+ */
+export class KplPayloadDecodeError extends KplError {
+  /** Why, as a stable code. */
+  public readonly reason: PayloadDecodeErrorReason;
+  /** The user record's parent sequence number, where it is known. */
+  public readonly sequenceNumber?: string;
+  /** The user record's sub-sequence number, where it is known. */
+  public readonly subSequenceNumber?: number;
+
+  public constructor(
+    reason: PayloadDecodeErrorReason,
+    message: string,
+    options?: ErrorOptions & { sequenceNumber?: string; subSequenceNumber?: number },
+  ) {
+    super(message, options);
+    this.name = 'KplPayloadDecodeError';
+    this.reason = reason;
+    if (options?.sequenceNumber !== undefined) this.sequenceNumber = options.sequenceNumber;
+    if (options?.subSequenceNumber !== undefined) {
+      this.subSequenceNumber = options.subSequenceNumber;
+    }
   }
 }
 

@@ -3,21 +3,27 @@ export { CheckedPartitionKey } from './CheckedPartitionKey.js';
 export { CheckpointedBatch, parentKey, parentOf } from './CheckpointedBatch.js';
 export {
   DEFAULT_MAX_AGGREGATE_BYTES,
+  DEFAULT_MAX_DECODED_BYTES,
   KPL_DIGEST_SIZE,
   KPL_MAGIC,
+  MAX_DECODED_BYTES,
   MAX_HASH_KEY,
   MAX_KINESIS_RECORD_BYTES,
   MAX_PARTITION_KEY_LENGTH,
   MAX_TIMER_MS,
 } from './constants.js';
 export { deaggregateBytes, deaggregateSdkRecords } from './deaggregate.js';
+export { decodeUserRecord } from './decodedRecords.js';
 export { isAggregated } from './decoder.js';
+export { canDecompress } from './decompress.js';
+export { countUserRecords, doneUserRecords } from './doneUserRecords.js';
 export {
   includeInInstanceof,
   KplConfigurationError,
   KplDecodeError,
   KplError,
   KplInvalidRecordError,
+  KplPayloadDecodeError,
   KplRecordTooLargeError,
 } from './errors.js';
 export { assertValidKeys, computeHashKey, computeHashKeyHex, isValidHashKey } from './hashKey.js';
@@ -28,6 +34,8 @@ export {
   addMetrics,
   BATCH_METRIC_NAMES,
   type BatchMetrics,
+  DECODE_METRIC_NAMES,
+  type DecodeMetrics,
   type KplMetrics,
 } from './metrics.js';
 export {
@@ -44,6 +52,8 @@ export {
   deaggregationModeOf,
   optionNames,
 } from './options.js';
+export { PayloadDecoder, type UserRecordPosition } from './PayloadDecoder.js';
+export type * from './payloadTypes.js';
 export { RecordAggregator } from './RecordAggregator.js';
 export {
   type ListedShard,

@@ -28,6 +28,20 @@ export interface BatchMetrics {
   parentsReported: number;
 }
 
+/** What the `decode` option adds to an invocation's metrics, only where it is set. */
+export interface DecodeMetrics {
+  /** Records the user records' data decoded to (a log event, a line, a decompressed record). */
+  decodedRecords: number;
+  /** User records whose data did not decode (reported as failed, counted in `failedUserRecords`). */
+  payloadDecodeFailures: number;
+}
+
+/** The names of the {@link DecodeMetrics}, as they appear in CloudWatch. */
+export const DECODE_METRIC_NAMES: { readonly [K in keyof DecodeMetrics]: string } = {
+  decodedRecords: 'KplDecodedRecords',
+  payloadDecodeFailures: 'KplPayloadDecodeFailures',
+};
+
 /** The metric names, as they appear in CloudWatch. */
 export const BATCH_METRIC_NAMES: { readonly [K in keyof BatchMetrics]: string } & {
   aggregatedShare: string;
@@ -43,8 +57,9 @@ export const BATCH_METRIC_NAMES: { readonly [K in keyof BatchMetrics]: string } 
 };
 
 /**
- * Adds one invocation's metrics. A `Metrics` that throws (a full buffer, a bad name) or returns a
- * promise that rejects changes nothing of what Lambda is told: the error goes to `onError`.
+ * Adds one invocation's metrics, and the {@link DecodeMetrics} when `counts` has them. A `Metrics`
+ * that throws (a full buffer, a bad name) or returns a promise that rejects changes nothing of
+ * what Lambda is told: the error goes to `onError`.
  *
  * @example
  * ```ts
@@ -54,25 +69,26 @@ export const BATCH_METRIC_NAMES: { readonly [K in keyof BatchMetrics]: string } 
  */
 export function addBatchMetrics(
   metrics: KplMetrics | undefined,
-  counts: BatchMetrics,
+  counts: BatchMetrics & Partial<DecodeMetrics>,
   onError: (error: unknown) => void,
 ): void {
   if (metrics === undefined) return;
-  addMetrics(
-    metrics,
-    Object.entries(BATCH_METRIC_NAMES).map(([key, name]) =>
-      key === 'aggregatedShare'
-        ? [
-            name,
-            'Percent',
-            counts.userRecords === 0
-              ? 0
-              : (100 * counts.aggregatedUserRecords) / counts.userRecords,
-          ]
-        : [name, 'Count', counts[key as keyof BatchMetrics]],
-    ),
-    onError,
+  const values: Array<[string, 'Count' | 'Percent', number]> = Object.entries(
+    BATCH_METRIC_NAMES,
+  ).map(([key, name]) =>
+    key === 'aggregatedShare'
+      ? [
+          name,
+          'Percent',
+          counts.userRecords === 0 ? 0 : (100 * counts.aggregatedUserRecords) / counts.userRecords,
+        ]
+      : [name, 'Count', counts[key as keyof BatchMetrics]],
   );
+  for (const [key, name] of Object.entries(DECODE_METRIC_NAMES)) {
+    const value = counts[key as keyof DecodeMetrics];
+    if (value !== undefined) values.push([name, 'Count', value]);
+  }
+  addMetrics(metrics, values, onError);
 }
 
 /**

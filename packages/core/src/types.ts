@@ -1,5 +1,6 @@
 import type { KinesisStreamRecord, KinesisStreamRecordPayload } from 'aws-lambda';
 import type { CheckedPartitionKey } from './CheckedPartitionKey.js';
+import type { CloudWatchLogsEvent } from './payloadTypes.js';
 import type { ListedShard, ShardHashKeyRange, ShardMap } from './ShardMap.js';
 import type { SubSequenceSet } from './SubSequenceSet.js';
 
@@ -77,6 +78,14 @@ export interface KinesisStreamUserRecordPayload
   deaggregationError?: string;
   /** Beside `deaggregationError`: its stable code, the {@link KplDecodeError} `reason`. */
   deaggregationErrorReason?: KplDecodeErrorReason;
+  /**
+   * On a record the `decode` option split out of an envelope: its 0-based position among the
+   * envelope's records. With `sequenceNumber` and `subSequenceNumber` (its user record's), the
+   * record's identity, for a handler's own idempotency; stable across deliveries.
+   */
+  innerIndex?: number;
+  /** On a record decoded from a CloudWatch Logs envelope: the log event's fields. */
+  cloudWatchLogs?: CloudWatchLogsEvent;
 }
 
 /**

@@ -5,6 +5,7 @@ import {
   assertMetrics,
   BATCH_METRIC_NAMES,
   type BatchMetrics,
+  DECODE_METRIC_NAMES,
   KplConfigurationError,
 } from '@kpl-lambda/core';
 
@@ -25,6 +26,20 @@ describe('addBatchMetrics', () => {
     expect(added.map(([name]) => name).sort()).toEqual(Object.values(BATCH_METRIC_NAMES).sort());
     expect(added).toContainEqual(['KplAggregatedShare', 'Percent', 0]);
     expect(added).toContainEqual(['KplParentRecords', 'Count', 2]);
+  });
+
+  it('adds the decode metrics only when the counts have them', () => {
+    const added: Array<[string, string, number]> = [];
+    addBatchMetrics(
+      { addMetric: (...metric) => added.push(metric) },
+      { ...counts, decodedRecords: 12, payloadDecodeFailures: 1 },
+      () => {},
+    );
+    expect(added.map(([name]) => name).sort()).toEqual(
+      [...Object.values(BATCH_METRIC_NAMES), ...Object.values(DECODE_METRIC_NAMES)].sort(),
+    );
+    expect(added).toContainEqual(['KplDecodedRecords', 'Count', 12]);
+    expect(added).toContainEqual(['KplPayloadDecodeFailures', 'Count', 1]);
   });
 
   it('hands what a throwing Metrics throws to onError, and does nothing without one', () => {

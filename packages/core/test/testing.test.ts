@@ -1,6 +1,8 @@
+import { gunzipSync } from 'node:zlib';
 import { deaggregateRecords, isAggregated, KplConfigurationError } from '@kpl-lambda/core';
 import {
   aggregatedRecord,
+  cloudWatchLogsData,
   corruptAggregatedRecord,
   kinesisStreamEvent,
   plainRecord,
@@ -82,5 +84,31 @@ describe('corruptAggregatedRecord', () => {
       aggregated: false,
       deaggregationErrorReason: 'TRUNCATED',
     });
+  });
+});
+
+describe('cloudWatchLogsData', () => {
+  it('writes a gzip JSON envelope as a subscription does, and its health check', () => {
+    const envelope = (data: Uint8Array) => JSON.parse(gunzipSync(data).toString());
+    expect(envelope(cloudWatchLogsData(['a', 'b'], { firstTimestamp: 1000 }))).toMatchObject({
+      messageType: 'DATA_MESSAGE',
+      logGroup: '/aws/lambda/orders',
+      subscriptionFilters: ['to-kinesis'],
+      logEvents: [
+        { timestamp: 1000, message: 'a' },
+        { timestamp: 1001, message: 'b' },
+      ],
+    });
+    const control = envelope(cloudWatchLogsData([], { messageType: 'CONTROL_MESSAGE' }));
+    expect(control).toMatchObject({
+      messageType: 'CONTROL_MESSAGE',
+      owner: 'CloudwatchLogs',
+      logGroup: '',
+    });
+    expect(control.logEvents).toHaveLength(1);
+  });
+
+  it('refuses an option it does not know', () => {
+    expect(() => cloudWatchLogsData([], { logGrup: 'x' } as never)).toThrow(KplConfigurationError);
   });
 });

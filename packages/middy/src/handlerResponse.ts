@@ -143,6 +143,16 @@ function reportedFailure(
 }
 
 /**
+ * How many user records the failures are of: one reported twice, or through several of the
+ * records its data decoded to, counts once.
+ */
+export function countFailures(failures: readonly ReportedFailure[]): number {
+  return new Set(
+    failures.map(({ parent, subSequenceNumber }) => `${parent}:${subSequenceNumber ?? ''}`),
+  ).size;
+}
+
+/**
  * Whether a failure of an aggregate was reported by its sequence number alone. It stands before
  * the parent's first user record: with checkpoints, none of that parent's user records counts as
  * done, though the handler may have kept going and done them.

@@ -2,8 +2,11 @@ import {
   addBatchMetrics,
   type BatchMetrics,
   CheckpointedBatch,
+  countUserRecords,
+  type DecodeMetrics,
   deaggregateRecords,
   deaggregationModeOf,
+  doneUserRecords,
   isKinesisWindowEvent,
   type KinesisStreamUserEvent,
   type KinesisStreamUserRecord,
@@ -19,7 +22,9 @@ import type {
   KinesisStreamStateResponse,
 } from 'aws-lambda';
 import { KplDeaggConfigurationError } from './errors.js';
+import { handedRecords } from './handedRecords.js';
 import {
+  countFailures,
   reportedByBatchItemFailures,
   reportedBySettledResults,
   reportsAggregateByParent,
@@ -32,14 +37,17 @@ import type { KplDeaggOptions, KplDeaggResponse } from './types.js';
 interface InvocationState {
   /** Parent sequence numbers, in batch order (a Set keeps insertion order). */
   parents: Set<string>;
-  /** Parents reported as failed whatever the handler says (`onCorrupt: 'fail'`). */
-  corruptParents: string[];
-  /** The user records handed to the handler, in order. */
+  /**
+   * Parents reported as failed whatever the handler says, one per user record failed before it
+   * (`onCorrupt: 'fail'`, data that does not decode).
+   */
+  failedBeforeHandler: string[];
+  /** The records handed to the handler, in order: user records, or what their data decoded to. */
   handed: KinesisStreamUserRecord[];
   /** With `checkpoints`: what was done before, and where progress goes. */
   checkpointed: CheckpointedBatch | undefined;
   /** What `before` counted, for the metrics `after` adds. */
-  counts: Omit<BatchMetrics, 'failedUserRecords' | 'parentsReported'>;
+  counts: Omit<BatchMetrics, 'failedUserRecords' | 'parentsReported'> & Partial<DecodeMetrics>;
 }
 
 /**
@@ -84,7 +92,14 @@ type KplDeaggRequest = import('@middy/core', { with: { 'resolution-mode': 'impor
 export function kplDeagg(
   opts: KplDeaggOptions = {},
 ): MiddlewareObj<KinesisStreamUserEvent, KplDeaggResponse> {
-  const { onCorrupt, filter, logger: userLogger, checkpoints, metrics } = validateOptions(opts);
+  const {
+    onCorrupt,
+    filter,
+    logger: userLogger,
+    checkpoints,
+    metrics,
+    decoder,
+  } = validateOptions(opts);
   // A logger that throws must not change what Lambda is told.
   const logger = safeLogger(userLogger);
   // One middleware object serves concurrent invocations: state lives with each request.
@@ -113,52 +128,33 @@ export function kplDeagg(
 
     const store = progress ?? checkpoints;
     const checkpointed = store ? await CheckpointedBatch.load(store, records, logger) : undefined;
-    const corruptParents: string[] = [];
-    let aggregated = 0;
-    let corrupt = 0;
-    let filtered = 0;
-    let alreadyDone = 0;
-    const handed: KinesisStreamUserRecord[] = [];
-    for (const userRecord of userRecords) {
-      // Done in an earlier delivery of its parent: it counts as succeeded, and does not run again.
-      if (checkpointed?.isDone(userRecord)) {
-        alreadyDone++;
-        continue;
-      }
-      const { deaggregationError, sequenceNumber } = userRecord.kinesis;
-      if (userRecord.kinesis.aggregated) aggregated++;
-      if (deaggregationError !== undefined) {
-        corrupt++;
-        logger.warn('Corrupt KPL aggregate', { sequenceNumber, deaggregationError, onCorrupt });
-        if (onCorrupt === 'fail') {
-          corruptParents.push(sequenceNumber);
-          continue;
-        }
-      }
-      if (filter && !filter(userRecord)) {
-        filtered++;
-        continue;
-      }
-      handed.push(userRecord);
-    }
+    const { handed, failedBeforeHandler, counts, filtered } = handedRecords(userRecords, {
+      checkpointed,
+      decoder,
+      onCorrupt,
+      filter,
+      logger,
+    });
     // A new event, so that the caller's event object still holds what Lambda delivered.
     request.event = { ...request.event, Records: handed };
-    const counts = {
-      parentRecords: parents.size,
-      userRecords: userRecords.length,
-      aggregatedUserRecords: aggregated,
-      corruptAggregates: corrupt,
-      skippedByCheckpoints: alreadyDone,
-    };
-    invocations.set(request, { parents, corruptParents, handed, checkpointed, counts });
+    invocations.set(request, {
+      parents,
+      failedBeforeHandler,
+      handed,
+      checkpointed,
+      counts: { parentRecords: parents.size, userRecords: userRecords.length, ...counts },
+    });
 
     logger.debug('KPL deaggregation', {
       parents: parents.size,
       userRecords: userRecords.length,
-      aggregated,
-      corrupt,
+      aggregated: counts.aggregatedUserRecords,
+      corrupt: counts.corruptAggregates,
       filtered,
-      alreadyDone,
+      alreadyDone: counts.skippedByCheckpoints,
+      ...(decoder === undefined
+        ? {}
+        : { decoded: counts.decodedRecords, undecodable: counts.payloadDecodeFailures }),
     });
   };
 
@@ -191,12 +187,12 @@ export function kplDeagg(
     const reported = settled
       ? reportedBySettledResults(response, state, logger)
       : reportedByBatchItemFailures(response, state, logger);
-    if (reported === undefined && state.corruptParents.length === 0) {
+    if (reported === undefined && state.failedBeforeHandler.length === 0) {
       addInvocationMetrics(state, 0, 0);
       return;
     }
 
-    const failedParents = new Set(state.corruptParents);
+    const failedParents = new Set(state.failedBeforeHandler);
     for (const failure of reported?.failures ?? []) failedParents.add(failure.parent);
     // Batch order, so that the first failure is the lowest sequence number: Lambda resumes there.
     const batchItemFailures: KinesisStreamBatchItemFailure[] = [...state.parents]
@@ -207,7 +203,7 @@ export function kplDeagg(
       : { ...((response as object | null | undefined) ?? {}), batchItemFailures };
     addInvocationMetrics(
       state,
-      (reported?.failures.length ?? 0) + state.corruptParents.length,
+      countFailures(reported?.failures ?? []) + state.failedBeforeHandler.length,
       batchItemFailures.length,
     );
     if (state.checkpointed !== undefined && reported && reportsAggregateByParent(reported, state)) {
@@ -217,8 +213,12 @@ export function kplDeagg(
           'or return one PromiseSettledResult per user record (Promise.allSettled)',
       );
     }
-    // No batchItemFailures at all: the handler reports every user record it was handed as done.
-    await state.checkpointed?.save(reported?.succeeded ?? state.handed, failedParents);
+    // No batchItemFailures at all: the handler reports every record it was handed as done. A user
+    // record decoded into several records is done when all of them are.
+    await state.checkpointed?.save(
+      doneUserRecords(state.handed, reported?.succeeded ?? state.handed),
+      failedParents,
+    );
   };
 
   // The handler threw: Lambda delivers the whole batch again, every user record handed failed.
@@ -227,7 +227,11 @@ export function kplDeagg(
     const state = invocations.get(request);
     if (state) {
       invocations.delete(request);
-      addInvocationMetrics(state, state.handed.length, 0);
+      addInvocationMetrics(
+        state,
+        countUserRecords(state.handed) + state.failedBeforeHandler.length,
+        0,
+      );
     } else {
       request.error = misorderedParserError(request.error, request.event) as Error;
     }

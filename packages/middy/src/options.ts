@@ -6,6 +6,7 @@ import {
   assertTypeOf,
   BATCH_ON_CORRUPT_MODES,
   optionNames,
+  PayloadDecoder,
 } from '@kpl-lambda/core';
 import { KplDeaggConfigurationError } from './errors.js';
 import type { KplDeaggOptions } from './types.js';
@@ -16,6 +17,7 @@ export const defaults: Required<Pick<KplDeaggOptions, 'onCorrupt'>> & KplDeaggOp
   logger: undefined,
   checkpoints: undefined,
   metrics: undefined,
+  decode: undefined,
 };
 
 const KPL_DEAGG_OPTIONS = optionNames<KplDeaggOptions>({
@@ -24,13 +26,16 @@ const KPL_DEAGG_OPTIONS = optionNames<KplDeaggOptions>({
   logger: true,
   checkpoints: true,
   metrics: true,
+  decode: true,
 });
 
 /**
  * Merges the options with the defaults and checks them at the factory, as Middy's own
  * middlewares do, naming the wrong one: an unknown key (a typo) is refused, never ignored.
  */
-export function validateOptions(opts: KplDeaggOptions): typeof defaults {
+export function validateOptions(
+  opts: KplDeaggOptions,
+): typeof defaults & { decoder: PayloadDecoder | undefined } {
   const E = (option: string, message: string) =>
     new KplDeaggConfigurationError(message, { option });
   assertKnownOptions(opts, KPL_DEAGG_OPTIONS, E);
@@ -40,5 +45,10 @@ export function validateOptions(opts: KplDeaggOptions): typeof defaults {
   assertTypeOf('logger', options.logger, 'object', E);
   assertMetrics(options.metrics, E);
   assertCheckpointStore(options.checkpoints, E);
-  return options;
+  assertTypeOf('decode', options.decode, 'object', E);
+  const decoder =
+    options.decode === undefined
+      ? undefined
+      : new PayloadDecoder(options.decode, (option, message) => E(`decode.${option}`, message));
+  return { ...options, decoder };
 }

@@ -1,6 +1,7 @@
 import type {
   BatchOnCorrupt,
   CheckpointStore,
+  DecodeOptions,
   KinesisStreamUserRecord,
   KplLogger,
   KplMetrics,
@@ -39,6 +40,14 @@ export interface KplDeaggOptions {
    * by checkpoints, failed user records, parents reported), published with your own metrics.
    */
   metrics?: KplMetrics;
+  /**
+   * Decodes each user record's data before the handler sees it: decompresses it (`gzip`,
+   * `zlib`, `deflate-raw`, `zstd`) within `maxDecodedBytes`, and splits an envelope
+   * (`cloudwatch-logs`, `lines`) into one record per log event or line, each with its user
+   * record's identity and `innerIndex`. A user record whose data does not decode is reported
+   * as failed, never handed. Checked when `kplDeagg()` is called (zstd needs Node.js 22.15).
+   */
+  decode?: DecodeOptions;
 }
 
 /**

@@ -1,8 +1,18 @@
 // Compile-time checks, run by `tsc -b` (npm test): an expectTypeOf that does not hold, or an
 // expected type error that does not happen, fails the type check. Jest runs the handler once.
 import { InMemoryCheckpointStore } from '@kpl-lambda/checkpoints';
-import type { KinesisStreamUserEvent, KinesisStreamUserRecord } from '@kpl-lambda/core';
-import { aggregatedRecord, kinesisStreamEvent } from '@kpl-lambda/core/testing';
+import type {
+  CloudWatchLogsEvent,
+  DecodeOptions,
+  KinesisStreamUserEvent,
+  KinesisStreamUserRecord,
+} from '@kpl-lambda/core';
+import {
+  aggregatedRecord,
+  cloudWatchLogsData,
+  kinesisStreamEvent,
+  plainRecord,
+} from '@kpl-lambda/core/testing';
 import kplDeagg, {
   type KplDeaggLogger,
   type KplDeaggOnCorrupt,
@@ -99,5 +109,29 @@ describe('kplDeagg types', () => {
       // @ts-expect-error not a mode: refused by the types, and at run time
       kplDeagg({ onCorrupt: 'ignore' }),
     ).toThrow();
+  });
+
+  it('types the decode option, and the decoded records the handler gets', async () => {
+    expectTypeOf<KplDeaggOptions['decode']>().toEqualTypeOf<DecodeOptions | undefined>();
+    expect(() =>
+      // @ts-expect-error not a compression: 'zlib' is deflate with a header, 'deflate-raw' without
+      kplDeagg({ decode: { compression: 'deflate' } }),
+    ).toThrow();
+    const seen: Array<number | undefined> = [];
+    const handler = middy<KinesisStreamEvent>()
+      .use(kplDeagg({ decode: { envelope: 'cloudwatch-logs' } }))
+      .handler<KinesisStreamEvent>(async (event) => {
+        const records: KinesisStreamUserRecord[] = event.Records;
+        const { innerIndex, cloudWatchLogs } = records[0]!.kinesis;
+        expectTypeOf(innerIndex).toEqualTypeOf<number | undefined>();
+        expectTypeOf(cloudWatchLogs).toEqualTypeOf<CloudWatchLogsEvent | undefined>();
+        expectTypeOf(cloudWatchLogs!.subscriptionFilters).toEqualTypeOf<readonly string[]>();
+        seen.push(...records.map((record) => record.kinesis.innerIndex));
+      });
+    await handler(
+      kinesisStreamEvent([plainRecord({ partitionKey: 'g', data: cloudWatchLogsData(['m']) })]),
+      context,
+    );
+    expect(seen).toEqual([0]);
   });
 });

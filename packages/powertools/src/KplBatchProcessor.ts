@@ -9,13 +9,13 @@ import {
   BATCH_ON_CORRUPT_MODES,
   CheckpointedBatch,
   type CheckpointStore,
-  deaggregateRecords,
-  deaggregationModeOf,
+  countUserRecords,
+  doneUserRecords,
   type KinesisStreamUserRecord,
-  KplInvalidRecordError,
   type KplLogger,
   type KplMetrics,
   optionNames,
+  PayloadDecoder,
   safeLogger,
 } from '@kpl-lambda/core';
 import type { KinesisStreamBatchItemFailure, KinesisStreamRecord } from 'aws-lambda';
@@ -24,7 +24,8 @@ import {
   KplCorruptAggregateError,
   KplSkippedRecordError,
 } from './errors.js';
-import { invocations } from './invocations.js';
+import { type Invocation, invocations } from './invocations.js';
+import { deaggregateParents, decodedInPlace, userRecordCounts } from './registeredRecords.js';
 import type {
   BatchProcessorConfig,
   KplBatchOnCorrupt,
@@ -45,6 +46,7 @@ const KPL_BATCH_PROCESSOR_OPTIONS = optionNames<
   stopOnFirstFailure: true,
   checkpoints: true,
   metrics: true,
+  decode: true,
   parser: true,
   schema: true,
   innerSchema: true,
@@ -90,6 +92,7 @@ export class KplBatchProcessor extends BatchProcessor {
   private readonly kplLogger: Pick<KplLogger, 'warn'>;
   private readonly checkpoints: CheckpointStore | undefined;
   private readonly metrics: KplMetrics | undefined;
+  private readonly decoder: PayloadDecoder | undefined;
 
   public constructor(options: KplBatchProcessorOptions = {}) {
     const E = (option: string, message: string) => new KplBatchConfigurationError(message, option);
@@ -99,17 +102,24 @@ export class KplBatchProcessor extends BatchProcessor {
       stopOnFirstFailure = false,
       checkpoints,
       metrics,
+      decode,
       ...config
     } = options;
     assertOneOf('onCorrupt', onCorrupt, BATCH_ON_CORRUPT_MODES, E);
     assertTypeOf('stopOnFirstFailure', stopOnFirstFailure, 'boolean', E);
     assertCheckpointStore(checkpoints, E);
     assertMetrics(metrics, E);
+    assertTypeOf('decode', decode, 'object', E);
+    const decoder =
+      decode === undefined
+        ? undefined
+        : new PayloadDecoder(decode, (option, message) => E(`decode.${option}`, message));
     super(EventType.KinesisDataStreams, withUserRecordParser(config as BatchProcessorConfig));
     this.onCorrupt = onCorrupt;
     this.stopOnFirstFailure = stopOnFirstFailure;
     this.checkpoints = checkpoints;
     this.metrics = metrics;
+    this.decoder = decoder;
     // A logger that throws must not change what Lambda is told.
     this.kplLogger = safeLogger(this.logger ?? config.logger);
   }
@@ -132,8 +142,9 @@ export class KplBatchProcessor extends BatchProcessor {
   }
 
   /**
-   * Registers the user records of a batch of Kinesis records for processing. Corrupt aggregates
-   * follow `onCorrupt`; with `'throw'` this throws `KplDecodeError`.
+   * Registers the user records of a batch of Kinesis records for processing (with `decode`, the
+   * records their data decodes to, in their place). Corrupt aggregates follow `onCorrupt`; with
+   * `'throw'` this throws `KplDecodeError`.
    */
   public override register(
     records: Parameters<BatchProcessor['register']>[0],
@@ -150,13 +161,20 @@ export class KplBatchProcessor extends BatchProcessor {
       processingOptions = { ...options, processInParallel: false };
     }
     const userRecords = deaggregateParents(records as KinesisStreamRecord[], this.onCorrupt);
-    invocations.set(userRecords, {
+    const invocation: Invocation = {
       parents: records as KinesisStreamRecord[],
       skippedByCheckpoints: 0,
-    });
+    };
+    // Counting walks every user record: only for a processor that has somewhere to put it.
+    if (this.metrics !== undefined) invocation.counts = userRecordCounts(userRecords);
+    const toProcess =
+      this.decoder === undefined
+        ? userRecords
+        : decodedInPlace(userRecords, this.decoder, invocation);
+    invocations.set(toProcess, invocation);
     // Powertools types Kinesis records as @types/aws-lambda does, partitionKey a string: a user
     // record may have none (a service-managed stream), as Lambda's own records may.
-    return super.register(userRecords as KinesisStreamRecord[], handler, processingOptions);
+    return super.register(toProcess as KinesisStreamRecord[], handler, processingOptions);
   }
 
   /**
@@ -176,33 +194,25 @@ export class KplBatchProcessor extends BatchProcessor {
     const parentsReported = this.collectKinesisFailures().map(
       ({ itemIdentifier }) => itemIdentifier,
     );
+    // A user record decoded into several records is done when all of them are.
     await state.checkpointed?.save(
-      this.successMessages as KinesisStreamUserRecord[],
+      doneUserRecords(
+        this.records as KinesisStreamUserRecord[],
+        this.successMessages as KinesisStreamUserRecord[],
+      ),
       parentsReported,
     );
     this.addInvocationMetrics(state, parentsReported.length);
     return results;
   }
 
-  private addInvocationMetrics(
-    state: { parents: KinesisStreamRecord[]; skippedByCheckpoints: number },
-    parentsReported: number,
-  ): void {
-    // Counting walks every user record: only for a processor that has somewhere to put it.
-    if (this.metrics === undefined) return;
-    let aggregatedUserRecords = 0;
-    let corruptAggregates = 0;
-    for (const record of this.records as KinesisStreamUserRecord[]) {
-      if (record.kinesis.aggregated) aggregatedUserRecords++;
-      if (record.kinesis.deaggregationError !== undefined) corruptAggregates++;
-    }
+  private addInvocationMetrics(state: Invocation, parentsReported: number): void {
+    if (state.counts === undefined) return;
     const counts = {
+      ...state.counts,
       parentRecords: state.parents.length,
-      userRecords: this.records.length,
-      aggregatedUserRecords,
-      corruptAggregates,
       skippedByCheckpoints: state.skippedByCheckpoints,
-      failedUserRecords: this.failureMessages.length,
+      failedUserRecords: countUserRecords(this.failureMessages as KinesisStreamUserRecord[]),
       parentsReported,
     };
     addBatchMetrics(this.metrics, counts, (error) =>
@@ -211,8 +221,9 @@ export class KplBatchProcessor extends BatchProcessor {
   }
 
   /**
-   * Processes one user record. Corrupt aggregates in `'fail'` mode, and user records after a
-   * failure under `stopOnFirstFailure`, are reported failed without calling the handler; failures
+   * Processes one user record. Corrupt aggregates in `'fail'` mode, user records whose data does
+   * not decode, and user records after a failure under `stopOnFirstFailure`, are reported failed
+   * without calling the handler; failures
    * happen here rather than in `register`, whose records `process()` would wipe.
    */
   public override async processRecord(
@@ -225,6 +236,8 @@ export class KplBatchProcessor extends BatchProcessor {
       state.skippedByCheckpoints++;
       return this.successHandler(record, undefined);
     }
+    const undecodable = state?.undecodable?.get(userRecord);
+    if (undecodable !== undefined) return this.failureHandler(record, undecodable);
     const { deaggregationError } = userRecord.kinesis;
     if (deaggregationError !== undefined) {
       this.kplLogger.warn('Corrupt KPL aggregate', {
@@ -285,28 +298,6 @@ export class KplBatchProcessor extends BatchProcessor {
       }
     }
     return [...parents].map((itemIdentifier) => ({ itemIdentifier }));
-  }
-}
-
-/**
- * The user records of a batch. Data that is not base64 means the event was parsed before the
- * processor saw it (a schema with `Base64Encoded`, the parser middleware): the aggregates are
- * lost, and the invocation fails saying where the schema goes.
- */
-function deaggregateParents(
-  records: KinesisStreamRecord[],
-  onCorrupt: KplBatchOnCorrupt,
-): KinesisStreamUserRecord[] {
-  try {
-    return deaggregateRecords(records, { onCorrupt: deaggregationModeOf(onCorrupt) });
-  } catch (error) {
-    if (!(error instanceof KplInvalidRecordError)) throw error;
-    throw new KplBatchConfigurationError(
-      `${error.message}. Give the processor the event Lambda sent, and the schema to the ` +
-        'processor, which deaggregates before any schema sees a record: ' +
-        'new KplBatchProcessor({ parser, schema })',
-      'parser',
-    );
   }
 }
 

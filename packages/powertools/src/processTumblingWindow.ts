@@ -1,6 +1,7 @@
 import {
   assertKnownOptions,
   assertTypeOf,
+  doneUserRecords,
   isKinesisWindowEvent,
   type KinesisStreamUserRecord,
   type KinesisTumblingWindow,
@@ -29,8 +30,9 @@ type Processed = [status: string, result: unknown, record: unknown];
  * (`TumblingWindowInSeconds`): processes the user records with a {@link KplBatchProcessor} as
  * `processPartialResponse` does, and answers Lambda with the window's `state` beside
  * `batchItemFailures`. The state is `reduceState` folded, in batch order, over the results the
- * record handler returned for the user records done for good; the record handler reads the
- * window from `processor.window`.
+ * record handler returned for the user records done for good (with `decode`, for each record of
+ * a user record all of whose records succeeded); the record handler reads the window from
+ * `processor.window`.
  *
  * Lambda keeps the state of a partial batch response and delivers the failed parents again:
  * the processor keeps which of their user records are done inside the state (the record handler
@@ -90,11 +92,19 @@ export async function processTumblingWindow<State extends object, Result>(
   };
   const processed = (await processor.process()) as Processed[];
 
+  // With `decode`, a user record's records fold only once all of them succeeded: one that partly
+  // failed runs again whole, and its results fold then, once.
+  const done = new Set(
+    doneUserRecords(
+      processor.records as KinesisStreamUserRecord[],
+      processor.successMessages as KinesisStreamUserRecord[],
+    ),
+  );
   let state = handlerState as State;
-  for (const [status, result, record] of processed) {
+  for (const [, result, record] of processed) {
     const userRecord = record as KinesisStreamUserRecord;
     // Done in an earlier invocation of the window: its result is in the state already.
-    if (status !== 'success' || invocation.checkpointed?.isDone(userRecord)) continue;
+    if (!done.has(userRecord) || invocation.checkpointed?.isDone(userRecord)) continue;
     state = reduceState(state, result as Result, userRecord);
   }
   const { batchItemFailures } = processor.response() as {

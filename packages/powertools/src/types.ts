@@ -2,6 +2,7 @@ import type { BatchProcessor } from '@aws-lambda-powertools/batch';
 import type {
   BatchOnCorrupt,
   CheckpointStore,
+  DecodeOptions,
   KinesisStreamUserRecord,
   KinesisTumblingWindow,
   KplMetrics,
@@ -43,6 +44,15 @@ export type KplBatchProcessorOptions = BatchProcessorConfig & {
    * your own metrics.
    */
   metrics?: KplMetrics;
+  /**
+   * Decodes each user record's data before the record handler (and the parser) sees it:
+   * decompresses it (`gzip`, `zlib`, `deflate-raw`, `zstd`) within `maxDecodedBytes`, and splits
+   * an envelope (`cloudwatch-logs`, `lines`) into one record per log event or line, each with its
+   * user record's identity and `innerIndex`. A user record whose data does not decode fails
+   * (`KplPayloadDecodeError` in `processor.errors`) without calling the handler. Checked when
+   * the processor is made (zstd needs Node.js 22.15).
+   */
+  decode?: DecodeOptions;
 };
 
 /**

@@ -8,6 +8,8 @@ const USER_RECORD_FIELDS = [
   'explicitHashKey',
   'deaggregationError',
   'deaggregationErrorReason',
+  'innerIndex',
+  'cloudWatchLogs',
 ] as const;
 
 /**

@@ -10,7 +10,12 @@ import {
   KinesisDataStreamRecordPayload,
 } from '@aws-lambda-powertools/parser/schemas/kinesis';
 import type { KinesisStreamUserRecord } from '@kpl-lambda/core';
-import { aggregatedRecord, kinesisStreamEvent, plainRecord } from '@kpl-lambda/core/testing';
+import {
+  aggregatedRecord,
+  corruptAggregatedRecord,
+  kinesisStreamEvent,
+  plainRecord,
+} from '@kpl-lambda/core/testing';
 import { KplBatchProcessor } from '@kpl-lambda/powertools';
 import {
   KinesisUserEventSchema,
@@ -101,6 +106,22 @@ describe('the Powertools parser', () => {
     expect(
       parsed.map(({ kinesis }) => `${kinesis.data.orderId}:${kinesis.subSequenceNumber}`).sort(),
     ).toEqual(['o1:0', 'o3:2', 'o4:0']);
+  });
+
+  it('keeps the reason of a corrupt aggregate passed through, with the shipped full schema', async () => {
+    const schema = KinesisUserRecordSchema.extend({
+      kinesis: KinesisUserRecordPayloadSchema.extend({ data: z.string() }),
+    });
+    const reasons: unknown[] = [];
+    await processPartialResponse(
+      kinesisStreamEvent([corruptAggregatedRecord()]),
+      async (record: KinesisStreamUserRecord) => {
+        reasons.push(record.kinesis.deaggregationErrorReason);
+      },
+      new KplBatchProcessor({ parser, schema, logger: { debug() {}, warn() {}, error() {} } }),
+      { context },
+    );
+    expect(reasons).toEqual(['TRUNCATED']);
   });
 
   it('refuses, naming where the schema goes, an event whose records were decoded before the processor', async () => {

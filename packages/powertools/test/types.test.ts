@@ -1,12 +1,14 @@
 // Compile-time checks of the processor's public types, run by `tsc -b` (npm test).
 import { BatchProcessor } from '@aws-lambda-powertools/batch';
-import type { BatchOnCorrupt } from '@kpl-lambda/core';
+import type { BatchOnCorrupt, CloudWatchLogsEvent, DecodeOptions } from '@kpl-lambda/core';
 import {
   type KplBatchOnCorrupt,
   KplBatchProcessor,
   type KplBatchProcessorOptions,
 } from '@kpl-lambda/powertools';
+import type { KinesisUserRecordPayloadSchema } from '@kpl-lambda/powertools/schemas';
 import { expectTypeOf } from 'expect-type';
+import type { z } from 'zod';
 
 describe('KplBatchProcessor types', () => {
   it('is a Powertools BatchProcessor, made with its options and ours', () => {
@@ -21,5 +23,17 @@ describe('KplBatchProcessor types', () => {
         new KplBatchProcessor({ onCorrupt: 'ignore' }),
     ).toThrow();
     expect(new KplBatchProcessor()).toBeInstanceOf(BatchProcessor);
+  });
+
+  it('types the decode option, and what the shipped schema parses of a decoded record', () => {
+    expectTypeOf<KplBatchProcessorOptions['decode']>().toEqualTypeOf<DecodeOptions | undefined>();
+    expect(
+      () =>
+        // @ts-expect-error not an envelope
+        new KplBatchProcessor({ decode: { envelope: 'ndjson' } }),
+    ).toThrow();
+    type Payload = z.infer<typeof KinesisUserRecordPayloadSchema>;
+    expectTypeOf<Payload['innerIndex']>().toEqualTypeOf<number | undefined>();
+    expectTypeOf<NonNullable<Payload['cloudWatchLogs']>>().toMatchTypeOf<CloudWatchLogsEvent>();
   });
 });

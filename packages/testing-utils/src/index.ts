@@ -21,6 +21,7 @@ import * as awsKinesisAgg from 'aws-kinesis-agg';
 import type { KinesisStreamEvent } from 'aws-lambda';
 
 export * from './aggregateBodies.js';
+export * from './decodeBatches.js';
 export * from './middyEventBatch.js';
 export * from './protobuf.js';
 

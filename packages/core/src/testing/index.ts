@@ -25,6 +25,7 @@ import type { UserRecordInput } from '../types.js';
 import { corruptAggregateBytes } from './corrupt.js';
 import { lambdaKinesisRecord } from './lambdaShapes.js';
 
+export { type CloudWatchLogsDataOptions, cloudWatchLogsData } from './cloudWatchLogs.js';
 export {
   type LambdaContextOptions,
   type LambdaKinesisRecordSpec,

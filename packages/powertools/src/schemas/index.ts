@@ -24,9 +24,23 @@ import {
 import { z } from 'zod';
 
 /**
+ * What a record decoded from a CloudWatch Logs envelope (the `decode` option) says of its log
+ * event, as `kinesis.cloudWatchLogs`.
+ */
+export const CloudWatchLogsEventSchema = z.object({
+  id: z.string(),
+  timestamp: z.number(),
+  owner: z.string(),
+  logGroup: z.string(),
+  logStream: z.string(),
+  subscriptionFilters: z.array(z.string()).readonly(),
+});
+
+/**
  * The `kinesis` payload of a user record: Powertools' Kinesis payload schema (which decodes
  * `data` from base64) plus `subSequenceNumber`, `aggregated`, and the optional
- * `explicitHashKey` and `deaggregationError`, which a plain Kinesis schema would strip; and a
+ * `explicitHashKey`, `deaggregationError` (and its reason) and, on a record the `decode` option
+ * made, `innerIndex` and `cloudWatchLogs`, which a plain Kinesis schema would strip; and a
  * `partitionKey` that may be `null` or absent, as Lambda sends it for a record written without
  * one to a service-managed stream (Powertools' own schema refuses such a record).
  */
@@ -36,6 +50,9 @@ export const KinesisUserRecordPayloadSchema = KinesisDataStreamRecordPayload.ext
   aggregated: z.boolean(),
   explicitHashKey: z.string().optional(),
   deaggregationError: z.string().optional(),
+  deaggregationErrorReason: z.string().optional(),
+  innerIndex: z.number().int().nonnegative().optional(),
+  cloudWatchLogs: CloudWatchLogsEventSchema.optional(),
 });
 
 /** A user record as `deaggregateRecords` gives it: a Kinesis record with a user record payload. */
