@@ -1,8 +1,8 @@
 /**
  * Redrive of given-up user records: from what Lambda sent to the on-failure destination, read the
  * batch's parents back from the stream (or take them from the `payload` of an S3 destination's
- * object) and run only the user records the checkpoint store does not have as done. Import from `@kpl-lambda/checkpoints/redrive`; it needs
- * `@aws-sdk/client-kinesis`.
+ * object) and run only the user records the checkpoint store does not have as done. Import from
+ * `@kpl-lambda/checkpoints/redrive`; it needs `@aws-sdk/client-kinesis`.
  *
  * @example
  * ```ts
