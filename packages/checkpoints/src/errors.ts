@@ -37,3 +37,27 @@ export class KplCheckpointsConfigurationError extends KplConfigurationError {
 /** The factory core's option checks make this package's configuration errors with. */
 export const configurationError: ConfigurationErrorFactory = (option, message) =>
   new KplCheckpointsConfigurationError(option, message);
+
+/**
+ * A redrive could not read all the records of the batch it was given: the stream no longer has
+ * its first record (`sequenceNumber`), trimmed past the stream's retention, or the on-failure
+ * object's `payload` does not hold the batch's first or last record. Nothing was run: a redrive
+ * never reports as complete a batch whose records it could not read. Redrive from the S3
+ * on-failure object's `payload` instead, which holds the records themselves.
+ *
+ * @example
+ * ```ts
+ * import { KplRedriveRecordsMissingError } from '@kpl-lambda/checkpoints';
+ * if (error instanceof KplRedriveRecordsMissingError) console.error('gone:', error.sequenceNumber);
+ * ```
+ */
+export class KplRedriveRecordsMissingError extends KplCheckpointsError {
+  /** The first record of the batch that could not be read. */
+  public readonly sequenceNumber: string;
+
+  public constructor(sequenceNumber: string, message: string) {
+    super(message);
+    this.name = 'KplRedriveRecordsMissingError';
+    this.sequenceNumber = sequenceNumber;
+  }
+}

@@ -5,7 +5,11 @@ export {
 } from './constants.js';
 export { createCheckpointTable } from './createCheckpointTable.js';
 export { DynamoDBCheckpointStore } from './DynamoDBCheckpointStore.js';
-export { KplCheckpointsConfigurationError, KplCheckpointsError } from './errors.js';
+export {
+  KplCheckpointsConfigurationError,
+  KplCheckpointsError,
+  KplRedriveRecordsMissingError,
+} from './errors.js';
 export { InMemoryCheckpointStore } from './InMemoryCheckpointStore.js';
 export type {
   CreateCheckpointTableOptions,

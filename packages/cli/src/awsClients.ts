@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import { S3Client } from '@aws-sdk/client-s3';
 import { localKinesisClient } from '@kpl-lambda/local-event-source-mapping/client';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { type ConnectionOptions, endpointOf, regionOf } from './endpoints.js';
@@ -41,11 +42,28 @@ export async function dynamoDBClientFor(
   return withRegion(client);
 }
 
+/** The S3 client that reads `kpl redrive s3://BUCKET/KEY`, as {@link kinesisClientFor} makes Kinesis's. */
+export async function s3ClientFor(
+  connection: ConnectionOptions,
+  io: CliIo,
+): Promise<ClientOf<S3Client>> {
+  const endpoint = endpointOf('s3', connection, io.env)?.url;
+  const region = regionOf(connection, io.env);
+  // A local S3 server has no bucket subdomains: address buckets by path there.
+  const client = new S3Client({
+    requestHandler: new NodeHttpHandler(),
+    endpoint,
+    region,
+    forcePathStyle: endpoint !== undefined,
+  });
+  return withRegion(client);
+}
+
 /**
  * Fails once, saying what to do, when the SDK finds no region: otherwise every request fails
  * with the SDK's `Region is missing`, one undeliverable record at a time.
  */
-async function withRegion<Client extends KinesisClient | DynamoDBClient>(
+async function withRegion<Client extends KinesisClient | DynamoDBClient | S3Client>(
   client: Client,
 ): Promise<ClientOf<Client>> {
   try {

@@ -25,6 +25,7 @@ function connectionOf(values: Values): ConnectionOptions {
     endpoint: values.endpoint as string | undefined,
     kinesisEndpoint: values['kinesis-endpoint'] as string | undefined,
     dynamodbEndpoint: values['dynamodb-endpoint'] as string | undefined,
+    s3Endpoint: values['s3-endpoint'] as string | undefined,
     region: values.region as string | undefined,
   };
 }
@@ -146,12 +147,13 @@ export const COMMANDS = {
   },
   redrive: {
     usage:
-      'kpl redrive [FILE|-] [--endpoint URL] [--region R] [--table T --consumer NAME [--dynamodb-endpoint URL]] [--to-stream NAME] [--data FORMAT]',
+      'kpl redrive [FILE|-|s3://BUCKET/KEY] [--endpoint URL] [--region R] [--s3-endpoint URL] [--table T --consumer NAME [--dynamodb-endpoint URL]] [--to-stream NAME] [--data FORMAT]',
     summary:
-      "Reads back the user records of the batches an on-failure destination message names. Without --to-stream it prints them as JSON lines and writes nothing (with --table and --consumer it reads the consumer's checkpoints to skip what is done). With --to-stream it writes each one to that stream, and with --table records it as done once Kinesis confirmed the write. Exit code 1 when a user record failed, 130 when stopped.",
+      "Reads back the user records of the batches an on-failure destination message names; from an S3 destination's object (a file, or s3://BUCKET/KEY) it takes them from the object's payload, without reading the stream. Without --to-stream it prints them as JSON lines and writes nothing (with --table and --consumer it reads the consumer's checkpoints to skip what is done). With --to-stream it writes each one to that stream, and with --table records it as done once Kinesis confirmed the write. Exit code 1 when a user record failed, 130 when stopped.",
     options: {
       ...KINESIS_OPTIONS,
       'dynamodb-endpoint': { type: 'string' },
+      's3-endpoint': { type: 'string' },
       table: { type: 'string' },
       consumer: { type: 'string' },
       'to-stream': { type: 'string' },

@@ -1,19 +1,21 @@
 import { KplCliUsageError } from './errors.js';
 
 /** The AWS services a command may call. */
-export type Service = 'kinesis' | 'dynamodb';
+export type Service = 'kinesis' | 'dynamodb' | 's3';
 
-/** `--endpoint`, `--kinesis-endpoint`, `--dynamodb-endpoint` and `--region`, as given. */
+/** `--endpoint`, `--kinesis-endpoint`, `--dynamodb-endpoint`, `--s3-endpoint`, `--region`, as given. */
 export interface ConnectionOptions {
   endpoint?: string | undefined;
   kinesisEndpoint?: string | undefined;
   dynamodbEndpoint?: string | undefined;
+  s3Endpoint?: string | undefined;
   region?: string | undefined;
 }
 
 const SERVICES = {
   kinesis: { name: 'Kinesis', flag: 'kinesisEndpoint', variable: 'AWS_ENDPOINT_URL_KINESIS' },
   dynamodb: { name: 'DynamoDB', flag: 'dynamodbEndpoint', variable: 'AWS_ENDPOINT_URL_DYNAMODB' },
+  s3: { name: 'S3', flag: 's3Endpoint', variable: 'AWS_ENDPOINT_URL_S3' },
 } as const;
 
 /** Where a service's requests go, and which setting said so; undefined: AWS itself. */

@@ -1,18 +1,24 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
-import { DynamoDBCheckpointStore, InMemoryCheckpointStore } from '@kpl-lambda/checkpoints';
 import {
-  type RedriveBatchInfo,
-  type RedriveUserRecord,
-  redrive as redriveBatch,
-} from '@kpl-lambda/checkpoints/redrive';
+  DynamoDBCheckpointStore,
+  InMemoryCheckpointStore,
+  KplRedriveRecordsMissingError,
+} from '@kpl-lambda/checkpoints';
+import { type RedriveUserRecord, redrive as redriveBatch } from '@kpl-lambda/checkpoints/redrive';
 import type { CheckpointStore } from '@kpl-lambda/core';
 import { KinesisProducer } from '@kpl-lambda/producer';
 import { type ClientOf, dynamoDBClientFor, kinesisClientFor } from './awsClients.js';
 import { assertOneSide, type ConnectionOptions } from './endpoints.js';
-import { KplCliInputError, KplCliUsageError, messageOf } from './errors.js';
+import { KplCliUsageError, messageOf } from './errors.js';
 import { groupedLines } from './grouped.js';
-import { readInput, writeLine } from './io.js';
+import { writeLine } from './io.js';
+import {
+  type GivenUpBatch,
+  givenUpBatchesOf,
+  isS3Url,
+  readOnFailureInput,
+} from './onFailureInput.js';
 import { type DataFormat, showData } from './render.js';
 import type { CliIo } from './types.js';
 
@@ -25,9 +31,10 @@ export interface RedriveOptions extends ConnectionOptions {
 }
 
 /**
- * `kpl redrive [FILE|-]`: the user records of the batches an on-failure destination message
- * names (Lambda's record, an SQS message, or a ReceiveMessage output), read back from their
- * shard. Printed as JSON lines, writing nothing; or with `--to-stream` put again, each one
+ * `kpl redrive [FILE|-|s3://BUCKET/KEY]`: the user records of the batches an on-failure
+ * destination message names (Lambda's record, an SQS message, or a ReceiveMessage output), read
+ * back from their shard; or, from an S3 destination's object, taken from its `payload` without
+ * reading the stream. A batch the stream no longer has is reported, and exits 1. Printed as JSON lines, writing nothing; or with `--to-stream` put again, each one
  * counting as done once Kinesis confirmed its write. With `--table` and `--consumer`, those the
  * consumer's checkpoints have as done are skipped, and (with `--to-stream` only) the redriven
  * ones recorded. Exit code 1 when a user record failed, 130 when stopped.
@@ -43,11 +50,15 @@ export async function redrive(
     );
   }
   assertOneSide(
-    options.table === undefined ? ['kinesis'] : ['kinesis', 'dynamodb'],
+    [
+      'kinesis',
+      ...(options.table === undefined ? [] : ['dynamodb' as const]),
+      ...(isS3Url(file) ? ['s3' as const] : []),
+    ],
     options,
     io.env,
   );
-  const batches = batchInfoOf(parseJson((await readInput(file, io)).toString('utf8')));
+  const batches = givenUpBatchesOf(await readOnFailureInput(file, options, io));
   const kinesis = await kinesisClientFor(options, io);
   let dynamodb: ClientOf<DynamoDBClient> | undefined;
   try {
@@ -68,7 +79,7 @@ export async function redrive(
 }
 
 async function redriveBatches(
-  batches: RedriveBatchInfo[],
+  batches: GivenUpBatch[],
   kinesis: KinesisClient,
   checkpoints: CheckpointStore,
   options: RedriveOptions,
@@ -76,11 +87,13 @@ async function redriveBatches(
 ): Promise<number> {
   const write = options.toStream === undefined ? undefined : writerTo(kinesis, options.toStream);
   let code = 0;
-  for (const batchInfo of batches) {
+  for (const { batchInfo, payload } of batches) {
+    const range = `${batchInfo.shardId} ${batchInfo.startSequenceNumber}..${batchInfo.endSequenceNumber}`;
     const report = await redriveBatch({
       kinesis,
       checkpoints,
       batchInfo,
+      ...(payload === undefined ? {} : { payload }),
       // Printing is not handling: only a write Kinesis confirmed may count as done.
       recordDone: write !== undefined,
       ...(io.signal === undefined ? {} : { signal: io.signal }),
@@ -99,13 +112,22 @@ async function redriveBatches(
           }),
         );
       },
+    }).catch((error: unknown) => {
+      // The stream no longer has the batch: said, and the other batches go on.
+      if (error instanceof KplRedriveRecordsMissingError) return error;
+      throw error;
     });
+    if (report instanceof KplRedriveRecordsMissingError) {
+      await writeLine(io.stderr, `${range}: nothing redriven: ${report.message}`);
+      code = 1;
+      continue;
+    }
     const done =
       write === undefined
         ? `${report.ran} printed (nothing written)`
         : `${report.ran} redriven to ${options.toStream}`;
     const lines = [
-      `${batchInfo.shardId} ${batchInfo.startSequenceNumber}..${batchInfo.endSequenceNumber}: ${done}, ${report.skipped} skipped as done, ${report.failed.length} failed`,
+      `${range}: ${done}, ${report.skipped} skipped as done, ${report.failed.length} failed`,
       ...groupedLines(
         '  failed: ',
         report.failed.map(({ error }) => ({
@@ -142,30 +164,4 @@ function writerTo(
       throw new Error(`not written: ${notWritten.errorCode}: ${notWritten.errorMessage}`);
     }
   };
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new KplCliInputError(
-      `The input is not JSON (${(error as Error).message}): give the on-failure destination's message`,
-    );
-  }
-}
-
-/** The `KinesisBatchInfo` of every batch in an on-failure message, however it was fetched. */
-function batchInfoOf(message: unknown): RedriveBatchInfo[] {
-  const messages = (message as { Messages?: unknown[] } | null)?.Messages ?? [message];
-  return messages.map((entry) => {
-    const body = (entry as { Body?: unknown } | null)?.Body;
-    const record = typeof body === 'string' ? parseJson(body) : entry;
-    const info = (record as { KinesisBatchInfo?: RedriveBatchInfo } | null)?.KinesisBatchInfo;
-    if (info === undefined) {
-      throw new KplCliUsageError(
-        'The input is not an on-failure destination message: it has no KinesisBatchInfo',
-      );
-    }
-    return info;
-  });
 }

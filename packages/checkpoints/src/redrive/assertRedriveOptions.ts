@@ -14,6 +14,7 @@ const REDRIVE_OPTIONS = optionNames<RedriveOptions>({
   kinesis: true,
   checkpoints: true,
   batchInfo: true,
+  payload: true,
   handler: true,
   recordDone: true,
   signal: true,
@@ -33,11 +34,21 @@ const BATCH_INFO_FIELDS = optionNames<RedriveBatchInfo>({
  */
 export function assertRedriveOptions(options: RedriveOptions): void {
   if (typeof options !== 'object' || options === null) {
-    throw E('options', 'redrive needs its options: kinesis, checkpoints, batchInfo, handler');
+    throw E(
+      'options',
+      'redrive needs its options: kinesis (or payload), checkpoints, batchInfo, handler',
+    );
   }
   assertKnownOptions(options, REDRIVE_OPTIONS, E);
-  if (typeof (options.kinesis as { send?: unknown } | undefined)?.send !== 'function') {
-    throw E('kinesis', 'kinesis must be a KinesisClient of the AWS SDK v3');
+  // With a payload the stream is not read: a client, if given, must still be one.
+  if (
+    (options.payload === undefined || options.kinesis !== undefined) &&
+    typeof (options.kinesis as { send?: unknown } | undefined)?.send !== 'function'
+  ) {
+    throw E(
+      'kinesis',
+      'kinesis must be a KinesisClient of the AWS SDK v3 (not needed with payload: the records are in it)',
+    );
   }
   if (options.checkpoints === undefined) {
     throw E(

@@ -9,17 +9,42 @@ export interface RedriveBatchInfo {
   streamArn: string;
 }
 
+/**
+ * One of Lambda's Kinesis event records, as the S3 on-failure object's `payload` holds them:
+ * `kinesis.data` is base64.
+ */
+export interface RedriveEventRecord {
+  kinesis: {
+    sequenceNumber: string;
+    data: string;
+    partitionKey?: string;
+    approximateArrivalTimestamp?: number;
+  };
+}
+
+/**
+ * The `payload` of an S3 on-failure object: the invocation event Lambda gave up on, with the
+ * batch's records. Its JSON text is taken too.
+ */
+export type RedrivePayload = { Records: readonly RedriveEventRecord[] } | string;
+
 /** A user record handed to the redrive handler: its parent's shard comes with it. */
 export type RedriveUserRecord = SdkUserRecord & { shardId: string };
 
 /** Options of {@link redrive}. An unknown key is refused, as a missing field of `batchInfo` is. */
 export interface RedriveOptions {
-  /** A Kinesis client for the stream. */
-  kinesis: KinesisClient;
+  /** A Kinesis client for the stream; required unless `payload` is given (it is then not used). */
+  kinesis?: KinesisClient;
   /** The store the consumer recorded its progress in (the same consumer name). */
   checkpoints: CheckpointStore;
   /** `KinesisBatchInfo` of the on-failure destination's message. */
   batchInfo: RedriveBatchInfo;
+  /**
+   * The `payload` of the S3 on-failure object (the invocation event, with the batch's records):
+   * its records in `batchInfo`'s range are run, and the stream is not read, so a batch can be
+   * redriven after the stream's retention. Without it, the batch is read back from the stream.
+   */
+  payload?: RedrivePayload;
   /** Runs one user record; a throw marks it failed and the redrive goes on. */
   handler: (userRecord: RedriveUserRecord) => unknown;
   /**

@@ -1,0 +1,92 @@
+// redrive() of a batch whose records the stream no longer has: kinesalite trims what is older
+// than the stream's retention when it is read, so a clock moved past it trims the batch.
+import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
+import { InMemoryCheckpointStore, KplRedriveRecordsMissingError } from '@kpl-lambda/checkpoints';
+import { redrive } from '@kpl-lambda/checkpoints/redrive';
+import {
+  type LocalKinesis,
+  startLocalKinesis,
+} from '@kpl-lambda/local-event-source-mapping/local-kinesis';
+
+/** Past the 24 hours a new stream keeps its records. */
+const PAST_RETENTION_MS = 25 * 60 * 60 * 1000;
+
+let kinesis: LocalKinesis;
+beforeAll(async () => {
+  kinesis = await startLocalKinesis();
+});
+afterAll(() => kinesis.stop());
+afterEach(() => jest.restoreAllMocks());
+
+async function put(streamName: string, texts: string[]) {
+  const { Records = [] } = await kinesis.client.send(
+    new PutRecordsCommand({
+      StreamName: streamName,
+      Records: texts.map((text) => ({ PartitionKey: 'k', Data: Buffer.from(text) })),
+    }),
+  );
+  return Records.map((entry) => ({
+    shardId: entry.ShardId!,
+    sequenceNumber: entry.SequenceNumber!,
+  }));
+}
+
+/** Moves kinesalite's clock (the same process's `Date.now`) past the records' retention. */
+function afterRetention() {
+  const now = Date.now();
+  jest.spyOn(Date, 'now').mockImplementation(() => now + PAST_RETENTION_MS);
+}
+
+describe('redrive of records the stream no longer has', () => {
+  it('fails closed when the batch was trimmed, having run nothing', async () => {
+    await kinesis.createStream('trimmed-all', 1);
+    const [first, last] = await put('trimmed-all', ['a', 'b']);
+    afterRetention();
+    const ran: string[] = [];
+
+    const error = await redrive({
+      kinesis: kinesis.client,
+      checkpoints: new InMemoryCheckpointStore(),
+      batchInfo: {
+        shardId: first!.shardId,
+        startSequenceNumber: first!.sequenceNumber,
+        endSequenceNumber: last!.sequenceNumber,
+        streamArn: 'arn:aws:kinesis:us-east-1:000000000000:stream/trimmed-all',
+      },
+      handler: (userRecord) => {
+        ran.push(Buffer.from(userRecord.data).toString());
+      },
+    }).catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(KplRedriveRecordsMissingError);
+    expect(error).toMatchObject({ sequenceNumber: first!.sequenceNumber });
+    expect(ran).toEqual([]);
+  });
+
+  it('fails closed when the head of the batch was trimmed and later records are there', async () => {
+    await kinesis.createStream('trimmed-head', 1);
+    const [first] = await put('trimmed-head', ['old']);
+    afterRetention();
+    // Written "a day later": still retained, after the trimmed first record of the batch.
+    const [, last] = await put('trimmed-head', ['new-1', 'new-2']);
+    const ran: string[] = [];
+
+    const error = await redrive({
+      kinesis: kinesis.client,
+      checkpoints: new InMemoryCheckpointStore(),
+      batchInfo: {
+        shardId: first!.shardId,
+        startSequenceNumber: first!.sequenceNumber,
+        endSequenceNumber: last!.sequenceNumber,
+        streamArn: 'arn:aws:kinesis:us-east-1:000000000000:stream/trimmed-head',
+      },
+      handler: (userRecord) => {
+        ran.push(Buffer.from(userRecord.data).toString());
+      },
+    }).catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(KplRedriveRecordsMissingError);
+    expect((error as Error).message).toContain('no longer in the stream');
+    expect(ran).toEqual([]);
+  });
+});
