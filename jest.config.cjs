@@ -30,6 +30,10 @@ const swc = [
 
 module.exports = {
   testEnvironment: 'node',
+  // Many tests talk to local services (kinesalite, dynalite) or child processes: on a busy
+  // 2-core runner, Jest's 5 s default fails them without anything being wrong. Tests that wait
+  // on a daemon set their own, longer timeout.
+  testTimeout: 30_000,
   setupFiles: ['<rootDir>/test/setup-env.cjs'],
   resolver: '<rootDir>/test/resolver.cjs',
   testMatch: ['<rootDir>/packages/*/test/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
