@@ -1,9 +1,15 @@
-import { type ConfigurationErrorFactory, KplConfigurationError, KplError } from '@kpl-lambda/core';
+import {
+  type ConfigurationErrorFactory,
+  KplConfigurationError,
+  type KplConfigurationErrorOptions,
+  KplError,
+} from '@kpl-lambda/core';
 
 /**
- * Base class of the errors of `@kpl-lambda/checkpoints` (a `KplError`, like every kpl-lambda
- * error). A store that fails while a batch is processed never throws into it: the adapters warn
- * and carry on, so nothing is lost.
+ * Base class of the run-time errors of `@kpl-lambda/checkpoints` (a `KplError`, like every
+ * kpl-lambda error; a wrong option is a {@link KplCheckpointsConfigurationError}). A store that
+ * fails while a batch is processed never throws into it: the adapters warn and carry on, so
+ * nothing is lost.
  *
  * @example
  * ```ts
@@ -28,12 +34,12 @@ export class KplCheckpointsError extends KplError {
  * ```
  */
 export class KplCheckpointsConfigurationError extends KplConfigurationError {
-  public constructor(option: string, message: string) {
-    super(option, message);
+  public constructor(message: string, options: KplConfigurationErrorOptions) {
+    super(message, options);
     this.name = 'KplCheckpointsConfigurationError';
   }
 }
 
 /** The factory core's option checks make this package's configuration errors with. */
 export const configurationError: ConfigurationErrorFactory = (option, message) =>
-  new KplCheckpointsConfigurationError(option, message);
+  new KplCheckpointsConfigurationError(message, { option });
