@@ -1,9 +1,15 @@
-import { type ConfigurationErrorFactory, KplConfigurationError, KplError } from '@kpl-lambda/core';
+import {
+  type ConfigurationErrorFactory,
+  KplConfigurationError,
+  type KplConfigurationErrorOptions,
+  KplError,
+} from '@kpl-lambda/core';
 
 /**
- * Base class of the errors of `@kpl-lambda/checkpoints` (a `KplError`, like every kpl-lambda
- * error). A store that fails while a batch is processed never throws into it: the adapters warn
- * and carry on, so nothing is lost.
+ * Base class of the run-time errors of `@kpl-lambda/checkpoints` (a `KplError`, like every
+ * kpl-lambda error; a wrong option is a {@link KplCheckpointsConfigurationError}). A store that
+ * fails while a batch is processed never throws into it: the adapters warn and carry on, so
+ * nothing is lost.
  *
  * @example
  * ```ts
@@ -28,15 +34,15 @@ export class KplCheckpointsError extends KplError {
  * ```
  */
 export class KplCheckpointsConfigurationError extends KplConfigurationError {
-  public constructor(option: string, message: string) {
-    super(option, message);
+  public constructor(message: string, options: KplConfigurationErrorOptions) {
+    super(message, options);
     this.name = 'KplCheckpointsConfigurationError';
   }
 }
 
 /** The factory core's option checks make this package's configuration errors with. */
 export const configurationError: ConfigurationErrorFactory = (option, message) =>
-  new KplCheckpointsConfigurationError(option, message);
+  new KplCheckpointsConfigurationError(message, { option });
 
 /**
  * A redrive could not read all the records of the batch it was given: the stream no longer has
@@ -55,9 +61,9 @@ export class KplRedriveRecordsMissingError extends KplCheckpointsError {
   /** The first record of the batch that could not be read. */
   public readonly sequenceNumber: string;
 
-  public constructor(sequenceNumber: string, message: string) {
-    super(message);
+  public constructor(message: string, options: { sequenceNumber: string } & ErrorOptions) {
+    super(message, options);
     this.name = 'KplRedriveRecordsMissingError';
-    this.sequenceNumber = sequenceNumber;
+    this.sequenceNumber = options.sequenceNumber;
   }
 }

@@ -68,10 +68,11 @@ async function withRegion<Client extends KinesisClient | DynamoDBClient | S3Clie
 ): Promise<ClientOf<Client>> {
   try {
     await client.config.region();
-  } catch {
+  } catch (error) {
     client.destroy();
     throw new KplCliUsageError(
       'No AWS region: pass --region REGION, or set AWS_REGION (or a region in ~/.aws/config)',
+      { cause: error },
     );
   }
   return { client, close: () => client.destroy() };

@@ -42,6 +42,6 @@ export function decoderOf(
     return new PayloadDecoder(options);
   } catch (error) {
     if (!(error instanceof KplConfigurationError)) throw error;
-    throw new KplCliUsageError(`--decode ${spec}: ${error.message}`);
+    throw new KplCliUsageError(`--decode ${spec}: ${error.message}`, { cause: error });
   }
 }

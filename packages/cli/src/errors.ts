@@ -1,4 +1,26 @@
-import { KplConfigurationError, KplError } from '@kpl-lambda/core';
+import {
+  KplConfigurationError,
+  type KplConfigurationErrorOptions,
+  KplError,
+} from '@kpl-lambda/core';
+
+/**
+ * Base class of the errors `kpl` commands fail with (a `KplError`, like every kpl-lambda error;
+ * an `io` `main` cannot use is a {@link KplCliConfigurationError}). Thrown as it is where the
+ * machine stops a command, a local port taken for one: `main` prints its message, exit code 1.
+ *
+ * @example
+ * ```ts
+ * import { KplCliError } from '@kpl-lambda/cli';
+ * if (error instanceof KplCliError) console.error(error.message);
+ * ```
+ */
+export class KplCliError extends KplError {
+  public constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'KplCliError';
+  }
+}
 
 /**
  * A command line the `kpl` command cannot run: an unknown command or option, a missing value.
@@ -10,9 +32,9 @@ import { KplConfigurationError, KplError } from '@kpl-lambda/core';
  * throw new KplCliUsageError('--stream is required');
  * ```
  */
-export class KplCliUsageError extends KplError {
-  public constructor(message: string) {
-    super(message);
+export class KplCliUsageError extends KplCliError {
+  public constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = 'KplCliUsageError';
   }
 }
@@ -27,9 +49,9 @@ export class KplCliUsageError extends KplError {
  * throw new KplCliInputError('Record 0 of the input: kinesis.data is not base64');
  * ```
  */
-export class KplCliInputError extends KplError {
-  public constructor(message: string) {
-    super(message);
+export class KplCliInputError extends KplCliError {
+  public constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = 'KplCliInputError';
   }
 }
@@ -45,14 +67,14 @@ export class KplCliInputError extends KplError {
  * ```
  */
 export class KplCliConfigurationError extends KplConfigurationError {
-  public constructor(option: string, message: string) {
-    super(option, message);
+  public constructor(message: string, options: KplConfigurationErrorOptions) {
+    super(message, options);
     this.name = 'KplCliConfigurationError';
   }
 }
 
 /** Standard input was being read when the command was stopped (Ctrl-C, a closed output). */
-export class KplCliStoppedError extends KplError {
+export class KplCliStoppedError extends KplCliError {
   public constructor() {
     super('stopped');
     this.name = 'KplCliStoppedError';

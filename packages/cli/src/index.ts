@@ -1,5 +1,6 @@
 export {
   KplCliConfigurationError,
+  KplCliError,
   KplCliInputError,
   KplCliUsageError,
 } from './errors.js';

@@ -38,6 +38,7 @@ function parseJson(text: string): unknown {
   } catch (error) {
     throw new KplCliInputError(
       `The input starts as JSON but does not parse (${(error as Error).message}); pass a record's data as base64 or raw bytes`,
+      { cause: error },
     );
   }
 }

@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { createCheckpointTable } from '@kpl-lambda/checkpoints';
-import { KplCliConfigurationError, KplCliUsageError, messageOf } from './errors.js';
+import { KplCliConfigurationError, KplCliError, KplCliUsageError, messageOf } from './errors.js';
 import type { CliIo } from './types.js';
 
 /** A stream `kpl local` creates: `--stream NAME[:SHARDS]`. */
@@ -35,7 +35,9 @@ const LOCAL_ENVIRONMENT = {
 export async function local(options: LocalOptions, io: CliIo): Promise<number> {
   const { signal } = io;
   if (signal === undefined) {
-    throw new KplCliConfigurationError('signal', 'kpl local runs until stopped: give io.signal');
+    throw new KplCliConfigurationError('kpl local runs until stopped: give io.signal', {
+      option: 'signal',
+    });
   }
   const { startLocalKinesis, startLocalDynamoDB } = await loadLocalServices();
   const kinesis = await startLocalKinesis({ port: options.kinesisPort }).catch(
@@ -96,7 +98,7 @@ async function loadLocalServices() {
     ]);
     return { startLocalKinesis, startLocalDynamoDB };
   } catch (error) {
-    throw new Error(whyNotLoaded(error), { cause: error });
+    throw new KplCliError(whyNotLoaded(error), { cause: error });
   }
 }
 
@@ -113,7 +115,7 @@ export function whyNotLoaded(error: unknown): string {
 function portTaken(flag: string, port: number) {
   return (error: unknown): never => {
     if ((error as { code?: unknown }).code !== 'EADDRINUSE') throw error;
-    throw new Error(`port ${port} is taken: choose another with ${flag} (0: any free one)`, {
+    throw new KplCliError(`port ${port} is taken: choose another with ${flag} (0: any free one)`, {
       cause: error,
     });
   };

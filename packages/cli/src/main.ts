@@ -119,7 +119,7 @@ function unknownOption(error: Error, names: readonly string[]): string {
 }
 
 function assertIo(io: CliIo): void {
-  const E = (option: string, message: string) => new KplCliConfigurationError(option, message);
+  const E = (option: string, message: string) => new KplCliConfigurationError(message, { option });
   if (typeof io !== 'object' || io === null)
     throw E('io', 'main needs io: stdin, stdout, stderr, env');
   assertKnownOptions(io, CLI_IO_OPTIONS, E);

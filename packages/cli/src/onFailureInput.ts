@@ -71,6 +71,7 @@ function parseJson(text: string): unknown {
   } catch (error) {
     throw new KplCliInputError(
       `The input is not JSON (${(error as Error).message}): give the on-failure destination's message`,
+      { cause: error },
     );
   }
 }

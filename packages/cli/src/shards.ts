@@ -68,6 +68,6 @@ export async function shardMapOfFile(file: string): Promise<ShardMap> {
     const shards = Array.isArray(parsed) ? parsed : (parsed as { Shards?: unknown } | null)?.Shards;
     return new ShardMap(shards as Shard[]);
   } catch (error) {
-    throw new KplCliInputError(`--shards ${file}: ${messageOf(error)}`);
+    throw new KplCliInputError(`--shards ${file}: ${messageOf(error)}`, { cause: error });
   }
 }

@@ -64,7 +64,8 @@ export class PayloadDecoder {
     const { compression = envelope === 'cloudwatch-logs' ? 'gzip' : 'none' } = options ?? {};
     assertOneOf('compression', compression, COMPRESSIONS, makeError);
     assertIntegerIn('maxDecodedBytes', maxDecodedBytes, 1, MAX_DECODED_BYTES, makeError);
-    const refuse = makeError ?? ((option, message) => new KplConfigurationError(option, message));
+    const refuse =
+      makeError ?? ((option, message) => new KplConfigurationError(message, { option }));
     if (compression === 'none' && envelope === 'none') {
       throw refuse(
         'compression',
@@ -97,7 +98,9 @@ export class PayloadDecoder {
         sequenceNumber === undefined
           ? 'User record'
           : `User record ${sequenceNumber}:${subSequenceNumber ?? 0}`;
-      throw new KplPayloadDecodeError(error.reason, `${which} ${error.message}`, {
+      // The cause stays what decompressing threw (zlib's error), as it was before the wrapping.
+      throw new KplPayloadDecodeError(`${which} ${error.message}`, {
+        reason: error.reason,
         cause: error.cause,
         sequenceNumber,
         subSequenceNumber,
@@ -111,8 +114,8 @@ export class PayloadDecoder {
       decoded = decompress(this.compression, data, this.maxDecodedBytes);
     } else if (data.length > this.maxDecodedBytes) {
       throw new KplPayloadDecodeError(
-        'TOO_LARGE',
         `is larger than maxDecodedBytes (${this.maxDecodedBytes} bytes)`,
+        { reason: 'TOO_LARGE' },
       );
     }
     if (this.envelope === 'lines') return lineRecords(decoded);

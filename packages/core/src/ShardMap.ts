@@ -37,7 +37,7 @@ interface HexRange {
 }
 
 const toHex = (hashKey: bigint): string => hashKey.toString(16).padStart(32, '0');
-const E = (message: string) => new KplConfigurationError('shards', message);
+const E = (message: string) => new KplConfigurationError(message, { option: 'shards' });
 
 /**
  * Which shard takes which hash keys, given as data: the `Shards` of `ListShards` (closed shards

@@ -137,5 +137,5 @@ export function fieldNumber(tag: number): number {
 
 /** A decoding failure; the decoder adds the parent's sequence number to the message. */
 export function decodeFailure(reason: KplDecodeErrorReason, detail: string): KplDecodeError {
-  return new KplDecodeError(reason, detail);
+  return new KplDecodeError(detail, { reason });
 }

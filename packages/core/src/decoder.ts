@@ -76,11 +76,11 @@ export function decodeAggregate(data: Uint8Array, sequenceNumber?: string): Aggr
   } catch (error) {
     if (!(error instanceof KplDecodeError)) throw error;
     const where = sequenceNumber === undefined ? '' : ` ${sequenceNumber}`;
-    throw new KplDecodeError(
-      error.reason,
-      `Corrupt KPL aggregate${where}: ${error.message} (${error.reason})`,
-      sequenceNumber === undefined ? {} : { sequenceNumber },
-    );
+    throw new KplDecodeError(`Corrupt KPL aggregate${where}: ${error.message} (${error.reason})`, {
+      reason: error.reason,
+      sequenceNumber,
+      cause: error,
+    });
   }
 }
 

@@ -46,17 +46,15 @@ export function decompress(
   } catch (error) {
     if ((error as { code?: unknown } | null)?.code === 'ERR_BUFFER_TOO_LARGE') {
       throw new KplPayloadDecodeError(
-        'TOO_LARGE',
         `decompresses to more than maxDecodedBytes (${maxBytes} bytes)`,
-        { cause: error },
+        { reason: 'TOO_LARGE', cause: error },
       );
     }
     // zlib throws only for its input here: a wrong header, a bad block, a truncated stream.
-    throw new KplPayloadDecodeError(
-      'MALFORMED_COMPRESSION',
-      `is not ${compression} data: ${(error as Error).message}`,
-      { cause: error },
-    );
+    throw new KplPayloadDecodeError(`is not ${compression} data: ${(error as Error).message}`, {
+      reason: 'MALFORMED_COMPRESSION',
+      cause: error,
+    });
   }
   // zlib hands a small result as a view into its 16 KB output chunk: a record kept for the
   // handler would hold the whole chunk, many times its size, and a batch's worth of them as many

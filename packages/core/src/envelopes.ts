@@ -75,5 +75,7 @@ export function cloudWatchLogsRecords(data: Buffer): DecodedPayload[] {
 }
 
 function malformed(what: string): KplPayloadDecodeError {
-  return new KplPayloadDecodeError('MALFORMED_ENVELOPE', `${what}: not a CloudWatch Logs envelope`);
+  return new KplPayloadDecodeError(`${what}: not a CloudWatch Logs envelope`, {
+    reason: 'MALFORMED_ENVELOPE',
+  });
 }

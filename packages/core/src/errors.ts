@@ -2,7 +2,9 @@ import type { PayloadDecodeErrorReason } from './payloadTypes.js';
 import type { KplDecodeErrorReason } from './types.js';
 
 /**
- * Base class of every error thrown by `@kpl-lambda/core`.
+ * Base class of every kpl-lambda error, and the root of `@kpl-lambda/core`'s own. Each package's
+ * run-time errors extend its own root (`KplProducerError`, ...); configuration errors, of every
+ * package, extend {@link KplConfigurationError}.
  *
  * @example
  * ```ts
@@ -22,9 +24,26 @@ export class KplError extends Error {
 }
 
 /**
+ * What a configuration error is made with, after its message: the option it names, and what
+ * caused it, if anything.
+ *
+ * @example
+ * ```ts
+ * import { KplConfigurationError, type KplConfigurationErrorOptions } from '@kpl-lambda/core';
+ * const options: KplConfigurationErrorOptions = { option: 'maxBytes' };
+ * new KplConfigurationError('maxBytes must be 1 or more', options);
+ * ```
+ */
+export interface KplConfigurationErrorOptions extends ErrorOptions {
+  /** The option that is wrong. */
+  option: string;
+}
+
+/**
  * An option outside what it may be: an unknown `onCorrupt` mode, a bound that is not a positive
  * integer, a limit past what Kinesis allows. Thrown where the options are given (a constructor,
- * a factory, the call), never later; `option` names the option.
+ * a factory, the call), never later; `option` names the option. Each package's configuration
+ * error extends it: `instanceof KplConfigurationError` catches a wrong option of any of them.
  *
  * @example
  * ```ts
@@ -40,7 +59,7 @@ export class KplConfigurationError extends KplError {
   /** The option that is wrong. */
   public readonly option: string;
 
-  public constructor(option: string, message: string, options?: ErrorOptions) {
+  public constructor(message: string, { option, ...options }: KplConfigurationErrorOptions) {
     super(message, options);
     this.name = 'KplConfigurationError';
     this.option = option;
@@ -70,14 +89,17 @@ export class KplDecodeError extends KplError {
   public readonly sequenceNumber?: string;
 
   public constructor(
-    reason: KplDecodeErrorReason,
     message: string,
-    options?: ErrorOptions & { sequenceNumber?: string },
+    {
+      reason,
+      sequenceNumber,
+      ...options
+    }: ErrorOptions & { reason: KplDecodeErrorReason; sequenceNumber?: string },
   ) {
     super(message, options);
     this.name = 'KplDecodeError';
     this.reason = reason;
-    if (options?.sequenceNumber !== undefined) this.sequenceNumber = options.sequenceNumber;
+    if (sequenceNumber !== undefined) this.sequenceNumber = sequenceNumber;
   }
 }
 
@@ -106,17 +128,23 @@ export class KplPayloadDecodeError extends KplError {
   public readonly subSequenceNumber?: number;
 
   public constructor(
-    reason: PayloadDecodeErrorReason,
     message: string,
-    options?: ErrorOptions & { sequenceNumber?: string; subSequenceNumber?: number },
+    {
+      reason,
+      sequenceNumber,
+      subSequenceNumber,
+      ...options
+    }: ErrorOptions & {
+      reason: PayloadDecodeErrorReason;
+      sequenceNumber?: string;
+      subSequenceNumber?: number;
+    },
   ) {
     super(message, options);
     this.name = 'KplPayloadDecodeError';
     this.reason = reason;
-    if (options?.sequenceNumber !== undefined) this.sequenceNumber = options.sequenceNumber;
-    if (options?.subSequenceNumber !== undefined) {
-      this.subSequenceNumber = options.subSequenceNumber;
-    }
+    if (sequenceNumber !== undefined) this.sequenceNumber = sequenceNumber;
+    if (subSequenceNumber !== undefined) this.subSequenceNumber = subSequenceNumber;
   }
 }
 
@@ -171,32 +199,4 @@ export class KplRecordTooLargeError extends KplInvalidRecordError {
     this.recordBytes = recordBytes;
     this.maxBytes = maxBytes;
   }
-}
-
-/**
- * Makes `instanceof root` true for instances of `others` too: for a package error that had to
- * extend {@link KplConfigurationError} (one parent for every configuration error) and was, before,
- * a subclass of its package's own root error. Subclasses of `root` keep the plain check.
- *
- * @example
- * ```ts
- * import { KplConfigurationError, KplError, includeInInstanceof } from '@kpl-lambda/core';
- * class MyPackageError extends KplError {}
- * class MyConfigurationError extends KplConfigurationError {}
- * includeInInstanceof(MyPackageError, MyConfigurationError);
- * new MyConfigurationError('option', 'wrong') instanceof MyPackageError; // true
- * ```
- */
-export function includeInInstanceof(
-  root: abstract new (...args: never[]) => unknown,
-  ...others: Array<abstract new (...args: never[]) => unknown>
-): void {
-  Object.defineProperty(root, Symbol.hasInstance, {
-    value(this: unknown, instance: unknown): boolean {
-      return (
-        Function.prototype[Symbol.hasInstance].call(this, instance) ||
-        (this === root && others.some((other) => instance instanceof other))
-      );
-    },
-  });
 }

@@ -18,8 +18,8 @@ export { isAggregated } from './decoder.js';
 export { canDecompress } from './decompress.js';
 export { countUserRecords, doneUserRecords } from './doneUserRecords.js';
 export {
-  includeInInstanceof,
   KplConfigurationError,
+  type KplConfigurationErrorOptions,
   KplDecodeError,
   KplError,
   KplInvalidRecordError,

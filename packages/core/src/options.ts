@@ -151,7 +151,7 @@ function describe(value: unknown): string {
 export type ConfigurationErrorFactory = (option: string, message: string) => KplConfigurationError;
 
 const coreConfigurationError: ConfigurationErrorFactory = (option, message) =>
-  new KplConfigurationError(option, message);
+  new KplConfigurationError(message, { option });
 
 /**
  * Throws a configuration error naming `option` unless `value` is an integer from `min` to `max`

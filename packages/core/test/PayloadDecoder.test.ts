@@ -68,7 +68,7 @@ describe('PayloadDecoder options', () => {
       () =>
         new PayloadDecoder(
           { envelope: 'xml' as never },
-          (option, message) => new MineError(option, message),
+          (option, message) => new MineError(message, { option }),
         ),
     ).toThrow(MineError);
   });

@@ -81,7 +81,11 @@ describe('assertKnownOptions', () => {
   it('uses the package error factory it is given', () => {
     class PackageError extends KplConfigurationError {}
     const error = thrownBy(() =>
-      assertKnownOptions({ x: 1 }, known, (option, message) => new PackageError(option, message)),
+      assertKnownOptions(
+        { x: 1 },
+        known,
+        (option, message) => new PackageError(message, { option }),
+      ),
     );
     expect(error).toBeInstanceOf(PackageError);
   });

@@ -12,7 +12,7 @@ const PROCESSOR_METHODS = optionNames<RecordProcessor>({
   shutdownRequested: true,
 });
 
-const E = (message: string) => new KplKclConfigurationError('processor', message);
+const E = (message: string) => new KplKclConfigurationError(message, { option: 'processor' });
 
 /**
  * Refuses a processor that would lose records without a word: without `processRecord` or

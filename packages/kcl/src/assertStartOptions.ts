@@ -19,7 +19,7 @@ const START_OPTIONS = optionNames<StartOptions>({
   logger: true,
 });
 
-const E = (option: string, message: string) => new KplKclConfigurationError(option, message);
+const E = (option: string, message: string) => new KplKclConfigurationError(message, { option });
 
 /**
  * Refuses options `start` would not honour: an unknown key (a typo would run with the default),

@@ -1,4 +1,28 @@
-import { KplConfigurationError, KplError } from '@kpl-lambda/core';
+import {
+  KplConfigurationError,
+  type KplConfigurationErrorOptions,
+  KplError,
+} from '@kpl-lambda/core';
+
+/**
+ * Base class of the run-time errors of `@kpl-lambda/kcl` (a `KplError`, like every kpl-lambda
+ * error; a wrong option or processor is a {@link KplKclConfigurationError}).
+ *
+ * @example
+ * ```ts
+ * import { KplKclError, start } from '@kpl-lambda/kcl';
+ * await start(processor).catch((error) => {
+ *   if (error instanceof KplKclError) console.error(error.name, error.message);
+ *   process.exitCode = 1;
+ * });
+ * ```
+ */
+export class KplKclError extends KplError {
+  public constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'KplKclError';
+  }
+}
 
 /**
  * The daemon refused a checkpoint; `error` is the name of the exception it reported
@@ -14,7 +38,7 @@ import { KplConfigurationError, KplError } from '@kpl-lambda/core';
  * }
  * ```
  */
-export class KplKclCheckpointError extends KplError {
+export class KplKclCheckpointError extends KplKclError {
   /** The exception the daemon reported. */
   public readonly error: string;
 
@@ -36,9 +60,9 @@ export class KplKclCheckpointError extends KplError {
  * });
  * ```
  */
-export class KplKclProtocolError extends KplError {
-  public constructor(message: string) {
-    super(message);
+export class KplKclProtocolError extends KplKclError {
+  public constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = 'KplKclProtocolError';
   }
 }
@@ -61,8 +85,8 @@ export class KplKclProtocolError extends KplError {
  * ```
  */
 export class KplKclConfigurationError extends KplConfigurationError {
-  public constructor(option: string, message: string) {
-    super(option, message);
+  public constructor(message: string, options: KplConfigurationErrorOptions) {
+    super(message, options);
     this.name = 'KplKclConfigurationError';
   }
 }

@@ -1,6 +1,7 @@
 export {
   KplKclCheckpointError,
   KplKclConfigurationError,
+  KplKclError,
   KplKclProtocolError,
 } from './errors.js';
 export { start } from './start.js';

@@ -1,4 +1,8 @@
-export { KplDrainStoppedError } from './errors.js';
+export {
+  KplDrainStoppedError,
+  KplEventSourceMappingConfigurationError,
+  KplEventSourceMappingError,
+} from './errors.js';
 export { KinesisEventSourceMapping } from './KinesisEventSourceMapping.js';
 export type {
   DrainOptions,

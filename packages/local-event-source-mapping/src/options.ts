@@ -3,13 +3,16 @@ import {
   assertKnownOptions,
   assertTimerMs,
   assertTypeOf,
-  KplConfigurationError,
   optionNames,
 } from '@kpl-lambda/core';
+import { KplEventSourceMappingConfigurationError } from './errors.js';
 import type { DrainOptions, KinesisEventSourceMappingOptions } from './types.js';
 
 /** How long `drain()` may take by default: a test tool must end, even with endless retries. */
 const DEFAULT_DRAIN_TIMEOUT_MS = 60_000;
+
+const E = (option: string, message: string) =>
+  new KplEventSourceMappingConfigurationError(message, { option });
 
 const MAPPING_OPTIONS = optionNames<KinesisEventSourceMappingOptions>({
   client: true,
@@ -37,7 +40,7 @@ export function resolveMappingOptions(options: KinesisEventSourceMappingOptions)
   parallelizationFactor: number;
   tumblingWindowInSeconds: number;
 } {
-  assertKnownOptions(options, MAPPING_OPTIONS);
+  assertKnownOptions(options, MAPPING_OPTIONS, E);
   const {
     batchSize = 100,
     maximumRetryAttempts = -1,
@@ -45,25 +48,25 @@ export function resolveMappingOptions(options: KinesisEventSourceMappingOptions)
     tumblingWindowInSeconds = 0,
   } = options;
   if (typeof options.handler !== 'function') {
-    throw new KplConfigurationError('handler', 'handler must be a function');
+    throw E('handler', 'handler must be a function');
   }
   if (typeof (options.client as { send?: unknown } | undefined)?.send !== 'function') {
-    throw new KplConfigurationError('client', 'client must be a KinesisClient of the AWS SDK v3');
+    throw E('client', 'client must be a KinesisClient of the AWS SDK v3');
   }
   if (typeof options.streamName !== 'string' || options.streamName === '') {
-    throw new KplConfigurationError('streamName', 'streamName must be the name of the stream');
+    throw E('streamName', 'streamName must be the name of the stream');
   }
-  assertTypeOf('onFailure', options.onFailure, 'function');
-  assertTypeOf('onInvoke', options.onInvoke, 'function');
-  assertTypeOf('bisectBatchOnFunctionError', options.bisectBatchOnFunctionError, 'boolean');
-  assertIntegerIn('batchSize', batchSize, 1, 10_000);
-  assertIntegerIn('maximumRetryAttempts', maximumRetryAttempts, -1, 10_000);
-  assertIntegerIn('parallelizationFactor', parallelizationFactor, 1, 10);
-  assertIntegerIn('tumblingWindowInSeconds', tumblingWindowInSeconds, 0, 900);
-  assertTypeOf('clock', options.clock, 'function');
+  assertTypeOf('onFailure', options.onFailure, 'function', E);
+  assertTypeOf('onInvoke', options.onInvoke, 'function', E);
+  assertTypeOf('bisectBatchOnFunctionError', options.bisectBatchOnFunctionError, 'boolean', E);
+  assertIntegerIn('batchSize', batchSize, 1, 10_000, E);
+  assertIntegerIn('maximumRetryAttempts', maximumRetryAttempts, -1, 10_000, E);
+  assertIntegerIn('parallelizationFactor', parallelizationFactor, 1, 10, E);
+  assertIntegerIn('tumblingWindowInSeconds', tumblingWindowInSeconds, 0, 900, E);
+  assertTypeOf('clock', options.clock, 'function', E);
   if (tumblingWindowInSeconds > 0 && parallelizationFactor > 1) {
     // Lambda's docs say nothing of a window's state shared by concurrent batches: not modelled.
-    throw new KplConfigurationError(
+    throw E(
       'parallelizationFactor',
       'tumbling windows with a parallelizationFactor above 1 are not modelled here',
     );
@@ -76,8 +79,8 @@ export function resolveDrainOptions(options: DrainOptions): {
   timeoutMs: number;
   signal: AbortSignal | undefined;
 } {
-  assertKnownOptions(options, DRAIN_OPTIONS);
+  assertKnownOptions(options, DRAIN_OPTIONS, E);
   const { timeoutMs = DEFAULT_DRAIN_TIMEOUT_MS, signal } = options;
-  assertTimerMs('timeoutMs', timeoutMs, { never: true });
+  assertTimerMs('timeoutMs', timeoutMs, { never: true }, E);
   return { timeoutMs, signal };
 }

@@ -1,10 +1,11 @@
-import { KplConfigurationError } from '@kpl-lambda/core';
+import { KplConfigurationError, type KplConfigurationErrorOptions } from '@kpl-lambda/core';
 
 /**
  * An option of `kplDeagg()` is wrong (`option` names it), or the middleware is placed where it
- * cannot work: the Kinesis records it receives were already
- * decoded, typically by `@middy/event-normalizer` used before it. Decoded aggregates cannot be
- * recovered, so the invocation fails before the handler runs.
+ * cannot work (`option` is then `use`): the Kinesis records it receives were already decoded,
+ * typically by `@middy/event-normalizer` used before it. Decoded aggregates cannot be recovered,
+ * so the invocation fails before the handler runs. As Middy's own errors, its `cause` names the
+ * package and carries what went wrong as `data`. The only error of `@kpl-lambda/middy`.
  *
  * @example
  * ```ts
@@ -15,11 +16,8 @@ import { KplConfigurationError } from '@kpl-lambda/core';
  * ```
  */
 export class KplDeaggConfigurationError extends KplConfigurationError {
-  public constructor(message: string, options: { option?: string; cause?: unknown } = {}) {
-    // As Middy's own errors: the cause names the package, and carries what went wrong.
-    super(options.option ?? 'use', message, {
-      cause: { package: '@kpl-lambda/middy', data: options.cause },
-    });
+  public constructor(message: string, { option, cause }: KplConfigurationErrorOptions) {
+    super(message, { option, cause: { package: '@kpl-lambda/middy', data: cause } });
     this.name = 'KplDeaggConfigurationError';
   }
 }

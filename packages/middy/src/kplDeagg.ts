@@ -267,7 +267,7 @@ export function kplDeagg(
       throw new KplDeaggConfigurationError(
         `${error.message}. Use kplDeagg() before any middleware that decodes records, e.g. ` +
           'middy(handler).use(kplDeagg()).use(eventNormalizer()).',
-        { cause: error },
+        { option: 'use', cause: error },
       );
     }
   }

@@ -25,6 +25,7 @@ export function assertEventBatchResponseBefore(
     '@middy/event-batch-response is used after kplDeagg(): it turns the user records’ results into ' +
       'their parents’ failures before kplDeagg() reads them, so checkpoints cannot tell which ' +
       'siblings succeeded. Use it before: middy().use(eventBatchResponse()).use(kplDeagg())',
+    { option: 'use' },
   );
 }
 
@@ -41,7 +42,7 @@ export function misorderedParserError(error: unknown, event: unknown): unknown {
   return new KplDeaggConfigurationError(
     'A record parser ran on KPL aggregates before kplDeagg(): it can only read user records. ' +
       'Use kplDeagg() first: middy().use(kplDeagg()).use(eventBatchParser(...))',
-    { cause: error },
+    { option: 'use', cause: error },
   );
 }
 

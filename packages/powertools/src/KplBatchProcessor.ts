@@ -95,7 +95,8 @@ export class KplBatchProcessor extends BatchProcessor {
   private readonly decoder: PayloadDecoder | undefined;
 
   public constructor(options: KplBatchProcessorOptions = {}) {
-    const E = (option: string, message: string) => new KplBatchConfigurationError(message, option);
+    const E = (option: string, message: string) =>
+      new KplBatchConfigurationError(message, { option });
     assertKnownOptions(options, KPL_BATCH_PROCESSOR_OPTIONS, E);
     const {
       onCorrupt = 'passthrough',
@@ -156,6 +157,7 @@ export class KplBatchProcessor extends BatchProcessor {
       if (options?.processInParallel === true) {
         throw new KplBatchConfigurationError(
           'stopOnFirstFailure processes user records in order: remove processInParallel: true',
+          { option: 'processInParallel' },
         );
       }
       processingOptions = { ...options, processInParallel: false };
@@ -247,10 +249,9 @@ export class KplBatchProcessor extends BatchProcessor {
       if (this.onCorrupt === 'fail') {
         return this.failureHandler(
           record,
-          new KplCorruptAggregateError(
-            deaggregationError,
-            userRecord.kinesis.deaggregationErrorReason,
-          ),
+          new KplCorruptAggregateError(deaggregationError, {
+            reason: userRecord.kinesis.deaggregationErrorReason,
+          }),
         );
       }
     }

@@ -1,12 +1,13 @@
 import {
-  includeInInstanceof,
   KplConfigurationError,
+  type KplConfigurationErrorOptions,
   type KplDecodeErrorReason,
   KplError,
 } from '@kpl-lambda/core';
 
 /**
- * Base class of the errors of `@kpl-lambda/powertools`.
+ * Base class of the run-time errors of `@kpl-lambda/powertools` (a `KplError`, like every
+ * kpl-lambda error; a wrong option is a {@link KplBatchConfigurationError}).
  *
  * @example
  * ```ts
@@ -34,8 +35,8 @@ export class KplBatchProcessorError extends KplError {
  * ```
  */
 export class KplBatchConfigurationError extends KplConfigurationError {
-  public constructor(message: string, option = 'processInParallel') {
-    super(option, message);
+  public constructor(message: string, options: KplConfigurationErrorOptions) {
+    super(message, options);
     this.name = 'KplBatchConfigurationError';
   }
 }
@@ -55,8 +56,11 @@ export class KplCorruptAggregateError extends KplBatchProcessorError {
   /** What is wrong with the aggregate, as core's stable `KplDecodeError` code. */
   public readonly reason: KplDecodeErrorReason | undefined;
 
-  public constructor(deaggregationError: string, reason?: KplDecodeErrorReason) {
-    super(deaggregationError);
+  public constructor(
+    deaggregationError: string,
+    { reason, ...options }: ErrorOptions & { reason?: KplDecodeErrorReason } = {},
+  ) {
+    super(deaggregationError, options);
     this.name = 'KplCorruptAggregateError';
     this.reason = reason;
   }
@@ -80,6 +84,3 @@ export class KplSkippedRecordError extends KplBatchProcessorError {
     this.name = 'KplSkippedRecordError';
   }
 }
-
-// The configuration error extends core's KplConfigurationError, and stays a KplBatchProcessorError, as it was.
-includeInInstanceof(KplBatchProcessorError, KplBatchConfigurationError);

@@ -73,7 +73,8 @@ export async function processTumblingWindow<State extends object, Result>(
   processor: KplBatchProcessor,
   options: TumblingWindowOptions<State, Result>,
 ): Promise<{ state: State; batchItemFailures: KinesisStreamBatchItemFailure[] }> {
-  const E = (option: string, message: string) => new KplBatchConfigurationError(message, option);
+  const E = (option: string, message: string) =>
+    new KplBatchConfigurationError(message, { option });
   assertKnownOptions(options, TUMBLING_WINDOW_OPTIONS, E);
   const { reduceState, ...processingOptions } = options;
   if (typeof reduceState !== 'function') {

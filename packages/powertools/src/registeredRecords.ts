@@ -30,7 +30,7 @@ function deaggregateParents(
       `${error.message}. Give the processor the event Lambda sent, and the schema to the ` +
         'processor, which deaggregates before any schema sees a record: ' +
         'new KplBatchProcessor({ parser, schema })',
-      'parser',
+      { option: 'parser', cause: error },
     );
   }
 }

@@ -231,7 +231,9 @@ export class RecordPlacement {
     Object.assign(this.waitingLimits, this.limits, { omitPartitionKeys: true });
     const refused = distribution === 'AUTO' && options.given.has('aggregate') && options.aggregate;
     if (refused && this.#refusal === undefined) {
-      this.#refusal = new KplProducerConfigurationError('aggregate', AGGREGATION_ON_AUTO);
+      this.#refusal = new KplProducerConfigurationError(AGGREGATION_ON_AUTO, {
+        option: 'aggregate',
+      });
       log.error(
         `${this.#refusal.message}. The records put so far are given up, and put() throws this error`,
       );

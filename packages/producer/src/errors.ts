@@ -1,8 +1,13 @@
-import { includeInInstanceof, KplConfigurationError, KplError } from '@kpl-lambda/core';
+import {
+  KplConfigurationError,
+  type KplConfigurationErrorOptions,
+  KplError,
+} from '@kpl-lambda/core';
 import type { ProducerRecord, UndeliverableRecord } from './types.js';
 
 /**
- * Base class of the errors of `@kpl-lambda/producer` (a `KplError`, like every kpl-lambda error).
+ * Base class of the run-time errors of `@kpl-lambda/producer` (a `KplError`, like every
+ * kpl-lambda error; a wrong option is a {@link KplProducerConfigurationError}).
  * Records Kinesis would refuse are rejected at `put` with the errors of `@kpl-lambda/core`
  * (`KplInvalidRecordError`, `KplRecordTooLargeError`).
  *
@@ -29,8 +34,8 @@ export class KplProducerError extends KplError {
  * ```
  */
 export class KplProducerConfigurationError extends KplConfigurationError {
-  public constructor(option: string, message: string) {
-    super(option, message);
+  public constructor(message: string, options: KplConfigurationErrorOptions) {
+    super(message, options);
     this.name = 'KplProducerConfigurationError';
   }
 }
@@ -90,6 +95,3 @@ export class KplUndeliverableRecordError extends KplProducerError implements Und
     this.errorMessage = errorMessage;
   }
 }
-
-// The configuration error extends core's KplConfigurationError, and stays a KplProducerError, as it was.
-includeInInstanceof(KplProducerError, KplProducerConfigurationError);

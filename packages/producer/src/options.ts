@@ -100,9 +100,10 @@ export type ResolvedProducerOptions = typeof defaults &
 /** Fills in the defaults and checks every option, naming the first one that is wrong. */
 export function resolveProducerOptions(options: KinesisProducerOptions): ResolvedProducerOptions {
   if (options === null || typeof options !== 'object') {
-    throw new KplProducerConfigurationError('options', 'Give the producer its options');
+    throw new KplProducerConfigurationError('Give the producer its options', { option: 'options' });
   }
-  const E = (option: string, message: string) => new KplProducerConfigurationError(option, message);
+  const E = (option: string, message: string) =>
+    new KplProducerConfigurationError(message, { option });
   // A misspelt option would otherwise run with its default.
   assertKnownOptions(options, KINESIS_PRODUCER_OPTIONS, E);
   const given = Object.fromEntries(

@@ -8,7 +8,7 @@ import { KplCheckpointsConfigurationError } from '../errors.js';
 import type { RedriveBatchInfo, RedriveOptions } from './types.js';
 
 const E = (option: string, message: string) =>
-  new KplCheckpointsConfigurationError(option, message);
+  new KplCheckpointsConfigurationError(message, { option });
 
 const REDRIVE_OPTIONS = optionNames<RedriveOptions>({
   kinesis: true,

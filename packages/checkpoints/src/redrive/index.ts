@@ -143,8 +143,8 @@ function missing(
   why: string,
 ): KplRedriveRecordsMissingError {
   return new KplRedriveRecordsMissingError(
-    sequenceNumber,
     `Record ${sequenceNumber} of the batch ${startSequenceNumber}..${endSequenceNumber} is no longer in the stream (${shardId}: ${why}; trimmed past the stream's retention?): the batch cannot be read whole. Redrive it from the S3 on-failure object's payload, which holds its records.`,
+    { sequenceNumber },
   );
 }
 

@@ -3,7 +3,7 @@ import { KplCheckpointsConfigurationError, KplRedriveRecordsMissingError } from 
 import type { RedriveBatchInfo, RedriveEventRecord, RedrivePayload } from './types.js';
 
 const E = (option: string, message: string) =>
-  new KplCheckpointsConfigurationError(option, message);
+  new KplCheckpointsConfigurationError(message, { option });
 
 /** Base64 as Lambda writes `kinesis.data`: checked whole, since a redrive must not guess bytes. */
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
@@ -32,8 +32,8 @@ export function payloadRecords(payload: unknown, batchInfo: RedriveBatchInfo): K
   for (const bound of [batchInfo.startSequenceNumber, batchInfo.endSequenceNumber]) {
     if (!inBatch.some((record) => record.SequenceNumber === bound)) {
       throw new KplRedriveRecordsMissingError(
-        bound,
         `The payload does not hold record ${bound} of the batch ${batchInfo.startSequenceNumber}..${batchInfo.endSequenceNumber}: nothing was run`,
+        { sequenceNumber: bound },
       );
     }
   }

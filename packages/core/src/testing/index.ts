@@ -76,17 +76,18 @@ export function aggregatedRecord(
 ): ParentRecordSpec {
   assertKnownOptions(options, AGGREGATED_RECORD_OPTIONS);
   if (userRecords.length === 0)
-    throw new KplConfigurationError('userRecords', 'An aggregate needs at least one user record');
+    throw new KplConfigurationError('An aggregate needs at least one user record', {
+      option: 'userRecords',
+    });
   const aggregator = new RecordAggregator({
     maxBytes: MAX_KINESIS_RECORD_BYTES,
     aggregateSingleRecord: true,
   });
   for (const record of userRecords) {
     if (aggregator.add(record))
-      throw new KplConfigurationError(
-        'userRecords',
-        'User records do not fit in one 10 MiB aggregate',
-      );
+      throw new KplConfigurationError('User records do not fit in one 10 MiB aggregate', {
+        option: 'userRecords',
+      });
   }
   const built = aggregator.flush()!;
   const data = built.data;

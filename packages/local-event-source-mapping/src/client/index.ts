@@ -14,8 +14,8 @@
  * ```
  */
 import { KinesisClient, type KinesisClientConfig } from '@aws-sdk/client-kinesis';
-import { KplConfigurationError } from '@kpl-lambda/core';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { KplEventSourceMappingConfigurationError } from '../errors.js';
 
 /** What {@link localKinesisClient} takes: a `KinesisClient`'s configuration, but its handler. */
 export type LocalKinesisClientConfig = Omit<KinesisClientConfig, 'requestHandler'>;
@@ -28,8 +28,8 @@ export type LocalKinesisClientConfig = Omit<KinesisClientConfig, 'requestHandler
  * `AWS_ENDPOINT_URL_KINESIS` (or `AWS_ENDPOINT_URL`), the region from `AWS_REGION`, the
  * credentials from the default chain.
  *
- * Throws `KplConfigurationError` when `config` has a `requestHandler`: for a handler of your own
- * (timeouts, an agent), make the client yourself with
+ * Throws `KplEventSourceMappingConfigurationError` when `config` has a `requestHandler`: for a
+ * handler of your own (timeouts, an agent), make the client yourself with
  * `new KinesisClient({ requestHandler: new NodeHttpHandler({ ... }) })`.
  *
  * @example
@@ -47,9 +47,9 @@ export type LocalKinesisClientConfig = Omit<KinesisClientConfig, 'requestHandler
  */
 export function localKinesisClient(config: LocalKinesisClientConfig = {}): KinesisClient {
   if (Object.hasOwn(config ?? {}, 'requestHandler')) {
-    throw new KplConfigurationError(
-      'requestHandler',
+    throw new KplEventSourceMappingConfigurationError(
       'localKinesisClient makes its own HTTP/1.1 handler: for another, make the client with new KinesisClient({ requestHandler })',
+      { option: 'requestHandler' },
     );
   }
   return new KinesisClient({ ...config, requestHandler: new NodeHttpHandler() });
