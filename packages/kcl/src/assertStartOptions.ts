@@ -1,10 +1,10 @@
+import { MAX_TIMER_MS } from '@kpl-lambda/core';
 import {
   assertIntegerIn,
   assertKnownOptions,
   assertTimerMs,
-  MAX_TIMER_MS,
   optionNames,
-} from '@kpl-lambda/core';
+} from '@kpl-lambda/core/internal';
 import { KplKclConfigurationError } from './errors.js';
 import type { StartOptions } from './types.js';
 
