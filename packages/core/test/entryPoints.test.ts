@@ -1,4 +1,5 @@
 import * as core from '@kpl-lambda/core';
+import { CheckedPartitionKey } from '@kpl-lambda/core';
 import * as internal from '@kpl-lambda/core/internal';
 
 /**
@@ -76,5 +77,11 @@ describe('core entry points', () => {
       'safeLogger',
       'stateOfResponse',
     ]);
+  });
+
+  it('a CheckedPartitionKey shows its key and size, not the aggregator’s memo', () => {
+    const key = new CheckedPartitionKey('tenant-42');
+    expect(Object.getOwnPropertyNames(CheckedPartitionKey.prototype)).toEqual(['constructor']);
+    expect(Object.keys(key).sort()).toEqual(['bytes', 'partitionKey']);
   });
 });
