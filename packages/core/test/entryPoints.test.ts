@@ -1,5 +1,4 @@
 import * as core from '@kpl-lambda/core';
-import { CheckedPartitionKey } from '@kpl-lambda/core';
 import * as internal from '@kpl-lambda/core/internal';
 
 /**
@@ -80,8 +79,8 @@ describe('core entry points', () => {
   });
 
   it('a CheckedPartitionKey shows its key and size, not the aggregator’s memo', () => {
-    const key = new CheckedPartitionKey('tenant-42');
-    expect(Object.getOwnPropertyNames(CheckedPartitionKey.prototype)).toEqual(['constructor']);
+    const key = new core.CheckedPartitionKey('tenant-42');
+    expect(Object.getOwnPropertyNames(core.CheckedPartitionKey.prototype)).toEqual(['constructor']);
     expect(Object.keys(key).sort()).toEqual(['bytes', 'partitionKey']);
   });
 });
