@@ -3,7 +3,7 @@
  * need Java, those that call `whyNoJava()` (the real KCL daemon: minutes, not seconds). `npm test`
  * runs them all, and the repository's (test/). test/check.test.ts holds this rule to its word.
  */
-const { readdirSync, readFileSync } = require('node:fs');
+const { existsSync, readdirSync, readFileSync } = require('node:fs');
 const { join } = require('node:path');
 const base = require('./jest.config.cjs');
 
@@ -11,13 +11,8 @@ const packages = join(__dirname, 'packages');
 
 const suitesNeedingJava = readdirSync(packages).flatMap((name) => {
   const tests = join(packages, name, 'test');
-  let files;
-  try {
-    files = readdirSync(tests, { recursive: true });
-  } catch {
-    return []; // a package without tests
-  }
-  return files
+  if (!existsSync(tests)) return [];
+  return readdirSync(tests, { recursive: true })
     .filter((file) => file.endsWith('.test.ts'))
     .map((file) => join(tests, file))
     .filter((file) => /\bwhyNoJava\(/.test(readFileSync(file, 'utf8')));
@@ -28,7 +23,8 @@ const asRegExp = (path) => path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 module.exports = {
   ...base,
   testMatch: ['<rootDir>/packages/*/test/**/*.test.ts'],
-  // Jest's default leaves one core of two to its parent process, which mostly waits.
+  // Jest's default, a worker fewer than the cores, leaves half of two cores to its parent process,
+  // which mostly waits.
   maxWorkers: '100%',
   testPathIgnorePatterns: [
     '/node_modules/',
