@@ -30,8 +30,8 @@ const swc = [
 
 module.exports = {
   testEnvironment: 'node',
-  // Jest's default, five seconds, is too short for the tests against dynalite and kinesalite on a
-  // busy two-core machine; a hang still fails.
+  // Jest's default is too short for the tests against dynalite and kinesalite on a busy small
+  // machine; a hang still fails.
   testTimeout: 20_000,
   setupFiles: ['<rootDir>/test/setup-env.cjs'],
   resolver: '<rootDir>/test/resolver.cjs',
