@@ -63,11 +63,6 @@ export class KinesisEventSourceMapping {
     invalidResponses: 0,
   };
 
-  /** @deprecated The same counters as {@link metrics}, the name the producer uses too. */
-  public get stats(): EventSourceMappingStats {
-    return this.metrics;
-  }
-
   readonly #client: KinesisClient;
   readonly #streamName: string;
   readonly #options: KinesisEventSourceMappingOptions;

@@ -143,7 +143,6 @@ describe('KinesisEventSourceMapping', () => {
       ['r5', 'r6', 'r7', 'r8', 'r9'],
     ]);
     expect(esm.metrics).toMatchObject({ invocations: 2, retries: 1, recordsDelivered: 15 });
-    expect(esm.stats).toBe(esm.metrics); // the deprecated name
   });
 
   it('ignores partial batch responses unless ReportBatchItemFailures is on', async () => {

@@ -69,8 +69,6 @@ export interface KinesisProducerOptions {
    * `partition_key_identifier`). Without it, or when the field is missing, the key is random.
    */
   partitionKeyFrom?: string | ((record: ProducerRecord) => string);
-  /** @deprecated The same as {@link partitionKeyFrom}, whose name says what it is. */
-  partitionKey?: string | ((record: ProducerRecord) => string);
   /**
    * Bound on one Kinesis record: data plus partition key, up to 10 MiB. Default: the stream's
    * `MaxRecordSizeInKiB` once `DescribeStreamSummary` answered (1 MiB unless the stream was

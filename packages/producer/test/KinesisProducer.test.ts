@@ -184,7 +184,7 @@ describe('KinesisProducer put', () => {
       client,
       streamName: 's',
       aggregate: false,
-      partitionKey: 'customerId',
+      partitionKeyFrom: 'customerId',
       ...fast,
     });
     const byFunction = new KinesisProducer({
