@@ -2,7 +2,7 @@ export { KplDrainStoppedError } from './errors.js';
 export { KinesisEventSourceMapping } from './KinesisEventSourceMapping.js';
 export type {
   DrainOptions,
-  EventSourceMappingStats,
+  EventSourceMappingCounters,
   InvocationReport,
   KinesisEventSourceMappingOptions,
   KinesisHandler,

@@ -152,7 +152,7 @@ describe('kplDeagg with checkpoints', () => {
       );
 
     expect(await handler(parentOfFive(), context)).toEqual({ batchItemFailures: [] });
-    expect(store.requests).toEqual({ reads: 1, writes: 0 });
+    expect(store.counters).toEqual({ reads: 1, writes: 0 });
   });
 
   it('loses nothing when two invocations race on one parent', async () => {

@@ -171,7 +171,7 @@ export interface KinesisProducerOptions {
   onUndeliverable?: (undeliverable: UndeliverableRecord) => unknown;
   /**
    * A Powertools `Metrics` (or anything with `addMetric`): each `flush()` adds what changed in
-   * {@link ProducerMetrics} since the last one, as `PRODUCER_METRIC_NAMES` name them, published
+   * {@link ProducerCounters} since the last one, as `PRODUCER_METRIC_NAMES` name them, published
    * with your own metrics.
    */
   metrics?: KplMetrics;
@@ -213,7 +213,7 @@ export interface FlushResult {
 }
 
 /** Counters since the producer was made. */
-export interface ProducerMetrics {
+export interface ProducerCounters {
   /** User records accepted by `put`. */
   userRecordsPut: number;
   /** User records Kinesis acknowledged. */

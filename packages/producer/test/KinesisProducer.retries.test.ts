@@ -37,7 +37,7 @@ describe('KinesisProducer retries', () => {
 
     expect(undeliverable).toEqual([]);
     expect(stream.calls).toEqual([['a', 'b'], ['b']]);
-    expect(producer.metrics).toMatchObject({
+    expect(producer.counters).toMatchObject({
       retries: 1,
       userRecordsWritten: 2,
       putRecordsRequests: 2,
@@ -117,7 +117,7 @@ describe('KinesisProducer retries', () => {
     );
     expect(undeliverable.map((failure) => failure.record)).toContain(records[0]);
     // Two aggregates (one per shard), each tried three times.
-    expect(producer.metrics).toMatchObject({ failedUserRecords: 2, retries: 4 });
+    expect(producer.counters).toMatchObject({ failedUserRecords: 2, retries: 4 });
     expect(logged[0]![0]).toBe('Kinesis records given up');
     // Given up once, reported once: the next flush starts clean.
     expect(await producer.flush()).toEqual({ undeliverable: [] });

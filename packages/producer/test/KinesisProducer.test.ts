@@ -60,7 +60,7 @@ describe('KinesisProducer aggregate size', () => {
     for (let i = 0; i < 10; i++) producer.put({ partitionKey: 'same', data: `${i}` });
     await producer.flush();
 
-    expect(producer.metrics.kinesisRecordsWritten).toBe(3);
+    expect(producer.counters.kinesisRecordsWritten).toBe(3);
   });
 });
 
@@ -115,7 +115,7 @@ describe('KinesisProducer without a shard map', () => {
     await producer.flush();
 
     expect(stream.calls.flat().sort()).toEqual(records.map((record) => record.data).sort());
-    expect(producer.metrics.kinesisRecordsWritten).toBe(3);
+    expect(producer.counters.kinesisRecordsWritten).toBe(3);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]![0]).toContain('No shard map');
   });
