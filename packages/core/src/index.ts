@@ -69,6 +69,7 @@ export {
   userRecordJson,
   userRecordText,
 } from './userRecordData.js';
+export { USER_RECORD_FIELDS, type UserRecordField } from './userRecordFields.js';
 export {
   isKinesisWindowEvent,
   stateOfResponse,
