@@ -30,7 +30,7 @@ export class KplError extends Error {
  * ```ts
  * import { KplConfigurationError, RecordAggregator } from '@kpl-lambda/core';
  * try {
- *   new RecordAggregator({ maxBytes: 0 });
+ *   new RecordAggregator({ aggregationMaxBytes: 0 });
  * } catch (error) {
  *   if (error instanceof KplConfigurationError) console.error(error.option, error.message);
  * }

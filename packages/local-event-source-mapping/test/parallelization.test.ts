@@ -161,7 +161,7 @@ describe('parallelizationFactor', () => {
         { partitionKey: 'bob', data: 'bob-2' },
         { partitionKey: 'alice', data: 'alice-2' },
       ],
-      { maxRecords: 2 },
+      { aggregationMaxCount: 2 },
     );
     expect([first!.partitionKey, second!.partitionKey]).toEqual(['alice', 'bob']);
     for (const record of [first!, second!]) {

@@ -78,7 +78,7 @@ export function aggregatedRecord(
   if (userRecords.length === 0)
     throw new KplConfigurationError('userRecords', 'An aggregate needs at least one user record');
   const aggregator = new RecordAggregator({
-    maxBytes: MAX_KINESIS_RECORD_BYTES,
+    aggregationMaxBytes: MAX_KINESIS_RECORD_BYTES,
     aggregateSingleRecord: true,
   });
   for (const record of userRecords) {
