@@ -28,7 +28,9 @@ export {
 } from './errors.js';
 export { assertValidKeys, computeHashKey, computeHashKeyHex, isValidHashKey } from './hashKey.js';
 export { deaggregateRecords, iterDeaggregateRecords } from './lambdaRecords.js';
+export { consoleLogger } from './consoleLogger.js';
 export { absorbRejection, type KplLogger, safeLogger } from './logger.js';
+export { assertLogger, type KplLoggerOption, loggerOf } from './loggerOption.js';
 export {
   addBatchMetrics,
   addMetrics,
