@@ -39,6 +39,7 @@ function jsonLine(level: string, message: string, extra: readonly unknown[]): st
 }
 
 function readable(_key: string, value: unknown): unknown {
-  if (value instanceof Error) return { name: value.name, message: value.message, stack: value.stack };
+  if (value instanceof Error)
+    return { name: value.name, message: value.message, stack: value.stack };
   return typeof value === 'bigint' ? value.toString() : value;
 }

@@ -1,6 +1,7 @@
 export { aggregate } from './aggregate.js';
 export { CheckedPartitionKey } from './CheckedPartitionKey.js';
 export { CheckpointedBatch, parentKey, parentOf } from './CheckpointedBatch.js';
+export { consoleLogger } from './consoleLogger.js';
 export {
   DEFAULT_MAX_AGGREGATE_BYTES,
   DEFAULT_MAX_DECODED_BYTES,
@@ -28,7 +29,6 @@ export {
 } from './errors.js';
 export { assertValidKeys, computeHashKey, computeHashKeyHex, isValidHashKey } from './hashKey.js';
 export { deaggregateRecords, iterDeaggregateRecords } from './lambdaRecords.js';
-export { consoleLogger } from './consoleLogger.js';
 export { absorbRejection, type KplLogger, safeLogger } from './logger.js';
 export { assertLogger, type KplLoggerOption, loggerOf } from './loggerOption.js';
 export {

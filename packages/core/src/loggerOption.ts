@@ -48,7 +48,11 @@ export function assertLogger(
 ): void {
   if (value === undefined || value === false) return;
   const logger = value as Partial<Record<string, unknown>> | null;
-  if (typeof logger !== 'object' || logger === null || methods.some((m) => typeof logger[m] !== 'function')) {
+  if (
+    typeof logger !== 'object' ||
+    logger === null ||
+    methods.some((m) => typeof logger[m] !== 'function')
+  ) {
     throw makeError(
       'logger',
       `logger must be false or have ${methods.join(', ')} (a Powertools Logger or console fits)`,

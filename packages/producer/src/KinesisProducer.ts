@@ -1,4 +1,4 @@
-import { type KplLogger, safeLogger } from '@kpl-lambda/core';
+import { type KplLogger, loggerOf } from '@kpl-lambda/core';
 import { BurstClock } from './BurstClock.js';
 import { KplProducerBufferFullError } from './errors.js';
 import { HeldRecords } from './HeldRecords.js';
@@ -89,7 +89,7 @@ export class KinesisProducer {
 
   public constructor(options: KinesisProducerOptions) {
     this.#options = resolveProducerOptions(options);
-    this.#log = safeLogger(this.#options.logger);
+    this.#log = loggerOf(this.#options.logger);
     this.#held = new HeldRecords(this.#options, this.#log);
     this.#results = new RecordResults(this.#held, this.counters);
     this.#lingerMs = Math.min(this.#options.maxBufferedMs, this.#options.recordTtlMs);

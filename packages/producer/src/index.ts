@@ -21,7 +21,6 @@ export type {
   JsonValue,
   KinesisProducerOptions,
   ProducerCounters,
-  ProducerLogger,
   ProducerRecord,
   PutResult,
   RecordDistributionOption,

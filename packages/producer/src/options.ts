@@ -1,6 +1,7 @@
 import {
   assertIntegerIn,
   assertKnownOptions,
+  assertLogger,
   assertMetrics,
   assertOneOf,
   assertTimerMs,
@@ -119,7 +120,7 @@ export function resolveProducerOptions(options: KinesisProducerOptions): Resolve
   assertTypeOf('streamName', streamName, 'string', E);
   assertTypeOf('streamARN', streamARN, 'string', E);
   assertTypeOf('aggregate', resolved.aggregate, 'boolean', E);
-  assertTypeOf('logger', logger, 'object', E);
+  assertLogger(logger, ['info', 'warn', 'error'], E);
   assertMetrics(resolved.metrics, E);
   assertTypeOf('onUndeliverable', resolved.onUndeliverable, 'function', E);
   if (partitionKeyFrom !== undefined && !['string', 'function'].includes(typeof partitionKeyFrom)) {

@@ -35,12 +35,6 @@ export interface ProducerRecord {
  */
 export type RecordDistributionOption = 'detect' | 'USER_PARTITION_KEY' | 'AUTO';
 
-/**
- * The logging methods the producer calls; a Powertools `Logger` or `console` fits. A logger that
- * throws changes nothing the producer does.
- */
-export type ProducerLogger = Pick<KplLogger, 'info' | 'warn' | 'error'>;
-
 /** Options of {@link KinesisProducer}. Give `streamName` or `streamARN`. */
 export interface KinesisProducerOptions {
   /** A configured AWS SDK v3 Kinesis client. */
@@ -158,7 +152,13 @@ export interface KinesisProducerOptions {
    * `Infinity`: never.
    */
   recordTtlMs?: number;
-  logger?: ProducerLogger;
+  /**
+   * Receives what the producer notices (`info`: resharding), handles (`warn`) and gives up
+   * (`error`): a Powertools `Logger` or `console` fits, and one that throws changes nothing the
+   * producer does. Default: warnings and errors as JSON lines on the console (core's
+   * `consoleLogger`); `false` for none.
+   */
+  logger?: Pick<KplLogger, 'info' | 'warn' | 'error'> | false;
   /**
    * Takes each user record given up, as it is given up: the producer then keeps none of them for
    * `flush()` to report. Without it, records given up are held (and count against

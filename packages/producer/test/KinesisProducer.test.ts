@@ -6,7 +6,7 @@ import {
   type PutRecordsRequestEntry,
 } from '@aws-sdk/client-kinesis';
 import { deaggregateBytes, KplInvalidRecordError, KplRecordTooLargeError } from '@kpl-lambda/core';
-import { KinesisProducer, type ProducerLogger } from '@kpl-lambda/producer';
+import { KinesisProducer } from '@kpl-lambda/producer';
 import fc from 'fast-check';
 import {
   client,
@@ -99,7 +99,8 @@ describe('KinesisProducer without a shard map', () => {
     const logger = {
       warn: (...line: unknown[]) => warnings.push(line),
       info: () => undefined,
-    } as unknown as ProducerLogger;
+      error: () => undefined,
+    };
     const producer = new KinesisProducer({ client, streamName: 's', logger, ...fast });
     const records = [
       ...Array.from({ length: 5 }, (_, i) => ({
