@@ -30,7 +30,7 @@ export {
 export { assertValidKeys, computeHashKey, computeHashKeyHex, isValidHashKey } from './hashKey.js';
 export { deaggregateRecords, iterDeaggregateRecords } from './lambdaRecords.js';
 export { absorbRejection, type KplLogger, safeLogger } from './logger.js';
-export { assertLogger, type KplLoggerOption, loggerOf } from './loggerOption.js';
+export { assertLogger, loggerOf } from './loggerOption.js';
 export {
   addBatchMetrics,
   addMetrics,

@@ -3,19 +3,6 @@ import { type KplLogger, safeLogger } from './logger.js';
 import type { ConfigurationErrorFactory } from './options.js';
 
 /**
- * What every package's `logger` option takes: a logger with the methods the package calls (a
- * Powertools `Logger`, `console`, pino), or `false` for none. Left out, warnings and errors go to
- * {@link consoleLogger}.
- *
- * @example
- * ```ts
- * import type { KplLogger, KplLoggerOption } from '@kpl-lambda/core';
- * const quiet: KplLoggerOption<Pick<KplLogger, 'warn'>> = false;
- * ```
- */
-export type KplLoggerOption<Logger extends Partial<KplLogger> = KplLogger> = Logger | false;
-
-/**
  * The logger a package writes to for its `logger` option, made safe ({@link safeLogger}): the
  * one given, none for `false`, and {@link consoleLogger} when it was left out.
  *
