@@ -1,6 +1,7 @@
 export { aggregate } from './aggregate.js';
 export { CheckedPartitionKey } from './CheckedPartitionKey.js';
 export { CheckpointedBatch, parentKey, parentOf } from './CheckpointedBatch.js';
+export { consoleLogger } from './consoleLogger.js';
 export {
   DEFAULT_MAX_AGGREGATE_BYTES,
   DEFAULT_MAX_DECODED_BYTES,
@@ -29,6 +30,7 @@ export {
 export { assertValidKeys, computeHashKey, computeHashKeyHex, isValidHashKey } from './hashKey.js';
 export { deaggregateRecords, iterDeaggregateRecords } from './lambdaRecords.js';
 export { absorbRejection, type KplLogger, safeLogger } from './logger.js';
+export { assertLogger, loggerOf } from './loggerOption.js';
 export {
   addBatchMetrics,
   addMetrics,
@@ -69,6 +71,7 @@ export {
   userRecordJson,
   userRecordText,
 } from './userRecordData.js';
+export { USER_RECORD_FIELDS, type UserRecordField } from './userRecordFields.js';
 export {
   isKinesisWindowEvent,
   stateOfResponse,

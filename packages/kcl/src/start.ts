@@ -1,10 +1,10 @@
 import type { KplLogger } from '@kpl-lambda/core';
-import { MAX_TIMER_MS, safeLogger } from '@kpl-lambda/core';
+import { loggerOf, MAX_TIMER_MS } from '@kpl-lambda/core';
 import { assertRecordProcessor } from './assertRecordProcessor.js';
 import { assertStartOptions } from './assertStartOptions.js';
 import { KplKclCheckpointError, KplKclProtocolError } from './errors.js';
 import { type DaemonMessage, MessageChannel } from './MessageChannel.js';
-import { guardStdout, stderrLogger } from './stdio.js';
+import { guardStdout } from './stdio.js';
 import { toUserRecords } from './toUserRecords.js';
 import type {
   Checkpointer,
@@ -54,7 +54,7 @@ export async function start(
   const options = startOptions ?? {};
   const input = options.input ?? process.stdin;
   const output = options.output ?? process.stdout;
-  const log = safeLogger(options.logger ?? stderrLogger());
+  const log = loggerOf(options.logger);
   const restoreStdout = output === process.stdout ? guardStdout(log) : undefined;
   const channel = new MessageChannel(
     input,

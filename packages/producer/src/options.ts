@@ -1,6 +1,7 @@
 import {
   assertIntegerIn,
   assertKnownOptions,
+  assertLogger,
   assertMetrics,
   assertOneOf,
   assertTimerMs,
@@ -57,7 +58,6 @@ const KINESIS_PRODUCER_OPTIONS = optionNames<KinesisProducerOptions>({
   streamARN: true,
   aggregate: true,
   partitionKeyFrom: true,
-  partitionKey: true,
   maxRecordBytes: true,
   aggregationMaxBytes: true,
   aggregationMaxCount: true,
@@ -111,7 +111,7 @@ export function resolveProducerOptions(options: KinesisProducerOptions): Resolve
   ) as KinesisProducerOptions;
   const resolved = { ...defaults, ...given };
   const { streamName, streamARN, client, logger } = resolved;
-  const partitionKeyFrom = resolved.partitionKeyFrom ?? resolved.partitionKey;
+  const { partitionKeyFrom } = resolved;
   if (typeof (client as { send?: unknown } | undefined)?.send !== 'function') {
     throw E('client', 'client must be a KinesisClient of the AWS SDK v3');
   }
@@ -121,16 +121,9 @@ export function resolveProducerOptions(options: KinesisProducerOptions): Resolve
   assertTypeOf('streamName', streamName, 'string', E);
   assertTypeOf('streamARN', streamARN, 'string', E);
   assertTypeOf('aggregate', resolved.aggregate, 'boolean', E);
-  assertTypeOf('logger', logger, 'object', E);
+  assertLogger(logger, ['info', 'warn', 'error'], E);
   assertMetrics(resolved.metrics, E);
   assertTypeOf('onUndeliverable', resolved.onUndeliverable, 'function', E);
-  if (
-    resolved.partitionKeyFrom !== undefined &&
-    resolved.partitionKey !== undefined &&
-    resolved.partitionKeyFrom !== resolved.partitionKey
-  ) {
-    throw E('partitionKeyFrom', 'Give partitionKeyFrom or its old name partitionKey, not both');
-  }
   if (partitionKeyFrom !== undefined && !['string', 'function'].includes(typeof partitionKeyFrom)) {
     throw E(
       'partitionKeyFrom',

@@ -34,7 +34,7 @@ async function putAll(records: number, maxBufferedRecords: number) {
     }
   }
   expect((await producer.flush()).undeliverable).toEqual([]);
-  return { ...producer.metrics, waits };
+  return { ...producer.counters, waits };
 }
 
 it('fills its aggregates at its buffer bound as one that never reaches it does', async () => {

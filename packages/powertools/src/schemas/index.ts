@@ -7,7 +7,8 @@
  * import { parser } from '@aws-lambda-powertools/batch/parser';
  * import { Base64Encoded } from '@aws-lambda-powertools/parser/helpers';
  * import { KinesisUserRecordPayloadSchema, KinesisUserRecordSchema } from '@kpl-lambda/powertools/schemas';
- * import { z } from 'zod';
+ * import type { UserRecordField } from '@kpl-lambda/core';
+import { z } from 'zod';
  *
  * const schema = KinesisUserRecordSchema.extend({
  *   kinesis: KinesisUserRecordPayloadSchema.extend({
@@ -21,6 +22,7 @@ import {
   KinesisDataStreamRecord,
   KinesisDataStreamRecordPayload,
 } from '@aws-lambda-powertools/parser/schemas/kinesis';
+import type { UserRecordField } from '@kpl-lambda/core';
 import { z } from 'zod';
 
 /**
@@ -46,13 +48,16 @@ export const CloudWatchLogsEventSchema = z.object({
  */
 export const KinesisUserRecordPayloadSchema = KinesisDataStreamRecordPayload.extend({
   partitionKey: z.string().nullish(),
-  subSequenceNumber: z.number().int().nonnegative(),
-  aggregated: z.boolean(),
-  explicitHashKey: z.string().optional(),
-  deaggregationError: z.string().optional(),
-  deaggregationErrorReason: z.string().optional(),
-  innerIndex: z.number().int().nonnegative().optional(),
-  cloudWatchLogs: CloudWatchLogsEventSchema.optional(),
+  ...({
+    subSequenceNumber: z.number().int().nonnegative(),
+    aggregated: z.boolean(),
+    explicitHashKey: z.string().optional(),
+    deaggregationError: z.string().optional(),
+    deaggregationErrorReason: z.string().optional(),
+    innerIndex: z.number().int().nonnegative().optional(),
+    cloudWatchLogs: CloudWatchLogsEventSchema.optional(),
+    // Core's list of the fields, which the compiler holds this object to: none missing, none extra.
+  } satisfies { [K in UserRecordField]-?: z.ZodType }),
 });
 
 /** A user record as `deaggregateRecords` gives it: a Kinesis record with a user record payload. */
