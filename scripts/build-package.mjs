@@ -3,10 +3,22 @@
 // `tsc -b` (which builds the packages it references first), the CommonJS build with its own
 // tsconfig, and a package.json in dist/cjs that marks it CommonJS, since Node decides a .js
 // file's format from the nearest package.json and the package's own says "type": "module".
+// A package whose build is current (scripts/build-hash.mjs) is left as it is.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { BUILD_HASH_FILE, buildHashOf, isBuilt } from './build-hash.mjs';
+
+const { name } = JSON.parse(readFileSync('package.json', 'utf8'));
+// Taken before building: a source edited during the build makes the next build run again.
+const hash = buildHashOf('.');
+if (isBuilt('.')) {
+  console.log(`${name}: up to date, not rebuilt (its build hash matches)`);
+  process.exit(0);
+}
+// A build that fails half-way must not pass for current.
+rmSync(BUILD_HASH_FILE, { force: true });
 
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 const run = (...args) => execFileSync(process.execPath, [tsc, ...args], { stdio: 'inherit' });
@@ -21,3 +33,4 @@ for (const output of readdirSync('dist/esm', { recursive: true })) {
 }
 run('-p', 'tsconfig.cjs.json');
 writeFileSync('dist/cjs/package.json', '{ "type": "commonjs" }\n');
+writeFileSync(BUILD_HASH_FILE, hash);

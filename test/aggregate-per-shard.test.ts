@@ -87,7 +87,7 @@ const everyRecord = records.map(({ data }) => data).sort();
 describeWithJava('aggregate() read by the KCL from a stream of four shards', () => {
   it('plain aggregate() loses whole aggregates to the KCL', async () => {
     await kinesis.createStream('mixed', 4);
-    await put('mixed', aggregate(records, { maxRecords: 40 }));
+    await put('mixed', aggregate(records, { aggregationMaxCount: 40 }));
 
     const handed = await readAsTheKcl('mixed');
     expect(handed.length).toBeLessThan(records.length / 2);

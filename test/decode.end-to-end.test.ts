@@ -176,7 +176,7 @@ describe.each(Object.entries(sources))('decoding %s', (sourceName, source) => {
       expect(successes.get(FLAKY)).toBe(1);
       // The user record that does not decode failed on every attempt, and its batch was given up.
       expect(givenUp).toHaveLength(1);
-      expect(mapping.metrics.retries).toBeGreaterThan(0);
+      expect(mapping.counters.retries).toBeGreaterThan(0);
     },
     120_000,
   );

@@ -144,7 +144,7 @@ describe.each(Object.entries(consumers))(
       expect(runs.get(FLAKY)).toBe(2);
       expect([...runs.entries()].filter(([i, count]) => i !== FLAKY && count !== 1)).toEqual([]);
       expect(runs.size).toBe(SALES);
-      expect(mapping.metrics.retries).toBeGreaterThan(0);
+      expect(mapping.counters.retries).toBeGreaterThan(0);
     }, 60_000);
   },
 );

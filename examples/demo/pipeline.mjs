@@ -56,7 +56,7 @@ export async function runPipeline(options) {
     }
   }
   undeliverable.push(...(await producer.flush()).undeliverable);
-  progress(`wrote ${orders} orders in ${producer.metrics.kinesisRecordsWritten} Kinesis records`);
+  progress(`wrote ${orders} orders in ${producer.counters.kinesisRecordsWritten} Kinesis records`);
 
   // Consume, every consumer on its own mapping, as Lambda functions on one stream.
   const runs = Object.entries(consumers).flatMap(([name, createHandler]) => [
@@ -100,9 +100,9 @@ export async function runPipeline(options) {
           givenUpBatches.push(record.KinesisBatchInfo);
         },
         onInvoke: ({ outcome }) => {
-          if (mapping.metrics.invocations % 10 === 0 || outcome !== 'success') {
+          if (mapping.counters.invocations % 10 === 0 || outcome !== 'success') {
             progress(
-              `${name}: ${mapping.metrics.invocations} invocations, ${processed.size} orders processed`,
+              `${name}: ${mapping.counters.invocations} invocations, ${processed.size} orders processed`,
             );
           }
         },
@@ -122,7 +122,7 @@ export async function runPipeline(options) {
         processed,
         givenUp,
         givenUpBatches,
-        stats: mapping.metrics,
+        counters: mapping.counters,
         duplicates,
         store,
       };
@@ -135,12 +135,12 @@ export async function runPipeline(options) {
     runId,
     ordersWritten: written.length - notWritten.size,
     ordersNotWritten: notWritten.size,
-    kinesisRecordsWritten: producer.metrics.kinesisRecordsWritten,
+    kinesisRecordsWritten: producer.counters.kinesisRecordsWritten,
     poisonOrders: written.filter((order) => order.poison).map((order) => order.orderId),
     consumers: {},
     ok: notWritten.size === 0,
   };
-  for (const { name, processed, givenUp, givenUpBatches, stats, duplicates, store } of results) {
+  for (const { name, processed, givenUp, givenUpBatches, counters, duplicates, store } of results) {
     const lost = written.filter(
       (order) =>
         !notWritten.has(order.orderId) &&
@@ -152,8 +152,8 @@ export async function runPipeline(options) {
       ordersProcessed: processed.size,
       processedMoreThanOnce: [...processed.values()].filter((count) => count > 1).length,
       duplicates,
-      invocations: stats.invocations,
-      kinesisRecordsRedelivered: stats.recordsDelivered - report.kinesisRecordsWritten,
+      invocations: counters.invocations,
+      kinesisRecordsRedelivered: counters.recordsDelivered - report.kinesisRecordsWritten,
       batchesGivenUp: givenUpBatches.length,
       ordersGivenUp: givenUp.size,
       lost: lost.map((order) => order.orderId),

@@ -36,6 +36,6 @@ export const handler = async (event: { orders?: number; poison?: boolean } = {})
     });
     throw new Error(`${undeliverable.length} orders could not be written`);
   }
-  logger.info('Orders written', { ...producer.metrics });
+  logger.info('Orders written', { ...producer.counters });
   return { written: count + (event.poison ? 1 : 0) };
 };

@@ -23,8 +23,8 @@ import type { InMemoryCheckpointStoreOptions } from './types.js';
  * ```
  */
 export class InMemoryCheckpointStore implements CheckpointStore {
-  /** Requests served, as a DynamoDB store would count them. */
-  public readonly requests = { reads: 0, writes: 0 };
+  /** Requests served, as a DynamoDB store would count them (`counters`, as the producer's). */
+  public readonly counters = { reads: 0, writes: 0 };
   readonly #consumerName: string;
   readonly #progress = new Map<string, SubSequenceSet>();
 
@@ -37,7 +37,7 @@ export class InMemoryCheckpointStore implements CheckpointStore {
   public async load(
     parents: readonly ParentRecordId[],
   ): Promise<ReadonlyMap<string, SubSequenceSet>> {
-    this.requests.reads++;
+    this.counters.reads++;
     const found = new Map<string, SubSequenceSet>();
     for (const parent of parents) {
       const done = this.#progress.get(this.#key(parent));
@@ -52,7 +52,7 @@ export class InMemoryCheckpointStore implements CheckpointStore {
       const before = this.#progress.get(key);
       // Nothing expires here: a parent whose progress adds nothing needs no write.
       if (before?.covers(done)) continue;
-      this.requests.writes++;
+      this.counters.writes++;
       this.#progress.set(key, before === undefined ? done : before.union(done));
     }
   }

@@ -171,7 +171,7 @@ describe('redrive without recording', () => {
       sequenceNumber: sequenceNumbers[0]!,
     };
     await checkpoints.save([{ parent, done: SubSequenceSet.of([0, 1]) }]);
-    const writesBefore = checkpoints.requests.writes;
+    const writesBefore = checkpoints.counters.writes;
     const shown: string[] = [];
 
     const dryRun = await redrive({
@@ -186,7 +186,7 @@ describe('redrive without recording', () => {
 
     expect(dryRun).toMatchObject({ ran: 6, skipped: 2, failed: [], complete: true });
     expect(shown).toEqual(['p0-2', 'p0-3', 'p1-0', 'p1-1', 'p1-2', 'p1-3']);
-    expect(checkpoints.requests.writes).toBe(writesBefore);
+    expect(checkpoints.counters.writes).toBe(writesBefore);
     // What was only shown is run by the real redrive.
     const ran: string[] = [];
     await redrive({

@@ -32,7 +32,7 @@ export async function event(
     for (const userRecord of userRecords) parents.push(plainRecord(userRecord));
   } else {
     for (const aggregated of aggregate(userRecords, {
-      maxRecords: options.perAggregate,
+      aggregationMaxCount: options.perAggregate,
       aggregateSingleRecord: true,
     })) {
       parents.push({ data: aggregated.data, partitionKey: aggregated.partitionKey });

@@ -99,7 +99,7 @@ async function putLines(
       if (!writable) await producer.whenWritable();
       if (progress && ++lines % 1000 === 0) {
         io.stderr.write(
-          `\rput ${lines.toLocaleString('en-US')} user records, ${producer.metrics.userRecordsWritten.toLocaleString('en-US')} written`,
+          `\rput ${lines.toLocaleString('en-US')} user records, ${producer.counters.userRecordsWritten.toLocaleString('en-US')} written`,
         );
       }
     }
@@ -118,10 +118,10 @@ async function report(
   undeliverable: UndeliverableRecord[],
   lineOf: WeakMap<ProducerRecord, number>,
 ): Promise<void> {
-  const { metrics } = producer;
+  const { counters } = producer;
   await writeLine(
     io.stdout,
-    `${metrics.userRecordsWritten} user records written to ${options.stream} in ${metrics.kinesisRecordsWritten} Kinesis records (${metrics.putPayloadUnits} PUT payload units, ${metrics.putRecordsRequests} PutRecords calls, ${metrics.retries} retries, ${metrics.throttledKinesisRecords} throttled, ${metrics.rateLimitedKinesisRecords} held for a shard's rate limit, ${metrics.expiredUserRecords} expired); ${undeliverable.length} undeliverable`,
+    `${counters.userRecordsWritten} user records written to ${options.stream} in ${counters.kinesisRecordsWritten} Kinesis records (${counters.putPayloadUnits} PUT payload units, ${counters.putRecordsRequests} PutRecords calls, ${counters.retries} retries, ${counters.throttledKinesisRecords} throttled, ${counters.rateLimitedKinesisRecords} held for a shard's rate limit, ${counters.expiredUserRecords} expired); ${undeliverable.length} undeliverable`,
   );
   const lines = [
     ...groupedLines(

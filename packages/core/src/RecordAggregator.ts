@@ -27,8 +27,8 @@ import {
 } from './wireFormat.js';
 
 const AGGREGATOR_OPTIONS = optionNames<AggregatorOptions>({
-  maxBytes: true,
-  maxRecords: true,
+  aggregationMaxBytes: true,
+  aggregationMaxCount: true,
   aggregateSingleRecord: true,
   shards: true,
 });
@@ -38,7 +38,7 @@ const FRAME_BYTES = MAGIC_BYTES.length + KPL_DIGEST_SIZE;
 
 /**
  * Packs user records into KPL aggregates, one at a time, counting every byte exactly (UTF-8
- * keys, varints, magic and digest) so that no output exceeds `maxBytes`.
+ * keys, varints, magic and digest) so that no output exceeds `aggregationMaxBytes`.
  *
  * `add` hands back the finished aggregate whenever the next record would not fit (that record
  * then opens the next one); `flush` hands back what is left. An aggregate of a single user record
@@ -57,7 +57,7 @@ const FRAME_BYTES = MAGIC_BYTES.length + KPL_DIGEST_SIZE;
  * @example
  * ```ts
  * import { RecordAggregator } from '@kpl-lambda/core';
- * const aggregator = new RecordAggregator({ maxBytes: 1_048_576 });
+ * const aggregator = new RecordAggregator({ aggregationMaxBytes: 1_048_576 });
  * const ready = [];
  * for (const record of records) {
  *   const full = aggregator.add({ partitionKey: record.id, data: JSON.stringify(record) });
@@ -70,9 +70,9 @@ const FRAME_BYTES = MAGIC_BYTES.length + KPL_DIGEST_SIZE;
  */
 export class RecordAggregator<T = UserRecordInput> {
   /** Bound on data bytes plus outer partition key bytes of each output record. */
-  public readonly maxBytes: number;
+  public readonly aggregationMaxBytes: number;
   /** Bound on the number of user records in one aggregate. */
-  public readonly maxRecords: number;
+  public readonly aggregationMaxCount: number;
   /** Whether a lone user record is still sent as an aggregate. */
   public readonly aggregateSingleRecord: boolean;
   /** The stream's shards, when each aggregate holds the user records of one shard only. */
@@ -105,15 +105,15 @@ export class RecordAggregator<T = UserRecordInput> {
   public constructor(options: AggregatorOptions = {}) {
     assertKnownOptions(options, AGGREGATOR_OPTIONS);
     const {
-      maxBytes = DEFAULT_MAX_AGGREGATE_BYTES,
-      maxRecords = Number.POSITIVE_INFINITY,
+      aggregationMaxBytes = DEFAULT_MAX_AGGREGATE_BYTES,
+      aggregationMaxCount = Number.POSITIVE_INFINITY,
       aggregateSingleRecord = false,
     } = options;
-    assertIntegerIn('maxBytes', maxBytes, 1, MAX_KINESIS_RECORD_BYTES);
-    assertIntegerIn('maxRecords', maxRecords, 1, Number.POSITIVE_INFINITY);
+    assertIntegerIn('aggregationMaxBytes', aggregationMaxBytes, 1, MAX_KINESIS_RECORD_BYTES);
+    assertIntegerIn('aggregationMaxCount', aggregationMaxCount, 1, Number.POSITIVE_INFINITY);
     assertTypeOf('aggregateSingleRecord', aggregateSingleRecord, 'boolean');
-    this.maxBytes = maxBytes;
-    this.maxRecords = maxRecords;
+    this.aggregationMaxBytes = aggregationMaxBytes;
+    this.aggregationMaxCount = aggregationMaxCount;
     this.aggregateSingleRecord = aggregateSingleRecord;
     this.shards = shardMapOf(options.shards);
   }
@@ -150,7 +150,7 @@ export class RecordAggregator<T = UserRecordInput> {
    * ```
    *
    * @throws {@link KplInvalidRecordError} for keys Kinesis would refuse.
-   * @throws {@link KplRecordTooLargeError} when the record cannot fit `maxBytes` even alone.
+   * @throws {@link KplRecordTooLargeError} when the record cannot fit `aggregationMaxBytes` even alone.
    */
   public add(record: UserRecordInput & T): AggregatedRecord<T> | undefined;
   public add(record: UserRecordInput, source: T): AggregatedRecord<T> | undefined;
@@ -179,8 +179,8 @@ export class RecordAggregator<T = UserRecordInput> {
       this.aggregateSingleRecord || looksAggregated
         ? FRAME_BYTES + loneRecordBodyBytes(partitionKeyBytes, explicitHashKey, data.length)
         : data.length;
-    if (aloneBytes + partitionKeyBytes > this.maxBytes) {
-      throw new KplRecordTooLargeError(aloneBytes + partitionKeyBytes, this.maxBytes);
+    if (aloneBytes + partitionKeyBytes > this.aggregationMaxBytes) {
+      throw new KplRecordTooLargeError(aloneBytes + partitionKeyBytes, this.aggregationMaxBytes);
     }
 
     // A new key takes the next index, so the tables stay in first-use order; the body grows by
@@ -195,8 +195,9 @@ export class RecordAggregator<T = UserRecordInput> {
     const shardId = this.shards?.shardIdOf(record);
     if (
       this.#userRecords.length > 0 &&
-      (this.#userRecords.length >= this.maxRecords ||
-        FRAME_BYTES + this.#bodyBytes + growth + this.#outerPartitionKeyBytes > this.maxBytes ||
+      (this.#userRecords.length >= this.aggregationMaxCount ||
+        FRAME_BYTES + this.#bodyBytes + growth + this.#outerPartitionKeyBytes >
+          this.aggregationMaxBytes ||
         shardId !== this.#shardId)
     ) {
       const finished = this.flush();

@@ -2,7 +2,7 @@ import { RecordAggregator } from './RecordAggregator.js';
 import type { AggregatedRecord, AggregatorOptions, UserRecordInput } from './types.js';
 
 /**
- * Aggregates user records into as few records as fit `maxBytes` (and `maxRecords`), in order.
+ * Aggregates user records into as few records as fit `aggregationMaxBytes` (and `aggregationMaxCount`), in order.
  * Without `shards`, an aggregate holds records of any keys and is routed by its first record's:
  * safe for a stream of one shard, or consumers that are not the KCL (Lambda, this project's),
  * which read any aggregate. The KCL drops a whole aggregate one of whose user records hashes

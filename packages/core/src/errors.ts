@@ -49,7 +49,7 @@ export interface KplConfigurationErrorOptions extends ErrorOptions {
  * ```ts
  * import { KplConfigurationError, RecordAggregator } from '@kpl-lambda/core';
  * try {
- *   new RecordAggregator({ maxBytes: 0 });
+ *   new RecordAggregator({ aggregationMaxBytes: 0 });
  * } catch (error) {
  *   if (error instanceof KplConfigurationError) console.error(error.option, error.message);
  * }

@@ -1,6 +1,7 @@
 export { aggregate } from './aggregate.js';
 export { CheckedPartitionKey } from './CheckedPartitionKey.js';
 export { parentKey } from './CheckpointedBatch.js';
+export { consoleLogger } from './consoleLogger.js';
 export {
   DEFAULT_MAX_AGGREGATE_BYTES,
   DEFAULT_MAX_DECODED_BYTES,

@@ -202,11 +202,16 @@ export interface AggregatorOptions {
   /**
    * Bound on each output record's data bytes plus the UTF-8 bytes of its partition key, as
    * Kinesis counts a record. Default 1 MiB (1048576); at most 10 MiB for streams configured
-   * with a larger `MaxRecordSizeInKiB`.
+   * with a larger `MaxRecordSizeInKiB`. Named as the KPL's `AggregationMaxSize` and the
+   * producer's option; the producer's default is the KPL's (51,200 bytes, less redelivered when a
+   * user record fails), this one Kinesis's record limit, to pack a batch into as few records as fit.
    */
-  maxBytes?: number;
-  /** Bound on the number of user records in one aggregate. Default: no bound. */
-  maxRecords?: number;
+  aggregationMaxBytes?: number;
+  /**
+   * Bound on the number of user records in one aggregate, as the KPL's `AggregationMaxCount`.
+   * Default: no bound.
+   */
+  aggregationMaxCount?: number;
   /**
    * Emit a KPL aggregate even for a single user record. Default `false`: like the KPL, a lone
    * user record is sent plain, which saves 20+ bytes and lets consumers without

@@ -54,8 +54,8 @@ describe('CheckedPartitionKey', () => {
         // Small aggregates: the keys enter many tables, one after the other.
         fc.integer({ min: 100, max: 2_000 }),
         (records, maxBytes) => {
-          const plain = aggregate(records, { maxBytes });
-          const checked = aggregate(withCheckedKeys(records), { maxBytes });
+          const plain = aggregate(records, { aggregationMaxBytes: maxBytes });
+          const checked = aggregate(withCheckedKeys(records), { aggregationMaxBytes: maxBytes });
 
           expect(checked.map(({ data }) => Buffer.from(data))).toEqual(
             plain.map(({ data }) => Buffer.from(data)),
@@ -92,7 +92,7 @@ describe('CheckedPartitionKey', () => {
   });
 
   it('is written once while the aggregator does not look keys up, where its text alone is not', () => {
-    const aggregator = new RecordAggregator({ maxRecords: 1_024 });
+    const aggregator = new RecordAggregator({ aggregationMaxCount: 1_024 });
     // An aggregate of 1,024 keys that never repeat: the next ones enter keys without a lookup.
     for (let i = 0; i <= 1_024; i++) aggregator.add({ partitionKey: `unique-${i}`, data: 'u' });
     aggregator.flush();

@@ -39,7 +39,7 @@ describe('RecordAggregator with sources', () => {
         fc.integer({ min: 600, max: 3_000 }),
         fc.boolean(),
         (records, maxBytes, aggregateSingleRecord) => {
-          const options = { maxBytes, aggregateSingleRecord };
+          const options = { aggregationMaxBytes: maxBytes, aggregateSingleRecord };
           const plain = new RecordAggregator(options);
           const expected = aggregateAll(plain, records.length, (i) => plain.add(records[i]!));
 

@@ -1,4 +1,5 @@
 import {
+  type AggregatorOptions,
   aggregate,
   DEFAULT_MAX_AGGREGATE_BYTES,
   deaggregateBytes,
@@ -70,11 +71,11 @@ describe('aggregate', () => {
     expect(aggregate([])).toEqual([]);
   });
 
-  it('fills each aggregate as far as maxBytes allows, counted exactly', () => {
+  it('fills each aggregate as far as aggregationMaxBytes allows, counted exactly', () => {
     const records = Array.from({ length: 500 }, (_, i) => small(i));
     const maxBytes = 10_000;
 
-    const aggregated = aggregate(records, { maxBytes });
+    const aggregated = aggregate(records, { aggregationMaxBytes: maxBytes });
 
     expect(aggregated.length).toBeGreaterThan(1);
     for (const [i, record] of aggregated.entries()) {
@@ -83,7 +84,7 @@ describe('aggregate', () => {
       if (next) {
         // The next user record would not have fitted: the aggregate is full, not merely small.
         const withNext = aggregate([...record.userRecords, next.userRecords[0]!], {
-          maxBytes: 10_485_760,
+          aggregationMaxBytes: 10_485_760,
         });
         expect(kinesisBytes(withNext[0]!)).toBeGreaterThan(maxBytes);
       }
@@ -104,15 +105,15 @@ describe('aggregate', () => {
     const emoji = '🦀'.repeat(60); // 240 bytes, 120 UTF-16 units
     const records = Array.from({ length: 50 }, () => ({ partitionKey: emoji, data: 'x' }));
 
-    for (const record of aggregate(records, { maxBytes: 600 })) {
+    for (const record of aggregate(records, { aggregationMaxBytes: 600 })) {
       expect(kinesisBytes(record)).toBeLessThanOrEqual(600);
     }
   });
 
-  it('bounds the user records of each aggregate with maxRecords', () => {
+  it('bounds the user records of each aggregate with aggregationMaxCount', () => {
     const aggregated = aggregate(
       Array.from({ length: 25 }, (_, i) => small(i, 1)),
-      { maxRecords: 10 },
+      { aggregationMaxCount: 10 },
     );
 
     expect(aggregated.map((record) => record.userRecords.length)).toEqual([10, 10, 5]);
@@ -122,7 +123,7 @@ describe('aggregate', () => {
     const big = { partitionKey: 'big', data: Buffer.alloc(990) };
 
     const aggregated = aggregate([small(1, 10), big, small(2, 10), small(3, 10)], {
-      maxBytes: 1000,
+      aggregationMaxBytes: 1000,
     });
 
     expect(aggregated.map((record) => record.userRecords.length)).toEqual([1, 1, 2]);
@@ -141,7 +142,7 @@ describe('aggregate', () => {
 
 describe('RecordAggregator', () => {
   it('hands back the full aggregate when the next record does not fit, and the rest on flush', () => {
-    const aggregator = new RecordAggregator({ maxBytes: 300 });
+    const aggregator = new RecordAggregator({ aggregationMaxBytes: 300 });
     const finished = [];
     for (let i = 0; i < 10; i++) {
       const full = aggregator.add(small(i, 50));
@@ -166,7 +167,7 @@ describe('RecordAggregator', () => {
   });
 
   it('rejects a record too large to send even alone', () => {
-    const aggregator = new RecordAggregator({ maxBytes: 100 });
+    const aggregator = new RecordAggregator({ aggregationMaxBytes: 100 });
 
     expect(() => aggregator.add({ partitionKey: 'k', data: Buffer.alloc(100) })).toThrow(
       KplRecordTooLargeError,
@@ -178,7 +179,10 @@ describe('RecordAggregator', () => {
   });
 
   it('counts the aggregate framing of a lone record with aggregateSingleRecord', () => {
-    const aggregator = new RecordAggregator({ maxBytes: 100, aggregateSingleRecord: true });
+    const aggregator = new RecordAggregator({
+      aggregationMaxBytes: 100,
+      aggregateSingleRecord: true,
+    });
 
     expect(() => aggregator.add({ partitionKey: 'k', data: Buffer.alloc(80) })).toThrow(
       KplRecordTooLargeError,
@@ -217,17 +221,28 @@ describe('RecordAggregator', () => {
   });
 
   it.each([
-    [{ maxBytes: 0 }],
-    [{ maxBytes: 10_485_761 }],
-    [{ maxBytes: 1.5 }],
-    [{ maxRecords: 0 }],
-    [{ maxRecords: 2.5 }],
+    [{ aggregationMaxBytes: 0 }],
+    [{ aggregationMaxBytes: 10_485_761 }],
+    [{ aggregationMaxBytes: 1.5 }],
+    [{ aggregationMaxCount: 0 }],
+    [{ aggregationMaxCount: 2.5 }],
   ])('rejects the options %j', (options) => {
     expect(() => new RecordAggregator(options)).toThrow(KplConfigurationError);
   });
 
-  it('accepts maxBytes up to the 10 MiB record limit', () => {
-    expect(new RecordAggregator({ maxBytes: 10_485_760 }).maxBytes).toBe(10_485_760);
+  it.each([
+    ['maxBytes', 'aggregationMaxBytes'],
+    ['maxRecords', 'aggregationMaxCount'],
+  ])('refuses %s, the name before the first release, suggesting %s', (old, current) => {
+    expect(() => new RecordAggregator({ [old]: 1_000 } as AggregatorOptions)).toThrow(
+      expect.objectContaining({ option: old, message: expect.stringContaining(current) }),
+    );
+  });
+
+  it('accepts aggregationMaxBytes up to the 10 MiB record limit', () => {
+    expect(new RecordAggregator({ aggregationMaxBytes: 10_485_760 }).aggregationMaxBytes).toBe(
+      10_485_760,
+    );
   });
 
   it('after keys that did not repeat, writes each key afresh, still counted exactly', () => {
@@ -278,8 +293,8 @@ describe('a user record whose data is itself an aggregate', () => {
     expect(deaggregateBytes(sent!.data, { partitionKey: 'forwarded' })[0]!.data).toEqual(inner);
   });
 
-  it('counts the frame of the wrapping against maxBytes', () => {
-    const tight = new RecordAggregator({ maxBytes: inner.length + 'k'.length });
+  it('counts the frame of the wrapping against aggregationMaxBytes', () => {
+    const tight = new RecordAggregator({ aggregationMaxBytes: inner.length + 'k'.length });
 
     expect(() => tight.add({ partitionKey: 'k', data: inner })).toThrow(KplRecordTooLargeError);
   });
@@ -292,7 +307,7 @@ describe('a user record whose data is itself an aggregate', () => {
 });
 
 describe('RecordAggregator options', () => {
-  it.each([[{ aggregateSingleRecord: 'yes' }], [{ maxRecords: Number.NaN }]])(
+  it.each([[{ aggregateSingleRecord: 'yes' }], [{ aggregationMaxCount: Number.NaN }]])(
     'names the option it refuses in %j',
     (options) => {
       expect(() => new RecordAggregator(options as never)).toThrow(

@@ -164,7 +164,7 @@ describe('aggregation per shard', () => {
       expect(userRecords).toEqual(records.filter((record) => map.shardIdOf(record) === shardId));
     }
     expect(aggregated.flatMap(({ userRecords }) => userRecords)).toHaveLength(records.length);
-    const bounded = aggregate(records, { shards, maxRecords: 10 });
+    const bounded = aggregate(records, { shards, aggregationMaxCount: 10 });
     const sizes = bounded.map(({ userRecords }) => userRecords.length);
     expect(Math.max(...sizes)).toBe(10);
     expect(sizes.reduce((sum, size) => sum + size)).toBe(records.length);

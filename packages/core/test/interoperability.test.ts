@@ -57,7 +57,7 @@ describe('interoperability with aws-kinesis-agg', () => {
   });
 
   it('makes aggregates that aws-kinesis-agg decodes', () => {
-    const aggregated = aggregate(userRecords, { maxBytes: 4096 });
+    const aggregated = aggregate(userRecords, { aggregationMaxBytes: 4096 });
 
     const decoded = aggregated.flatMap((record) =>
       referenceDeaggregate(record.data, record.partitionKey),

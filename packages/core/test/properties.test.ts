@@ -47,7 +47,7 @@ describe('aggregation properties', () => {
         // The smallest limit that still fits any single generated record.
         fc.integer({ min: 1_500, max: 1_048_576 }),
         (records, maxBytes) => {
-          const aggregated = aggregate(records, { maxBytes });
+          const aggregated = aggregate(records, { aggregationMaxBytes: maxBytes });
 
           expectEachWithin(aggregated, maxBytes);
           const decoded = aggregated.flatMap((record) => deaggregateBytes(record.data, record));
@@ -93,7 +93,7 @@ describe('aggregation properties', () => {
                 : { partitionKey: key, data: 'x' };
             }),
           );
-          const aggregated = aggregate(records, { maxBytes });
+          const aggregated = aggregate(records, { aggregationMaxBytes: maxBytes });
 
           expectEachWithin(aggregated, maxBytes);
           const decoded = aggregated.flatMap((record) => deaggregateBytes(record.data, record));
@@ -111,7 +111,10 @@ describe('aggregation properties', () => {
   it('round-trips through a Lambda event, sub-sequence numbers counting within each aggregate', () => {
     fc.assert(
       fc.property(fc.array(userRecord, { minLength: 1, maxLength: 40 }), (records) => {
-        const aggregated = aggregate(records, { maxBytes: 4_000, aggregateSingleRecord: true });
+        const aggregated = aggregate(records, {
+          aggregationMaxBytes: 4_000,
+          aggregateSingleRecord: true,
+        });
         const event = kinesisStreamEvent(aggregated);
 
         const decoded = deaggregateRecords(event.Records);
@@ -144,14 +147,20 @@ const hostileBytes = fc.oneof(
       }),
     )
     .map(([records, mutations]) => {
-      const [aggregated] = aggregate(records, { maxRecords: 5, maxBytes: 10_485_760 });
+      const [aggregated] = aggregate(records, {
+        aggregationMaxCount: 5,
+        aggregationMaxBytes: 10_485_760,
+      });
       // Mutate the body, then frame it anew, so the digest matches and the decoder must cope.
       const body = Buffer.from(aggregated!.data.subarray(4, aggregated!.data.length - 16));
       for (const [position, value] of mutations) body[position % body.length] = value;
       return frame(body);
     }),
   fc.tuple(fc.array(userRecord, { minLength: 2, maxLength: 5 }), fc.nat()).map(([records, cut]) => {
-    const [aggregated] = aggregate(records, { maxRecords: 5, maxBytes: 10_485_760 });
+    const [aggregated] = aggregate(records, {
+      aggregationMaxCount: 5,
+      aggregationMaxBytes: 10_485_760,
+    });
     const body = aggregated!.data.subarray(4, aggregated!.data.length - 16);
     return frame(body.subarray(0, cut % body.length));
   }),

@@ -2,6 +2,7 @@ import { MAX_TIMER_MS } from '@kpl-lambda/core';
 import {
   assertIntegerIn,
   assertKnownOptions,
+  assertLogger,
   assertTimerMs,
   optionNames,
 } from '@kpl-lambda/core/internal';
@@ -74,12 +75,7 @@ export function assertStartOptions(
       `onError must be 'stop', 'skip' or a function, got ${JSON.stringify(onError) ?? typeof onError}`,
     );
   }
-  if (logger !== undefined && !hasMethods(logger, 'info', 'warn', 'error')) {
-    throw E(
-      'logger',
-      'logger must have info, warn and error (a Powertools Logger or console fits)',
-    );
-  }
+  assertLogger(logger, ['info', 'warn', 'error'], E);
   const retryOption =
     maxAttempts !== undefined ? 'maxAttempts' : onError !== undefined ? 'onError' : undefined;
   if (batches && retryOption !== undefined) {

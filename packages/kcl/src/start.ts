@@ -1,11 +1,11 @@
 import type { KplLogger } from '@kpl-lambda/core';
 import { MAX_TIMER_MS } from '@kpl-lambda/core';
-import { safeLogger } from '@kpl-lambda/core/internal';
+import { loggerOf } from '@kpl-lambda/core/internal';
 import { assertRecordProcessor } from './assertRecordProcessor.js';
 import { assertStartOptions } from './assertStartOptions.js';
 import { KplKclCheckpointError, KplKclProtocolError } from './errors.js';
 import { type DaemonMessage, MessageChannel } from './MessageChannel.js';
-import { guardStdout, stderrLogger } from './stdio.js';
+import { guardStdout } from './stdio.js';
 import { toUserRecords } from './toUserRecords.js';
 import type {
   Checkpointer,
@@ -55,7 +55,7 @@ export async function start(
   const options = startOptions ?? {};
   const input = options.input ?? process.stdin;
   const output = options.output ?? process.stdout;
-  const log = safeLogger(options.logger ?? stderrLogger());
+  const log = loggerOf(options.logger);
   const restoreStdout = output === process.stdout ? guardStdout(log) : undefined;
   const channel = new MessageChannel(
     input,

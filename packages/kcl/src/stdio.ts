@@ -1,22 +1,5 @@
 import type { KplLogger } from '@kpl-lambda/core';
 
-/** A logger on stderr: stdout belongs to the daemon. */
-export function stderrLogger(): Pick<KplLogger, 'info' | 'warn' | 'error'> {
-  const line =
-    (level: string) =>
-    (message: string, ...extra: unknown[]) =>
-      process.stderr.write(
-        `${JSON.stringify({ level, message, ...Object.assign({}, ...extra.filter((e) => typeof e === 'object')) }, replaceErrors)}\n`,
-      );
-  return { info: line('INFO'), warn: line('WARN'), error: line('ERROR') };
-}
-
-function replaceErrors(_key: string, value: unknown): unknown {
-  return value instanceof Error
-    ? { name: value.name, message: value.message, stack: value.stack }
-    : value;
-}
-
 /**
  * While the protocol runs on process.stdout, anything else written there (a console.log) would
  * corrupt it: such writes go to stderr instead, with one clear error.

@@ -96,8 +96,9 @@ export interface StartOptions {
    */
   onError?: OnRecordError | ((error: unknown, record: KclUserRecord) => OnRecordError);
   /**
-   * Has `info`, `warn` and `error`. Logs go to stderr: never to stdout, which the daemon reads.
-   * A Powertools `Logger` fits.
+   * Has `info`, `warn` and `error`; a Powertools `Logger` fits. Logs go to stderr: never to
+   * stdout, which the daemon reads. Default: warnings and errors as JSON lines on the console's
+   * stderr (core's `consoleLogger`); `false` for none.
    */
-  logger?: Pick<KplLogger, 'info' | 'warn' | 'error'>;
+  logger?: Pick<KplLogger, 'info' | 'warn' | 'error'> | false;
 }

@@ -4,8 +4,14 @@ import {
   type KclUserRecord,
   KplKclCheckpointError,
   KplKclProtocolError,
+  type StartOptions,
   start,
 } from '@kpl-lambda/kcl';
+import {
+  FAILING_LOGGERS,
+  withConsoleLines,
+  withUnhandledRejections,
+} from '@kpl-lambda/testing-utils';
 import { fakeDaemon, processRecords } from './fakeDaemon.js';
 
 const quiet = { info() {}, warn() {}, error() {} };
@@ -288,30 +294,30 @@ describe('start on the real stdin and stdout (a child process, the built package
 describe('start: timed checkpoints and the default logger', () => {
   it('checkpoints when checkpointEverySeconds passed, and logs unknown actions on stderr', async () => {
     const daemon = fakeDaemon();
-    const written: string[] = [];
-    const stderrWrite = jest.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-      written.push(String(chunk));
-      return true;
-    });
     // The clock the session reads, moved by hand.
     let now = 1_700_000_000_000;
     const clock = jest.spyOn(Date, 'now').mockImplementation(() => now);
+    let written: string[] = [];
     try {
-      const running = start(
-        { processRecord: () => undefined },
-        { input: daemon.input, output: daemon.output, checkpointEverySeconds: 30 },
-      );
+      const { lines } = await withConsoleLines(async () => {
+        const running = start(
+          { processRecord: () => undefined },
+          { input: daemon.input, output: daemon.output, checkpointEverySeconds: 30 },
+        );
 
-      await daemon.send(processRecords([['3', 0, 'a']]));
-      now += 29_999;
-      await daemon.send(processRecords([['3', 1, 'b']]));
-      now += 1;
-      await daemon.send(processRecords([['3', 2, 'c']]));
-      await daemon.send({ action: 'somethingNew' });
-      daemon.end();
-      await running;
+        await daemon.send(processRecords([['3', 0, 'a']]));
+        now += 29_999;
+        await daemon.send(processRecords([['3', 1, 'b']]));
+        now += 1;
+        await daemon.send(processRecords([['3', 2, 'c']]));
+        await daemon.send({ action: 'somethingNew' });
+        daemon.end();
+        await running;
+      });
+      // console.warn writes to stderr: never to stdout, which the daemon reads.
+      expect(lines.every(([method]) => method === 'warn' || method === 'error')).toBe(true);
+      written = lines.map(([, text]) => text);
     } finally {
-      stderrWrite.mockRestore();
       clock.mockRestore();
     }
 
@@ -357,5 +363,29 @@ describe('start: a daemon slow to read', () => {
       'shutdownRequested',
     ]);
     expect(mostInFlight).toBe(1);
+  });
+});
+
+describe('start: the logging rule of every package', () => {
+  const unknownAction = async (logger: StartOptions['logger']) => {
+    const daemon = fakeDaemon();
+    const options = { input: daemon.input, output: daemon.output, logger };
+    const running = start({ processRecord: () => undefined }, options);
+    const replies = await daemon.send({ action: 'somethingNew' });
+    daemon.end();
+    await running;
+    return replies;
+  };
+
+  it('writes nothing with logger: false', async () => {
+    const { lines } = await withConsoleLines(() => unknownAction(false));
+    expect(lines).toEqual([]);
+  });
+
+  it.each(FAILING_LOGGERS)('answers the daemon the same when the logger %s', async (_, logger) => {
+    const quiet = await unknownAction(false);
+    const { result, unhandled } = await withUnhandledRejections(() => unknownAction(logger()));
+    expect(result).toEqual(quiet);
+    expect(unhandled).toEqual([]);
   });
 });

@@ -15,7 +15,7 @@ import { listShards, readAfter } from './shardReading.js';
 import { TumblingWindows } from './tumblingWindows.js';
 import type {
   DrainOptions,
-  EventSourceMappingStats,
+  EventSourceMappingCounters,
   KinesisEventSourceMappingOptions,
 } from './types.js';
 
@@ -53,8 +53,8 @@ import type {
  * ```
  */
 export class KinesisEventSourceMapping {
-  /** Counters since the mapping was made (`metrics`, as the producer's). */
-  public readonly metrics: EventSourceMappingStats = {
+  /** Counters since the mapping was made, as the producer's `counters`. */
+  public readonly counters: EventSourceMappingCounters = {
     invocations: 0,
     recordsDelivered: 0,
     retries: 0,
@@ -62,11 +62,6 @@ export class KinesisEventSourceMapping {
     batchesGivenUp: 0,
     invalidResponses: 0,
   };
-
-  /** @deprecated The same counters as {@link metrics}, the name the producer uses too. */
-  public get stats(): EventSourceMappingStats {
-    return this.metrics;
-  }
 
   readonly #client: KinesisClient;
   readonly #streamName: string;
@@ -98,7 +93,7 @@ export class KinesisEventSourceMapping {
     this.#retryRules = {
       maximumRetryAttempts: resolved.maximumRetryAttempts,
       bisectBatchOnFunctionError: options.bisectBatchOnFunctionError === true,
-      metrics: this.metrics,
+      counters: this.counters,
     };
     this.#windows =
       resolved.tumblingWindowInSeconds > 0
@@ -263,9 +258,9 @@ export class KinesisEventSourceMapping {
       Records: batch.map((record) => this.#eventRecord(shardId, record)),
       ...this.#windows?.eventFields(shardId, this.#streamArn ?? '', final),
     };
-    this.metrics.invocations++;
-    this.metrics.recordsDelivered += batch.length;
-    if (attempt > 0) this.metrics.retries++;
+    this.counters.invocations++;
+    this.counters.recordsDelivered += batch.length;
+    if (attempt > 0) this.counters.retries++;
     let outcome: Outcome;
     try {
       const response = await this.#options.handler(
@@ -274,7 +269,7 @@ export class KinesisEventSourceMapping {
       );
       const { functionResponseTypes } = this.#options;
       outcome = readResponse(batch, response, functionResponseTypes, this.#windows !== undefined);
-      if (outcome.kind === 'error') this.metrics.invalidResponses++;
+      if (outcome.kind === 'error') this.counters.invalidResponses++;
     } catch (error) {
       outcome = { kind: 'error', error };
     }

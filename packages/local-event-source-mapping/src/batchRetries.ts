@@ -4,7 +4,7 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { _Record } from '@aws-sdk/client-kinesis';
 import type { Outcome } from './lambdaRules.js';
-import type { EventSourceMappingStats } from './types.js';
+import type { EventSourceMappingCounters } from './types.js';
 
 /** What taking a batch to its end needs from the mapping. */
 export interface BatchDelivery {
@@ -20,7 +20,7 @@ export interface BatchDelivery {
 export interface RetryRules {
   maximumRetryAttempts: number;
   bisectBatchOnFunctionError: boolean;
-  metrics: EventSourceMappingStats;
+  counters: EventSourceMappingCounters;
 }
 
 /** Invokes the handler with a batch until it is done or given up, as Lambda retries it. */
@@ -50,14 +50,14 @@ export async function deliverBatch(
       retry = batch.slice(outcome.firstFailed);
     }
     if (rules.maximumRetryAttempts !== -1 && attempt >= rules.maximumRetryAttempts) {
-      rules.metrics.batchesGivenUp++;
+      rules.counters.batchesGivenUp++;
       await delivery.giveUp(retry, attempt, outcome);
       delivery.done(retry);
       continue;
     }
     if (outcome.kind === 'error' && rules.bisectBatchOnFunctionError && retry.length > 1) {
       const half = Math.ceil(retry.length / 2);
-      rules.metrics.bisections++;
+      rules.counters.bisections++;
       pending.unshift(
         { records: retry.slice(0, half), attempt: attempt + 1 },
         { records: retry.slice(half), attempt: attempt + 1 },

@@ -6,7 +6,7 @@ export {
 export { KinesisEventSourceMapping } from './KinesisEventSourceMapping.js';
 export type {
   DrainOptions,
-  EventSourceMappingStats,
+  EventSourceMappingCounters,
   InvocationReport,
   KinesisEventSourceMappingOptions,
   KinesisHandler,

@@ -91,7 +91,7 @@ export interface InvocationReport {
 }
 
 /** Counters of a mapping, since it was made. */
-export interface EventSourceMappingStats {
+export interface EventSourceMappingCounters {
   invocations: number;
   /** Kinesis records handed to the function, redeliveries included. */
   recordsDelivered: number;

@@ -142,8 +142,7 @@ describe('KinesisEventSourceMapping', () => {
       Array.from({ length: 10 }, (_, i) => `r${i}`),
       ['r5', 'r6', 'r7', 'r8', 'r9'],
     ]);
-    expect(esm.metrics).toMatchObject({ invocations: 2, retries: 1, recordsDelivered: 15 });
-    expect(esm.stats).toBe(esm.metrics); // the deprecated name
+    expect(esm.counters).toMatchObject({ invocations: 2, retries: 1, recordsDelivered: 15 });
   });
 
   it('ignores partial batch responses unless ReportBatchItemFailures is on', async () => {
@@ -175,7 +174,7 @@ describe('KinesisEventSourceMapping', () => {
       ['r0', 'r1', 'r2'],
       ['r0', 'r1', 'r2'],
     ]);
-    expect(esm.metrics.invalidResponses).toBe(2);
+    expect(esm.counters.invalidResponses).toBe(2);
   });
 
   it('bisects a failing batch down to the poison record and gives it up after its retries', async () => {
@@ -218,7 +217,7 @@ describe('KinesisEventSourceMapping', () => {
     expect(givenUp[0]!.KinesisBatchInfo.startSequenceNumber).toBe(
       givenUp[0]!.KinesisBatchInfo.endSequenceNumber,
     );
-    expect(esm.metrics).toMatchObject({ bisections: 3, batchesGivenUp: 1 });
+    expect(esm.counters).toMatchObject({ bisections: 3, batchesGivenUp: 1 });
   });
 
   it('retries a failing batch whole without bisection, then gives it up', async () => {
@@ -311,7 +310,7 @@ describe('a handler that always fails, retried for ever (maximumRetryAttempts: -
     clearInterval(ticker);
 
     expect(ticks).toBeGreaterThan(5);
-    expect(esm.metrics.retries).toBeGreaterThan(10);
+    expect(esm.counters.retries).toBeGreaterThan(10);
   });
 
   it('starts no retry once stopped, even one already waiting for its turn', async () => {
@@ -327,7 +326,7 @@ describe('a handler that always fails, retried for ever (maximumRetryAttempts: -
     await expect(esm.drain({ signal: abort.signal })).rejects.toThrow(KplDrainStoppedError);
     await new Promise((resolve) => setTimeout(resolve, 20));
 
-    expect(esm.metrics.invocations).toBe(1);
+    expect(esm.counters.invocations).toBe(1);
   });
 
   it('stops drain() when its signal aborts', async () => {
@@ -359,7 +358,7 @@ describe('a handler whose promise never settles', () => {
 
     // Long enough for the first invocation to start on a loaded machine; it then never ends.
     await expect(esm.drain({ timeoutMs: 1_000 })).rejects.toThrow(KplDrainStoppedError);
-    expect(esm.metrics.invocations).toBe(1);
+    expect(esm.counters.invocations).toBe(1);
   });
 
   it('stops drain() when its signal aborts, during the wait or before it', async () => {
@@ -371,7 +370,7 @@ describe('a handler whose promise never settles', () => {
     await expect(
       esm.drain({ signal: abort.signal, timeoutMs: Number.POSITIVE_INFINITY }),
     ).rejects.toThrow(expect.objectContaining({ name: 'KplDrainStoppedError' }));
-    expect(esm.metrics.invocations).toBe(1);
+    expect(esm.counters.invocations).toBe(1);
     await expect(esm.drain({ signal: abort.signal })).rejects.toThrow(KplDrainStoppedError);
   });
 

@@ -116,7 +116,7 @@ describe('parallelizationFactor', () => {
       ['r1', 'r3', 'r5'],
       ['r7', 'r9', 'r11'],
     ]);
-    expect(esm.metrics).toMatchObject({ retries: 1, recordsDelivered: 13 });
+    expect(esm.counters).toMatchObject({ retries: 1, recordsDelivered: 13 });
   });
 
   it('delivers again, after a stopped drain, from the first record a lane had not finished', async () => {
@@ -136,7 +136,7 @@ describe('parallelizationFactor', () => {
     });
     const abort = new AbortController();
     const stopWhenRetried = setInterval(() => {
-      if (esm.metrics.retries > 3) abort.abort();
+      if (esm.counters.retries > 3) abort.abort();
     }, 5);
     await expect(esm.drain({ signal: abort.signal })).rejects.toThrow('aborted');
     clearInterval(stopWhenRetried);
@@ -161,7 +161,7 @@ describe('parallelizationFactor', () => {
         { partitionKey: 'bob', data: 'bob-2' },
         { partitionKey: 'alice', data: 'alice-2' },
       ],
-      { maxRecords: 2 },
+      { aggregationMaxCount: 2 },
     );
     expect([first!.partitionKey, second!.partitionKey]).toEqual(['alice', 'bob']);
     for (const record of [first!, second!]) {

@@ -183,7 +183,7 @@ describe('tumblingWindowInSeconds', () => {
       { records: ['r0'], state: {}, final: false },
       { records: ['r0'], state: {}, final: false },
     ]);
-    expect(esm.metrics).toMatchObject({ retries: 1, invalidResponses: 1 });
+    expect(esm.counters).toMatchObject({ retries: 1, invalidResponses: 1 });
   });
 
   it('ends a window early when its state outgrows 1 MB, and goes on with a fresh state', async () => {
@@ -250,7 +250,7 @@ describe('tumblingWindowInSeconds', () => {
     expect(events.map((event) => event.isFinalInvokeForWindow)).toEqual([false, true, true]);
     // A final invocation has no records: nothing goes to the on-failure destination.
     expect(givenUp).toEqual([]);
-    expect(esm.metrics.batchesGivenUp).toBe(1);
+    expect(esm.counters.batchesGivenUp).toBe(1);
   });
 });
 

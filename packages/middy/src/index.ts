@@ -1,7 +1,6 @@
 export { KplDeaggConfigurationError } from './errors.js';
 export { default, kplDeagg } from './kplDeagg.js';
 export type {
-  KplDeaggLogger,
   KplDeaggOnCorrupt,
   KplDeaggOptions,
   KplDeaggResponse,

@@ -13,7 +13,7 @@ import {
   countUserRecords,
   deaggregationModeOf,
   isKinesisWindowEvent,
-  safeLogger,
+  loggerOf,
   stateOfResponse,
   WindowProgress,
 } from '@kpl-lambda/core/internal';
@@ -103,7 +103,7 @@ export function kplDeagg(
     decoder,
   } = validateOptions(opts);
   // A logger that throws must not change what Lambda is told.
-  const logger = safeLogger(userLogger);
+  const logger = loggerOf(userLogger);
   // One middleware object serves concurrent invocations: state lives with each request.
   const invocations = new WeakMap<object, InvocationState>();
   /** The progress kept in the window's state, for invocations inside a tumbling window. */

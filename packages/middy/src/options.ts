@@ -2,6 +2,7 @@ import { PayloadDecoder } from '@kpl-lambda/core';
 import {
   assertCheckpointStore,
   assertKnownOptions,
+  assertLogger,
   assertMetrics,
   assertOneOf,
   assertTypeOf,
@@ -42,7 +43,7 @@ export function validateOptions(
   const options = { ...defaults, ...opts };
   assertOneOf('onCorrupt', options.onCorrupt, BATCH_ON_CORRUPT_MODES, E);
   assertTypeOf('filter', options.filter, 'function', E);
-  assertTypeOf('logger', options.logger, 'object', E);
+  assertLogger(options.logger, ['debug', 'warn', 'error'], E);
   assertMetrics(options.metrics, E);
   assertCheckpointStore(options.checkpoints, E);
   assertTypeOf('decode', options.decode, 'object', E);

@@ -11,12 +11,6 @@ import type { KinesisStreamBatchResponse, KinesisStreamStateResponse } from 'aws
 /** What to do with a corrupt aggregate: core's {@link BatchOnCorrupt}. */
 export type KplDeaggOnCorrupt = BatchOnCorrupt;
 
-/**
- * The logging methods the middleware calls; a Powertools `Logger` or `console` fits. A logger
- * that throws changes nothing the middleware tells Lambda.
- */
-export type KplDeaggLogger = Pick<KplLogger, 'debug' | 'warn' | 'error'>;
-
 /** Options of `kplDeagg()`. */
 export interface KplDeaggOptions {
   /** What to do with a corrupt aggregate. Default `'passthrough'`. */
@@ -26,8 +20,13 @@ export interface KplDeaggOptions {
    * What Lambda's `FilterCriteria` cannot do on binary aggregates.
    */
   filter?: (userRecord: KinesisStreamUserRecord) => boolean;
-  /** Receives a debug summary per invocation and a warning per corrupt aggregate. */
-  logger?: KplDeaggLogger;
+  /**
+   * Receives a debug summary per invocation, a warning per corrupt aggregate, an error per
+   * failure it cannot map: a Powertools `Logger` or `console` fits, and one that throws changes
+   * nothing the middleware tells Lambda. Default: warnings and errors as JSON lines on the
+   * console (core's `consoleLogger`); `false` for none.
+   */
+  logger?: Pick<KplLogger, 'debug' | 'warn' | 'error'> | false;
   /**
    * Where the user records of each parent that are done are kept (`@kpl-lambda/checkpoints`):
    * user records done in an earlier delivery are not handed to the handler again, and progress

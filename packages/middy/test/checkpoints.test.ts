@@ -5,9 +5,14 @@ import {
   DynamoDBCheckpointStore,
   InMemoryCheckpointStore,
 } from '@kpl-lambda/checkpoints';
-import { type CheckpointStore, type KinesisStreamUserRecord, parentKey } from '@kpl-lambda/core';
+import {
+  type CheckpointStore,
+  type KinesisStreamUserRecord,
+  type KplLogger,
+  parentKey,
+} from '@kpl-lambda/core';
 import { aggregatedRecord, kinesisStreamEvent, plainRecord } from '@kpl-lambda/core/testing';
-import kplDeagg, { type KplDeaggLogger } from '@kpl-lambda/middy';
+import kplDeagg from '@kpl-lambda/middy';
 import {
   batchWithCorruptAggregate,
   FAILING_LOGGERS,
@@ -152,7 +157,7 @@ describe('kplDeagg with checkpoints', () => {
       );
 
     expect(await handler(parentOfFive(), context)).toEqual({ batchItemFailures: [] });
-    expect(store.requests).toEqual({ reads: 1, writes: 0 });
+    expect(store.counters).toEqual({ reads: 1, writes: 0 });
   });
 
   it('loses nothing when two invocations race on one parent', async () => {
@@ -234,7 +239,10 @@ describe('kplDeagg with checkpoints and failures reported by the parent alone', 
   // The root README's first Middy handler: it keeps going after a failure and reports the
   // failed user record by its sequenceNumber, which its parent shares.
   const keepsGoing =
-    (identify: (record: KinesisStreamUserRecord) => string, logger: KplDeaggLogger) =>
+    (
+      identify: (record: KinesisStreamUserRecord) => string,
+      logger: Pick<KplLogger, 'debug' | 'warn' | 'error'>,
+    ) =>
     (checkpoints?: CheckpointStore) =>
       middy<KinesisStreamEvent, KinesisStreamBatchResponse>()
         .use(kplDeagg({ logger, ...(checkpoints ? { checkpoints } : {}) }))
@@ -299,7 +307,10 @@ describe('kplDeagg with checkpoints and failures reported by the parent alone', 
 });
 
 describe('kplDeagg with a checkpoint store that answers nonsense', () => {
-  const settledHandler = (checkpoints?: CheckpointStore, logger: KplDeaggLogger = quiet) =>
+  const settledHandler = (
+    checkpoints?: CheckpointStore,
+    logger: Pick<KplLogger, 'debug' | 'warn' | 'error'> = quiet,
+  ) =>
     middy<KinesisStreamEvent, KinesisStreamBatchResponse>()
       .use(kplDeagg({ logger, ...(checkpoints ? { checkpoints } : {}) }))
       .handler<KinesisStreamEvent>(

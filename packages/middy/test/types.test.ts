@@ -6,6 +6,7 @@ import type {
   DecodeOptions,
   KinesisStreamUserEvent,
   KinesisStreamUserRecord,
+  KplLogger,
 } from '@kpl-lambda/core';
 import {
   aggregatedRecord,
@@ -14,7 +15,6 @@ import {
   plainRecord,
 } from '@kpl-lambda/core/testing';
 import kplDeagg, {
-  type KplDeaggLogger,
   type KplDeaggOnCorrupt,
   type KplDeaggOptions,
   type KplDeaggResponse,
@@ -101,10 +101,14 @@ describe('kplDeagg types', () => {
     expectTypeOf<KplDeaggOptions['filter']>().toEqualTypeOf<
       ((userRecord: KinesisStreamUserRecord) => boolean) | undefined
     >();
-    // A Powertools Logger, console, or anything with the three methods it calls.
-    expectTypeOf(console).toMatchTypeOf<KplDeaggLogger>();
-    expectTypeOf({ debug() {}, warn() {}, error() {} }).toMatchTypeOf<KplDeaggLogger>();
-    expectTypeOf({ warn() {} }).not.toMatchTypeOf<KplDeaggLogger>();
+    // A Powertools Logger, console, anything with the three methods it calls, or false.
+    type Logger = KplDeaggOptions['logger'];
+    expectTypeOf<Logger>().toEqualTypeOf<
+      Pick<KplLogger, 'debug' | 'warn' | 'error'> | false | undefined
+    >();
+    expectTypeOf(console).toMatchTypeOf<Logger>();
+    expectTypeOf({ debug() {}, warn() {}, error() {} }).toMatchTypeOf<Logger>();
+    expectTypeOf({ warn() {} }).not.toMatchTypeOf<Logger>();
     expect(() =>
       // @ts-expect-error not a mode: refused by the types, and at run time
       kplDeagg({ onCorrupt: 'ignore' }),

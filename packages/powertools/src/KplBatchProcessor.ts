@@ -11,14 +11,15 @@ import {
   addBatchMetrics,
   assertCheckpointStore,
   assertKnownOptions,
+  assertLogger,
   assertMetrics,
   assertOneOf,
   assertTypeOf,
   BATCH_ON_CORRUPT_MODES,
   CheckpointedBatch,
   countUserRecords,
+  loggerOf,
   optionNames,
-  safeLogger,
 } from '@kpl-lambda/core/internal';
 import type { KinesisStreamBatchItemFailure, KinesisStreamRecord } from 'aws-lambda';
 import {
@@ -90,8 +91,8 @@ type ProcessedRecord = Awaited<ReturnType<BatchProcessor['processRecord']>>;
 export class KplBatchProcessor extends BatchProcessor {
   private readonly onCorrupt: KplBatchOnCorrupt;
   private readonly stopOnFirstFailure: boolean;
-  /** Powertools' own logger (the configured one, or its console fallback), made safe. */
-  private readonly kplLogger: Pick<KplLogger, 'warn'>;
+  /** The `logger` option made safe: Powertools' own lines go to it too. */
+  private readonly kplLogger: KplLogger;
   private readonly checkpoints: CheckpointStore | undefined;
   private readonly metrics: KplMetrics | undefined;
   private readonly decoder: PayloadDecoder | undefined;
@@ -106,6 +107,7 @@ export class KplBatchProcessor extends BatchProcessor {
       checkpoints,
       metrics,
       decode,
+      logger,
       ...config
     } = options;
     assertOneOf('onCorrupt', onCorrupt, BATCH_ON_CORRUPT_MODES, E);
@@ -113,18 +115,23 @@ export class KplBatchProcessor extends BatchProcessor {
     assertCheckpointStore(checkpoints, E);
     assertMetrics(metrics, E);
     assertTypeOf('decode', decode, 'object', E);
+    assertLogger(logger, ['debug', 'warn', 'error'], E);
     const decoder =
       decode === undefined
         ? undefined
         : new PayloadDecoder(decode, (option, message) => E(`decode.${option}`, message));
-    super(EventType.KinesisDataStreams, withUserRecordParser(config as BatchProcessorConfig));
+    // A logger that throws must not change what Lambda is told, nor fail a parse in Powertools.
+    const kplLogger = loggerOf(logger);
+    super(
+      EventType.KinesisDataStreams,
+      withUserRecordParser({ ...config, logger: kplLogger } as BatchProcessorConfig),
+    );
     this.onCorrupt = onCorrupt;
     this.stopOnFirstFailure = stopOnFirstFailure;
     this.checkpoints = checkpoints;
     this.metrics = metrics;
     this.decoder = decoder;
-    // A logger that throws must not change what Lambda is told.
-    this.kplLogger = safeLogger(this.logger ?? config.logger);
+    this.kplLogger = kplLogger;
   }
 
   /**

@@ -5,6 +5,7 @@ import type {
   DecodeOptions,
   KinesisStreamUserRecord,
   KinesisTumblingWindow,
+  KplLogger,
   KplMetrics,
   WindowState,
 } from '@kpl-lambda/core';
@@ -22,7 +23,13 @@ export type KplBatchOnCorrupt = BatchOnCorrupt;
  * Options of {@link KplBatchProcessor}: Powertools' processor configuration (`parser`,
  * `schema` or `innerSchema`, `transformer`, `logger`), plus these.
  */
-export type KplBatchProcessorOptions = BatchProcessorConfig & {
+export type KplBatchProcessorOptions = Omit<BatchProcessorConfig, 'logger'> & {
+  /**
+   * Receives a warning per corrupt aggregate, and Powertools' own lines: a Powertools `Logger` or
+   * `console` fits, and one that throws changes nothing the processor tells Lambda. Default:
+   * warnings and errors as JSON lines on the console (core's `consoleLogger`); `false` for none.
+   */
+  logger?: Pick<KplLogger, 'debug' | 'warn' | 'error'> | false;
   /** What to do with a corrupt aggregate. Default `'passthrough'`. */
   onCorrupt?: KplBatchOnCorrupt;
   /**

@@ -1,16 +1,6 @@
 import type { KinesisStreamUserRecord } from '@kpl-lambda/core';
+import { USER_RECORD_FIELDS } from '@kpl-lambda/core/internal';
 import type { BatchProcessorConfig } from './types.js';
-
-/** What a user record adds to a Kinesis record's payload; a stock schema strips these. */
-const USER_RECORD_FIELDS = [
-  'subSequenceNumber',
-  'aggregated',
-  'explicitHashKey',
-  'deaggregationError',
-  'deaggregationErrorReason',
-  'innerIndex',
-  'cloudWatchLogs',
-] as const;
 
 /**
  * Powertools extends an `innerSchema` from its stock Kinesis record schema, whose Zod objects
@@ -33,6 +23,7 @@ export function withUserRecordParser(config: BatchProcessorConfig): BatchProcess
     };
     if (parsed?.kinesis !== undefined) {
       for (const field of USER_RECORD_FIELDS) {
+        // What a user record adds, which the stock schema stripped.
         if (kinesis[field] !== undefined) parsed.kinesis[field] = kinesis[field];
       }
       if (keyless) {

@@ -136,7 +136,7 @@ describe('KplBatchProcessor with checkpoints', () => {
 
     await processPartialResponse(parentOfFive(), async () => undefined, processor, { context });
 
-    expect(store.requests).toEqual({ reads: 1, writes: 0 });
+    expect(store.counters).toEqual({ reads: 1, writes: 0 });
   });
 });
 

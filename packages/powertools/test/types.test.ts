@@ -1,6 +1,11 @@
 // Compile-time checks of the processor's public types, run by `tsc -b` (npm test).
 import { BatchProcessor } from '@aws-lambda-powertools/batch';
-import type { BatchOnCorrupt, CloudWatchLogsEvent, DecodeOptions } from '@kpl-lambda/core';
+import type {
+  BatchOnCorrupt,
+  CloudWatchLogsEvent,
+  DecodeOptions,
+  KinesisStreamUserRecordPayload,
+} from '@kpl-lambda/core';
 import {
   type KplBatchOnCorrupt,
   KplBatchProcessor,
@@ -35,5 +40,11 @@ describe('KplBatchProcessor types', () => {
     type Payload = z.infer<typeof KinesisUserRecordPayloadSchema>;
     expectTypeOf<Payload['innerIndex']>().toEqualTypeOf<number | undefined>();
     expectTypeOf<NonNullable<Payload['cloudWatchLogs']>>().toMatchTypeOf<CloudWatchLogsEvent>();
+  });
+
+  it('parses every field of a user record payload that core types, and no other', () => {
+    type Payload = z.infer<typeof KinesisUserRecordPayloadSchema>;
+    expectTypeOf<keyof Payload>().toEqualTypeOf<keyof KinesisStreamUserRecordPayload>();
+    expectTypeOf<Payload['deaggregationErrorReason']>().toEqualTypeOf<string | undefined>();
   });
 });

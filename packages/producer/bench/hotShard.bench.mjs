@@ -47,7 +47,7 @@ async function run(rateLimit) {
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     }
     const loadSeconds = (Date.now() - started) / 1000;
-    const writtenDuringLoad = producer.metrics.userRecordsWritten;
+    const writtenDuringLoad = producer.counters.userRecordsWritten;
     const { undeliverable } = await producer.flush();
     const { metrics } = producer;
     return {

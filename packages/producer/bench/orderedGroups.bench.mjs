@@ -52,7 +52,7 @@ async function compare(keys, flushEvery) {
   for (const name of names) {
     const producer = newProducer(MODES[name]);
     await produce(producer, records, flushEvery);
-    const { kinesisRecordsWritten, putPayloadUnits } = producer.metrics;
+    const { kinesisRecordsWritten, putPayloadUnits } = producer.counters;
     written.push({ kinesisRecords: kinesisRecordsWritten, putPayloadUnits });
   }
   // One producer per mode serves every timed run, as a Lambda's module-scope producer does.

@@ -67,7 +67,7 @@ async function produceWithResults(producer, records) {
   const results = records.map((record) => producer.putWithResult(record));
   await producer.flush();
   await Promise.all(results);
-  return producer.metrics;
+  return producer.counters;
 }
 
 /**
@@ -97,7 +97,7 @@ async function compareWays(records) {
 async function produce(producer, records) {
   for (const record of records) producer.put(record);
   await producer.flush();
-  return producer.metrics;
+  return producer.counters;
 }
 
 function referenceAggregate(records) {

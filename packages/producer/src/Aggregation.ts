@@ -27,8 +27,8 @@ export class Aggregation {
     this.#queues = queues;
     this.#groups = groups;
     this.#open = new OpenAggregates({
-      maxBytes: groups?.aggregatorMaxBytes(aggregationMaxBytes) ?? aggregationMaxBytes,
-      maxRecords: options.aggregationMaxCount,
+      aggregationMaxBytes: groups?.aggregatorMaxBytes(aggregationMaxBytes) ?? aggregationMaxBytes,
+      aggregationMaxCount: options.aggregationMaxCount,
       idleBytes: options.maxBufferedBytes,
       aggregateSingleRecord: groups !== undefined,
     });

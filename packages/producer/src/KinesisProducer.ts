@@ -1,5 +1,5 @@
 import type { KplLogger } from '@kpl-lambda/core';
-import { safeLogger } from '@kpl-lambda/core/internal';
+import { loggerOf } from '@kpl-lambda/core/internal';
 import { BurstClock } from './BurstClock.js';
 import { KplProducerBufferFullError } from './errors.js';
 import { HeldRecords } from './HeldRecords.js';
@@ -7,14 +7,14 @@ import { KinesisRecordQueues } from './KinesisRecordQueues.js';
 import { type ResolvedProducerOptions, resolveProducerOptions } from './options.js';
 import { PartitionKeys } from './PartitionKeys.js';
 import { PutRecordsSender } from './PutRecordsSender.js';
-import { addProducerMetrics, zeroProducerMetrics } from './producerMetrics.js';
+import { addProducerMetrics, zeroProducerCounters } from './producerMetrics.js';
 import { type ProducerLimits, RecordPlacement } from './RecordPlacement.js';
 import { RecordResults } from './RecordResults.js';
 import { expiredFailure } from './RetryPolicy.js';
 import type {
   FlushResult,
   KinesisProducerOptions,
-  ProducerMetrics,
+  ProducerCounters,
   ProducerRecord,
   PutResult,
 } from './types.js';
@@ -53,10 +53,10 @@ import { WakeUpTimer } from './WakeUpTimer.js';
  */
 export class KinesisProducer {
   /** Counters since the producer was made: read them, or publish them as metrics. */
-  public readonly metrics: ProducerMetrics = zeroProducerMetrics();
+  public readonly counters: ProducerCounters = zeroProducerCounters();
 
   /** What the `metrics` option was given so far. */
-  #metricsAdded: ProducerMetrics = { ...this.metrics };
+  #metricsAdded: ProducerCounters = { ...this.counters };
   readonly #options: ResolvedProducerOptions;
   readonly #log: KplLogger;
   readonly #sender: PutRecordsSender;
@@ -65,7 +65,7 @@ export class KinesisProducer {
   readonly #limits: ProducerLimits;
   /** The same for a record that waits (see `RecordPlacement`). */
   readonly #waitingLimits: ProducerLimits;
-  readonly #queues = new KinesisRecordQueues(this.metrics);
+  readonly #queues = new KinesisRecordQueues(this.counters);
   readonly #partitionKeys = new PartitionKeys();
   /**
    * Every record put is measured into this one object: aggregates and plain Kinesis records keep
@@ -90,9 +90,9 @@ export class KinesisProducer {
 
   public constructor(options: KinesisProducerOptions) {
     this.#options = resolveProducerOptions(options);
-    this.#log = safeLogger(this.#options.logger);
+    this.#log = loggerOf(this.#options.logger);
     this.#held = new HeldRecords(this.#options, this.#log);
-    this.#results = new RecordResults(this.#held, this.metrics);
+    this.#results = new RecordResults(this.#held, this.counters);
     this.#lingerMs = Math.min(this.#options.maxBufferedMs, this.#options.recordTtlMs);
     this.#placement = new RecordPlacement({
       options: this.#options,
@@ -110,7 +110,7 @@ export class KinesisProducer {
       measure: this.#limits,
       queues: this.#queues,
       results: this.#results,
-      metrics: this.metrics,
+      counters: this.counters,
       log: this.#log,
       onMisrouted: () => this.#placement.markStale(),
     });
@@ -176,7 +176,7 @@ export class KinesisProducer {
     );
     this.#sequence++;
     this.#held.hold(userRecord);
-    this.metrics.userRecordsPut++;
+    this.counters.userRecordsPut++;
     if (waits) this.#placement.wait(userRecord);
     else this.#placement.place(userRecord);
     this.#schedulePump();
@@ -230,7 +230,7 @@ export class KinesisProducer {
     const result = { undeliverable: await undeliverable };
     const { metrics } = this.#options;
     if (metrics !== undefined) {
-      this.#metricsAdded = addProducerMetrics(metrics, this.metrics, this.#metricsAdded, (error) =>
+      this.#metricsAdded = addProducerMetrics(metrics, this.counters, this.#metricsAdded, (error) =>
         this.#log.warn('The metrics instance refused the producer metrics', { error }),
       );
     }

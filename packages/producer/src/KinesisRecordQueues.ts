@@ -1,7 +1,7 @@
 import type { PutRecordsRequestEntry } from '@aws-sdk/client-kinesis';
 import type { UserRecordsTally } from './HeldRecords.js';
 import type { ShardRateLimiter } from './ShardRateLimiter.js';
-import type { ProducerMetrics } from './types.js';
+import type { ProducerCounters } from './types.js';
 
 /** A Kinesis record (an aggregate or a plain user record) waiting in its group's queue. */
 export interface QueuedKinesisRecord extends UserRecordsTally {
@@ -47,7 +47,7 @@ export class KinesisRecordQueues {
   readonly #queues = new Map<string, QueuedKinesisRecord[]>();
   /** Groups whose head is not in flight, oldest first: requests take from the front. */
   readonly #idle = new Set<string>();
-  readonly #counts: Pick<ProducerMetrics, 'rateLimitedKinesisRecords'>;
+  readonly #counts: Pick<ProducerCounters, 'rateLimitedKinesisRecords'>;
 
   /** `counts`: where the Kinesis records held for their shard's rate limit are counted. */
   public constructor(counts = { rateLimitedKinesisRecords: 0 }) {

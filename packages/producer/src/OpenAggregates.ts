@@ -35,8 +35,8 @@ const MAX_IDLE_AGGREGATORS = 64;
 
 /** What the aggregates may hold, and what emptied ones may keep: `idleBytes` of buffers. */
 export interface OpenAggregatesOptions {
-  maxBytes: number;
-  maxRecords: number;
+  aggregationMaxBytes: number;
+  aggregationMaxCount: number;
   idleBytes: number;
   /** Send a lone user record as an aggregate of one (ordered groups: it needs its group's key). */
   aggregateSingleRecord?: boolean;
@@ -50,23 +50,30 @@ export interface OpenAggregatesOptions {
  * A closed group's aggregator, emptied, serves the next group to open: a Lambda function that
  * flushes at every invocation then keeps its aggregators' buffers, grown to the aggregate size,
  * and their judgement of whether keys repeat, instead of growing and judging afresh each time.
- * An idle aggregator holds no user record, only a buffer of up to twice `maxBytes`: they are kept
+ * An idle aggregator holds no user record, only a buffer of up to twice `aggregationMaxBytes`: they are kept
  * while those buffers fit `idleBytes`.
  */
 export class OpenAggregates {
   readonly #open = new Map<string, OpenAggregate>();
   readonly #idle: RecordAggregator<ProducerRecord>[] = [];
   readonly #maxIdle: number;
-  readonly #options: { maxBytes: number; maxRecords: number; aggregateSingleRecord: boolean };
+  readonly #options: {
+    aggregationMaxBytes: number;
+    aggregationMaxCount: number;
+    aggregateSingleRecord: boolean;
+  };
 
   public constructor({
-    maxBytes,
-    maxRecords,
+    aggregationMaxBytes,
+    aggregationMaxCount,
     idleBytes,
     aggregateSingleRecord = false,
   }: OpenAggregatesOptions) {
-    this.#options = { maxBytes, maxRecords, aggregateSingleRecord };
-    this.#maxIdle = Math.min(MAX_IDLE_AGGREGATORS, Math.floor(idleBytes / (2 * maxBytes)));
+    this.#options = { aggregationMaxBytes, aggregationMaxCount, aggregateSingleRecord };
+    this.#maxIdle = Math.min(
+      MAX_IDLE_AGGREGATORS,
+      Math.floor(idleBytes / (2 * aggregationMaxBytes)),
+    );
   }
 
   /** Adds a user record to its group's aggregate; hands back the aggregate it filled, if any. */

@@ -70,7 +70,7 @@ export class OrderedGroups {
   /** Wraps the user records too large to join an aggregate (the put kept room for it). */
   readonly #aggregatorOfOne = new RecordAggregator<ProducerRecord>({
     aggregateSingleRecord: true,
-    maxBytes: MAX_KINESIS_RECORD_BYTES,
+    aggregationMaxBytes: MAX_KINESIS_RECORD_BYTES,
   });
 
   public constructor(groupsPerShard: number) {

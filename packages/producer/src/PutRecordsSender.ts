@@ -9,7 +9,7 @@ import type { KinesisRecordQueues, QueuedKinesisRecord } from './KinesisRecordQu
 import type { ResolvedProducerOptions } from './options.js';
 import type { RecordResults } from './RecordResults.js';
 import { callFailure, entryFailure, type Failure, RetryPolicy, THROTTLED } from './RetryPolicy.js';
-import type { ProducerMetrics } from './types.js';
+import type { ProducerCounters } from './types.js';
 import { heldBytesOfEach, type MeasureOptions } from './userRecords.js';
 
 /** What a sender settles records into, and whom it tells of an aggregate on another shard. */
@@ -19,7 +19,7 @@ export interface PutRecordsSenderContext {
   measure: MeasureOptions;
   queues: KinesisRecordQueues;
   results: RecordResults;
-  metrics: ProducerMetrics;
+  counters: ProducerCounters;
   log: KplLogger;
   /** An aggregate landed on another shard than its map said: the map is stale. */
   onMisrouted: () => void;
@@ -47,7 +47,7 @@ export class PutRecordsSender {
   /** One PutRecords call; settles or releases every record of it. Never rejects. */
   public async send(request: QueuedKinesisRecord[]): Promise<void> {
     for (const kinesisRecord of request) kinesisRecord.attempts++;
-    this.#context.metrics.putRecordsRequests++;
+    this.#context.counters.putRecordsRequests++;
     let results: PutRecordsResultEntry[] | undefined;
     let callError: unknown;
     try {
@@ -80,16 +80,16 @@ export class PutRecordsSender {
     shardId: string | undefined,
     sequenceNumber: string | undefined,
   ): void {
-    const { queues, results, metrics, log, onMisrouted } = this.#context;
+    const { queues, results, counters, log, onMisrouted } = this.#context;
     queues.remove(kinesisRecord);
-    metrics.kinesisRecordsWritten++;
-    metrics.userRecordsWritten += kinesisRecord.sources.length;
-    metrics.bytesWritten += kinesisRecord.bytes;
-    metrics.putPayloadUnits += Math.ceil(kinesisRecord.bytes / PUT_PAYLOAD_UNIT_BYTES);
+    counters.kinesisRecordsWritten++;
+    counters.userRecordsWritten += kinesisRecord.sources.length;
+    counters.bytesWritten += kinesisRecord.bytes;
+    counters.putPayloadUnits += Math.ceil(kinesisRecord.bytes / PUT_PAYLOAD_UNIT_BYTES);
     results.written(kinesisRecord, shardId, sequenceNumber);
     const expected = kinesisRecord.expectedShardId;
     if (expected !== undefined && shardId !== undefined && shardId !== expected) {
-      metrics.misroutedKinesisRecords++;
+      counters.misroutedKinesisRecords++;
       log.warn('An aggregate landed on an unexpected shard: learning the shards again', {
         expectedShardId: expected,
         shardId,
@@ -99,15 +99,15 @@ export class PutRecordsSender {
   }
 
   #failed(kinesisRecord: QueuedKinesisRecord, failure: Failure, now: number): void {
-    const { queues, results, metrics, log, measure } = this.#context;
-    if (failure.code === THROTTLED) metrics.throttledKinesisRecords++;
+    const { queues, results, counters, log, measure } = this.#context;
+    if (failure.code === THROTTLED) counters.throttledKinesisRecords++;
     kinesisRecord.lastErrorCode = failure.code;
     const retryAt = this.#retryPolicy.nextAttemptAt(kinesisRecord.attempts, failure, now);
     if (retryAt !== undefined) {
       // It stays at the head of its queue: nothing behind it overtakes it.
       kinesisRecord.notBefore = retryAt;
       queues.release(kinesisRecord);
-      metrics.retries++;
+      counters.retries++;
       return;
     }
     queues.remove(kinesisRecord);

@@ -4,7 +4,7 @@ import { KplUndeliverableRecordError } from './errors.js';
 import type { HeldRecords, UserRecordsTally } from './HeldRecords.js';
 import type { QueuedKinesisRecord } from './KinesisRecordQueues.js';
 import type { Failure } from './RetryPolicy.js';
-import type { ProducerMetrics, PutResult } from './types.js';
+import type { ProducerCounters, PutResult } from './types.js';
 
 /** The promise of a user record put with `putWithResult`, settled once. */
 interface Waiter {
@@ -20,13 +20,13 @@ interface Waiter {
  */
 export class RecordResults {
   readonly #held: HeldRecords;
-  readonly #metrics: ProducerMetrics;
+  readonly #counters: ProducerCounters;
   /** By put sequence number. */
   readonly #waiting = new Map<number, Waiter>();
 
-  public constructor(held: HeldRecords, metrics: ProducerMetrics) {
+  public constructor(held: HeldRecords, counters: ProducerCounters) {
     this.#held = held;
-    this.#metrics = metrics;
+    this.#counters = counters;
   }
 
   /** A promise for the user record to be put with this sequence number. */
@@ -62,8 +62,8 @@ export class RecordResults {
   /** User records were given up (`bytesOfEach`: what each was held for; see `HeldRecords`). */
   public givenUp(settled: UserRecordsTally, failure: Failure, bytesOfEach: number[]): void {
     const count = settled.sources.length;
-    this.#metrics.failedUserRecords += count;
-    if (failure.code === EXPIRED) this.#metrics.expiredUserRecords += count;
+    this.#counters.failedUserRecords += count;
+    if (failure.code === EXPIRED) this.#counters.expiredUserRecords += count;
     if (this.#waiting.size > 0) {
       settled.sequences.forEach((sequence, i) => {
         this.#take(sequence)?.reject(

@@ -2,6 +2,7 @@ import { DEFAULT_MAX_AGGREGATE_BYTES, MAX_KINESIS_RECORD_BYTES } from '@kpl-lamb
 import {
   assertIntegerIn,
   assertKnownOptions,
+  assertLogger,
   assertMetrics,
   assertOneOf,
   assertTimerMs,
@@ -56,7 +57,6 @@ const KINESIS_PRODUCER_OPTIONS = optionNames<KinesisProducerOptions>({
   streamARN: true,
   aggregate: true,
   partitionKeyFrom: true,
-  partitionKey: true,
   maxRecordBytes: true,
   aggregationMaxBytes: true,
   aggregationMaxCount: true,
@@ -110,7 +110,7 @@ export function resolveProducerOptions(options: KinesisProducerOptions): Resolve
   ) as KinesisProducerOptions;
   const resolved = { ...defaults, ...given };
   const { streamName, streamARN, client, logger } = resolved;
-  const partitionKeyFrom = resolved.partitionKeyFrom ?? resolved.partitionKey;
+  const { partitionKeyFrom } = resolved;
   if (typeof (client as { send?: unknown } | undefined)?.send !== 'function') {
     throw E('client', 'client must be a KinesisClient of the AWS SDK v3');
   }
@@ -120,16 +120,9 @@ export function resolveProducerOptions(options: KinesisProducerOptions): Resolve
   assertTypeOf('streamName', streamName, 'string', E);
   assertTypeOf('streamARN', streamARN, 'string', E);
   assertTypeOf('aggregate', resolved.aggregate, 'boolean', E);
-  assertTypeOf('logger', logger, 'object', E);
+  assertLogger(logger, ['info', 'warn', 'error'], E);
   assertMetrics(resolved.metrics, E);
   assertTypeOf('onUndeliverable', resolved.onUndeliverable, 'function', E);
-  if (
-    resolved.partitionKeyFrom !== undefined &&
-    resolved.partitionKey !== undefined &&
-    resolved.partitionKeyFrom !== resolved.partitionKey
-  ) {
-    throw E('partitionKeyFrom', 'Give partitionKeyFrom or its old name partitionKey, not both');
-  }
   if (partitionKeyFrom !== undefined && !['string', 'function'].includes(typeof partitionKeyFrom)) {
     throw E(
       'partitionKeyFrom',

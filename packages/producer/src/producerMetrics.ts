@@ -1,9 +1,9 @@
 import type { KplMetrics } from '@kpl-lambda/core';
 import { addMetrics } from '@kpl-lambda/core/internal';
-import type { ProducerMetrics } from './types.js';
+import type { ProducerCounters } from './types.js';
 
 /** The producer's metric names, as they appear in CloudWatch. */
-export const PRODUCER_METRIC_NAMES: { readonly [K in keyof ProducerMetrics]: string } = {
+export const PRODUCER_METRIC_NAMES: { readonly [K in keyof ProducerCounters]: string } = {
   userRecordsPut: 'KplProducerUserRecordsPut',
   userRecordsWritten: 'KplProducerUserRecordsWritten',
   kinesisRecordsWritten: 'KplProducerKinesisRecordsWritten',
@@ -19,7 +19,7 @@ export const PRODUCER_METRIC_NAMES: { readonly [K in keyof ProducerMetrics]: str
 };
 
 /** Every counter at zero, as a new producer's are. */
-export function zeroProducerMetrics(): ProducerMetrics {
+export function zeroProducerCounters(): ProducerCounters {
   return {
     userRecordsPut: 0,
     userRecordsWritten: 0,
@@ -43,15 +43,15 @@ export function zeroProducerMetrics(): ProducerMetrics {
  */
 export function addProducerMetrics(
   metrics: KplMetrics,
-  current: ProducerMetrics,
-  added: ProducerMetrics,
+  current: ProducerCounters,
+  added: ProducerCounters,
   onError: (error: unknown) => void,
-): ProducerMetrics {
+): ProducerCounters {
   const now = { ...current };
   addMetrics(
     metrics,
     Object.entries(PRODUCER_METRIC_NAMES).map(([key, name]) => {
-      const field = key as keyof ProducerMetrics;
+      const field = key as keyof ProducerCounters;
       return [name, 'Count', now[field] - added[field]] as const;
     }),
     onError,

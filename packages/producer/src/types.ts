@@ -35,12 +35,6 @@ export interface ProducerRecord {
  */
 export type RecordDistributionOption = 'detect' | 'USER_PARTITION_KEY' | 'AUTO';
 
-/**
- * The logging methods the producer calls; a Powertools `Logger` or `console` fits. A logger that
- * throws changes nothing the producer does.
- */
-export type ProducerLogger = Pick<KplLogger, 'info' | 'warn' | 'error'>;
-
 /** Options of {@link KinesisProducer}. Give `streamName` or `streamARN`. */
 export interface KinesisProducerOptions {
   /** A configured AWS SDK v3 Kinesis client. */
@@ -69,8 +63,6 @@ export interface KinesisProducerOptions {
    * `partition_key_identifier`). Without it, or when the field is missing, the key is random.
    */
   partitionKeyFrom?: string | ((record: ProducerRecord) => string);
-  /** @deprecated The same as {@link partitionKeyFrom}, whose name says what it is. */
-  partitionKey?: string | ((record: ProducerRecord) => string);
   /**
    * Bound on one Kinesis record: data plus partition key, up to 10 MiB. Default: the stream's
    * `MaxRecordSizeInKiB` once `DescribeStreamSummary` answered (1 MiB unless the stream was
@@ -160,7 +152,13 @@ export interface KinesisProducerOptions {
    * `Infinity`: never.
    */
   recordTtlMs?: number;
-  logger?: ProducerLogger;
+  /**
+   * Receives what the producer notices (`info`: resharding), handles (`warn`) and gives up
+   * (`error`): a Powertools `Logger` or `console` fits, and one that throws changes nothing the
+   * producer does. Default: warnings and errors as JSON lines on the console (core's
+   * `consoleLogger`); `false` for none.
+   */
+  logger?: Pick<KplLogger, 'info' | 'warn' | 'error'> | false;
   /**
    * Takes each user record given up, as it is given up: the producer then keeps none of them for
    * `flush()` to report. Without it, records given up are held (and count against
@@ -173,7 +171,7 @@ export interface KinesisProducerOptions {
   onUndeliverable?: (undeliverable: UndeliverableRecord) => unknown;
   /**
    * A Powertools `Metrics` (or anything with `addMetric`): each `flush()` adds what changed in
-   * {@link ProducerMetrics} since the last one, as `PRODUCER_METRIC_NAMES` name them, published
+   * {@link ProducerCounters} since the last one, as `PRODUCER_METRIC_NAMES` name them, published
    * with your own metrics.
    */
   metrics?: KplMetrics;
@@ -215,7 +213,7 @@ export interface FlushResult {
 }
 
 /** Counters since the producer was made. */
-export interface ProducerMetrics {
+export interface ProducerCounters {
   /** User records accepted by `put`. */
   userRecordsPut: number;
   /** User records Kinesis acknowledged. */

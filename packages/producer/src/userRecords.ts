@@ -217,7 +217,8 @@ function aggregateOfOne(
     data,
     ...(explicitHashKey === undefined ? {} : { explicitHashKey }),
   };
-  return aggregate([record], { aggregateSingleRecord: true, maxBytes })[0]!.data;
+  return aggregate([record], { aggregateSingleRecord: true, aggregationMaxBytes: maxBytes })[0]!
+    .data;
 }
 
 /** The fields a record may have: anything else is a typo that would lose its meaning here. */

@@ -147,7 +147,7 @@ describe.each(FAILING_METRICS)('a metrics sink that %s', (_, makeMetrics) => {
     expect(warnings).toEqual(
       expect.arrayContaining(['The metrics instance refused the producer metrics']),
     );
-    expect(episode.producer.metrics).toMatchObject({
+    expect(episode.producer.counters).toMatchObject({
       userRecordsPut: records.length,
       userRecordsWritten: episode.written.length,
       failedUserRecords: episode.undeliverable.length,

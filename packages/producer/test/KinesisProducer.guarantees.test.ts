@@ -55,7 +55,7 @@ describe('two callers sharing a producer', () => {
       { undeliverable: [] },
       { undeliverable: [] },
     ]);
-    expect(producer.metrics.kinesisRecordsWritten).toBe(1);
+    expect(producer.counters.kinesisRecordsWritten).toBe(1);
     expect(stream.calls.flat()).toEqual(['first', 'second']);
   });
 
@@ -146,7 +146,7 @@ describe('a failed shard-map refresh', () => {
 
     expect(kinesis.commandCalls(ListShardsCommand)).toHaveLength(2);
     // With a map, the aggregate is built for its shard; a misroute would be counted.
-    expect(producer.metrics).toMatchObject({ userRecordsWritten: 2, misroutedKinesisRecords: 0 });
+    expect(producer.counters).toMatchObject({ userRecordsWritten: 2, misroutedKinesisRecords: 0 });
   });
 
   it('keeps order per key when the first map replaces routing without one', async () => {
@@ -207,7 +207,7 @@ describe('a long-lived producer', () => {
       producer.put({ partitionKey: `k${i % 500}`, data: 'x'.repeat(100) });
     await sleep(400);
 
-    expect(producer.metrics.userRecordsWritten).toBe(30_000);
+    expect(producer.counters.userRecordsWritten).toBe(30_000);
     expect(producer.bufferedRecords).toBe(0);
     expect(producer.bufferedBytes).toBe(0);
   });
@@ -223,7 +223,7 @@ describe('a long-lived producer', () => {
     for (let i = 0; i < 30; i++) producer.put({ partitionKey: 'same', data: 'x'.repeat(100) });
     await sleep(10);
 
-    expect(producer.metrics.kinesisRecordsWritten).toBeGreaterThanOrEqual(3);
+    expect(producer.counters.kinesisRecordsWritten).toBeGreaterThanOrEqual(3);
     expect(producer.bufferedRecords).toBeGreaterThan(0); // the last, unfilled aggregate waits
     await producer.flush();
   });
@@ -273,7 +273,7 @@ describe('without a shard map, many partition keys', () => {
     kinesis.resetHistory();
     gc();
 
-    expect(producer.metrics.userRecordsWritten).toBe(50_000);
+    expect(producer.counters.userRecordsWritten).toBe(50_000);
     // One aggregator and one queue per key would hold tens of MB here.
     expect(process.memoryUsage().heapUsed - before).toBeLessThan(8 * 1_048_576);
   });
@@ -299,7 +299,7 @@ describe('errors no retry can fix', () => {
     );
     expect(kinesis.commandCalls(PutRecordsCommand)).toHaveLength(0);
     expect(lines).toEqual([['error', expect.stringContaining('ResourceNotFoundException')]]);
-    expect(producer.metrics.failedUserRecords).toBe(3);
+    expect(producer.counters.failedUserRecords).toBe(3);
   });
 
   it('refuses at put data that cannot be serialised', () => {

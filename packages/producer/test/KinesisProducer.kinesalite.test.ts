@@ -88,15 +88,15 @@ describe('KinesisProducer against a local Kinesis', () => {
 
       expect(undeliverable).toEqual([]);
       expectDelivered(await readStream(kinesis.client, streamName), 0, 50_000);
-      expect(producer.metrics).toMatchObject({
+      expect(producer.counters).toMatchObject({
         userRecordsPut: 50_000,
         userRecordsWritten: 50_000,
         failedUserRecords: 0,
       });
       // About 5 MB in aggregates of at most 50 KB (the KPL's default): ~100 Kinesis records, not 50,000.
-      const full = Math.ceil(producer.metrics.bytesWritten / 51_200);
-      expect(producer.metrics.kinesisRecordsWritten).toBeGreaterThanOrEqual(full);
-      expect(producer.metrics.kinesisRecordsWritten).toBeLessThanOrEqual(full + shards * 2);
+      const full = Math.ceil(producer.counters.bytesWritten / 51_200);
+      expect(producer.counters.kinesisRecordsWritten).toBeGreaterThanOrEqual(full);
+      expect(producer.counters.kinesisRecordsWritten).toBeLessThanOrEqual(full + shards * 2);
     },
     60_000,
   );
@@ -113,7 +113,7 @@ describe('KinesisProducer against a local Kinesis', () => {
     expect(
       contents.flatMap((shard) => shard.userRecords).every((record) => !record.aggregated),
     ).toBe(true);
-    expect(producer.metrics.kinesisRecordsWritten).toBe(3_000);
+    expect(producer.counters.kinesisRecordsWritten).toBe(3_000);
   }, 60_000);
 
   it('learns the new shards after SplitShard once its map is older than shardMapMaxAgeMs', async () => {
@@ -143,7 +143,7 @@ describe('KinesisProducer against a local Kinesis', () => {
     const contents = await readStream(kinesis.client, streamName);
     expect(contents).toHaveLength(4);
     expectDelivered(contents, 0, 50_000);
-    expect(producer.metrics.misroutedKinesisRecords).toBe(0);
+    expect(producer.counters.misroutedKinesisRecords).toBe(0);
   }, 60_000);
 
   it('writes everything on flush although the shard map is learnt again during the flush', async () => {
@@ -160,7 +160,7 @@ describe('KinesisProducer against a local Kinesis', () => {
     const { undeliverable } = await producer.flush();
 
     expect(undeliverable).toEqual([]);
-    expect(producer.metrics.userRecordsWritten).toBe(20_000);
+    expect(producer.counters.userRecordsWritten).toBe(20_000);
     expectDelivered(await readStream(kinesis.client, streamName), 0, 20_000);
   }, 60_000);
 
@@ -189,7 +189,7 @@ describe('KinesisProducer against a local Kinesis', () => {
     await producer.flush();
 
     const contents = await readStream(kinesis.client, streamName);
-    expect(producer.metrics.misroutedKinesisRecords).toBeGreaterThan(0);
+    expect(producer.counters.misroutedKinesisRecords).toBeGreaterThan(0);
     // Nothing lost or doubled, order kept; once the shards were learnt again, every record is
     // on the shard its key belongs to.
     const everything = contents.flatMap((shard) => shard.userRecords);

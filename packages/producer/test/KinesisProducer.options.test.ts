@@ -31,7 +31,6 @@ describe('KinesisProducer options', () => {
     [{ maxRequestBytes: 100, maxRecordBytes: 1_000 }],
     [{ maxRecordsPerRequest: 501 }],
     [{ maxAttempts: 0 }],
-    [{ partitionKey: 'a', partitionKeyFrom: 'b' }],
     [{ partitionKeyFrom: 42 }],
     [{ client: {} }],
     [{ logger: 'console' }],
@@ -50,6 +49,8 @@ describe('KinesisProducer options', () => {
     ['streamname', 'streamName'],
     ['maxBufferRecords', 'maxBufferedRecords'],
     ['partitionKeyForm', 'partitionKeyFrom'],
+    // The name it had before the first release.
+    ['partitionKey', 'partitionKeyFrom'],
     ['orderedGroupPerShard', 'orderedGroupsPerShard'],
   ])('refuses the unknown option %s, suggesting %s', (key, closest) => {
     expect(refusal({ [key]: 10 })).toMatchObject({
@@ -95,10 +96,6 @@ describe('KinesisProducer options', () => {
     [{ orderedGroupsPerShard: 10, recordDistribution: 'USER_PARTITION_KEY' }],
   ])('takes %j', (options) => {
     expect(make(options)).toBeInstanceOf(KinesisProducer);
-  });
-
-  it('takes the deprecated partitionKey, the old name of partitionKeyFrom', () => {
-    expect(make({ partitionKey: 'customerId' })).toBeInstanceOf(KinesisProducer);
   });
 
   it.each([

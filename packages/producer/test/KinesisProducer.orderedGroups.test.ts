@@ -205,7 +205,7 @@ describe('orderedGroupsPerShard against a local Kinesis', () => {
           .flatMap(({ userRecords }) => userRecords.map(({ partitionKey }) => partitionKey)),
       ).size;
     expect(keysUnder(shards[0]!, 'ordered-group-0')).toBeGreaterThan(1);
-    expect(producer.metrics.misroutedKinesisRecords).toBe(0);
+    expect(producer.counters.misroutedKinesisRecords).toBe(0);
   }, 60_000);
 
   it('spreads a key over several parent keys without it: the order that test checks is lost', async () => {
@@ -235,7 +235,7 @@ describe('orderedGroupsPerShard against a local Kinesis', () => {
 
     const shards = await readShards(kinesis.client, streamName);
     expect(shards).toHaveLength(8);
-    expect(fresh.metrics.misroutedKinesisRecords).toBeGreaterThan(0);
+    expect(fresh.counters.misroutedKinesisRecords).toBeGreaterThan(0);
     expect(orderBrokenUnderParallelization(shards)).toEqual({
       keysUnderSeveralParents: [],
       overtaken: [],

@@ -49,10 +49,10 @@ describe('the per-shard rate limit', () => {
     const hotKinesisRecords = new Set(written.filter(onHotShard).map((r) => r.sequenceNumber));
     // The hot shard was sent more than a second's worth: the limit had something to hold.
     expect(hotKinesisRecords.size).toBeGreaterThan(3 * shardWriteLimits.recordsPerSecond);
-    expect(producer.metrics.rateLimitedKinesisRecords).toBeGreaterThan(0);
+    expect(producer.counters.rateLimitedKinesisRecords).toBeGreaterThan(0);
     // Kinesis refused (almost) nothing of it: the producer held it under the limit.
     expect(kinesis.throttledRecords).toBeLessThanOrEqual(hotKinesisRecords.size / 10);
-    expect(producer.metrics.throttledKinesisRecords).toBe(kinesis.throttledRecords);
+    expect(producer.counters.throttledKinesisRecords).toBe(kinesis.throttledRecords);
     // The other shards did not wait for it: all their records were written while more than half
     // of the hot shard's still waited.
     const coldCount = written.filter((result) => !onHotShard(result)).length;
@@ -86,7 +86,7 @@ describe('the per-shard rate limit', () => {
     expect(new Set(undeliverable.map(({ errorCode }) => errorCode))).toEqual(
       new Set(['ProvisionedThroughputExceededException']),
     );
-    expect(producer.metrics).toMatchObject({
+    expect(producer.counters).toMatchObject({
       retries: 0,
       throttledKinesisRecords: kinesis.throttledRecords,
       failedUserRecords: rejected.length,

@@ -120,7 +120,7 @@ describe('a producer on a service-managed stream', () => {
       else expect(record.PartitionKey).toBe(`k${Number(text(record).slice(6)) % 7}`);
     }
     expect(new Set(written.map(({ SequenceNumber }) => SequenceNumber)).size).toBe(300);
-    expect(producer.metrics).toMatchObject({
+    expect(producer.counters).toMatchObject({
       kinesisRecordsWritten: 300,
       misroutedKinesisRecords: 0,
       // Kinesis counts a record without a key by its data alone.
@@ -184,6 +184,6 @@ describe('a producer on a service-managed stream', () => {
     // Each keyless record got a key of its own (random), so none waits for another's shard.
     const sentAfter = written.filter((record) => text(record) !== 'learnt');
     expect(sentAfter.every((record) => record.PartitionKey !== undefined)).toBe(true);
-    expect(producer.metrics.userRecordsWritten).toBe(22);
+    expect(producer.counters.userRecordsWritten).toBe(22);
   });
 });

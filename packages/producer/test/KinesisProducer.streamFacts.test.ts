@@ -84,7 +84,7 @@ describe('learning the stream', () => {
     expect(calls(DescribeStreamSummaryCommand)).toBe(1);
     expect(calls(ListShardsCommand)).toBeGreaterThanOrEqual(2);
     // Two shards, two aggregates per flush.
-    expect(p.metrics).toMatchObject({ userRecordsWritten: 40, kinesisRecordsWritten: 4 });
+    expect(p.counters).toMatchObject({ userRecordsWritten: 40, kinesisRecordsWritten: 4 });
   });
 
   it('tries a throttled question again, and records wait for the answer rather than be aggregated', async () => {
@@ -100,7 +100,7 @@ describe('learning the stream', () => {
 
     expect(calls(DescribeStreamSummaryCommand)).toBe(3);
     expect(calls(ListShardsCommand)).toBe(0);
-    expect(p.metrics).toMatchObject({ userRecordsWritten: 10, kinesisRecordsWritten: 10 });
+    expect(p.counters).toMatchObject({ userRecordsWritten: 10, kinesisRecordsWritten: 10 });
     expect(stream.calls.flat()).toHaveLength(10);
   });
 
@@ -115,7 +115,7 @@ describe('learning the stream', () => {
     expect(said).toEqual([
       expect.stringContaining('DescribeStreamSummary failed: InternalFailure'),
     ]);
-    expect(p.metrics).toMatchObject({ userRecordsWritten: 10, kinesisRecordsWritten: 1 });
+    expect(p.counters).toMatchObject({ userRecordsWritten: 10, kinesisRecordsWritten: 1 });
   });
 
   it('gives up at once what waited when the stream is not there', async () => {
@@ -128,7 +128,7 @@ describe('learning the stream', () => {
     expect(undeliverable).toEqual([
       expect.objectContaining({ errorCode: 'ResourceNotFoundException' }),
     ]);
-    expect(p.metrics.failedUserRecords).toBe(1);
+    expect(p.counters.failedUserRecords).toBe(1);
   });
 });
 

@@ -6,7 +6,7 @@ import {
   type PutRecordsRequestEntry,
 } from '@aws-sdk/client-kinesis';
 import { deaggregateBytes, KplInvalidRecordError, KplRecordTooLargeError } from '@kpl-lambda/core';
-import { KinesisProducer, type ProducerLogger } from '@kpl-lambda/producer';
+import { KinesisProducer } from '@kpl-lambda/producer';
 import fc from 'fast-check';
 import {
   client,
@@ -60,7 +60,7 @@ describe('KinesisProducer aggregate size', () => {
     for (let i = 0; i < 10; i++) producer.put({ partitionKey: 'same', data: `${i}` });
     await producer.flush();
 
-    expect(producer.metrics.kinesisRecordsWritten).toBe(3);
+    expect(producer.counters.kinesisRecordsWritten).toBe(3);
   });
 });
 
@@ -99,7 +99,8 @@ describe('KinesisProducer without a shard map', () => {
     const logger = {
       warn: (...line: unknown[]) => warnings.push(line),
       info: () => undefined,
-    } as unknown as ProducerLogger;
+      error: () => undefined,
+    };
     const producer = new KinesisProducer({ client, streamName: 's', logger, ...fast });
     const records = [
       ...Array.from({ length: 5 }, (_, i) => ({
@@ -115,7 +116,7 @@ describe('KinesisProducer without a shard map', () => {
     await producer.flush();
 
     expect(stream.calls.flat().sort()).toEqual(records.map((record) => record.data).sort());
-    expect(producer.metrics.kinesisRecordsWritten).toBe(3);
+    expect(producer.counters.kinesisRecordsWritten).toBe(3);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]![0]).toContain('No shard map');
   });
@@ -184,7 +185,7 @@ describe('KinesisProducer put', () => {
       client,
       streamName: 's',
       aggregate: false,
-      partitionKey: 'customerId',
+      partitionKeyFrom: 'customerId',
       ...fast,
     });
     const byFunction = new KinesisProducer({

@@ -50,7 +50,7 @@ describe('recordTtlMs', () => {
     p.put({ partitionKey: 'stuck', data: 'stuck-2' });
     await advanceTo(999);
     expect(handed).toEqual([]);
-    expect(p.metrics.retries).toBeGreaterThan(0);
+    expect(p.counters.retries).toBeGreaterThan(0);
 
     stuckUntil = 1_000;
     await advanceTo(1_000);
@@ -72,7 +72,7 @@ describe('recordTtlMs', () => {
       'other-1',
       'stuck-2',
     ]);
-    expect(p.metrics).toMatchObject({
+    expect(p.counters).toMatchObject({
       expiredUserRecords: 1,
       failedUserRecords: 1,
       userRecordsWritten: 2,
@@ -98,6 +98,6 @@ describe('recordTtlMs', () => {
     ]);
     await p.flush();
     expect(stream.calls).toEqual([['later']]);
-    expect(p.metrics).toMatchObject({ expiredUserRecords: 2, userRecordsWritten: 1 });
+    expect(p.counters).toMatchObject({ expiredUserRecords: 2, userRecordsWritten: 1 });
   });
 });

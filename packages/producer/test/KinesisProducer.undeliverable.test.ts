@@ -140,7 +140,7 @@ describe('a producer with onUndeliverable', () => {
     await producer.flush();
     await Promise.all(flushes);
 
-    const { userRecordsPut, userRecordsWritten, failedUserRecords } = producer.metrics;
+    const { userRecordsPut, userRecordsWritten, failedUserRecords } = producer.counters;
     expect(failedUserRecords).toBeGreaterThan(0);
     expect([userRecordsWritten, userRecordsPut]).toEqual([3, 3 + failedUserRecords]);
     expect(flushes).toHaveLength(failedUserRecords);
@@ -160,7 +160,7 @@ describe('a producer with onUndeliverable', () => {
       flushed = true;
       return result;
     });
-    await until(() => producer.metrics.failedUserRecords === 1);
+    await until(() => producer.counters.failedUserRecords === 1);
     await sleep(10);
 
     expect([flushed, producer.undeliverableRecords]).toEqual([false, 1]);

@@ -32,7 +32,11 @@ const kept = ({ aggregated, group, sequences }: ClosedAggregate): string[] => {
 
 describe('OpenAggregates', () => {
   it('closes groups in the order their aggregates opened, each with its own user records', () => {
-    const aggregates = new OpenAggregates({ maxBytes: 1_000, maxRecords: 10, idleBytes: 1e6 });
+    const aggregates = new OpenAggregates({
+      aggregationMaxBytes: 1_000,
+      aggregationMaxCount: 10,
+      idleBytes: 1e6,
+    });
     aggregates.add('shard-b', 'shard-b', userRecord('shard-b', 0));
     aggregates.add('shard-a', 'shard-a', userRecord('shard-a', 1));
     aggregates.add('shard-b', 'shard-b', userRecord('shard-b', 2));
@@ -55,7 +59,11 @@ describe('OpenAggregates', () => {
   it('gives a group that opens after others closed only its own user records', () => {
     // As a Lambda function flushing at each invocation: the second invocation's groups reuse
     // the first one's emptied aggregators.
-    const aggregates = new OpenAggregates({ maxBytes: 1_000, maxRecords: 100, idleBytes: 1e6 });
+    const aggregates = new OpenAggregates({
+      aggregationMaxBytes: 1_000,
+      aggregationMaxCount: 100,
+      idleBytes: 1e6,
+    });
     for (let sequence = 0; sequence < 40; sequence++) {
       aggregates.add(
         `first-${sequence % 4}`,
@@ -85,7 +93,11 @@ describe('OpenAggregates', () => {
         fc.integer({ min: 0, max: 20_000 }),
         fc.integer({ min: 1, max: 12 }),
         (operations, idleBytes, maxRecords) => {
-          const aggregates = new OpenAggregates({ maxBytes: 400, maxRecords, idleBytes });
+          const aggregates = new OpenAggregates({
+            aggregationMaxBytes: 400,
+            aggregationMaxCount: maxRecords,
+            idleBytes,
+          });
           const put = new Map<string, string[]>();
           const handedOut = new Map<string, string[]>();
           const handOut = (group: string, userRecords: string[]) =>

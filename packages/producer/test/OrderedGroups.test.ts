@@ -18,7 +18,7 @@ import { client, mockStream, shardOf } from './mockKinesis.js';
 function growthAsAggregateOfOne(partitionKey: string, data: Uint8Array, explicitHashKey?: string) {
   const [wrapped] = aggregate(
     [{ partitionKey, data, ...(explicitHashKey === undefined ? {} : { explicitHashKey }) }],
-    { aggregateSingleRecord: true, maxBytes: 10_485_760 },
+    { aggregateSingleRecord: true, aggregationMaxBytes: 10_485_760 },
   );
   return wrapped!.data.length - data.length - Buffer.byteLength(partitionKey);
 }

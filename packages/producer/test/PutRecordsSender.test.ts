@@ -5,7 +5,7 @@ import { plainKinesisRecord } from '../src/kinesisRecords.js';
 import { resolveProducerOptions } from '../src/options.js';
 import { PartitionKeys } from '../src/PartitionKeys.js';
 import { PutRecordsSender } from '../src/PutRecordsSender.js';
-import { zeroProducerMetrics } from '../src/producerMetrics.js';
+import { zeroProducerCounters } from '../src/producerMetrics.js';
 import { RecordResults } from '../src/RecordResults.js';
 import { toBufferedUserRecord } from '../src/userRecords.js';
 import { client, fast, kinesis, throttled } from './mockKinesis.js';
@@ -15,7 +15,7 @@ const options = resolveProducerOptions({ client, streamName: 'orders', maxAttemp
 /** A sender with real queues and accounting, the Kinesis records queued one per key. */
 function sending(keys: string[]) {
   const queues = new KinesisRecordQueues();
-  const metrics = zeroProducerMetrics();
+  const counters = zeroProducerCounters();
   const logged: string[] = [];
   const log = {
     debug: () => {},
@@ -29,8 +29,8 @@ function sending(keys: string[]) {
     options,
     measure: options,
     queues,
-    results: new RecordResults(held, metrics),
-    metrics,
+    results: new RecordResults(held, counters),
+    counters,
     log,
     onMisrouted: () => misrouted++,
   });
@@ -43,7 +43,7 @@ function sending(keys: string[]) {
     queues.enqueue(kinesisRecord);
     return kinesisRecord;
   });
-  return { sender, request, queues, held, metrics, logged, misrouted: () => misrouted };
+  return { sender, request, queues, held, counters, logged, misrouted: () => misrouted };
 }
 
 beforeEach(() => kinesis.reset());
@@ -56,12 +56,12 @@ describe('PutRecordsSender', () => {
         { SequenceNumber: '2', ShardId: 'shardId-1' },
       ],
     });
-    const { sender, request, held, metrics, logged, misrouted } = sending(['a', 'b']);
+    const { sender, request, held, counters, logged, misrouted } = sending(['a', 'b']);
 
     await sender.send(request);
 
     expect(held.records).toBe(0);
-    expect(metrics).toMatchObject({ kinesisRecordsWritten: 2, misroutedKinesisRecords: 1 });
+    expect(counters).toMatchObject({ kinesisRecordsWritten: 2, misroutedKinesisRecords: 1 });
     expect(misrouted()).toBe(1);
     expect(logged).toEqual([
       'warn: An aggregate landed on an unexpected shard: learning the shards again',
@@ -70,17 +70,17 @@ describe('PutRecordsSender', () => {
 
   it('puts a throttled record back at the head of its queue, then gives it up', async () => {
     kinesis.on(PutRecordsCommand).resolves({ Records: [throttled] });
-    const { sender, request, queues, held, metrics, logged } = sending(['a']);
+    const { sender, request, queues, held, counters, logged } = sending(['a']);
 
     await sender.send(request);
-    expect(metrics.retries).toBe(1);
+    expect(counters.retries).toBe(1);
     expect(held.records).toBe(1);
     expect(queues.nextRequest(Number.POSITIVE_INFINITY, true, options)).toEqual(request);
 
     await sender.send(request);
     // Given up, and held until a flush reports it.
     expect([held.records, held.givenUpRecords]).toEqual([1, 1]);
-    expect(metrics.failedUserRecords).toBe(1);
+    expect(counters.failedUserRecords).toBe(1);
     expect(logged).toEqual(['error: Kinesis records given up']);
   });
 

@@ -39,7 +39,7 @@ describe('a producer with a Powertools Metrics', () => {
       KplProducerRetries: 0,
       KplProducerFailedUserRecords: 0,
     });
-    expect(first.KplProducerKinesisRecordsWritten).toBe(producer.metrics.kinesisRecordsWritten);
+    expect(first.KplProducerKinesisRecordsWritten).toBe(producer.counters.kinesisRecordsWritten);
     metrics.clearMetrics();
     producer.put({ data: 'one more', partitionKey: 'k' });
     await producer.flush();
@@ -62,7 +62,7 @@ describe('a producer with a Powertools Metrics', () => {
     });
     producer.put({ data: 'x', partitionKey: 'k' });
     expect(await producer.flush()).toEqual({ undeliverable: [] });
-    expect(producer.metrics.userRecordsWritten).toBe(1);
+    expect(producer.counters.userRecordsWritten).toBe(1);
     expect(
       () =>
         new KinesisProducer({

@@ -1,10 +1,10 @@
 // Compile-time checks of the producer's public types, run by `tsc -b` (npm test).
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import type { KplLogger } from '@kpl-lambda/core';
 import {
   type FlushResult,
   KinesisProducer,
   type KinesisProducerOptions,
-  type ProducerLogger,
   type ProducerRecord,
   type PutResult,
   type RecordDistributionOption,
@@ -30,8 +30,12 @@ describe('KinesisProducer types', () => {
 
   it('needs a client and a stream; takes a logger with the methods it calls', () => {
     expectTypeOf<KinesisProducerOptions['client']>().toEqualTypeOf<KinesisClient>();
-    expectTypeOf(console).toMatchTypeOf<ProducerLogger>();
-    expectTypeOf({ info() {} }).not.toMatchTypeOf<ProducerLogger>();
+    type Logger = KinesisProducerOptions['logger'];
+    expectTypeOf<Logger>().toEqualTypeOf<
+      Pick<KplLogger, 'info' | 'warn' | 'error'> | false | undefined
+    >();
+    expectTypeOf(console).toMatchTypeOf<Logger>();
+    expectTypeOf({ info() {} }).not.toMatchTypeOf<Logger>();
     expectTypeOf<KinesisProducerOptions['partitionKeyFrom']>().toEqualTypeOf<
       string | ((record: ProducerRecord) => string) | undefined
     >();

@@ -22,7 +22,7 @@ const aggregateBytes = aggregate(
     { partitionKey: 'inner', data: 'a' },
     { partitionKey: 'inner', data: 'b' },
   ],
-  { maxBytes: 1_000 },
+  { aggregationMaxBytes: 1_000 },
 )[0]!.data;
 
 const producerRecord: fc.Arbitrary<ProducerRecord> = fc.record(
@@ -52,8 +52,8 @@ describe('userRecordsReadBack', () => {
       fc.property(fc.array(producerRecord, { minLength: 1, maxLength: 30 }), (records) => {
         const partitionKeys = new PartitionKeys();
         const aggregates = new OpenAggregates({
-          maxBytes: aggregateMaxBytes,
-          maxRecords: 1_000,
+          aggregationMaxBytes: aggregateMaxBytes,
+          aggregationMaxCount: 1_000,
           idleBytes: 0,
         });
         const put: BufferedUserRecord[] = [];

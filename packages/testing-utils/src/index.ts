@@ -104,6 +104,7 @@ export const batchWithCorruptAggregate = (): KinesisStreamEvent =>
 /** The parents' sequence numbers, in batch order. */
 export const sequenceNumbers = (event: KinesisStreamEvent): string[] =>
   event.Records.map((record) => record.kinesis.sequenceNumber);
+export { type ConsoleLine, withConsoleLines } from './consoleLines.js';
 export { type LocalDynamoDB, startLocalDynamoDB } from './localDynamoDB.js';
 export { classpathOf, mavenClasspath, resolveJars, whyNoJava } from './maven.js';
 export {

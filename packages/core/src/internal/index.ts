@@ -15,6 +15,7 @@ export { CheckpointedBatch, parentOf } from '../CheckpointedBatch.js';
 export { countUserRecords } from '../doneUserRecords.js';
 export { assertValidKeys } from '../hashKey.js';
 export { absorbRejection, safeLogger } from '../logger.js';
+export { assertLogger, loggerOf } from '../loggerOption.js';
 export { addBatchMetrics, addMetrics } from '../metrics.js';
 export {
   assertCheckpointStore,
@@ -30,6 +31,7 @@ export {
   deaggregationModeOf,
   optionNames,
 } from '../options.js';
+export { USER_RECORD_FIELDS, type UserRecordField } from '../userRecordFields.js';
 export {
   isKinesisWindowEvent,
   stateOfResponse,

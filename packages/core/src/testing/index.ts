@@ -80,7 +80,7 @@ export function aggregatedRecord(
       option: 'userRecords',
     });
   const aggregator = new RecordAggregator({
-    maxBytes: MAX_KINESIS_RECORD_BYTES,
+    aggregationMaxBytes: MAX_KINESIS_RECORD_BYTES,
     aggregateSingleRecord: true,
   });
   for (const record of userRecords) {

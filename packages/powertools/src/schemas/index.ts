@@ -21,6 +21,7 @@ import {
   KinesisDataStreamRecord,
   KinesisDataStreamRecordPayload,
 } from '@aws-lambda-powertools/parser/schemas/kinesis';
+import type { UserRecordField } from '@kpl-lambda/core/internal';
 import { z } from 'zod';
 
 /**
@@ -46,13 +47,16 @@ export const CloudWatchLogsEventSchema = z.object({
  */
 export const KinesisUserRecordPayloadSchema = KinesisDataStreamRecordPayload.extend({
   partitionKey: z.string().nullish(),
-  subSequenceNumber: z.number().int().nonnegative(),
-  aggregated: z.boolean(),
-  explicitHashKey: z.string().optional(),
-  deaggregationError: z.string().optional(),
-  deaggregationErrorReason: z.string().optional(),
-  innerIndex: z.number().int().nonnegative().optional(),
-  cloudWatchLogs: CloudWatchLogsEventSchema.optional(),
+  ...({
+    subSequenceNumber: z.number().int().nonnegative(),
+    aggregated: z.boolean(),
+    explicitHashKey: z.string().optional(),
+    deaggregationError: z.string().optional(),
+    deaggregationErrorReason: z.string().optional(),
+    innerIndex: z.number().int().nonnegative().optional(),
+    cloudWatchLogs: CloudWatchLogsEventSchema.optional(),
+    // Core's list of the fields, which the compiler holds this object to: none missing, none extra.
+  } satisfies { [K in UserRecordField]-?: z.ZodType }),
 });
 
 /** A user record as `deaggregateRecords` gives it: a Kinesis record with a user record payload. */
