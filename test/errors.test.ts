@@ -32,7 +32,7 @@ const PACKAGES: Array<{
     exports: core,
     root: KplError,
     configuration: KplConfigurationError,
-    misspelt: () => new core.RecordAggregator({ maxBites: 1 } as never),
+    misspelt: () => new core.RecordAggregator({ aggregationMaxBites: 1 } as never),
   },
   {
     name: 'middy',
@@ -165,7 +165,7 @@ describe.each(PACKAGES)('the errors of $name', ({ exports, root, configuration, 
     expect((error as Error).name).toBe(configuration.name);
     expect((error as Error).message).toMatch(/^Unknown option \w+: did you mean \w+\?$/);
     expect((error as InstanceType<typeof KplConfigurationError>).option).toMatch(
-      /^(maxBites|onCorupt|consumer|checkpointEveryRecord|sigal|maxAtempts|batchSise)$/,
+      /^(aggregationMaxBites|onCorupt|consumer|checkpointEveryRecord|sigal|maxAtempts|batchSise)$/,
     );
     if (root !== undefined && root !== KplError) expect(error).not.toBeInstanceOf(root);
   });

@@ -6,15 +6,13 @@ import {
   PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import {
-  assertIntegerIn,
-  assertKnownOptions,
-  assertTypeOf,
   type CheckpointStore,
   type ParentProgress,
   type ParentRecordId,
   parentKey,
   SubSequenceSet,
 } from '@kpl-lambda/core';
+import { assertIntegerIn, assertKnownOptions, assertTypeOf } from '@kpl-lambda/core/internal';
 import {
   CHECKPOINT_KEY_ATTRIBUTE,
   CHECKPOINT_RENEWAL_SECONDS,

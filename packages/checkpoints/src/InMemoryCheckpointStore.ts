@@ -1,12 +1,11 @@
 import {
-  assertKnownOptions,
-  assertTypeOf,
   type CheckpointStore,
   type ParentProgress,
   type ParentRecordId,
   parentKey,
   type SubSequenceSet,
 } from '@kpl-lambda/core';
+import { assertKnownOptions, assertTypeOf } from '@kpl-lambda/core/internal';
 import { configurationError as E } from './errors.js';
 import { IN_MEMORY_CHECKPOINT_STORE_OPTIONS } from './options.js';
 import type { InMemoryCheckpointStoreOptions } from './types.js';

@@ -3,7 +3,7 @@ import {
   UpdateTimeToLiveCommand,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
-import { assertKnownOptions, assertTypeOf } from '@kpl-lambda/core';
+import { assertKnownOptions, assertTypeOf } from '@kpl-lambda/core/internal';
 import { CHECKPOINT_KEY_ATTRIBUTE, CHECKPOINT_TTL_ATTRIBUTE } from './constants.js';
 import { configurationError as E } from './errors.js';
 import { assertTable, CREATE_CHECKPOINT_TABLE_OPTIONS } from './options.js';

@@ -1,9 +1,9 @@
 import {
-  type ConfigurationErrorFactory,
   KplConfigurationError,
   type KplConfigurationErrorOptions,
   KplError,
 } from '@kpl-lambda/core';
+import type { ConfigurationErrorFactory } from '@kpl-lambda/core/internal';
 
 /**
  * Base class of the run-time errors of `@kpl-lambda/checkpoints` (a `KplError`, like every

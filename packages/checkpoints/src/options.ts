@@ -1,7 +1,7 @@
 // What every options object of this package is checked against where it is given: its known
 // keys (a misspelt option is refused, never defaulted), and the options they share.
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { assertTypeOf, optionNames } from '@kpl-lambda/core';
+import { assertTypeOf, optionNames } from '@kpl-lambda/core/internal';
 import { configurationError as E } from './errors.js';
 import type {
   CreateCheckpointTableOptions,

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { assertKnownOptions, optionNames } from '@kpl-lambda/core';
+import { assertKnownOptions, optionNames } from '@kpl-lambda/core/internal';
 import { COMMANDS, type Values } from './commands.js';
 import {
   KplCliConfigurationError,

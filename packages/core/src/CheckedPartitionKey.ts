@@ -3,6 +3,10 @@ import { KplInvalidRecordError } from './errors.js';
 import { assertValidKeys } from './hashKey.js';
 import type { UserRecordInput } from './types.js';
 
+// Set by the class's static block, which alone can reach the memo's private fields.
+let indexInTable: (key: CheckedPartitionKey, table: object) => number | undefined;
+let enterInTable: (key: CheckedPartitionKey, table: object, index: number) => void;
+
 /**
  * A partition key checked once (Kinesis accepts it) and measured (its UTF-8 size), for a caller
  * that aggregates many user records with the same key. Give the same instance as each such
@@ -39,19 +43,25 @@ export class CheckedPartitionKey {
     this.bytes = Buffer.byteLength(partitionKey, 'utf8');
   }
 
-  /**
-   * The key's index in `table`, when `table` entered it ({@link enteredIn}); otherwise
-   * `undefined`. The aggregator's memo, which callers have no need of.
-   */
-  public indexIn(table: object): number | undefined {
-    return this.#table === table ? this.#index : undefined;
+  // The aggregator's memo stays off the class's public face: only the key table, through the
+  // two functions below, reads and writes it.
+  static {
+    indexInTable = (key, table) => (key.#table === table ? key.#index : undefined);
+    enterInTable = (key, table, index) => {
+      key.#table = table;
+      key.#index = index;
+    };
   }
+}
 
-  /** Notes that `table` holds the key at `index` (see {@link indexIn}). */
-  public enteredIn(table: object, index: number): void {
-    this.#table = table;
-    this.#index = index;
-  }
+/** The key's index in `table`, when `table` entered it ({@link enteredIn}); otherwise `undefined`. */
+export function indexIn(key: CheckedPartitionKey, table: object): number | undefined {
+  return indexInTable(key, table);
+}
+
+/** Notes that `table` holds the key at `index` (see {@link indexIn}). */
+export function enteredIn(key: CheckedPartitionKey, table: object, index: number): void {
+  enterInTable(key, table, index);
 }
 
 /** The record's checked partition key, when it has one that is its partition key's. */

@@ -3,7 +3,16 @@ import type { KplLogger } from './logger.js';
 import { SubSequenceSet } from './SubSequenceSet.js';
 import type { CheckpointStore, KinesisStreamUserRecord, ParentRecordId } from './types.js';
 
-/** The identity of a parent record in a checkpoint store (the store adds its consumer). */
+/**
+ * The identity of a parent record in a checkpoint store (the store adds its consumer): what a
+ * {@link CheckpointStore}'s `load` keys each parent's progress by.
+ *
+ * @example
+ * ```ts
+ * import { parentKey, SubSequenceSet } from '@kpl-lambda/core';
+ * const progress = new Map([[parentKey(parent), SubSequenceSet.of([0, 1, 2])]]);
+ * ```
+ */
 export function parentKey({ streamArn, shardId, sequenceNumber }: ParentRecordId): string {
   return `${streamArn}|${shardId}|${sequenceNumber}`;
 }
@@ -25,7 +34,7 @@ export function parentOf(record: KinesisStreamRecord | KinesisStreamUserRecord):
  *
  * @example
  * ```ts
- * import { CheckpointedBatch } from '@kpl-lambda/core';
+ * import { CheckpointedBatch } from '@kpl-lambda/core/internal';
  * const batch = await CheckpointedBatch.load(store, event.Records, logger);
  * const toHandle = userRecords.filter((record) => !batch.isDone(record));
  * // ... handle them, then:

@@ -1,4 +1,4 @@
-import type { CheckedPartitionKey } from './CheckedPartitionKey.js';
+import { type CheckedPartitionKey, enteredIn, indexIn } from './CheckedPartitionKey.js';
 import type { WireWriter } from './WireWriter.js';
 
 /** Only an aggregate of this many keyed user records tells whether its keys repeat. */
@@ -45,7 +45,7 @@ export class KeyTable {
    * a new key string, every character of it (3% to 5% of a producer's time with unique keys).
    */
   public indexOf(key: string, checked?: CheckedPartitionKey): number | undefined {
-    const index = checked?.indexIn(this.#indexes);
+    const index = checked && indexIn(checked, this.#indexes);
     if (index !== undefined || !this.#looksUp) return index;
     return this.#indexes.get(key);
   }
@@ -58,7 +58,7 @@ export class KeyTable {
   /** Enters a new key: it takes the next index. */
   public add(key: string, bytes: number, checked?: CheckedPartitionKey): void {
     if (this.#looksUp) this.#indexes.set(key, this.#keys.length);
-    checked?.enteredIn(this.#indexes, this.#keys.length);
+    if (checked) enteredIn(checked, this.#indexes, this.#keys.length);
     this.#keys.push(key);
     this.#bytes.push(bytes);
   }

@@ -53,10 +53,12 @@ export class PayloadDecoder {
   public readonly maxDecodedBytes: number;
 
   /**
-   * Throws a configuration error (made by `makeError`, a `KplConfigurationError` by default)
-   * naming the option that is wrong: an unknown key, a value outside its modes, options that
-   * decode nothing, or `'zstd'` on a Node.js without it.
+   * Throws a `KplConfigurationError` naming the option that is wrong: an unknown key, a value
+   * outside its modes, options that decode nothing, or `'zstd'` on a Node.js without it.
    */
+  public constructor(options: DecodeOptions);
+  /** For the adapters: their own configuration errors, made by `makeError`. @internal */
+  public constructor(options: DecodeOptions, makeError: ConfigurationErrorFactory);
   public constructor(options: DecodeOptions, makeError?: ConfigurationErrorFactory) {
     assertKnownOptions(options, DECODE_OPTIONS, makeError);
     const { envelope = 'none', maxDecodedBytes = DEFAULT_MAX_DECODED_BYTES } = options ?? {};

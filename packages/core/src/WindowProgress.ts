@@ -7,7 +7,7 @@ import type { CheckpointStore, ParentProgress, ParentRecordId } from './types.js
  *
  * @example
  * ```ts
- * import { WINDOW_PROGRESS_KEY } from '@kpl-lambda/core';
+ * import { WINDOW_PROGRESS_KEY } from '@kpl-lambda/core/internal';
  * const { [WINDOW_PROGRESS_KEY]: _progress, ...yours } = response.state;
  * ```
  */
@@ -30,7 +30,7 @@ export type WindowState = Record<string, unknown>;
  *
  * @example
  * ```ts
- * import { isKinesisWindowEvent } from '@kpl-lambda/core';
+ * import { isKinesisWindowEvent } from '@kpl-lambda/core/internal';
  * if (isKinesisWindowEvent(event)) console.log(event.window.start, event.isFinalInvokeForWindow);
  * ```
  */
@@ -60,7 +60,7 @@ export function isKinesisWindowEvent(event: unknown): event is {
  *
  * @example
  * ```ts
- * import { stateOfResponse } from '@kpl-lambda/core';
+ * import { stateOfResponse } from '@kpl-lambda/core/internal';
  * stateOfResponse({ state: { a: 1 }, batchItemFailures: [] }); // { a: 1 }
  * stateOfResponse({ batchItemFailures: [] }); // undefined: Lambda fails such an invocation
  * ```
@@ -82,7 +82,7 @@ export function stateOfResponse(response: unknown): WindowState | undefined {
  *
  * @example
  * ```ts
- * import { CheckpointedBatch, WindowProgress } from '@kpl-lambda/core';
+ * import { CheckpointedBatch, WindowProgress } from '@kpl-lambda/core/internal';
  * const { progress, handlerState } = WindowProgress.fromState(event.state);
  * const batch = await CheckpointedBatch.load(progress, event.Records, logger);
  * // ... the handler folds the user records not done into handlerState, then:

@@ -15,8 +15,8 @@ function userRecordKey({ kinesis }: KinesisStreamUserRecord): string {
  *
  * @example
  * ```ts
- * import { CheckpointedBatch, doneUserRecords } from '@kpl-lambda/core';
- * await batch.save(doneUserRecords(handed, succeeded), failedParents);
+ * import { doneUserRecords } from '@kpl-lambda/core';
+ * const done = doneUserRecords(handed, succeeded); // what a checkpoint may record
  * ```
  */
 export function doneUserRecords(
@@ -41,7 +41,7 @@ export function doneUserRecords(
  *
  * @example
  * ```ts
- * import { countUserRecords } from '@kpl-lambda/core';
+ * import { countUserRecords } from '@kpl-lambda/core/internal';
  * const failedUserRecords = countUserRecords(processor.failureMessages);
  * ```
  */

@@ -55,7 +55,7 @@ export function isValidHashKey(hashKey: string): boolean {
  *
  * @example
  * ```ts
- * import { assertValidKeys } from '@kpl-lambda/core';
+ * import { assertValidKeys } from '@kpl-lambda/core/internal';
  * assertValidKeys('user-1', undefined); // fine
  * assertValidKeys('', '42'); // throws KplInvalidRecordError
  * ```

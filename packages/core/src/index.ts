@@ -1,6 +1,6 @@
 export { aggregate } from './aggregate.js';
 export { CheckedPartitionKey } from './CheckedPartitionKey.js';
-export { CheckpointedBatch, parentKey, parentOf } from './CheckpointedBatch.js';
+export { parentKey } from './CheckpointedBatch.js';
 export { consoleLogger } from './consoleLogger.js';
 export {
   DEFAULT_MAX_AGGREGATE_BYTES,
@@ -17,7 +17,7 @@ export { deaggregateBytes, deaggregateSdkRecords } from './deaggregate.js';
 export { decodeUserRecord } from './decodedRecords.js';
 export { isAggregated } from './decoder.js';
 export { canDecompress } from './decompress.js';
-export { countUserRecords, doneUserRecords } from './doneUserRecords.js';
+export { doneUserRecords } from './doneUserRecords.js';
 export {
   KplConfigurationError,
   type KplConfigurationErrorOptions,
@@ -27,33 +27,16 @@ export {
   KplPayloadDecodeError,
   KplRecordTooLargeError,
 } from './errors.js';
-export { assertValidKeys, computeHashKey, computeHashKeyHex, isValidHashKey } from './hashKey.js';
+export { computeHashKey, computeHashKeyHex, isValidHashKey } from './hashKey.js';
 export { deaggregateRecords, iterDeaggregateRecords } from './lambdaRecords.js';
-export { absorbRejection, type KplLogger, safeLogger } from './logger.js';
-export { assertLogger, loggerOf } from './loggerOption.js';
+export type { KplLogger } from './logger.js';
 export {
-  addBatchMetrics,
-  addMetrics,
   BATCH_METRIC_NAMES,
   type BatchMetrics,
   DECODE_METRIC_NAMES,
   type DecodeMetrics,
   type KplMetrics,
 } from './metrics.js';
-export {
-  assertCheckpointStore,
-  assertIntegerIn,
-  assertKnownOptions,
-  assertMetrics,
-  assertOneOf,
-  assertTimerMs,
-  assertTypeOf,
-  BATCH_ON_CORRUPT_MODES,
-  type ConfigurationErrorFactory,
-  closestNames,
-  deaggregationModeOf,
-  optionNames,
-} from './options.js';
 export { PayloadDecoder, type UserRecordPosition } from './PayloadDecoder.js';
 export type * from './payloadTypes.js';
 export { RecordAggregator } from './RecordAggregator.js';
@@ -71,11 +54,4 @@ export {
   userRecordJson,
   userRecordText,
 } from './userRecordData.js';
-export { USER_RECORD_FIELDS, type UserRecordField } from './userRecordFields.js';
-export {
-  isKinesisWindowEvent,
-  stateOfResponse,
-  WINDOW_PROGRESS_KEY,
-  WindowProgress,
-  type WindowState,
-} from './WindowProgress.js';
+export type { WindowState } from './WindowProgress.js';

@@ -23,7 +23,7 @@ const LEVELS = ['debug', 'info', 'warn', 'error'] as const;
  *
  * @example
  * ```ts
- * import { safeLogger } from '@kpl-lambda/core';
+ * import { safeLogger } from '@kpl-lambda/core/internal';
  * const log = safeLogger(options.logger);
  * log.warn('Corrupt KPL aggregate', { sequenceNumber }); // never throws, never rejects
  * ```
@@ -49,7 +49,7 @@ export function safeLogger(logger: Partial<KplLogger> | undefined): KplLogger {
  *
  * @example
  * ```ts
- * import { absorbRejection } from '@kpl-lambda/core';
+ * import { absorbRejection } from '@kpl-lambda/core/internal';
  * absorbRejection(metrics.addMetric('KplUserRecords', 'Count', 3), (error) => log.warn('Metrics refused', { error }));
  * ```
  */

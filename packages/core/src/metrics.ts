@@ -63,7 +63,7 @@ export const BATCH_METRIC_NAMES: { readonly [K in keyof BatchMetrics]: string } 
  *
  * @example
  * ```ts
- * import { addBatchMetrics } from '@kpl-lambda/core';
+ * import { addBatchMetrics } from '@kpl-lambda/core/internal';
  * addBatchMetrics(metrics, counts, (error) => logger.warn('Metrics refused', { error }));
  * ```
  */
@@ -99,7 +99,7 @@ export function addBatchMetrics(
  *
  * @example
  * ```ts
- * import { addMetrics } from '@kpl-lambda/core';
+ * import { addMetrics } from '@kpl-lambda/core/internal';
  * addMetrics(metrics, [['KplProducerRetries', 'Count', 2]], (error) => log.warn('Metrics refused', { error }));
  * ```
  */

@@ -10,7 +10,7 @@ import type { BatchOnCorrupt, CheckpointStore, OnCorrupt } from './types.js';
  *
  * @example
  * ```ts
- * import { assertOneOf } from '@kpl-lambda/core';
+ * import { assertOneOf } from '@kpl-lambda/core/internal';
  * assertOneOf('onCorrupt', options.onCorrupt, ['passthrough', 'throw']);
  * ```
  */
@@ -36,7 +36,7 @@ export function assertOneOf<T extends string>(
  *
  * @example
  * ```ts
- * import { assertKnownOptions } from '@kpl-lambda/core';
+ * import { assertKnownOptions } from '@kpl-lambda/core/internal';
  * assertKnownOptions({ onCorupt: 'throw' }, ['onCorrupt', 'logger']);
  * // KplConfigurationError: Unknown option onCorupt: did you mean onCorrupt?
  * ```
@@ -69,7 +69,8 @@ export function assertKnownOptions(
  *
  * @example
  * ```ts
- * import { type DeaggregateOptions, optionNames } from '@kpl-lambda/core';
+ * import type { DeaggregateOptions } from '@kpl-lambda/core';
+ * import { optionNames } from '@kpl-lambda/core/internal';
  * const DEAGGREGATE_OPTIONS = optionNames<DeaggregateOptions>({ onCorrupt: true });
  * ```
  */
@@ -85,7 +86,7 @@ export function optionNames<T>(names: { readonly [K in keyof Required<T>]: true 
  *
  * @example
  * ```ts
- * import { closestNames } from '@kpl-lambda/core';
+ * import { closestNames } from '@kpl-lambda/core/internal';
  * closestNames('processRecrod', ['processRecord', 'processRecords', 'leaseLost']); // ['processRecord']
  * ```
  */
@@ -159,7 +160,7 @@ const coreConfigurationError: ConfigurationErrorFactory = (option, message) =>
  *
  * @example
  * ```ts
- * import { assertIntegerIn } from '@kpl-lambda/core';
+ * import { assertIntegerIn } from '@kpl-lambda/core/internal';
  * assertIntegerIn('batchSize', options.batchSize, 1, 10_000);
  * ```
  */
@@ -190,7 +191,7 @@ export function assertIntegerIn(
  *
  * @example
  * ```ts
- * import { assertTimerMs } from '@kpl-lambda/core';
+ * import { assertTimerMs } from '@kpl-lambda/core/internal';
  * assertTimerMs('maxBufferedMs', options.maxBufferedMs, { never: true });
  * ```
  */
@@ -235,7 +236,7 @@ export function assertTypeOf(
  *
  * @example
  * ```ts
- * import { assertMetrics } from '@kpl-lambda/core';
+ * import { assertMetrics } from '@kpl-lambda/core/internal';
  * assertMetrics(options.metrics);
  * ```
  */
@@ -257,7 +258,7 @@ export function assertMetrics(
  *
  * @example
  * ```ts
- * import { assertCheckpointStore } from '@kpl-lambda/core';
+ * import { assertCheckpointStore } from '@kpl-lambda/core/internal';
  * assertCheckpointStore(options.checkpoints);
  * ```
  */
@@ -284,7 +285,8 @@ export const BATCH_ON_CORRUPT_MODES: readonly BatchOnCorrupt[] = ['passthrough',
  *
  * @example
  * ```ts
- * import { deaggregateRecords, deaggregationModeOf } from '@kpl-lambda/core';
+ * import { deaggregateRecords } from '@kpl-lambda/core';
+ * import { deaggregationModeOf } from '@kpl-lambda/core/internal';
  * const userRecords = deaggregateRecords(event.Records, { onCorrupt: deaggregationModeOf('fail') });
  * ```
  */

@@ -1,11 +1,11 @@
+import { deaggregateRecords } from '@kpl-lambda/core';
 import {
   CheckpointedBatch,
-  deaggregateRecords,
   isKinesisWindowEvent,
   stateOfResponse,
   WINDOW_PROGRESS_KEY,
   WindowProgress,
-} from '@kpl-lambda/core';
+} from '@kpl-lambda/core/internal';
 import { aggregatedRecord, kinesisStreamEvent, plainRecord } from '@kpl-lambda/core/testing';
 
 const quiet = { warn() {} };

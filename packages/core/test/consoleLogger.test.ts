@@ -1,10 +1,6 @@
 // What every package logs when given no logger: one JSON line per warning or error, nothing else.
-import {
-  assertLogger,
-  consoleLogger,
-  type KplConfigurationError,
-  loggerOf,
-} from '@kpl-lambda/core';
+import { consoleLogger, type KplConfigurationError } from '@kpl-lambda/core';
+import { assertLogger, loggerOf } from '@kpl-lambda/core/internal';
 import { withConsoleLines } from '@kpl-lambda/testing-utils';
 
 // A plain error: what each package's own factory makes is tested with the package.

@@ -1,7 +1,6 @@
 import { Buffer } from 'node:buffer';
 import { deflateSync, gzipSync } from 'node:zlib';
 import {
-  countUserRecords,
   deaggregateRecords,
   decodeUserRecord,
   doneUserRecords,
@@ -12,6 +11,7 @@ import {
   userRecordJson,
   userRecordText,
 } from '@kpl-lambda/core';
+import { countUserRecords } from '@kpl-lambda/core/internal';
 import {
   aggregatedRecord,
   cloudWatchLogsData,

@@ -1,12 +1,12 @@
 import {
   aggregate,
-  assertValidKeys,
   computeHashKey,
   computeHashKeyHex,
   isValidHashKey,
   KplInvalidRecordError,
   MAX_HASH_KEY,
 } from '@kpl-lambda/core';
+import { assertValidKeys } from '@kpl-lambda/core/internal';
 
 describe('computeHashKey', () => {
   it.each([

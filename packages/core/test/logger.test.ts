@@ -1,4 +1,4 @@
-import { absorbRejection, safeLogger } from '@kpl-lambda/core';
+import { absorbRejection, safeLogger } from '@kpl-lambda/core/internal';
 import { rejectingLogger, withUnhandledRejections } from '@kpl-lambda/testing-utils';
 
 describe('safeLogger', () => {

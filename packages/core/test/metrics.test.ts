@@ -1,13 +1,15 @@
 import {
-  addBatchMetrics,
-  addMetrics,
-  assertCheckpointStore,
-  assertMetrics,
   BATCH_METRIC_NAMES,
   type BatchMetrics,
   DECODE_METRIC_NAMES,
   KplConfigurationError,
 } from '@kpl-lambda/core';
+import {
+  addBatchMetrics,
+  addMetrics,
+  assertCheckpointStore,
+  assertMetrics,
+} from '@kpl-lambda/core/internal';
 
 const counts: BatchMetrics = {
   parentRecords: 2,

@@ -1,8 +1,5 @@
 import {
   aggregate,
-  assertKnownOptions,
-  assertTimerMs,
-  closestNames,
   deaggregateBytes,
   deaggregateRecords,
   deaggregateSdkRecords,
@@ -11,6 +8,7 @@ import {
   MAX_TIMER_MS,
   RecordAggregator,
 } from '@kpl-lambda/core';
+import { assertKnownOptions, assertTimerMs, closestNames } from '@kpl-lambda/core/internal';
 import {
   aggregatedRecord,
   corruptAggregatedRecord,

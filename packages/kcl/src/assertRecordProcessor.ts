@@ -1,4 +1,4 @@
-import { closestNames, optionNames } from '@kpl-lambda/core';
+import { closestNames, optionNames } from '@kpl-lambda/core/internal';
 import { KplKclConfigurationError } from './errors.js';
 import type { RecordProcessor } from './types.js';
 

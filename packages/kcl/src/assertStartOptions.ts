@@ -1,11 +1,11 @@
+import { MAX_TIMER_MS } from '@kpl-lambda/core';
 import {
   assertIntegerIn,
   assertKnownOptions,
   assertLogger,
   assertTimerMs,
-  MAX_TIMER_MS,
   optionNames,
-} from '@kpl-lambda/core';
+} from '@kpl-lambda/core/internal';
 import { KplKclConfigurationError } from './errors.js';
 import type { StartOptions } from './types.js';
 

@@ -1,5 +1,6 @@
 import type { KplLogger } from '@kpl-lambda/core';
-import { loggerOf, MAX_TIMER_MS } from '@kpl-lambda/core';
+import { MAX_TIMER_MS } from '@kpl-lambda/core';
+import { loggerOf } from '@kpl-lambda/core/internal';
 import { assertRecordProcessor } from './assertRecordProcessor.js';
 import { assertStartOptions } from './assertStartOptions.js';
 import { KplKclCheckpointError, KplKclProtocolError } from './errors.js';

@@ -4,7 +4,7 @@ import {
   assertTimerMs,
   assertTypeOf,
   optionNames,
-} from '@kpl-lambda/core';
+} from '@kpl-lambda/core/internal';
 import { KplEventSourceMappingConfigurationError } from './errors.js';
 import type { DrainOptions, KinesisEventSourceMappingOptions } from './types.js';
 

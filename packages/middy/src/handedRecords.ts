@@ -1,7 +1,6 @@
 // What kplDeagg() hands to the handler of a batch's user records, and what it fails before.
 import {
   type BatchMetrics,
-  type CheckpointedBatch,
   type DecodeMetrics,
   decodeUserRecord,
   type KinesisStreamUserRecord,
@@ -9,6 +8,7 @@ import {
   type KplPayloadDecodeError,
   type PayloadDecoder,
 } from '@kpl-lambda/core';
+import type { CheckpointedBatch } from '@kpl-lambda/core/internal';
 import type { KplDeaggOptions } from './types.js';
 
 /** The records for the handler, and the user records that failed before it. */

@@ -1,20 +1,22 @@
 import {
-  addBatchMetrics,
   type BatchMetrics,
-  CheckpointedBatch,
-  countUserRecords,
   type DecodeMetrics,
   deaggregateRecords,
-  deaggregationModeOf,
   doneUserRecords,
-  isKinesisWindowEvent,
   type KinesisStreamUserEvent,
   type KinesisStreamUserRecord,
   KplInvalidRecordError,
+} from '@kpl-lambda/core';
+import {
+  addBatchMetrics,
+  CheckpointedBatch,
+  countUserRecords,
+  deaggregationModeOf,
+  isKinesisWindowEvent,
   loggerOf,
   stateOfResponse,
   WindowProgress,
-} from '@kpl-lambda/core';
+} from '@kpl-lambda/core/internal';
 import type {
   Context,
   KinesisStreamBatchItemFailure,

@@ -1,3 +1,4 @@
+import { PayloadDecoder } from '@kpl-lambda/core';
 import {
   assertCheckpointStore,
   assertKnownOptions,
@@ -7,8 +8,7 @@ import {
   assertTypeOf,
   BATCH_ON_CORRUPT_MODES,
   optionNames,
-  PayloadDecoder,
-} from '@kpl-lambda/core';
+} from '@kpl-lambda/core/internal';
 import { KplDeaggConfigurationError } from './errors.js';
 import type { KplDeaggOptions } from './types.js';
 

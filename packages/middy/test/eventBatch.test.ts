@@ -1,7 +1,8 @@
 // kplDeagg() with Middy 7's event-batch-* middlewares: the order that works keeps every failure
 // and checkpoints exact; the other order fails loudly, naming the one that works.
 import { InMemoryCheckpointStore } from '@kpl-lambda/checkpoints';
-import { type KinesisStreamUserRecord, parentKey, parentOf } from '@kpl-lambda/core';
+import { type KinesisStreamUserRecord, parentKey } from '@kpl-lambda/core';
+import { parentOf } from '@kpl-lambda/core/internal';
 import { aggregatedRecord, kinesisStreamEvent, plainRecord } from '@kpl-lambda/core/testing';
 import kplDeagg, { KplDeaggConfigurationError } from '@kpl-lambda/middy';
 import { loadMiddyEventBatch, type MiddyEventBatch, retryFrom } from '@kpl-lambda/testing-utils';

@@ -6,10 +6,9 @@ import {
   type KinesisStreamUserEvent,
   type KinesisStreamUserRecord,
   type KinesisTumblingWindow,
-  parentOf,
   userRecordJson,
-  WINDOW_PROGRESS_KEY,
 } from '@kpl-lambda/core';
+import { parentOf, WINDOW_PROGRESS_KEY } from '@kpl-lambda/core/internal';
 import { aggregatedRecord, kinesisStreamEvent, plainRecord } from '@kpl-lambda/core/testing';
 import kplDeagg, { KplDeaggConfigurationError, type KplDeaggResponse } from '@kpl-lambda/middy';
 import { retryFrom } from '@kpl-lambda/testing-utils';

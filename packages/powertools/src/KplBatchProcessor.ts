@@ -1,5 +1,13 @@
 import { BatchProcessor, EventType } from '@aws-lambda-powertools/batch';
 import {
+  type CheckpointStore,
+  doneUserRecords,
+  type KinesisStreamUserRecord,
+  type KplLogger,
+  type KplMetrics,
+  PayloadDecoder,
+} from '@kpl-lambda/core';
+import {
   addBatchMetrics,
   assertCheckpointStore,
   assertKnownOptions,
@@ -9,16 +17,10 @@ import {
   assertTypeOf,
   BATCH_ON_CORRUPT_MODES,
   CheckpointedBatch,
-  type CheckpointStore,
   countUserRecords,
-  doneUserRecords,
-  type KinesisStreamUserRecord,
-  type KplLogger,
-  type KplMetrics,
   loggerOf,
   optionNames,
-  PayloadDecoder,
-} from '@kpl-lambda/core';
+} from '@kpl-lambda/core/internal';
 import type { KinesisStreamBatchItemFailure, KinesisStreamRecord } from 'aws-lambda';
 import {
   KplBatchConfigurationError,

@@ -1,12 +1,7 @@
 // What the processor keeps of one invocation, in a WeakMap keyed by the user records it registered:
 // Powertools keeps those in its own per-invocation store, so interleaved invocations never mix.
-import type {
-  BatchMetrics,
-  CheckpointedBatch,
-  DecodeMetrics,
-  WindowProgress,
-  WindowState,
-} from '@kpl-lambda/core';
+import type { BatchMetrics, DecodeMetrics, WindowState } from '@kpl-lambda/core';
+import type { CheckpointedBatch, WindowProgress } from '@kpl-lambda/core/internal';
 import type { KinesisStreamRecord } from 'aws-lambda';
 import type { KplTumblingWindow } from './types.js';
 

@@ -1,14 +1,16 @@
 import {
-  assertKnownOptions,
-  assertTypeOf,
   doneUserRecords,
-  isKinesisWindowEvent,
   type KinesisStreamUserRecord,
   type KinesisTumblingWindow,
-  optionNames,
-  WindowProgress,
   type WindowState,
 } from '@kpl-lambda/core';
+import {
+  assertKnownOptions,
+  assertTypeOf,
+  isKinesisWindowEvent,
+  optionNames,
+  WindowProgress,
+} from '@kpl-lambda/core/internal';
 import type { Context, KinesisStreamBatchItemFailure, KinesisStreamEvent } from 'aws-lambda';
 import { KplBatchConfigurationError } from './errors.js';
 import { invocations } from './invocations.js';

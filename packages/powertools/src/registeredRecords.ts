@@ -2,12 +2,12 @@
 // and what its metrics count of them before decoding.
 import {
   deaggregateRecords,
-  deaggregationModeOf,
   decodeUserRecord,
   type KinesisStreamUserRecord,
   KplInvalidRecordError,
   type PayloadDecoder,
 } from '@kpl-lambda/core';
+import { deaggregationModeOf } from '@kpl-lambda/core/internal';
 import type { KinesisStreamRecord } from 'aws-lambda';
 import { KplBatchConfigurationError } from './errors.js';
 import type { Invocation } from './invocations.js';

@@ -1,4 +1,5 @@
-import { type KinesisStreamUserRecord, USER_RECORD_FIELDS } from '@kpl-lambda/core';
+import type { KinesisStreamUserRecord } from '@kpl-lambda/core';
+import { USER_RECORD_FIELDS } from '@kpl-lambda/core/internal';
 import type { BatchProcessorConfig } from './types.js';
 
 /**

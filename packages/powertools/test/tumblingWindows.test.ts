@@ -7,9 +7,9 @@ import {
   type KinesisStreamUserRecord,
   type KinesisTumblingWindow,
   KplConfigurationError,
-  parentOf,
   userRecordJson,
 } from '@kpl-lambda/core';
+import { parentOf } from '@kpl-lambda/core/internal';
 import { aggregatedRecord, kinesisStreamEvent, plainRecord } from '@kpl-lambda/core/testing';
 import { KplBatchProcessor, processTumblingWindow } from '@kpl-lambda/powertools';
 import { retryFrom } from '@kpl-lambda/testing-utils';

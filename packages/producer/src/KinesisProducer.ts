@@ -1,4 +1,5 @@
-import { type KplLogger, loggerOf } from '@kpl-lambda/core';
+import type { KplLogger } from '@kpl-lambda/core';
+import { loggerOf } from '@kpl-lambda/core/internal';
 import { BurstClock } from './BurstClock.js';
 import { KplProducerBufferFullError } from './errors.js';
 import { HeldRecords } from './HeldRecords.js';

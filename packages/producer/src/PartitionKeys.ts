@@ -1,4 +1,4 @@
-import { assertValidKeys } from '@kpl-lambda/core';
+import { assertValidKeys } from '@kpl-lambda/core/internal';
 import { KnownPartitionKey } from './KnownPartitionKey.js';
 
 /** Partition keys remembered at once; past that the memory starts afresh. */

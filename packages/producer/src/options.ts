@@ -1,3 +1,4 @@
+import { DEFAULT_MAX_AGGREGATE_BYTES, MAX_KINESIS_RECORD_BYTES } from '@kpl-lambda/core';
 import {
   assertIntegerIn,
   assertKnownOptions,
@@ -6,10 +7,8 @@ import {
   assertOneOf,
   assertTimerMs,
   assertTypeOf,
-  DEFAULT_MAX_AGGREGATE_BYTES,
-  MAX_KINESIS_RECORD_BYTES,
   optionNames,
-} from '@kpl-lambda/core';
+} from '@kpl-lambda/core/internal';
 import {
   DEFAULT_AGGREGATION_MAX_BYTES,
   DEFAULT_MAX_BUFFERED_BYTES,

@@ -1,4 +1,5 @@
-import { addMetrics, type KplMetrics } from '@kpl-lambda/core';
+import type { KplMetrics } from '@kpl-lambda/core';
+import { addMetrics } from '@kpl-lambda/core/internal';
 import type { ProducerCounters } from './types.js';
 
 /** The producer's metric names, as they appear in CloudWatch. */

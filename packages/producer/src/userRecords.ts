@@ -2,14 +2,13 @@ import { Buffer } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import {
   aggregate,
-  assertValidKeys,
-  closestNames,
   deaggregateBytes,
   isAggregated,
   KplInvalidRecordError,
   KplRecordTooLargeError,
   MAX_KINESIS_RECORD_BYTES,
 } from '@kpl-lambda/core';
+import { assertValidKeys, closestNames } from '@kpl-lambda/core/internal';
 import { INVENTED_PARTITION_KEY_BYTES } from './constants.js';
 import type { QueuedKinesisRecord } from './KinesisRecordQueues.js';
 import type { KnownPartitionKey } from './KnownPartitionKey.js';

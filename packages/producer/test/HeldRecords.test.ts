@@ -1,4 +1,4 @@
-import { safeLogger } from '@kpl-lambda/core';
+import { safeLogger } from '@kpl-lambda/core/internal';
 import { HeldRecords, tallyOf } from '../src/HeldRecords.js';
 import { PartitionKeys } from '../src/PartitionKeys.js';
 import type { UndeliverableRecord } from '../src/types.js';

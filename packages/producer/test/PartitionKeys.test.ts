@@ -1,7 +1,8 @@
 // The producer checks and measures a partition key once while it remembers it; these check that
 // what it remembers is what checking again would say, whether it remembers or has stopped.
 import { Buffer } from 'node:buffer';
-import { assertValidKeys, KplInvalidRecordError } from '@kpl-lambda/core';
+import { KplInvalidRecordError } from '@kpl-lambda/core';
+import { assertValidKeys } from '@kpl-lambda/core/internal';
 import fc from 'fast-check';
 import { PartitionKeys } from '../src/PartitionKeys.js';
 

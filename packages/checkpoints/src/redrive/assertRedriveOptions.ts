@@ -3,7 +3,7 @@ import {
   assertKnownOptions,
   assertTypeOf,
   optionNames,
-} from '@kpl-lambda/core';
+} from '@kpl-lambda/core/internal';
 import { KplCheckpointsConfigurationError } from '../errors.js';
 import type { RedriveBatchInfo, RedriveOptions } from './types.js';
 

@@ -5,7 +5,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { closestNames } from '@kpl-lambda/core';
+import { closestNames } from '@kpl-lambda/core/internal';
 import {
   DEFAULT_KCL_VERSION,
   kclDaemonArguments,

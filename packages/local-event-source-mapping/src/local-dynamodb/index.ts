@@ -18,7 +18,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { assertIntegerIn, assertKnownOptions, optionNames } from '@kpl-lambda/core';
+import { assertIntegerIn, assertKnownOptions, optionNames } from '@kpl-lambda/core/internal';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import dynalite from 'dynalite';
 import { DynamoDBFront } from './DynamoDBFront.js';

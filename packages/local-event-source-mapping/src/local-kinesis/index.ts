@@ -28,7 +28,7 @@ import {
   SplitShardCommand,
   waitUntilStreamExists,
 } from '@aws-sdk/client-kinesis';
-import { assertIntegerIn, assertKnownOptions, optionNames } from '@kpl-lambda/core';
+import { assertIntegerIn, assertKnownOptions, optionNames } from '@kpl-lambda/core/internal';
 import kinesalite from 'kinesalite';
 import { localKinesisClient } from '../client/index.js';
 import { KinesisFront, type RecordDistribution } from './KinesisFront.js';

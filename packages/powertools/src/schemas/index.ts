@@ -7,8 +7,7 @@
  * import { parser } from '@aws-lambda-powertools/batch/parser';
  * import { Base64Encoded } from '@aws-lambda-powertools/parser/helpers';
  * import { KinesisUserRecordPayloadSchema, KinesisUserRecordSchema } from '@kpl-lambda/powertools/schemas';
- * import type { UserRecordField } from '@kpl-lambda/core';
-import { z } from 'zod';
+ * import { z } from 'zod';
  *
  * const schema = KinesisUserRecordSchema.extend({
  *   kinesis: KinesisUserRecordPayloadSchema.extend({
@@ -22,7 +21,7 @@ import {
   KinesisDataStreamRecord,
   KinesisDataStreamRecordPayload,
 } from '@aws-lambda-powertools/parser/schemas/kinesis';
-import type { UserRecordField } from '@kpl-lambda/core';
+import type { UserRecordField } from '@kpl-lambda/core/internal';
 import { z } from 'zod';
 
 /**
