@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 const BENCHMARKS = [
   '../packages/core/bench/deaggregate.bench.mjs',
   '../packages/core/bench/decode.bench.mjs',
+  '../packages/powertools/bench/parser.bench.mjs',
   '../packages/producer/bench/producer.bench.mjs',
   '../packages/producer/bench/hotShard.bench.mjs',
   '../packages/producer/bench/orderedGroups.bench.mjs',

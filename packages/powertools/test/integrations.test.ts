@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { parser } from '@aws-lambda-powertools/batch/parser';
 import { Logger } from '@aws-lambda-powertools/logger';
@@ -317,10 +318,20 @@ describe('one processor shared by interleaved invocations', () => {
 });
 
 describe('parity with the stock BatchProcessor on plain records', () => {
+  // Valid, invalid, gzip JSON (valid and not), gzip of text, text, and bytes that only look
+  // like gzip: each read as Powertools' Base64Encoded reads it.
   const plainOrders = () =>
     kinesisStreamEvent([
       plainRecord({ partitionKey: 'o1', data: JSON.stringify({ orderId: 'o1', quantity: 1 }) }),
       plainRecord({ partitionKey: 'o2', data: JSON.stringify({ orderId: 'o2', quantity: 0 }) }),
+      plainRecord({
+        partitionKey: 'o3',
+        data: gzipSync(JSON.stringify({ orderId: 'o3', quantity: 3 })),
+      }),
+      plainRecord({ partitionKey: 'o4', data: gzipSync(JSON.stringify({ orderId: 'o4' })) }),
+      plainRecord({ partitionKey: 'o5', data: gzipSync('o5, not JSON') }),
+      plainRecord({ partitionKey: 'o6', data: 'o6, not JSON' }),
+      plainRecord({ partitionKey: 'o7', data: Buffer.from([0x1f, 0x8b, 0x7b, 0x7d]) }),
     ]);
 
   it.each([
@@ -329,10 +340,16 @@ describe('parity with the stock BatchProcessor on plain records', () => {
     ['base64', 'base64' as const, Order],
     ['unmarshall', 'unmarshall' as const, Order],
   ])('parses innerSchema with %s as Powertools does', async (_, transformer, innerSchema) => {
-    const logger = { debug: () => undefined, warn: () => undefined, error: () => undefined };
+    let debug: string[] = [];
+    const logger = {
+      debug: (message: string) => debug.push(message),
+      warn: () => undefined,
+      error: () => undefined,
+    };
     const config = { parser, innerSchema, logger, ...(transformer ? { transformer } : {}) };
     const outcome = async (processor: BatchProcessor) => {
       const seen: unknown[] = [];
+      debug = [];
       const response = await processPartialResponse(
         plainOrders(),
         async (record: KinesisStreamRecord) => {
@@ -341,7 +358,8 @@ describe('parity with the stock BatchProcessor on plain records', () => {
         processor,
         { context, processInParallel: false, throwOnFullBatchFailure: false },
       );
-      return { seen, response };
+      const errors = processor.errors.map((error) => `${error.name}: ${error.message}`);
+      return { seen, response, errors, debug };
     };
 
     const ours = await outcome(new KplBatchProcessor(config));
