@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { BUILD_HASH_FILE, buildHashOf, isBuilt } from './build-hash.mjs';
+import { BUILD_HASH_FILE, buildHashOf, buildRecordOf, isBuilt } from './build-hash.mjs';
 
 const { name } = JSON.parse(readFileSync('package.json', 'utf8'));
 // Taken before building: a source edited during the build makes the next build run again.
@@ -33,4 +33,4 @@ for (const output of readdirSync('dist/esm', { recursive: true })) {
 }
 run('-p', 'tsconfig.cjs.json');
 writeFileSync('dist/cjs/package.json', '{ "type": "commonjs" }\n');
-writeFileSync(BUILD_HASH_FILE, hash);
+writeFileSync(BUILD_HASH_FILE, buildRecordOf('.', hash));
