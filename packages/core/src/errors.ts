@@ -30,8 +30,8 @@ export class KplError extends Error {
  * @example
  * ```ts
  * import { KplConfigurationError, type KplConfigurationErrorOptions } from '@kpl-lambda/core';
- * const options: KplConfigurationErrorOptions = { option: 'maxBytes' };
- * new KplConfigurationError('maxBytes must be 1 or more', options);
+ * const options: KplConfigurationErrorOptions = { option: 'aggregationMaxBytes' };
+ * new KplConfigurationError('aggregationMaxBytes must be 1 or more', options);
  * ```
  */
 export interface KplConfigurationErrorOptions extends ErrorOptions {
@@ -171,13 +171,13 @@ export class KplInvalidRecordError extends KplError {
 }
 
 /**
- * A single user record too large to be sent even on its own within `maxBytes`
+ * A single user record too large to be sent even on its own within `aggregationMaxBytes`
  * (its data plus its partition key).
  *
  * @example
  * ```ts
  * import { KplRecordTooLargeError, RecordAggregator } from '@kpl-lambda/core';
- * const aggregator = new RecordAggregator({ maxBytes: 1024 });
+ * const aggregator = new RecordAggregator({ aggregationMaxBytes: 1024 });
  * try {
  *   aggregator.add({ partitionKey: 'k', data: new Uint8Array(2048) });
  * } catch (error) {

@@ -8,7 +8,7 @@ import type { ConfigurationErrorFactory } from './options.js';
  *
  * @example
  * ```ts
- * import { loggerOf } from '@kpl-lambda/core';
+ * import { loggerOf } from '@kpl-lambda/core/internal';
  * const log = loggerOf(options.logger);
  * log.warn('Corrupt KPL aggregate', { sequenceNumber }); // to console.warn unless told otherwise
  * ```
@@ -24,7 +24,7 @@ export function loggerOf(option: Partial<KplLogger> | false | undefined): KplLog
  *
  * @example
  * ```ts
- * import { assertLogger } from '@kpl-lambda/core';
+ * import { assertLogger } from '@kpl-lambda/core/internal';
  * assertLogger(options.logger, ['debug', 'warn', 'error'], E);
  * ```
  */

@@ -26,7 +26,7 @@ const FIELDS = {
  *
  * @example
  * ```ts
- * import { USER_RECORD_FIELDS } from '@kpl-lambda/core';
+ * import { USER_RECORD_FIELDS } from '@kpl-lambda/core/internal';
  * for (const field of USER_RECORD_FIELDS) {
  *   if (userRecord.kinesis[field] !== undefined) parsed.kinesis[field] = userRecord.kinesis[field];
  * }

@@ -1,6 +1,6 @@
 import { gunzipSync } from 'node:zlib';
 import { ParsingError } from '@aws-lambda-powertools/batch';
-import type { KinesisStreamUserRecord } from '@kpl-lambda/core';
+import { DEFAULT_MAX_DECODED_BYTES, type KinesisStreamUserRecord } from '@kpl-lambda/core';
 import { USER_RECORD_FIELDS } from '@kpl-lambda/core/internal';
 import type { BatchProcessorConfig } from './types.js';
 
@@ -25,13 +25,18 @@ export function withUserRecordParser(config: BatchProcessorConfig): BatchProcess
   if (parser === undefined || innerSchema === undefined || schema !== undefined) return config;
   // Powertools' own path refuses a schema that is not Zod, with its own error and log.
   if (innerSchema['~standard'].vendor !== 'zod') return config;
-  if (transformer !== undefined && transformer !== 'base64') {
-    return { ...config, parser: keepingUserRecordFields(parser) };
-  }
-  const parseUserRecord: Parser = async (record, _eventType, logger) => {
+  const powertools = keepingUserRecordFields(parser);
+  if (transformer !== undefined && transformer !== 'base64')
+    return { ...config, parser: powertools };
+  const parseUserRecord: Parser = async (record, eventType, logger, parserConfig) => {
     const { kinesis } = record as KinesisStreamUserRecord;
     const data = transformer === 'base64' ? base64Encoded(kinesis.data) : kinesis.data;
-    const result = await innerSchema['~standard'].validate(data);
+    const result = innerSchema['~standard'].validate(data);
+    if (result instanceof Promise) {
+      // An asynchronous schema: Powertools' parser decides (it refuses them), as without us.
+      result.catch(() => {});
+      return powertools(record, eventType, logger, parserConfig);
+    }
     if (result.issues !== undefined) {
       const message = result.issues.map(issueText).join('; ');
       logger.debug(`Failed to parse record: ${message}`);
@@ -47,7 +52,9 @@ function base64Encoded(data: string): unknown {
   const bytes = Buffer.from(data, 'base64');
   if (bytes[0] === GZIP_MAGIC[0] && bytes[1] === GZIP_MAGIC[1]) {
     try {
-      return JSON.parse(gunzipSync(bytes).toString('utf8'));
+      // Capped, unlike Base64Encoded: a bomb fails its schema as text instead of taking memory.
+      const json = gunzipSync(bytes, { maxOutputLength: DEFAULT_MAX_DECODED_BYTES });
+      return JSON.parse(json.toString('utf8'));
     } catch {
       // As Base64Encoded: gzip that is not JSON is read as the text of its bytes.
     }

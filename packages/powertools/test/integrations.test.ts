@@ -334,10 +334,25 @@ describe('parity with the stock BatchProcessor on plain records', () => {
       plainRecord({ partitionKey: 'o7', data: Buffer.from([0x1f, 0x8b, 0x7b, 0x7d]) }),
     ]);
 
+  it('fails a gzip record that inflates past 10 MiB, which Base64Encoded would inflate whole', async () => {
+    const padded = z.object({ pad: z.string() });
+    const bomb = gzipSync(JSON.stringify({ pad: 'x'.repeat(11 * 1024 * 1024) }));
+    const processor = new KplBatchProcessor({ parser, innerSchema: padded, transformer: 'base64' });
+    const response = await processPartialResponse(
+      kinesisStreamEvent([plainRecord({ partitionKey: 'bomb', data: bomb })]),
+      async () => undefined,
+      processor,
+      { context, throwOnFullBatchFailure: false },
+    );
+    expect(response.batchItemFailures).toHaveLength(1);
+    expect(processor.errors[0]?.name).toBe('ParsingError');
+  });
+
   it.each([
     ['no transformer', undefined, z.string()],
     ['json', 'json' as const, Order],
     ['base64', 'base64' as const, Order],
+    ['base64, an asynchronous schema', 'base64' as const, Order.refine(async () => true)],
     ['unmarshall', 'unmarshall' as const, Order],
   ])('parses innerSchema with %s as Powertools does', async (_, transformer, innerSchema) => {
     let debug: string[] = [];
