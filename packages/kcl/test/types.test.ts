@@ -60,10 +60,15 @@ describe('kcl types', () => {
     ).rejects.toThrow(KplKclConfigurationError);
   });
 
-  it('refuses a misspelt option', () =>
+  it('refuses a misspelt option, and types the records of an untyped processRecord', () =>
     expect(
       start(
-        { processRecord() {} },
+        {
+          processRecord(record, checkpointer) {
+            expectTypeOf(record).toEqualTypeOf<KclUserRecord>();
+            expectTypeOf(checkpointer).toEqualTypeOf<Checkpointer>();
+          },
+        },
         // @ts-expect-error not an option: checkpointEveryRecords
         { checkpointEvery: 100 },
       ),
