@@ -41,18 +41,72 @@ export interface ProcessRecordsInput {
 
 /**
  * What runs in the child process: `processRecord` (or `processRecords`, a batch at a time: one of
- * the two) and optional lifecycle hooks, on a plain object or a class instance. `processRecord`
- * may be async; returning `true` checkpoints at this user record now (kclpy's contract). `start`
- * refuses any other key of a plain object, and on a class instance a method named close to one
- * of these (a typo).
+ * the two, as the type requires) and optional lifecycle hooks, on a plain object or a class
+ * instance. `processRecord` may be async; returning `true` checkpoints at this user record now
+ * (kclpy's contract). `start` refuses any other key of a plain object, and on a class instance a
+ * method named close to one of these (a typo).
+ *
+ * @example
+ * ```ts
+ * const processor: RecordProcessor = {
+ *   async processRecord(record) {
+ *     console.error(record.sequenceNumber, record.subSequenceNumber);
+ *   },
+ * };
+ * ```
  */
-export interface RecordProcessor {
+export type RecordProcessor = PerRecordProcessor | BatchRecordProcessor;
+
+/**
+ * A {@link RecordProcessor} that takes one user record at a time; a class can implement it.
+ *
+ * @example
+ * ```ts
+ * class Orders implements PerRecordProcessor {
+ *   async processRecord(record: KclUserRecord) {
+ *     console.error(record.partitionKey);
+ *   }
+ * }
+ * ```
+ */
+export interface PerRecordProcessor extends RecordProcessorHooks {
+  /** One user record; may be async; `true` checkpoints at it now. A throw is retried. */
+  processRecord(record: KclUserRecord, checkpointer: Checkpointer): unknown;
+  /** Not with `processRecord`: the records go to one of them only. */
+  processRecords?: never;
+}
+
+/**
+ * A {@link RecordProcessor} that takes a whole batch at a time, checkpointing as it likes.
+ *
+ * @example
+ * ```ts
+ * const processor: BatchRecordProcessor = {
+ *   async processRecords({ records, checkpointer }) {
+ *     console.error(records.length);
+ *     await checkpointer.checkpoint();
+ *   },
+ * };
+ * ```
+ */
+export interface BatchRecordProcessor extends RecordProcessorHooks {
+  /** Instead of `processRecord`: a whole batch at a time, checkpointing as it likes. */
+  processRecords(input: ProcessRecordsInput): unknown;
+  /** Not with `processRecords`: the records go to one of them only. */
+  processRecord?: never;
+}
+
+/**
+ * The lifecycle hooks of a {@link RecordProcessor}, all optional.
+ *
+ * @example
+ * ```ts
+ * const hooks: RecordProcessorHooks = { leaseLost: () => console.error('lease lost') };
+ * ```
+ */
+export interface RecordProcessorHooks {
   /** The daemon gave this process a shard: where it resumes. */
   initialize?(input: InitializeInput): unknown;
-  /** One user record; may be async; `true` checkpoints at it now. A throw is retried. */
-  processRecord?(record: KclUserRecord, checkpointer: Checkpointer): unknown;
-  /** Instead of `processRecord`: a whole batch at a time, checkpointing as it likes. */
-  processRecords?(input: ProcessRecordsInput): unknown;
   /** The lease went to another worker: no checkpoint is possible any more. */
   leaseLost?(): unknown;
   /** The shard was split or merged and read to its end; the process checkpoints after this. */
