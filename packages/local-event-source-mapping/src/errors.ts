@@ -3,6 +3,7 @@ import {
   type KplConfigurationErrorOptions,
   KplError,
 } from '@kpl-lambda/core';
+import type { ConfigurationErrorFactory } from '@kpl-lambda/core/internal';
 
 /**
  * Base class of the run-time errors of `@kpl-lambda/local-event-source-mapping` (a `KplError`,
@@ -63,3 +64,7 @@ export class KplDrainStoppedError extends KplEventSourceMappingError {
     this.name = 'KplDrainStoppedError';
   }
 }
+
+/** The factory core's option checks make this package's configuration errors with. */
+export const configurationError: ConfigurationErrorFactory = (option, message) =>
+  new KplEventSourceMappingConfigurationError(message, { option });

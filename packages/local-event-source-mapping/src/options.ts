@@ -5,14 +5,13 @@ import {
   assertTypeOf,
   optionNames,
 } from '@kpl-lambda/core/internal';
-import { KplEventSourceMappingConfigurationError } from './errors.js';
+import { configurationError } from './errors.js';
 import type { DrainOptions, KinesisEventSourceMappingOptions } from './types.js';
 
 /** How long `drain()` may take by default: a test tool must end, even with endless retries. */
 const DEFAULT_DRAIN_TIMEOUT_MS = 60_000;
 
-const E = (option: string, message: string) =>
-  new KplEventSourceMappingConfigurationError(message, { option });
+const E = configurationError;
 
 const MAPPING_OPTIONS = optionNames<KinesisEventSourceMappingOptions>({
   client: true,

@@ -4,7 +4,7 @@ import {
   DescribeTableCommand,
   ListTablesCommand,
 } from '@aws-sdk/client-dynamodb';
-import { KplConfigurationError } from '@kpl-lambda/core';
+import { KplEventSourceMappingConfigurationError } from '@kpl-lambda/local-event-source-mapping';
 import {
   type LocalDynamoDB,
   startLocalDynamoDB,
@@ -109,9 +109,11 @@ describe('the local DynamoDB', () => {
   it('listens on the port asked for, and refuses one taken or out of range', async () => {
     const taken = Number(new URL(dynamodb.endpoint).port);
     await expect(startLocalDynamoDB({ port: taken })).rejects.toThrow('EADDRINUSE');
-    await expect(startLocalDynamoDB({ port: -1 })).rejects.toThrow(KplConfigurationError);
+    await expect(startLocalDynamoDB({ port: -1 })).rejects.toThrow(
+      KplEventSourceMappingConfigurationError,
+    );
     await expect(startLocalDynamoDB({ prot: 4568 } as never)).rejects.toThrow(
-      KplConfigurationError,
+      KplEventSourceMappingConfigurationError,
     );
     const other = await startLocalDynamoDB({ port: 0 });
     await other.stop();

@@ -10,7 +10,7 @@ import {
   UpdateStreamRecordDistributionStrategyCommand,
   waitUntilStreamExists,
 } from '@aws-sdk/client-kinesis';
-import { KplConfigurationError } from '@kpl-lambda/core';
+import { KplEventSourceMappingConfigurationError } from '@kpl-lambda/local-event-source-mapping';
 import {
   type LocalKinesis,
   startLocalKinesis,
@@ -216,10 +216,10 @@ describe('shard write limits', () => {
 
   it('refuse unknown options', async () => {
     await expect(startLocalKinesis({ shardLimits: {} } as never)).rejects.toThrow(
-      KplConfigurationError,
+      KplEventSourceMappingConfigurationError,
     );
     await expect(kinesis.createStream('x', 1, { distribution: 'AUTO' } as never)).rejects.toThrow(
-      KplConfigurationError,
+      KplEventSourceMappingConfigurationError,
     );
   });
 });

@@ -21,6 +21,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { assertIntegerIn, assertKnownOptions, optionNames } from '@kpl-lambda/core/internal';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import dynalite from 'dynalite';
+import { configurationError } from '../errors.js';
 import { DynamoDBFront } from './DynamoDBFront.js';
 
 const LOCAL_DYNAMODB_OPTIONS = optionNames<LocalDynamoDBOptions>({ port: true });
@@ -60,9 +61,9 @@ export interface LocalDynamoDB {
 export async function startLocalDynamoDB(
   options: LocalDynamoDBOptions = {},
 ): Promise<LocalDynamoDB> {
-  assertKnownOptions(options, LOCAL_DYNAMODB_OPTIONS);
+  assertKnownOptions(options, LOCAL_DYNAMODB_OPTIONS, configurationError);
   const { port = 0 } = options;
-  assertIntegerIn('port', port, 0, 65_535);
+  assertIntegerIn('port', port, 0, 65_535, configurationError);
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const front = new DynamoDBFront(server.address() as AddressInfo);

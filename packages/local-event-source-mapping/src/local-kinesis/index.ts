@@ -31,6 +31,7 @@ import {
 import { assertIntegerIn, assertKnownOptions, optionNames } from '@kpl-lambda/core/internal';
 import kinesalite from 'kinesalite';
 import { localKinesisClient } from '../client/index.js';
+import { configurationError } from '../errors.js';
 import { KinesisFront, type RecordDistribution } from './KinesisFront.js';
 import type { ShardWriteLimits } from './ShardThrottle.js';
 
@@ -107,9 +108,9 @@ export interface LocalKinesis {
  * ```
  */
 export async function startLocalKinesis(options: LocalKinesisOptions = {}): Promise<LocalKinesis> {
-  assertKnownOptions(options, LOCAL_KINESIS_OPTIONS);
+  assertKnownOptions(options, LOCAL_KINESIS_OPTIONS, configurationError);
   const { port = 0 } = options;
-  assertIntegerIn('port', port, 0, 65_535);
+  assertIntegerIn('port', port, 0, 65_535, configurationError);
   const server = kinesalite({
     createStreamMs: 0,
     deleteStreamMs: 0,
@@ -137,7 +138,7 @@ export async function startLocalKinesis(options: LocalKinesisOptions = {}): Prom
       return front.throttledRecords;
     },
     async createStream(StreamName, ShardCount, streamOptions = {}) {
-      assertKnownOptions(streamOptions, LOCAL_STREAM_OPTIONS);
+      assertKnownOptions(streamOptions, LOCAL_STREAM_OPTIONS, configurationError);
       front.setFacts(StreamName, {
         recordDistribution: streamOptions.recordDistribution ?? 'USER_PARTITION_KEY',
         maxRecordSizeInKiB: streamOptions.maxRecordSizeInKiB ?? 1024,
