@@ -202,6 +202,39 @@ describe('records without a partition key (a service-managed stream)', () => {
     ]);
   });
 
+  it("parses them through Powertools' own parser (json), keeping their key and user record fields", async () => {
+    // Base64 text that is JSON as it is: what the json transformer parses on a Kinesis record.
+    const jsonText = (text: string) => Buffer.from(text, 'base64');
+    const event = kinesisStreamEvent([
+      plainRecord({ partitionKey: null, data: jsonText('1234') }),
+      { data: jsonText('5678') },
+      aggregatedRecord([{ partitionKey: 'o3', data: jsonText('9012') }], { partitionKey: null }),
+    ]);
+    const parsed: KinesisStreamUserRecord[] = [];
+    const response = await processPartialResponse(
+      event,
+      async (record: KinesisStreamUserRecord) => {
+        parsed.push(record);
+      },
+      new KplBatchProcessor({ parser, innerSchema: z.number(), transformer: 'json' }),
+      { context, processInParallel: false },
+    );
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(
+      parsed.map(({ kinesis }) => [
+        kinesis.data,
+        kinesis.partitionKey,
+        'partitionKey' in kinesis,
+        kinesis.subSequenceNumber,
+        kinesis.aggregated,
+      ]),
+    ).toEqual([
+      [1234, null, true, 0, false],
+      [5678, undefined, false, 0, false],
+      [9012, 'o3', true, 0, true],
+    ]);
+  });
+
   it('parses them with the shipped user record schema', async () => {
     const schema = KinesisUserRecordSchema.extend({
       kinesis: KinesisUserRecordPayloadSchema.extend({ data: Base64Encoded(Order) }),
