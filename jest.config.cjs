@@ -52,6 +52,9 @@ module.exports = {
     '!packages/testing-utils/**',
   ],
   coverageProvider: 'v8',
+  // What `sam build` and its packing leave in the SAM app: copies of package.json files that Jest
+  // would otherwise take for modules of the same names.
+  modulePathIgnorePatterns: ['/\\.sam-packages/', '/\\.aws-sam/'],
   // Each package at the level it reaches, or higher: a change that lowers one fails the run.
   coverageThreshold: {
     './packages/checkpoints/src/': { statements: 99, branches: 89, functions: 100, lines: 99 },
