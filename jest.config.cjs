@@ -34,6 +34,9 @@ module.exports = {
   // 2-core runner, Jest's 5 s default fails them without anything being wrong. Tests that wait
   // on a daemon set their own, longer timeout.
   testTimeout: 30_000,
+  // Jest's default, a worker fewer than the cores, runs a 2-core runner's suites one at a time,
+  // most of them waiting on a local service or a child process.
+  maxWorkers: '100%',
   setupFiles: ['<rootDir>/test/setup-env.cjs'],
   resolver: '<rootDir>/test/resolver.cjs',
   testMatch: ['<rootDir>/packages/*/test/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
