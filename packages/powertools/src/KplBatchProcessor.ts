@@ -5,21 +5,13 @@ import {
   type KinesisStreamUserRecord,
   type KplLogger,
   type KplMetrics,
-  PayloadDecoder,
+  type PayloadDecoder,
 } from '@kpl-lambda/core';
 import {
   addBatchMetrics,
-  assertCheckpointStore,
-  assertKnownOptions,
-  assertLogger,
-  assertMetrics,
-  assertOneOf,
-  assertTypeOf,
-  BATCH_ON_CORRUPT_MODES,
   CheckpointedBatch,
   countUserRecords,
   loggerOf,
-  optionNames,
 } from '@kpl-lambda/core/internal';
 import type { KinesisStreamBatchItemFailure, KinesisStreamRecord } from 'aws-lambda';
 import {
@@ -28,34 +20,10 @@ import {
   KplSkippedRecordError,
 } from './errors.js';
 import { type Invocation, invocations } from './invocations.js';
+import { checkedOptions } from './options.js';
 import { deaggregateParents, decodedInPlace, userRecordCounts } from './registeredRecords.js';
-import type {
-  BatchProcessorConfig,
-  KplBatchOnCorrupt,
-  KplBatchProcessorOptions,
-  KplTumblingWindow,
-} from './types.js';
+import type { KplBatchOnCorrupt, KplBatchProcessorOptions, KplTumblingWindow } from './types.js';
 import { withUserRecordParser } from './userRecordParser.js';
-
-/**
- * Ours, and those of Powertools' own processor configuration: a Powertools that adds one fails
- * this package's build until it is listed here.
- */
-const KPL_BATCH_PROCESSOR_OPTIONS = optionNames<
-  Omit<KplBatchProcessorOptions, keyof BatchProcessorConfig> &
-    Record<keyof BatchProcessorConfig, unknown>
->({
-  onCorrupt: true,
-  stopOnFirstFailure: true,
-  checkpoints: true,
-  metrics: true,
-  decode: true,
-  parser: true,
-  schema: true,
-  innerSchema: true,
-  transformer: true,
-  logger: true,
-});
 
 type BatchProcessingOptions = Parameters<BatchProcessor['register']>[2];
 type ProcessedRecord = Awaited<ReturnType<BatchProcessor['processRecord']>>;
@@ -66,8 +34,8 @@ type ProcessedRecord = Awaited<ReturnType<BatchProcessor['processRecord']>>;
  * the response reports each failed user record as its parent's sequence number, once, in
  * sequence order. Everything else Powertools offers works unchanged: `processInParallel`,
  * `throwOnFullBatchFailure` (the full batch is all user records), `context`, and the parser
- * (`schema`, or `innerSchema` with a `transformer`, which is applied to a user record schema that
- * keeps `subSequenceNumber`, `aggregated` and `explicitHashKey`).
+ * (`schema`, or `innerSchema` with a `transformer`: the record handler gets the whole user
+ * record, `subSequenceNumber`, `aggregated` and `explicitHashKey` kept, with its data parsed).
  *
  * All per-invocation state lives in Powertools' own store, so one processor may serve
  * interleaved invocations wherever Powertools' processors can (Lambda Managed Instances).
@@ -98,34 +66,11 @@ export class KplBatchProcessor extends BatchProcessor {
   private readonly decoder: PayloadDecoder | undefined;
 
   public constructor(options: KplBatchProcessorOptions = {}) {
-    const E = (option: string, message: string) =>
-      new KplBatchConfigurationError(message, { option });
-    assertKnownOptions(options, KPL_BATCH_PROCESSOR_OPTIONS, E);
-    const {
-      onCorrupt = 'passthrough',
-      stopOnFirstFailure = false,
-      checkpoints,
-      metrics,
-      decode,
-      logger,
-      ...config
-    } = options;
-    assertOneOf('onCorrupt', onCorrupt, BATCH_ON_CORRUPT_MODES, E);
-    assertTypeOf('stopOnFirstFailure', stopOnFirstFailure, 'boolean', E);
-    assertCheckpointStore(checkpoints, E);
-    assertMetrics(metrics, E);
-    assertTypeOf('decode', decode, 'object', E);
-    assertLogger(logger, ['debug', 'warn', 'error'], E);
-    const decoder =
-      decode === undefined
-        ? undefined
-        : new PayloadDecoder(decode, (option, message) => E(`decode.${option}`, message));
+    const { onCorrupt, stopOnFirstFailure, checkpoints, metrics, decoder, logger, config } =
+      checkedOptions(options);
     // A logger that throws must not change what Lambda is told, nor fail a parse in Powertools.
     const kplLogger = loggerOf(logger);
-    super(
-      EventType.KinesisDataStreams,
-      withUserRecordParser({ ...config, logger: kplLogger } as BatchProcessorConfig),
-    );
+    super(EventType.KinesisDataStreams, withUserRecordParser({ ...config, logger: kplLogger }));
     this.onCorrupt = onCorrupt;
     this.stopOnFirstFailure = stopOnFirstFailure;
     this.checkpoints = checkpoints;
