@@ -23,9 +23,6 @@ const asRegExp = (path) => path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 module.exports = {
   ...base,
   testMatch: ['<rootDir>/packages/*/test/**/*.test.ts'],
-  // Jest's default, a worker fewer than the cores, leaves a small machine's other core to its
-  // parent process, which mostly waits.
-  maxWorkers: '100%',
   testPathIgnorePatterns: [
     '/node_modules/',
     ...suitesNeedingJava.map((file) => `^${asRegExp(file)}$`),
