@@ -77,6 +77,8 @@ const npm = (args, cwd) =>
 const onNode = (version, args, options) =>
   spawnSync('npx', ['--yes', '-p', `node@${version}`, '--', 'node', ...args], {
     encoding: 'utf8',
+    // What the tests print, kept whole: past spawnSync's 1 MiB default it would kill the run.
+    maxBuffer: 256 * 1024 * 1024,
     ...options,
   });
 

@@ -39,7 +39,7 @@ it('reports exactly the parents of the user records that did not succeed, once e
         return outcome === 'reject' ? Promise.reject(new Error('failed')) : Promise.resolve();
       };
       const stop = mode === 'stop on first failure';
-      const processor = new KplBatchProcessor({ stopOnFirstFailure: stop });
+      const processor = new KplBatchProcessor({ stopOnFirstFailure: stop, logger: false });
 
       const { batchItemFailures } = await processPartialResponse(
         lambdaEvent,
