@@ -1,4 +1,4 @@
-import type { PayloadDecodeErrorReason } from './payloadTypes.js';
+import type { PayloadDecodeErrorReason } from './payload/payloadTypes.js';
 import type { KplDecodeErrorReason } from './types.js';
 
 /**

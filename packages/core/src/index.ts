@@ -1,6 +1,6 @@
-export { aggregate } from './aggregate.js';
-export { CheckedPartitionKey } from './CheckedPartitionKey.js';
-export { parentKey } from './CheckpointedBatch.js';
+export { aggregate } from './aggregation/aggregate.js';
+export { CheckedPartitionKey } from './format/CheckedPartitionKey.js';
+export { parentKey } from './checkpoints/CheckpointedBatch.js';
 export { consoleLogger } from './consoleLogger.js';
 export {
   DEFAULT_MAX_AGGREGATE_BYTES,
@@ -13,11 +13,11 @@ export {
   MAX_PARTITION_KEY_LENGTH,
   MAX_TIMER_MS,
 } from './constants.js';
-export { deaggregateBytes, deaggregateSdkRecords } from './deaggregate.js';
-export { decodeUserRecord } from './decodedRecords.js';
-export { isAggregated } from './decoder.js';
-export { canDecompress } from './decompress.js';
-export { doneUserRecords } from './doneUserRecords.js';
+export { deaggregateBytes, deaggregateSdkRecords } from './deaggregation/deaggregate.js';
+export { decodeUserRecord } from './payload/decodedRecords.js';
+export { isAggregated } from './format/decoder.js';
+export { canDecompress } from './payload/decompress.js';
+export { doneUserRecords } from './checkpoints/doneUserRecords.js';
 export {
   KplConfigurationError,
   type KplConfigurationErrorOptions,
@@ -27,8 +27,8 @@ export {
   KplPayloadDecodeError,
   KplRecordTooLargeError,
 } from './errors.js';
-export { computeHashKey, computeHashKeyHex, isValidHashKey } from './hashKey.js';
-export { deaggregateRecords, iterDeaggregateRecords } from './lambdaRecords.js';
+export { computeHashKey, computeHashKeyHex, isValidHashKey } from './format/hashKey.js';
+export { deaggregateRecords, iterDeaggregateRecords } from './deaggregation/lambdaRecords.js';
 export type { KplLogger } from './logger.js';
 export {
   BATCH_METRIC_NAMES,
@@ -37,21 +37,21 @@ export {
   type DecodeMetrics,
   type KplMetrics,
 } from './metrics.js';
-export { PayloadDecoder, type UserRecordPosition } from './PayloadDecoder.js';
-export type * from './payloadTypes.js';
-export { RecordAggregator } from './RecordAggregator.js';
+export { PayloadDecoder, type UserRecordPosition } from './payload/PayloadDecoder.js';
+export type * from './payload/payloadTypes.js';
+export { RecordAggregator } from './aggregation/RecordAggregator.js';
 export {
   type ListedShard,
   type RoutingKeys,
   type ShardHashKeyRange,
   ShardMap,
-} from './ShardMap.js';
-export { SubSequenceSet } from './SubSequenceSet.js';
+} from './aggregation/ShardMap.js';
+export { SubSequenceSet } from './checkpoints/SubSequenceSet.js';
 export type * from './types.js';
 export {
   type RecordWithBase64Data,
   userRecordData,
   userRecordJson,
   userRecordText,
-} from './userRecordData.js';
-export type { WindowState } from './WindowProgress.js';
+} from './deaggregation/userRecordData.js';
+export type { WindowState } from './checkpoints/WindowProgress.js';

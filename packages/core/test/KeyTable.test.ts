@@ -1,4 +1,4 @@
-import { KeyTable } from '../src/KeyTable.js';
+import { KeyTable } from '../src/aggregation/KeyTable.js';
 
 /** Enters each key as the aggregator does: the index found, or else a new entry. */
 function enter(table: KeyTable, keys: string[]): number[] {

@@ -9,7 +9,7 @@ import {
 } from '@kpl-lambda/core';
 import { aggregatedRecord, kinesisStreamEvent, plainRecord } from '@kpl-lambda/core/testing';
 import type { KinesisStreamRecord } from 'aws-lambda';
-import { WireReader } from '../src/WireReader.js';
+import { WireReader } from '../src/format/WireReader.js';
 
 const text = (base64: string) => Buffer.from(base64, 'base64').toString('utf8');
 

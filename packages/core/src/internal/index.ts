@@ -11,9 +11,9 @@
  *
  * @packageDocumentation
  */
-export { CheckpointedBatch, parentOf } from '../CheckpointedBatch.js';
-export { countUserRecords } from '../doneUserRecords.js';
-export { assertValidKeys } from '../hashKey.js';
+export { CheckpointedBatch, parentOf } from '../checkpoints/CheckpointedBatch.js';
+export { countUserRecords } from '../checkpoints/doneUserRecords.js';
+export { assertValidKeys } from '../format/hashKey.js';
 export { absorbRejection, safeLogger } from '../logger.js';
 export { assertLogger, loggerOf } from '../loggerOption.js';
 export { addBatchMetrics, addMetrics } from '../metrics.js';
@@ -31,10 +31,10 @@ export {
   deaggregationModeOf,
   optionNames,
 } from '../options.js';
-export { USER_RECORD_FIELDS, type UserRecordField } from '../userRecordFields.js';
+export { USER_RECORD_FIELDS, type UserRecordField } from '../deaggregation/userRecordFields.js';
 export {
   isKinesisWindowEvent,
   stateOfResponse,
   WINDOW_PROGRESS_KEY,
   WindowProgress,
-} from '../WindowProgress.js';
+} from '../checkpoints/WindowProgress.js';

@@ -1,7 +1,7 @@
 import { Buffer } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { MAGIC_BYTES } from '../constants.js';
-import { PARTITION_KEY_TABLE_TAG } from '../wireFormat.js';
+import { PARTITION_KEY_TABLE_TAG } from '../format/wireFormat.js';
 
 /** Magic, a body whose one field claims 5 bytes and holds 1, and the body's true MD5. */
 export function corruptAggregateBytes(): Buffer {

@@ -20,7 +20,7 @@ import type { KinesisStreamEvent } from 'aws-lambda';
 import { MAX_KINESIS_RECORD_BYTES } from '../constants.js';
 import { KplConfigurationError } from '../errors.js';
 import { assertKnownOptions, optionNames } from '../options.js';
-import { RecordAggregator } from '../RecordAggregator.js';
+import { RecordAggregator } from '../aggregation/RecordAggregator.js';
 import type { UserRecordInput } from '../types.js';
 import { corruptAggregateBytes } from './corrupt.js';
 import { lambdaKinesisRecord } from './lambdaShapes.js';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Context, KinesisStreamRecord } from 'aws-lambda';
-import { toBase64 } from '../bytes.js';
+import { toBase64 } from '../format/bytes.js';
 import { assertKnownOptions, optionNames } from '../options.js';
 
 /** What a Lambda Kinesis event record is made of. */

@@ -1,5 +1,5 @@
-import { MAX_HASH_KEY, MAX_PARTITION_KEY_LENGTH } from './constants.js';
-import { KplInvalidRecordError } from './errors.js';
+import { MAX_HASH_KEY, MAX_PARTITION_KEY_LENGTH } from '../constants.js';
+import { KplInvalidRecordError } from '../errors.js';
 import { md5Hex } from './md5.js';
 
 /**

@@ -1,5 +1,5 @@
-import { KplDecodeError } from './errors.js';
-import type { KplDecodeErrorReason } from './types.js';
+import { KplDecodeError } from '../errors.js';
+import type { KplDecodeErrorReason } from '../types.js';
 
 /** The most bytes a varint may take; protobuf-java (the KCL) rejects longer ones. */
 const MAX_VARINT_BYTES = 10;

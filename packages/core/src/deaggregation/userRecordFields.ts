@@ -1,5 +1,5 @@
 import type { KinesisStreamRecordPayload } from 'aws-lambda';
-import type { KinesisStreamUserRecordPayload } from './types.js';
+import type { KinesisStreamUserRecordPayload } from '../types.js';
 
 /** A field a user record adds to its parent's `kinesis` payload (`partitionKey` only changes). */
 export type UserRecordField = Exclude<

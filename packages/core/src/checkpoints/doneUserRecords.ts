@@ -1,5 +1,5 @@
 // The accounting of decoded records: the unit of a checkpoint stays the user record.
-import type { KinesisStreamUserRecord } from './types.js';
+import type { KinesisStreamUserRecord } from '../types.js';
 
 /** A user record within one batch (one shard): its parent's sequence number and its position. */
 function userRecordKey({ kinesis }: KinesisStreamUserRecord): string {

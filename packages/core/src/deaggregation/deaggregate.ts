@@ -1,6 +1,6 @@
-import { AggregateColumns, decodeAggregate, isAggregated } from './decoder.js';
-import { KplDecodeError, KplInvalidRecordError } from './errors.js';
-import { assertKnownOptions, assertOneOf, optionNames } from './options.js';
+import { AggregateColumns, decodeAggregate, isAggregated } from '../format/decoder.js';
+import { KplDecodeError, KplInvalidRecordError } from '../errors.js';
+import { assertKnownOptions, assertOneOf, optionNames } from '../options.js';
 import type {
   DeaggregateOptions,
   OnCorrupt,
@@ -8,7 +8,7 @@ import type {
   SdkKinesisRecord,
   SdkUserRecord,
   UserRecord,
-} from './types.js';
+} from '../types.js';
 
 /**
  * Deaggregates the bytes of one Kinesis record from any source (SDK, KCL, a file, a test).

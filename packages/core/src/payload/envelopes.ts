@@ -1,6 +1,6 @@
 // The envelopes that hold several logical records in one user record's data.
 import { Buffer } from 'node:buffer';
-import { KplPayloadDecodeError } from './errors.js';
+import { KplPayloadDecodeError } from '../errors.js';
 import type { CloudWatchLogsEvent, DecodedPayload } from './payloadTypes.js';
 
 const LINE_FEED = 0x0a;

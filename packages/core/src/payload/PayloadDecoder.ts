@@ -1,16 +1,16 @@
 import type { Buffer } from 'node:buffer';
-import { asBuffer } from './bytes.js';
-import { DEFAULT_MAX_DECODED_BYTES, MAX_DECODED_BYTES } from './constants.js';
+import { asBuffer } from '../format/bytes.js';
+import { DEFAULT_MAX_DECODED_BYTES, MAX_DECODED_BYTES } from '../constants.js';
 import { canDecompress, decompress } from './decompress.js';
 import { cloudWatchLogsRecords, lineRecords } from './envelopes.js';
-import { KplConfigurationError, KplPayloadDecodeError } from './errors.js';
+import { KplConfigurationError, KplPayloadDecodeError } from '../errors.js';
 import {
   assertIntegerIn,
   assertKnownOptions,
   assertOneOf,
   type ConfigurationErrorFactory,
   optionNames,
-} from './options.js';
+} from '../options.js';
 import type {
   DecodedPayload,
   DecodeOptions,

@@ -1,21 +1,21 @@
 import { Buffer } from 'node:buffer';
-import { checkedPartitionKeyOf } from './CheckedPartitionKey.js';
+import { checkedPartitionKeyOf } from '../format/CheckedPartitionKey.js';
 import {
   DEFAULT_MAX_AGGREGATE_BYTES,
   KPL_DIGEST_SIZE,
   KPL_MAGIC,
   MAGIC_BYTES,
   MAX_KINESIS_RECORD_BYTES,
-} from './constants.js';
-import { isAggregated } from './decoder.js';
-import { KplInvalidRecordError, KplRecordTooLargeError } from './errors.js';
-import { assertValidKeys } from './hashKey.js';
+} from '../constants.js';
+import { isAggregated } from '../format/decoder.js';
+import { KplInvalidRecordError, KplRecordTooLargeError } from '../errors.js';
+import { assertValidKeys } from '../format/hashKey.js';
 import { KeyTable } from './KeyTable.js';
-import { md5 } from './md5.js';
-import { assertIntegerIn, assertKnownOptions, assertTypeOf, optionNames } from './options.js';
+import { md5 } from '../format/md5.js';
+import { assertIntegerIn, assertKnownOptions, assertTypeOf, optionNames } from '../options.js';
 import { ShardMap } from './ShardMap.js';
-import type { AggregatedRecord, AggregatorOptions, UserRecordInput } from './types.js';
-import { WireWriter } from './WireWriter.js';
+import type { AggregatedRecord, AggregatorOptions, UserRecordInput } from '../types.js';
+import { WireWriter } from '../format/WireWriter.js';
 import {
   EXPLICIT_HASH_KEY_TABLE_TAG,
   fieldBytes,
@@ -24,7 +24,7 @@ import {
   PARTITION_KEY_TABLE_TAG,
   userRecordBytes,
   writeUserRecord,
-} from './wireFormat.js';
+} from '../format/wireFormat.js';
 
 const AGGREGATOR_OPTIONS = optionNames<AggregatorOptions>({
   aggregationMaxBytes: true,

@@ -1,6 +1,6 @@
 import { Buffer } from 'node:buffer';
 import * as zlib from 'node:zlib';
-import { KplPayloadDecodeError } from './errors.js';
+import { KplPayloadDecodeError } from '../errors.js';
 import type { PayloadCompression } from './payloadTypes.js';
 
 /** A one-shot decompression that stops, and throws, past `maxOutputLength` bytes of output. */

@@ -1,10 +1,10 @@
 import { Buffer } from 'node:buffer';
 import type { KinesisStreamRecord } from 'aws-lambda';
 import { assertDeaggregateOptions, readParentBytes } from './deaggregate.js';
-import { AggregateColumns } from './decoder.js';
-import { KplInvalidRecordError } from './errors.js';
+import { AggregateColumns } from '../format/decoder.js';
+import { KplInvalidRecordError } from '../errors.js';
 import { LambdaUserRecordPayload } from './LambdaUserRecordPayload.js';
-import type { DeaggregateOptions, KinesisStreamUserRecord, UserRecord } from './types.js';
+import type { DeaggregateOptions, KinesisStreamUserRecord, UserRecord } from '../types.js';
 
 /** Every aggregate's base64 starts with this: the magic bytes F3 89 9A C2. */
 const BASE64_MAGIC_PREFIX = '84maw';
@@ -152,8 +152,8 @@ const PAYLOAD_KEYS = new Set([
 
 /**
  * Makes the Lambda user records of one parent. Most parents have exactly Lambda's fields:
- * building those from one object literal is several times faster than spreading the parent
- * for each of thousands of user records. Any other parent is copied field by field, so that no
+ * building those from one object literal lets V8 allocate each in one step with a known shape,
+ * where spreading the parent copies it property by property for each of thousands of user records. Any other parent is copied field by field, so that no
  * envelope field is ever lost.
  */
 function lambdaUserRecordFactory(

@@ -1,4 +1,4 @@
-import { KplInvalidRecordError } from './errors.js';
+import { KplInvalidRecordError } from '../errors.js';
 
 /** One range of a range list: a number, or two joined by `-`; safe integers only. */
 const RANGE = /^(\d{1,15})(?:-(\d{1,15}))?$/;

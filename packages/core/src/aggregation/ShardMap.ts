@@ -1,6 +1,6 @@
-import { MAX_HASH_KEY } from './constants.js';
-import { KplConfigurationError } from './errors.js';
-import { assertValidKeys, computeHashKeyHex, isValidHashKey } from './hashKey.js';
+import { MAX_HASH_KEY } from '../constants.js';
+import { KplConfigurationError } from '../errors.js';
+import { assertValidKeys, computeHashKeyHex, isValidHashKey } from '../format/hashKey.js';
 
 /** A shard and the hash keys it takes: decimal strings, as Kinesis writes them, or bigints. */
 export interface ShardHashKeyRange {

@@ -1,6 +1,6 @@
 import type { KinesisStreamRecordPayload } from 'aws-lambda';
-import type { AggregateColumns } from './decoder.js';
-import type { KinesisStreamUserRecordPayload } from './types.js';
+import type { AggregateColumns } from '../format/decoder.js';
+import type { KinesisStreamUserRecordPayload } from '../types.js';
 
 /**
  * The `kinesis` payload of a user record that `deaggregateRecords` unpacked from a Lambda record

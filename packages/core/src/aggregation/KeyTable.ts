@@ -1,5 +1,5 @@
-import { type CheckedPartitionKey, enteredIn, indexIn } from './CheckedPartitionKey.js';
-import type { WireWriter } from './WireWriter.js';
+import { type CheckedPartitionKey, enteredIn, indexIn } from '../format/CheckedPartitionKey.js';
+import type { WireWriter } from '../format/WireWriter.js';
 
 /** Only an aggregate of this many keyed user records tells whether its keys repeat. */
 const USES_TO_JUDGE = 1024;
@@ -14,8 +14,8 @@ const AGGREGATES_WITHOUT_LOOKUP = 8;
  * is written once.
  *
  * The map is for keys that repeat. With keys that do not (random or unique ones, as producers
- * spreading their load use), finding and remembering each one saves no byte and costs about a
- * third of the aggregator's time (a fifth of the producer's). So once an aggregate of at least
+ * spreading their load use), finding and remembering each one saves no byte and costs the
+ * aggregator much of its time (see the unique-keys rows of the benchmarks). So once an aggregate of at least
  * 1,024 keyed user records finds fewer than 1 in 64 of their keys in its table, the aggregator's
  * next eight aggregates enter every key as a new entry without a lookup (the format allows a key
  * in its table twice), and the one after looks them up again, to notice keys that came to repeat.
@@ -42,7 +42,7 @@ export class KeyTable {
    * The index of a key in the table, or `undefined`: not there, or not looked up. A checked key
    * this table entered is found without a lookup (each aggregate's table has a map of its own).
    * While keys are not looked up the map is not asked either: asking an empty map still hashes
-   * a new key string, every character of it (3% to 5% of a producer's time with unique keys).
+   * a new key string, every character of it.
    */
   public indexOf(key: string, checked?: CheckedPartitionKey): number | undefined {
     const index = checked && indexIn(checked, this.#indexes);
