@@ -1,5 +1,5 @@
 import type { KplLogger } from '@kpl-lambda/core';
-import type { Failure } from './RetryPolicy.js';
+import type { Failure } from './sending/RetryPolicy.js';
 import type { ProducerRecord, UndeliverableRecord } from './types.js';
 import type { BufferedUserRecord } from './userRecords.js';
 

@@ -1,16 +1,17 @@
 import type { KplLogger } from '@kpl-lambda/core';
 import { loggerOf } from '@kpl-lambda/core/internal';
-import { BurstClock } from './BurstClock.js';
 import { KplProducerBufferFullError } from './errors.js';
 import { HeldRecords } from './HeldRecords.js';
-import { KinesisRecordQueues } from './KinesisRecordQueues.js';
 import { type ResolvedProducerOptions, resolveProducerOptions } from './options.js';
-import { PartitionKeys } from './PartitionKeys.js';
-import { PutRecordsSender } from './PutRecordsSender.js';
 import { addProducerMetrics, zeroProducerCounters } from './producerMetrics.js';
-import { type ProducerLimits, RecordPlacement } from './RecordPlacement.js';
-import { RecordResults } from './RecordResults.js';
-import { expiredFailure } from './RetryPolicy.js';
+import { PartitionKeys } from './routing/PartitionKeys.js';
+import type { ProducerLimits } from './routing/placement.js';
+import { RecordPlacement } from './routing/RecordPlacement.js';
+import { BurstClock } from './sending/BurstClock.js';
+import { KinesisRecordQueues } from './sending/KinesisRecordQueues.js';
+import { PutRecordsSender } from './sending/PutRecordsSender.js';
+import { RecordResults } from './sending/RecordResults.js';
+import { WakeUpTimer } from './sending/WakeUpTimer.js';
 import type {
   FlushResult,
   KinesisProducerOptions,
@@ -18,8 +19,7 @@ import type {
   ProducerRecord,
   PutResult,
 } from './types.js';
-import { blankUserRecord, heldBytesOfEach, toBufferedUserRecord } from './userRecords.js';
-import { WakeUpTimer } from './WakeUpTimer.js';
+import { blankUserRecord, toBufferedUserRecord } from './userRecords.js';
 
 /**
  * An aggregating, shard-aware, batching producer on the AWS SDK v3 Kinesis client.
@@ -69,8 +69,8 @@ export class KinesisProducer {
   readonly #partitionKeys = new PartitionKeys();
   /**
    * Every record put is measured into this one object: aggregates and plain Kinesis records keep
-   * none of it but its source, so nothing per user record outlives its put (a quarter less memory
-   * allocated for 100-byte records). A record that must wait is measured into one of its own.
+   * none of it but its source, so nothing per user record outlives its put, and small records
+   * allocate less. A record that must wait is measured into one of its own.
    */
   readonly #putting = blankUserRecord();
   #sequence = 0;
@@ -164,7 +164,7 @@ export class KinesisProducer {
     if (!this.writable) throw this.#bufferFull();
     const putAt = this.#clock.now();
     const waits = this.#placement.mustWait(putAt);
-    if (waits) this.#refuseIfRefused();
+    if (waits) this.#placement.throwIfRefused();
     // One that waits is kept: it gets an object of its own, and is not copied.
     const userRecord = toBufferedUserRecord(
       record,
@@ -243,15 +243,6 @@ export class KinesisProducer {
     return new KplProducerBufferFullError(held.records, held.bytes, held.givenUpRecords);
   }
 
-  /** Out of line, as #bufferFull: a put while the options cannot work on the stream. */
-  #refuseIfRefused(): void {
-    const refusal = this.#placement.refusal;
-    if (refusal === undefined) return;
-    // The stream is asked again in its time: it may be switched back.
-    this.#placement.learn();
-    throw refusal;
-  }
-
   /** Runs {@link #pump} after the current task: a burst of puts is batched first. */
   #schedulePump(): void {
     if (this.#pumpScheduled) return;
@@ -275,7 +266,7 @@ export class KinesisProducer {
     this.#placement.closeAggregatesOpenedBy(
       closeAll ? Number.POSITIVE_INFINITY : now - this.#lingerMs,
     );
-    this.#giveUpExpired(now);
+    this.#results.giveUpExpired(this.#queues, now, this.#options.recordTtlMs, this.#limits);
     while (this.#inFlight.size < this.#options.maxConcurrentRequests) {
       const request = this.#queues.nextRequest(now, urgent, this.#limits);
       if (request === undefined) break;
@@ -286,15 +277,6 @@ export class KinesisProducer {
       this.#inFlight.add(sending);
     }
     this.#setTimer(now, urgent);
-  }
-
-  #giveUpExpired(now: number): void {
-    const ttlMs = this.#options.recordTtlMs;
-    if (ttlMs === Number.POSITIVE_INFINITY) return;
-    for (const expired of this.#queues.takeExpired(now, ttlMs)) {
-      const failure = expiredFailure(ttlMs, expired.lastErrorCode);
-      this.#results.givenUp(expired, failure, heldBytesOfEach(expired, this.#limits));
-    }
   }
 
   #setTimer(now: number, urgent: boolean): void {

@@ -10,6 +10,10 @@ import {
   optionNames,
 } from '@kpl-lambda/core/internal';
 import {
+  MAX_ORDERED_GROUPS_PER_SHARD,
+  orderedGroupsReserveBytes,
+} from './aggregation/OrderedGroups.js';
+import {
   DEFAULT_AGGREGATION_MAX_BYTES,
   DEFAULT_MAX_BUFFERED_BYTES,
   DEFAULT_MAX_BUFFERED_MS,
@@ -21,7 +25,6 @@ import {
   MAX_REQUEST_BYTES_LIMIT,
 } from './constants.js';
 import { KplProducerConfigurationError } from './errors.js';
-import { MAX_ORDERED_GROUPS_PER_SHARD, orderedGroupsReserveBytes } from './OrderedGroups.js';
 import type { KinesisProducerOptions, RecordDistributionOption } from './types.js';
 
 const defaults = {

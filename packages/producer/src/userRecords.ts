@@ -10,10 +10,10 @@ import {
 } from '@kpl-lambda/core';
 import { assertValidKeys, closestNames } from '@kpl-lambda/core/internal';
 import { INVENTED_PARTITION_KEY_BYTES } from './constants.js';
-import type { QueuedKinesisRecord } from './KinesisRecordQueues.js';
-import type { KnownPartitionKey } from './KnownPartitionKey.js';
 import type { ResolvedProducerOptions } from './options.js';
-import { PartitionKeys } from './PartitionKeys.js';
+import type { KnownPartitionKey } from './routing/KnownPartitionKey.js';
+import { PartitionKeys } from './routing/PartitionKeys.js';
+import type { QueuedKinesisRecord } from './sending/KinesisRecordQueues.js';
 import type { ProducerRecord } from './types.js';
 
 /**

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BurstClock } from '../src/BurstClock.js';
+import { BurstClock } from '../src/sending/BurstClock.js';
 
 describe('BurstClock', () => {
   it('gives every read of one synchronous burst the moment it began, and a new one after', async () => {

@@ -1,6 +1,6 @@
 import { safeLogger } from '@kpl-lambda/core/internal';
 import { HeldRecords, tallyOf } from '../src/HeldRecords.js';
-import { PartitionKeys } from '../src/PartitionKeys.js';
+import { PartitionKeys } from '../src/routing/PartitionKeys.js';
 import type { UndeliverableRecord } from '../src/types.js';
 import { type BufferedUserRecord, toBufferedUserRecord } from '../src/userRecords.js';
 

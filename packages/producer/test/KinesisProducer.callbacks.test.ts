@@ -20,7 +20,7 @@ import {
   shardOf,
   shards,
   throttled,
-} from './mockKinesis.js';
+} from './helpers/mockKinesis.js';
 
 let stream: MockStream;
 beforeEach(() => {

@@ -5,7 +5,7 @@ import {
   startLocalKinesis,
 } from '@kpl-lambda/local-event-source-mapping/local-kinesis';
 import { KinesisProducer, type PutResult } from '@kpl-lambda/producer';
-import { readStream, type ShardContent } from './readStream.js';
+import { readStream, type ShardContent } from './helpers/readStream.js';
 
 let kinesis: LocalKinesis;
 let streams = 0;

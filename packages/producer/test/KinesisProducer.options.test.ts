@@ -6,7 +6,7 @@ import {
   type KinesisProducerOptions,
   KplProducerConfigurationError,
 } from '@kpl-lambda/producer';
-import { client, mockStream } from './mockKinesis.js';
+import { client, mockStream } from './helpers/mockKinesis.js';
 
 beforeEach(() => {
   mockStream(2);

@@ -18,8 +18,8 @@ import fc from 'fast-check';
 import {
   AGGREGATE_OF_ONE_OVERHEAD_BYTES,
   orderedGroupsReserveBytes,
-} from '../src/OrderedGroups.js';
-import { client, denied, kinesis, mockStream, streamLearnt } from './mockKinesis.js';
+} from '../src/aggregation/OrderedGroups.js';
+import { client, denied, kinesis, mockStream, streamLearnt } from './helpers/mockKinesis.js';
 
 const MAX_RECORD_BYTES = 12_000;
 const AGGREGATION_MAX_BYTES = 3_000;

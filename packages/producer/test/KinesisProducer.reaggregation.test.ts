@@ -15,7 +15,7 @@ import {
   shards,
   sleep,
   throttled,
-} from './mockKinesis.js';
+} from './helpers/mockKinesis.js';
 
 let stream: MockStream;
 beforeEach(() => {

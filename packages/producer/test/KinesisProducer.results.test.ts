@@ -7,7 +7,7 @@ import {
   type ProducerRecord,
   type UndeliverableRecord,
 } from '@kpl-lambda/producer';
-import { client, fast, mockStream, throttled } from './mockKinesis.js';
+import { client, fast, mockStream, throttled } from './helpers/mockKinesis.js';
 
 describe('putWithResult', () => {
   it('rejects with the record and its last error when it is given up, which onUndeliverable also takes', async () => {

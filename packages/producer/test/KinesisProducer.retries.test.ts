@@ -10,7 +10,7 @@ import {
   type MockStream,
   mockStream,
   throttled,
-} from './mockKinesis.js';
+} from './helpers/mockKinesis.js';
 
 let stream: MockStream;
 beforeEach(() => {

@@ -21,7 +21,7 @@ import {
   sleep,
   streamLearnt,
   streamSummary,
-} from './mockKinesis.js';
+} from './helpers/mockKinesis.js';
 
 let stream: MockStream;
 let sent: PutRecordsRequestEntry[][];

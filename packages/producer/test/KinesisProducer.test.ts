@@ -16,7 +16,7 @@ import {
   mockStream,
   streamLearnt,
   throttled,
-} from './mockKinesis.js';
+} from './helpers/mockKinesis.js';
 
 let stream: MockStream;
 beforeEach(() => {
@@ -256,7 +256,14 @@ describe('KinesisProducer put', () => {
   });
 
   it('writes full requests without waiting for flush', async () => {
-    const p = new KinesisProducer({ client, streamName: 's', aggregate: false, ...fast });
+    // No linger: on a slow machine the burst's clock would make the last 200 due at once.
+    const p = new KinesisProducer({
+      client,
+      streamName: 's',
+      aggregate: false,
+      maxBufferedMs: Number.POSITIVE_INFINITY,
+      ...fast,
+    });
     for (let i = 0; i < 1_200; i++) p.put({ partitionKey: `k${i}`, data: 'x' });
 
     await new Promise((resolve) => setImmediate(resolve));

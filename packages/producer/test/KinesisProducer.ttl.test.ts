@@ -5,7 +5,13 @@ import {
   type KinesisProducerOptions,
   type UndeliverableRecord,
 } from '@kpl-lambda/producer';
-import { client, type MockStream, mockStream, streamLearnt, throttled } from './mockKinesis.js';
+import {
+  client,
+  type MockStream,
+  mockStream,
+  streamLearnt,
+  throttled,
+} from './helpers/mockKinesis.js';
 
 let stream: MockStream;
 let handed: Array<UndeliverableRecord & { at: number }>;

@@ -7,7 +7,14 @@ import {
   type UndeliverableRecord,
 } from '@kpl-lambda/producer';
 import { FAILING_LOGGERS, withUnhandledRejections } from '@kpl-lambda/testing-utils';
-import { client, fast, type MockStream, mockStream, sleep, throttled } from './mockKinesis.js';
+import {
+  client,
+  fast,
+  type MockStream,
+  mockStream,
+  sleep,
+  throttled,
+} from './helpers/mockKinesis.js';
 
 let stream: MockStream;
 beforeEach(() => {

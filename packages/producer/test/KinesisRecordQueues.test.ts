@@ -1,6 +1,9 @@
 import fc from 'fast-check';
-import { KinesisRecordQueues, type QueuedKinesisRecord } from '../src/KinesisRecordQueues.js';
-import { ShardRateLimiter } from '../src/ShardRateLimiter.js';
+import {
+  KinesisRecordQueues,
+  type QueuedKinesisRecord,
+} from '../src/sending/KinesisRecordQueues.js';
+import { ShardRateLimiter } from '../src/sending/ShardRateLimiter.js';
 
 const limits = { maxRecordsPerRequest: 500, maxRequestBytes: 5_242_880 };
 const queued = (group: string, id: number, over: Partial<QueuedKinesisRecord> = {}) =>

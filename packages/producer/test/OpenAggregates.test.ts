@@ -1,8 +1,8 @@
 import { Buffer } from 'node:buffer';
 import { deaggregateBytes } from '@kpl-lambda/core';
 import fc from 'fast-check';
-import { type ClosedAggregate, OpenAggregates } from '../src/OpenAggregates.js';
-import { PartitionKeys } from '../src/PartitionKeys.js';
+import { type ClosedAggregate, OpenAggregates } from '../src/aggregation/OpenAggregates.js';
+import { PartitionKeys } from '../src/routing/PartitionKeys.js';
 import { type BufferedUserRecord, toBufferedUserRecord } from '../src/userRecords.js';
 
 const partitionKeys = new PartitionKeys();

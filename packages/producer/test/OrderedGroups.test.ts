@@ -6,13 +6,13 @@ import {
   AGGREGATE_OF_ONE_OVERHEAD_BYTES,
   OrderedGroups,
   orderedGroupsReserveBytes,
-} from '../src/OrderedGroups.js';
+} from '../src/aggregation/OrderedGroups.js';
 import { resolveProducerOptions } from '../src/options.js';
-import { PartitionKeys } from '../src/PartitionKeys.js';
-import { callFailure } from '../src/RetryPolicy.js';
-import { ShardRouter } from '../src/ShardRouter.js';
+import { PartitionKeys } from '../src/routing/PartitionKeys.js';
+import { ShardRouter } from '../src/routing/ShardRouter.js';
+import { callFailure } from '../src/sending/RetryPolicy.js';
 import { toBufferedUserRecord } from '../src/userRecords.js';
-import { client, mockStream, shardOf } from './mockKinesis.js';
+import { client, mockStream, shardOf } from './helpers/mockKinesis.js';
 
 /** What an aggregate of one adds to a user record's data and partition key, as Kinesis counts. */
 function growthAsAggregateOfOne(partitionKey: string, data: Uint8Array, explicitHashKey?: string) {

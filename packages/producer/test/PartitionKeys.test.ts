@@ -4,7 +4,7 @@ import { Buffer } from 'node:buffer';
 import { KplInvalidRecordError } from '@kpl-lambda/core';
 import { assertValidKeys } from '@kpl-lambda/core/internal';
 import fc from 'fast-check';
-import { PartitionKeys } from '../src/PartitionKeys.js';
+import { PartitionKeys } from '../src/routing/PartitionKeys.js';
 
 /** What checking a key from scratch says: its UTF-8 size, or the error Kinesis's rules give. */
 function checkedAfresh(partitionKey: string): number | Error {

@@ -1,14 +1,14 @@
 import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
+import { plainKinesisRecord } from '../src/aggregation/kinesisRecords.js';
 import { HeldRecords } from '../src/HeldRecords.js';
-import { KinesisRecordQueues } from '../src/KinesisRecordQueues.js';
-import { plainKinesisRecord } from '../src/kinesisRecords.js';
 import { resolveProducerOptions } from '../src/options.js';
-import { PartitionKeys } from '../src/PartitionKeys.js';
-import { PutRecordsSender } from '../src/PutRecordsSender.js';
 import { zeroProducerCounters } from '../src/producerMetrics.js';
-import { RecordResults } from '../src/RecordResults.js';
+import { PartitionKeys } from '../src/routing/PartitionKeys.js';
+import { KinesisRecordQueues } from '../src/sending/KinesisRecordQueues.js';
+import { PutRecordsSender } from '../src/sending/PutRecordsSender.js';
+import { RecordResults } from '../src/sending/RecordResults.js';
 import { toBufferedUserRecord } from '../src/userRecords.js';
-import { client, fast, kinesis, throttled } from './mockKinesis.js';
+import { client, fast, kinesis, throttled } from './helpers/mockKinesis.js';
 
 const options = resolveProducerOptions({ client, streamName: 'orders', maxAttempts: 2, ...fast });
 

@@ -1,4 +1,4 @@
-import { callFailure, entryFailure, RetryPolicy } from '../src/RetryPolicy.js';
+import { callFailure, entryFailure, RetryPolicy } from '../src/sending/RetryPolicy.js';
 
 const named = (name: string, extra: object = {}) =>
   Object.assign(new Error(`${name}!`), { name, ...extra });

@@ -2,7 +2,7 @@
 // definition: the shard whose hash key range holds the record's hash key.
 import { computeHashKey } from '@kpl-lambda/core';
 import fc from 'fast-check';
-import { ShardMap, type ShardRange } from '../src/ShardMap.js';
+import { ShardMap, type ShardRange } from '../src/routing/ShardMap.js';
 
 const MAX_HASH_KEY = 2n ** 128n - 1n;
 

@@ -1,6 +1,6 @@
 // The producer's per-shard rate limit, on a clock the test gives: a second's worth at once, then
 // what each shard is allowed as time passes, each shard on its own.
-import { ShardRateLimiter } from '../src/ShardRateLimiter.js';
+import { ShardRateLimiter } from '../src/sending/ShardRateLimiter.js';
 
 // 10 Kinesis records and 1,000 bytes a second per shard, at 100%.
 const limits = { recordsPerSecond: 10, bytesPerSecond: 1_000 };

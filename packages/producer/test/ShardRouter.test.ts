@@ -1,11 +1,11 @@
 // The router keeps each partition key's route until the shard map changes; these check that what
 // it keeps is always the shard Kinesis would choose, whether the key is remembered or not.
 import { resolveProducerOptions } from '../src/options.js';
-import { PartitionKeys } from '../src/PartitionKeys.js';
-import { callFailure } from '../src/RetryPolicy.js';
-import { ShardRouter } from '../src/ShardRouter.js';
+import { PartitionKeys } from '../src/routing/PartitionKeys.js';
+import { ShardRouter } from '../src/routing/ShardRouter.js';
+import { callFailure } from '../src/sending/RetryPolicy.js';
 import { toBufferedUserRecord } from '../src/userRecords.js';
-import { client, mockStream, shardOf } from './mockKinesis.js';
+import { client, mockStream, shardOf } from './helpers/mockKinesis.js';
 
 const stream = { StreamName: 'orders' };
 const options = resolveProducerOptions({ client, streamName: stream.StreamName });

@@ -1,5 +1,5 @@
 import { MAX_TIMER_MS } from '@kpl-lambda/core';
-import { WakeUpTimer } from '../src/WakeUpTimer.js';
+import { WakeUpTimer } from '../src/sending/WakeUpTimer.js';
 
 beforeEach(() => {
   jest.useFakeTimers({ now: 0 });

@@ -7,7 +7,7 @@ import {
   withConsoleLines,
   withUnhandledRejections,
 } from '@kpl-lambda/testing-utils';
-import { client, fast, kinesis, type MockStream, mockStream } from './mockKinesis.js';
+import { client, fast, kinesis, type MockStream, mockStream } from './helpers/mockKinesis.js';
 
 let stream: MockStream;
 beforeEach(() => {

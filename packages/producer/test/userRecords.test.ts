@@ -1,9 +1,9 @@
 import { aggregate } from '@kpl-lambda/core';
 import fc from 'fast-check';
-import type { QueuedKinesisRecord } from '../src/KinesisRecordQueues.js';
-import { aggregatedKinesisRecord, plainKinesisRecord } from '../src/kinesisRecords.js';
-import { type ClosedAggregate, OpenAggregates } from '../src/OpenAggregates.js';
-import { PartitionKeys } from '../src/PartitionKeys.js';
+import { aggregatedKinesisRecord, plainKinesisRecord } from '../src/aggregation/kinesisRecords.js';
+import { type ClosedAggregate, OpenAggregates } from '../src/aggregation/OpenAggregates.js';
+import { PartitionKeys } from '../src/routing/PartitionKeys.js';
+import type { QueuedKinesisRecord } from '../src/sending/KinesisRecordQueues.js';
 import type { ProducerRecord } from '../src/types.js';
 import {
   type BufferedUserRecord,

@@ -1,4 +1,4 @@
-import { EXPIRED, FATAL_ERROR_CODES, RETRYABLE_ERROR_CODES } from './constants.js';
+import { EXPIRED, FATAL_ERROR_CODES, RETRYABLE_ERROR_CODES } from '../constants.js';
 
 /** The entry error code of a write past a shard's limits. */
 export const THROTTLED = 'ProvisionedThroughputExceededException';
@@ -92,4 +92,9 @@ export function expiredFailure(ttlMs: number, lastErrorCode: string | undefined)
     retryable: false,
     fatal: false,
   };
+}
+
+/** A producer's own error, as the failure of the records it gives up. */
+export function failureOf(error: Error): Failure {
+  return { code: error.name, message: error.message, retryable: false, fatal: false };
 }

@@ -1,9 +1,9 @@
-import type { KinesisRecordQueues, QueuedKinesisRecord } from './KinesisRecordQueues.js';
+import type { ResolvedProducerOptions } from '../options.js';
+import type { KinesisRecordQueues, QueuedKinesisRecord } from '../sending/KinesisRecordQueues.js';
+import type { BufferedUserRecord } from '../userRecords.js';
 import { aggregatedKinesisRecord, plainKinesisRecord } from './kinesisRecords.js';
 import { type ClosedAggregate, OpenAggregates } from './OpenAggregates.js';
 import type { OrderedGroups } from './OrderedGroups.js';
-import type { ResolvedProducerOptions } from './options.js';
-import type { BufferedUserRecord } from './userRecords.js';
 
 /**
  * User records into the open aggregate of their group (a shard, or without a shard map a key; with

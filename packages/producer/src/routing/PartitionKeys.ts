@@ -17,7 +17,7 @@ export class PartitionKeys {
 
   /**
    * The partition key as the producer remembers it, or `undefined` while it remembers none (a key
-   * used once needs no memo: making one per record cost unique keys 8% of their time). The
+   * used once needs no memo, and making one per record costs unique keys time). The
    * key is checked either way: `KplInvalidRecordError` for one Kinesis refuses.
    */
   public know(partitionKey: string): KnownPartitionKey | undefined {

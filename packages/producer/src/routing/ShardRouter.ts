@@ -1,9 +1,9 @@
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { computeHashKeyHex } from '@kpl-lambda/core';
-import type { OrderedGroups } from './OrderedGroups.js';
-import type { Failure } from './RetryPolicy.js';
+import type { OrderedGroups } from '../aggregation/OrderedGroups.js';
+import type { Failure } from '../sending/RetryPolicy.js';
+import type { BufferedUserRecord } from '../userRecords.js';
 import { ShardMap } from './ShardMap.js';
-import type { BufferedUserRecord } from './userRecords.js';
 
 /** Where a user record goes: its queue, and the shard it is meant for when that is known. */
 export interface Route {

@@ -1,7 +1,7 @@
 import type { PutRecordsRequestEntry } from '@aws-sdk/client-kinesis';
-import type { UserRecordsTally } from './HeldRecords.js';
+import type { UserRecordsTally } from '../HeldRecords.js';
+import type { ProducerCounters } from '../types.js';
 import type { ShardRateLimiter } from './ShardRateLimiter.js';
-import type { ProducerCounters } from './types.js';
 
 /** A Kinesis record (an aggregate or a plain user record) waiting in its group's queue. */
 export interface QueuedKinesisRecord extends UserRecordsTally {

@@ -1,46 +1,21 @@
-import { type KplLogger, KplRecordTooLargeError } from '@kpl-lambda/core';
-import { Aggregation } from './Aggregation.js';
-import { KplProducerConfigurationError } from './errors.js';
-import { tallyOf } from './HeldRecords.js';
-import type { KinesisRecordQueues, RequestLimits } from './KinesisRecordQueues.js';
-import { plainKinesisRecord } from './kinesisRecords.js';
-import { ORDERED_GROUPS_ON_AUTO, OrderedGroups } from './OrderedGroups.js';
-import { AGGREGATION_ON_AUTO, type ResolvedProducerOptions } from './options.js';
-import type { PartitionKeys } from './PartitionKeys.js';
-import type { RecordResults } from './RecordResults.js';
-import { callFailure, type Failure } from './RetryPolicy.js';
-import { ShardRateLimiter } from './ShardRateLimiter.js';
-import { ShardRouter } from './ShardRouter.js';
-import { type RecordDistribution, StreamFacts } from './StreamFacts.js';
+import { KplRecordTooLargeError } from '@kpl-lambda/core';
+import { Aggregation } from '../aggregation/Aggregation.js';
+import { plainKinesisRecord } from '../aggregation/kinesisRecords.js';
+import { ORDERED_GROUPS_ON_AUTO, OrderedGroups } from '../aggregation/OrderedGroups.js';
+import { KplProducerConfigurationError } from '../errors.js';
+import { tallyOf } from '../HeldRecords.js';
+import { AGGREGATION_ON_AUTO } from '../options.js';
+import { callFailure, type Failure, failureOf } from '../sending/RetryPolicy.js';
+import { ShardRateLimiter } from '../sending/ShardRateLimiter.js';
+import { type BufferedUserRecord, givePartitionKey, userRecordsReadBack } from '../userRecords.js';
 import {
-  type BufferedUserRecord,
-  givePartitionKey,
-  type MeasureOptions,
-  userRecordsReadBack,
-} from './userRecords.js';
-
-/** How records are measured and sent now: the options, and what the stream said. */
-export type ProducerLimits = MeasureOptions & RequestLimits;
-
-/**
- * How user records go to Kinesis: in aggregates per shard (or, without a shard map, per key), as
- * plain records in a queue per partition key (`aggregate: false`), or, on a service-managed
- * stream, as plain records each on its own (the service places every record wherever it likes, so
- * no order per key can be kept, and none is waited for).
- */
-type Mode = 'aggregate' | 'plain' | 'auto';
-
-/** What the placement shares with the producer. */
-export interface RecordPlacementContext {
-  options: ResolvedProducerOptions;
-  queues: KinesisRecordQueues;
-  results: RecordResults;
-  partitionKeys: PartitionKeys;
-  log: KplLogger;
-  /** The PutRecords calls in flight: records are placed again only once none is. */
-  inFlight: ReadonlySet<Promise<void>>;
-  schedulePump: () => void;
-}
+  type PlacementMode,
+  type ProducerLimits,
+  placementOf,
+  type RecordPlacementContext,
+} from './placement.js';
+import { ShardRouter } from './ShardRouter.js';
+import { StreamFacts } from './StreamFacts.js';
 
 /**
  * Where each user record goes, and what that depends on: the stream's record distribution and
@@ -66,7 +41,7 @@ export class RecordPlacement {
   /** With `orderedGroupsPerShard`: how aggregates are grouped and keyed. */
   readonly #groups: OrderedGroups | undefined;
   #saidGroupsDoNothing = false;
-  #mode: Mode = 'aggregate';
+  #mode: PlacementMode = 'aggregate';
   /** Set while the options cannot work on the stream (`aggregate: true` on `AUTO`). */
   #refusal: KplProducerConfigurationError | undefined;
   /** User records waiting for the pass (put order). */
@@ -130,9 +105,16 @@ export class RecordPlacement {
     this.learn();
   }
 
-  /** The error a put throws while the options cannot work on the stream, if they cannot. */
-  public get refusal(): KplProducerConfigurationError | undefined {
-    return this.#refusal;
+  /**
+   * Throws the error a put throws while the options cannot work on the stream, if they cannot.
+   * Out of line: a put's bytecode is kept small enough for V8 to inline what it calls.
+   */
+  public throwIfRefused(): void {
+    const refusal = this.#refusal;
+    if (refusal === undefined) return;
+    // The stream is asked again in its time: it may be switched back.
+    this.learn();
+    throw refusal;
   }
 
   /** Places a user record now: into its aggregate, or its queue. */
@@ -218,18 +200,15 @@ export class RecordPlacement {
   /** Sets what follows from the facts in force: the mode, the bounds, the key of keyless records. */
   #applyFacts(): void {
     const { options, log } = this.#context;
-    const distribution: RecordDistribution | undefined = this.#facts.distribution;
-    const bounds = this.#facts.bounds();
     const groups = this.#groups;
-    // Every user record may go as an aggregate of one under its group's key: room is kept for it.
-    if (groups !== undefined && distribution !== 'AUTO') {
-      bounds.maxRecordBytes = groups.largestUserRecordBytes(bounds.maxRecordBytes);
-    }
-    Object.assign(this.limits, bounds);
-    // A record without a key gets one only where the stream is known to need one.
-    this.limits.omitPartitionKeys = distribution !== 'USER_PARTITION_KEY';
+    const { mode, bounds, omitPartitionKeys, refused } = placementOf(
+      this.#facts.distribution,
+      this.#facts.bounds(),
+      options,
+      groups,
+    );
+    Object.assign(this.limits, bounds, { omitPartitionKeys });
     Object.assign(this.waitingLimits, this.limits, { omitPartitionKeys: true });
-    const refused = distribution === 'AUTO' && options.given.has('aggregate') && options.aggregate;
     if (refused && this.#refusal === undefined) {
       this.#refusal = new KplProducerConfigurationError(AGGREGATION_ON_AUTO, {
         option: 'aggregate',
@@ -238,8 +217,8 @@ export class RecordPlacement {
         `${this.#refusal.message}. The records put so far are given up, and put() throws this error`,
       );
     } else if (!refused) this.#refusal = undefined;
-    this.#mode = distribution === 'AUTO' ? 'auto' : options.aggregate ? 'aggregate' : 'plain';
-    if (groups !== undefined && distribution === 'AUTO' && !this.#saidGroupsDoNothing) {
+    this.#mode = mode;
+    if (groups !== undefined && mode === 'auto' && !this.#saidGroupsDoNothing) {
       this.#saidGroupsDoNothing = true;
       log.warn(ORDERED_GROUPS_ON_AUTO);
     }
@@ -315,9 +294,4 @@ export class RecordPlacement {
       this.#rerouting = false;
     }
   }
-}
-
-/** A producer's own error, as the failure of the records it gives up. */
-function failureOf(error: Error): Failure {
-  return { code: error.name, message: error.message, retryable: false, fatal: false };
 }

@@ -1,4 +1,4 @@
-import { SHARD_WRITE_LIMITS } from './constants.js';
+import { SHARD_WRITE_LIMITS } from '../constants.js';
 
 /** A shard's allowance as of `at`: what it may still send without waiting. */
 interface Bucket {

@@ -4,9 +4,9 @@ import {
   type KplLogger,
   MAX_KINESIS_RECORD_BYTES,
 } from '@kpl-lambda/core';
-import { DEFAULT_MAX_REQUEST_BYTES } from './constants.js';
-import type { ResolvedProducerOptions } from './options.js';
-import { callFailure, type Failure, RetryPolicy } from './RetryPolicy.js';
+import { DEFAULT_MAX_REQUEST_BYTES } from '../constants.js';
+import type { ResolvedProducerOptions } from '../options.js';
+import { callFailure, type Failure, RetryPolicy } from '../sending/RetryPolicy.js';
 
 /** How a stream places records: by their keys, or as the service likes (service-managed). */
 export type RecordDistribution = 'USER_PARTITION_KEY' | 'AUTO';

@@ -8,9 +8,9 @@ import {
   RecordAggregator,
   type UserRecordInput,
 } from '@kpl-lambda/core';
+import type { ProducerRecord } from '../types.js';
+import type { BufferedUserRecord } from '../userRecords.js';
 import type { ClosedAggregate } from './OpenAggregates.js';
-import type { ProducerRecord } from './types.js';
-import type { BufferedUserRecord } from './userRecords.js';
 
 /** Most groups per shard `orderedGroupsPerShard` takes: far more than Lambda runs at once. */
 export const MAX_ORDERED_GROUPS_PER_SHARD = 1_000;

@@ -1,7 +1,7 @@
 /**
  * `Date.now()` once per synchronous burst: every record put in one run of code (a loop of puts)
- * shares the moment its burst began. Reading the clock costs about 50 ns, as much as the rest of
- * a put's bookkeeping; an earlier moment only makes a record due sooner, never later.
+ * shares the moment its burst began. Reading the clock costs as much as the rest of a put's
+ * bookkeeping; an earlier moment only makes a record due sooner, never later.
  */
 export class BurstClock {
   #now: number | undefined;

@@ -1,6 +1,6 @@
 import { type KinesisClient, ListShardsCommand } from '@aws-sdk/client-kinesis';
 import { computeHashKeyHex } from '@kpl-lambda/core';
-import { KplProducerError } from './errors.js';
+import { KplProducerError } from '../errors.js';
 
 /** An open shard and the hash keys it takes. */
 export interface ShardRange {

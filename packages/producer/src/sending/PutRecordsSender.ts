@@ -4,13 +4,13 @@ import {
   type PutRecordsResultEntry,
 } from '@aws-sdk/client-kinesis';
 import type { KplLogger } from '@kpl-lambda/core';
-import { PUT_PAYLOAD_UNIT_BYTES } from './constants.js';
+import { PUT_PAYLOAD_UNIT_BYTES } from '../constants.js';
+import type { ResolvedProducerOptions } from '../options.js';
+import type { ProducerCounters } from '../types.js';
+import { heldBytesOfEach, type MeasureOptions } from '../userRecords.js';
 import type { KinesisRecordQueues, QueuedKinesisRecord } from './KinesisRecordQueues.js';
-import type { ResolvedProducerOptions } from './options.js';
 import type { RecordResults } from './RecordResults.js';
 import { callFailure, entryFailure, type Failure, RetryPolicy, THROTTLED } from './RetryPolicy.js';
-import type { ProducerCounters } from './types.js';
-import { heldBytesOfEach, type MeasureOptions } from './userRecords.js';
 
 /** What a sender settles records into, and whom it tells of an aggregate on another shard. */
 export interface PutRecordsSenderContext {

@@ -1,10 +1,10 @@
 import { Buffer } from 'node:buffer';
 import type { PutRecordsRequestEntry } from '@aws-sdk/client-kinesis';
-import { tallyOf, type UserRecordsTally } from './HeldRecords.js';
-import type { QueuedKinesisRecord } from './KinesisRecordQueues.js';
+import { tallyOf, type UserRecordsTally } from '../HeldRecords.js';
+import type { QueuedKinesisRecord } from '../sending/KinesisRecordQueues.js';
+import type { BufferedUserRecord } from '../userRecords.js';
 import type { ClosedAggregate } from './OpenAggregates.js';
 import type { OrderedGroups } from './OrderedGroups.js';
-import type { BufferedUserRecord } from './userRecords.js';
 
 /** A Kinesis record as it joins its queue: never sent yet. */
 function queued(

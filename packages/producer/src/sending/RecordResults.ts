@@ -1,10 +1,11 @@
 import { isAggregated } from '@kpl-lambda/core';
-import { EXPIRED } from './constants.js';
-import { KplUndeliverableRecordError } from './errors.js';
-import type { HeldRecords, UserRecordsTally } from './HeldRecords.js';
-import type { QueuedKinesisRecord } from './KinesisRecordQueues.js';
-import type { Failure } from './RetryPolicy.js';
-import type { ProducerCounters, PutResult } from './types.js';
+import { EXPIRED } from '../constants.js';
+import { KplUndeliverableRecordError } from '../errors.js';
+import type { HeldRecords, UserRecordsTally } from '../HeldRecords.js';
+import type { ProducerCounters, PutResult } from '../types.js';
+import { heldBytesOfEach, type MeasureOptions } from '../userRecords.js';
+import type { KinesisRecordQueues, QueuedKinesisRecord } from './KinesisRecordQueues.js';
+import { expiredFailure, type Failure } from './RetryPolicy.js';
 
 /** The promise of a user record put with `putWithResult`, settled once. */
 interface Waiter {
@@ -32,6 +33,20 @@ export class RecordResults {
   /** A promise for the user record to be put with this sequence number. */
   public expect(sequence: number): Promise<PutResult> {
     return new Promise((resolve, reject) => this.#waiting.set(sequence, { resolve, reject }));
+  }
+
+  /** Gives up the queued records put `ttlMs` ago or more, and those behind them that were too. */
+  public giveUpExpired(
+    queues: KinesisRecordQueues,
+    now: number,
+    ttlMs: number,
+    measure: MeasureOptions,
+  ): void {
+    if (ttlMs === Number.POSITIVE_INFINITY) return;
+    for (const expired of queues.takeExpired(now, ttlMs)) {
+      const failure = expiredFailure(ttlMs, expired.lastErrorCode);
+      this.givenUp(expired, failure, heldBytesOfEach(expired, measure));
+    }
   }
 
   /** The record was refused at put: no promise for it settles. */

@@ -1,6 +1,6 @@
 import { type AggregatedRecord, RecordAggregator, type UserRecordInput } from '@kpl-lambda/core';
-import type { ProducerRecord } from './types.js';
-import type { BufferedUserRecord } from './userRecords.js';
+import type { ProducerRecord } from '../types.js';
+import type { BufferedUserRecord } from '../userRecords.js';
 
 /**
  * An aggregate being filled for one group. Of each user record it keeps only its source (in the
