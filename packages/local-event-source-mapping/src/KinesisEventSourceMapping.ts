@@ -4,11 +4,16 @@ import {
   type KinesisClient,
   type Shard,
 } from '@aws-sdk/client-kinesis';
-import { lambdaContext, lambdaKinesisRecord } from '@kpl-lambda/core/testing';
-import type { KinesisStreamRecord } from 'aws-lambda';
+import { lambdaContext } from '@kpl-lambda/core/testing';
 import { type BatchDelivery, deliverBatch, type RetryRules } from './batchRetries.js';
 import { KplDrainStoppedError } from './errors.js';
-import { type Outcome, onFailureRecord, readResponse, withinPayloadLimit } from './lambdaRules.js';
+import {
+  eventRecordOf,
+  type Outcome,
+  onFailureRecord,
+  readResponse,
+  withinPayloadLimit,
+} from './lambdaRules.js';
 import { resolveDrainOptions, resolveMappingOptions } from './options.js';
 import { ContiguousProgress, lanesOf } from './parallelization.js';
 import { listShards, readAfter } from './shardReading.js';
@@ -255,7 +260,9 @@ export class KinesisEventSourceMapping {
 
   async #invoke(shardId: string, batch: _Record[], attempt: number, final: boolean) {
     const event = {
-      Records: batch.map((record) => this.#eventRecord(shardId, record)),
+      Records: batch.map((record) =>
+        eventRecordOf(record, shardId, this.#streamArn ?? '', this.#awsRegion, this.#functionName),
+      ),
       ...this.#windows?.eventFields(shardId, this.#streamArn ?? '', final),
     };
     this.counters.invocations++;
@@ -280,21 +287,6 @@ export class KinesisEventSourceMapping {
       // A progress report that throws must not change what is delivered or checkpointed.
     }
     return outcome;
-  }
-
-  #eventRecord(shardId: string, record: _Record): KinesisStreamRecord {
-    return lambdaKinesisRecord({
-      data: record.Data!,
-      // Written without one (a service-managed stream): Lambda says null.
-      partitionKey: record.PartitionKey ?? null,
-      sequenceNumber: record.SequenceNumber!,
-      approximateArrivalTimestamp:
-        (record.ApproximateArrivalTimestamp?.getTime() ?? Date.now()) / 1000,
-      shardId,
-      eventSourceARN: this.#streamArn ?? '',
-      awsRegion: this.#awsRegion,
-      invokeIdentityArn: `arn:aws:iam::000000000000:role/${this.#functionName}-role`,
-    });
   }
 
   #functionArn(): string {

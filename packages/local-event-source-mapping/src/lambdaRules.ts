@@ -2,7 +2,8 @@
 // partial batch response, and what it sends to an on-failure destination.
 import { randomUUID } from 'node:crypto';
 import type { _Record } from '@aws-sdk/client-kinesis';
-import type { KinesisStreamBatchResponse } from 'aws-lambda';
+import { lambdaKinesisRecord } from '@kpl-lambda/core/testing';
+import type { KinesisStreamBatchResponse, KinesisStreamRecord } from 'aws-lambda';
 import type { KinesisOnFailureRecord } from './types.js';
 
 /** Lambda's invocation payload limit; the event is cut to fit it. */
@@ -110,4 +111,26 @@ export function onFailureRecord(given: {
       streamArn: given.streamArn,
     },
   };
+}
+
+/** A Kinesis record as Lambda hands it to a function of this name and region. */
+export function eventRecordOf(
+  record: _Record,
+  shardId: string,
+  eventSourceARN: string,
+  awsRegion: string,
+  functionName: string,
+): KinesisStreamRecord {
+  return lambdaKinesisRecord({
+    data: record.Data!,
+    // Written without one (a service-managed stream): Lambda says null.
+    partitionKey: record.PartitionKey ?? null,
+    sequenceNumber: record.SequenceNumber!,
+    approximateArrivalTimestamp:
+      (record.ApproximateArrivalTimestamp?.getTime() ?? Date.now()) / 1000,
+    shardId,
+    eventSourceARN,
+    awsRegion,
+    invokeIdentityArn: `arn:aws:iam::000000000000:role/${functionName}-role`,
+  });
 }
