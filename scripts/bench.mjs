@@ -17,8 +17,7 @@ export const QUICK = process.argv.includes('--quick') || process.env.KPL_BENCH_Q
 /**
  * Median milliseconds per run of each task (`{ name: task }`, in the order given). The tasks take
  * turns over several short rounds, in alternating order, and each round's median counts once:
- * on a shared machine a neighbour's burst or a garbage collection then moves one round of one
- * task, not the comparison. A task is a function, or `{ fn, beforeEach }` (see
+ * on a shared machine a neighbour's burst then moves one round of one task, not the comparison. A task is a function, or `{ fn, beforeEach }` (see
  * {@link onFreshRecords}).
  */
 export async function medianMilliseconds(
@@ -34,11 +33,8 @@ export async function medianMilliseconds(
       iterations,
       warmupTime: round === 0 ? (QUICK ? 100 : 300) : 50,
       warmupIterations: round === 0 ? iterations : 1,
-      // A full collection before each task's timed turn (node --expose-gc), so that no task pays
-      // for the garbage another left behind. Warm-ups are not timed, and all run first.
-      setup: (_task, mode) => {
-        if (mode === 'run') globalThis.gc?.();
-      },
+      // No forced collection: each task pays for the collections its garbage and its turn bring
+      // about, as a function does in Lambda. Taking turns spreads what one leaves to the next.
     });
     const order = round % 2 === 0 ? names : [...names].reverse();
     for (const name of order) {
@@ -90,35 +86,107 @@ const partsOf = (task) => (typeof task === 'function' ? { fn: task } : task);
  */
 export async function runCasesInProcesses(cases, url, processes, { rssTasksOf = () => [] } = {}) {
   if (QUICK) processes = 1;
-  const caseName = process.argv.slice(2).find((argument) => !argument.startsWith('--'));
-  if (caseName !== undefined) {
-    process.stdout.write(JSON.stringify(await cases[caseName]()));
-    return undefined;
-  }
+  if (runsOneCase() !== undefined) return runCase(cases);
   const runs = new Map();
-  const run = (name, execArgv, env) =>
-    JSON.parse(
-      execFileSync(process.execPath, [...execArgv, fileURLToPath(url), name], {
-        encoding: 'utf8',
-        env: { ...process.env, KPL_BENCH_QUICK: QUICK ? '1' : '0', ...env },
-        stdio: ['ignore', 'pipe', 'inherit'],
-        maxBuffer: 64 * 1024 * 1024,
-      }),
-    );
   for (const name of Object.keys(cases)) {
-    const caseRuns = Array.from({ length: processes }, () => run(name, process.execArgv, {}));
-    // Peak RSS needs a process of its own per task, with V8's default heap sizes.
-    const rss = {};
-    for (const task of QUICK ? [] : rssTasksOf(name)) {
-      const growths = Array.from({ length: Math.min(processes, 3) }, () =>
-        run(name, ['--expose-gc'], { [RSS_TASK]: task }),
-      );
-      rss[task] = medianOf(growths);
-    }
+    const caseRuns = Array.from({ length: processes }, () =>
+      runChild(url, name, process.execArgv, {}),
+    );
+    const rss = peakRssOf(url, name, rssTasksOf(name), Math.min(processes, 3));
     for (const caseRun of caseRuns) caseRun.rss = rss;
     runs.set(name, caseRuns);
   }
   return runs;
+}
+
+/** In a child: the case named on its command line. */
+const runsOneCase = () => process.argv.slice(2).find((argument) => !argument.startsWith('--'));
+
+async function runCase(cases) {
+  process.stdout.write(JSON.stringify(await cases[runsOneCase()]()));
+  return undefined;
+}
+
+function runChild(url, name, execArgv, env, node = process.execPath) {
+  return JSON.parse(
+    execFileSync(node, [...execArgv, fileURLToPath(url), name], {
+      encoding: 'utf8',
+      env: { ...process.env, KPL_BENCH_QUICK: QUICK ? '1' : '0', ...env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+      maxBuffer: 64 * 1024 * 1024,
+    }),
+  );
+}
+
+/** Peak RSS needs a process of its own per task, with V8's default heap sizes. */
+function peakRssOf(url, name, tasks, processes) {
+  const rss = {};
+  for (const task of QUICK ? [] : tasks) {
+    const growths = Array.from({ length: processes }, () =>
+      runChild(url, name, ['--expose-gc'], { [RSS_TASK]: task }),
+    );
+    rss[task] = medianOf(growths);
+  }
+  return rss;
+}
+
+/**
+ * The young generation Lambda gives a function of each memory size (`--max-semi-space-size`, about
+ * memory / 20 MB), each timed on the primary Node.js; Node.js 20 at 1 GB, for the record.
+ */
+export const LAMBDA_SETTINGS = [
+  { label: '128 MB', semiSpaceMb: 6 },
+  { label: '1 GB', semiSpaceMb: 51 },
+  { label: '3 GB', semiSpaceMb: 150 },
+  { label: '1 GB, Node.js 20', semiSpaceMb: 51, node: '20' },
+];
+const QUICK_SETTINGS = LAMBDA_SETTINGS.filter(({ label }) => label === '1 GB');
+
+/** In a process that measures memory (not timed): see {@link runCasesAtLambdaSizes}. */
+export const MEASURING_MEMORY = process.env.KPL_BENCH_MEMORY === '1';
+
+/**
+ * {@link runCasesInProcesses} at Lambda's memory sizes: each case runs in `processes` fresh
+ * processes per setting of {@link LAMBDA_SETTINGS}, with that young generation and no way to force
+ * a collection (`times`: case name to setting label to the runs), and once more with V8's default
+ * heap and `--expose-gc`, with {@link MEASURING_MEMORY} set, for what it allocates and keeps
+ * (`memory`: case name to that run, whose `rss` holds the peak RSS growths of `rssTasksOf`).
+ */
+export async function runCasesAtLambdaSizes(cases, url, processes, { rssTasksOf = () => [] } = {}) {
+  if (QUICK) processes = 1;
+  if (runsOneCase() !== undefined) return runCase(cases);
+  const times = new Map();
+  const memory = new Map();
+  for (const name of Object.keys(cases)) {
+    const bySetting = new Map();
+    for (const setting of QUICK ? QUICK_SETTINGS : LAMBDA_SETTINGS) {
+      const flags = [`--max-semi-space-size=${setting.semiSpaceMb}`];
+      const node = setting.node === undefined ? process.execPath : nodeOf(setting.node);
+      bySetting.set(
+        setting.label,
+        Array.from({ length: processes }, () => runChild(url, name, flags, {}, node)),
+      );
+    }
+    times.set(name, bySetting);
+    const memoryRun = runChild(url, name, ['--expose-gc'], { KPL_BENCH_MEMORY: '1' });
+    memoryRun.rss = peakRssOf(url, name, rssTasksOf(name), Math.min(processes, 3));
+    memory.set(name, memoryRun);
+  }
+  return { times, memory };
+}
+
+const nodes = new Map();
+/** The path of a Node.js release's binary, from the npm registry's `node` package (cached by npx). */
+function nodeOf(major) {
+  if (!nodes.has(major)) {
+    const path = execFileSync(
+      'npx',
+      ['--yes', '-p', `node@${major}`, '--', 'node', '-p', 'process.execPath'],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+    ).trim();
+    nodes.set(major, path);
+  }
+  return nodes.get(major);
 }
 
 /** Bytes as whole kilobytes, for the tables. */

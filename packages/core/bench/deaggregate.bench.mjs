@@ -19,6 +19,7 @@ import awsKinesisAgg from 'aws-kinesis-agg';
 import {
   copyIntoBuffersOf,
   kilobytes,
+  MEASURING_MEMORY,
   medianMilliseconds,
   medianOf,
   memoryOf,
@@ -26,7 +27,7 @@ import {
   rssCell,
   rssGrowthOf,
   rssTask,
-  runCasesInProcesses,
+  runCasesAtLambdaSizes,
   updateResults,
 } from '../../../scripts/bench.mjs';
 
@@ -215,16 +216,17 @@ const aggregationTasks = (records) => {
   };
 };
 
-/** One process's run of a case: every task's median time and its memory per call. */
+/**
+ * One process's run of a case: every task's median time at the process's young generation, or,
+ * in the process that measures memory, every task's memory per call.
+ */
 async function measure(tasks, userRecordCount) {
   if (rssTask !== undefined) return rssGrowthOf(tasks[rssTask]);
   const names = Object.keys(tasks);
-  const times = await medianMilliseconds(tasks);
-  const measured = [];
-  for (const [i, name] of names.entries()) {
-    measured.push({ name, ms: times[i], ...(await memoryOf(tasks[name])) });
-  }
-  return { userRecordCount, tasks: measured };
+  if (!MEASURING_MEMORY) return { userRecordCount, names, ms: await medianMilliseconds(tasks) };
+  const memory = [];
+  for (const name of names) memory.push(await memoryOf(tasks[name]));
+  return { userRecordCount, names, memory };
 }
 
 const deaggregationCase = (aggregates, perAggregate, bytes) => () =>
@@ -276,39 +278,51 @@ const rssTasksOf = (name) =>
         'kpl-lambda deaggregateSdkRecords (bytes)',
       ];
 
-const runs = await runCasesInProcesses(cases, import.meta.url, 5, { rssTasksOf });
+const runs = await runCasesAtLambdaSizes(cases, import.meta.url, 3, { rssTasksOf });
 if (runs !== undefined) {
+  const settings = [...runs.times.values().next().value.keys()];
   const lines = [
-    '| case | implementation | median time | records/s | faster than | x its floor | memory allocated / retained per call | peak RSS growth, first call |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    `| case | implementation | ${settings.map((label) => `${label}: median time, faster than`).join(' | ')} | x its floor, ${settings[1] ?? settings[0]} | memory allocated / retained per call | peak RSS growth, first call |`,
+    `| --- | --- |${' --- |'.repeat(settings.length)} --- | --- | --- |`,
   ];
   let processes = 0;
-  for (const [name, caseRuns] of runs) {
-    processes = caseRuns.length;
-    const median = (task, field) =>
-      medianOf(caseRuns.map((run) => run.tasks.find((t) => t.name === task)[field]));
-    const names = caseRuns[0].tasks.map((task) => task.name);
-    for (const task of names) {
-      const ms = median(task, 'ms');
-      const other = comparedWith(task, names);
+  for (const [name, bySetting] of runs.times) {
+    const { names, memory } = runs.memory.get(name);
+    const cellsOf = (task) =>
+      settings.map((label) => {
+        const caseRuns = bySetting.get(label);
+        processes = caseRuns.length;
+        const msOf = (of) => medianOf(caseRuns.map((run) => run.ms[names.indexOf(of)]));
+        const ms = msOf(task);
+        const other = comparedWith(task, names);
+        const by =
+          other === undefined
+            ? ''
+            : other.startsWith('handler:')
+              ? 'through base64'
+              : other.split(' ')[0];
+        return other === undefined
+          ? `${ms.toFixed(2)} ms`
+          : `${ms.toFixed(2)} ms, ${(msOf(other) / ms).toFixed(2)}x ${by}`;
+      });
+    const floorAt = bySetting.get(settings[1] ?? settings[0]);
+    for (const [i, task] of names.entries()) {
       const floor = floorOf(task, names);
+      const msAt = (of) => medianOf(floorAt.map((run) => run.ms[names.indexOf(of)]));
+      const { allocated, retained } = memory[i];
       const cells = [
         name,
         task,
-        `${ms.toFixed(2)} ms`,
-        Math.round((caseRuns[0].userRecordCount * 1000) / ms).toLocaleString('en-US'),
-        other
-          ? `${(median(other, 'ms') / ms).toFixed(2)}x ${other.split(' ')[0] === 'handler:' ? 'through base64' : other.split(' ')[0]}`
-          : '',
-        floor ? `${(ms / median(floor, 'ms')).toFixed(2)}x` : '',
-        `${kilobytes(median(task, 'allocated'))} / ${kilobytes(median(task, 'retained'))}`,
-        rssCell(caseRuns[0].rss, task),
+        ...cellsOf(task),
+        floor ? `${(msAt(task) / msAt(floor)).toFixed(2)}x` : '',
+        `${kilobytes(allocated)} / ${kilobytes(retained)}`,
+        rssCell(runs.memory.get(name).rss, task),
       ];
       lines.push(`| ${cells.join(' | ')} |`);
     }
   }
   const table = lines.join('\n');
-  console.log(`Node ${process.version}; medians of ${processes} process(es) per case`);
+  console.log(`Node ${process.version}; medians of ${processes} process(es) per case and setting`);
   console.log(table);
   updateResults(new URL('../BENCHMARKS.md', import.meta.url), 'deaggregate', table);
 }

@@ -1,18 +1,21 @@
-// Aggregation + batching throughput of KinesisProducer against aws-kinesis-agg's aggregate(), on
-// the same user records, with the Kinesis records and PUT payload units (per
-// started 25 KB of a record) each produces, and how many user records each puts on another shard
-// than their key's. The producer writes to an in-memory client that acknowledges every PutRecords
-// call and lists 4 shards: no network, only our work is measured. The producer is made once per
-// process and reused, as in a Lambda function. Each case runs in processes of its own (see
-// runCasesInProcesses).
+// Aggregation + batching throughput of KinesisProducer against aws-kinesis-agg's aggregate() and
+// the PutRecords calls its users write, on the same user records, at Lambda's memory sizes, with
+// the Kinesis records and PUT payload units (per started 25 KB of a record) each produces, and how
+// many user records each puts on another shard than their key's. Both write to an in-memory client
+// that acknowledges every PutRecords call and lists 4 shards: no network, only the work is
+// measured. The producer is made once per process and reused, as in a Lambda function, and made
+// afresh for every run as in a first invocation. Each case runs in processes of its own (see
+// runCasesAtLambdaSizes).
 // Run with `npm run bench`.
 import { hash } from 'node:crypto';
+import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { deaggregateBytes } from '@kpl-lambda/core';
 import { KinesisProducer, PUT_PAYLOAD_UNIT_BYTES } from '@kpl-lambda/producer';
 import awsKinesisAgg from 'aws-kinesis-agg';
 import {
   copyIntoBuffersOf,
   kilobytes,
+  MEASURING_MEMORY,
   medianMilliseconds,
   medianOf,
   memoryOf,
@@ -21,6 +24,7 @@ import {
   rssCell,
   rssGrowthOf,
   rssTask,
+  runCasesAtLambdaSizes,
   runCasesInProcesses,
   updateResults,
 } from '../../../scripts/bench.mjs';
@@ -47,20 +51,26 @@ const userRecords = (count, bytes, keys) =>
     data: Buffer.alloc(bytes, i % 256),
   }));
 
-function newProducer(written, { rateLimit = Number.POSITIVE_INFINITY } = {}) {
-  // 1 MiB aggregates, as aws-kinesis-agg makes them, to compare like with like.
+/**
+ * A producer with the default options, or with `aggregationMaxBytes` and no buffer bounds: the
+ * in-memory Kinesis takes any rate, so the rate limiter is off (see the second table for what it
+ * costs); at Kinesis's own limits the producer would wait for its shards.
+ */
+function newProducer(written, { rateLimit = Number.POSITIVE_INFINITY, ...options } = {}) {
   return new KinesisProducer({
     client: acknowledgingClient(written),
     streamName: 'bench',
-    aggregationMaxBytes: 1_048_576,
-    // The input is held all at once, as the reference's aggregate() holds it.
-    maxBufferedRecords: Number.POSITIVE_INFINITY,
-    maxBufferedBytes: Number.POSITIVE_INFINITY,
-    // The in-memory Kinesis takes any rate: at Kinesis's own limits the producer would wait for
-    // its shards (see the second table for what the rate limiter costs).
     rateLimit,
+    ...options,
   });
 }
+
+/** 1 MiB aggregates, as aws-kinesis-agg makes them, the input held at once as its aggregate() holds it. */
+const MIB_AGGREGATES = {
+  aggregationMaxBytes: 1_048_576,
+  maxBufferedRecords: Number.POSITIVE_INFINITY,
+  maxBufferedBytes: Number.POSITIVE_INFINITY,
+};
 
 /** Put and flush, each record with its own promise of a result, awaited. */
 async function produceWithResults(producer, records) {
@@ -75,9 +85,9 @@ async function produceWithResults(producer, records) {
  * a thousand times Kinesis's limits (no shard near them), and with a result per record.
  */
 async function compareWays(records) {
-  const off = newProducer();
-  const on = newProducer(undefined, { rateLimit: 100_000 });
-  const withResults = newProducer();
+  const off = newProducer(undefined, MIB_AGGREGATES);
+  const on = newProducer(undefined, { ...MIB_AGGREGATES, rateLimit: 100_000 });
+  const withResults = newProducer(undefined, MIB_AGGREGATES);
   const tasks = {
     'put, rate limiter off': onFreshRecords(records, (fresh) => produce(off, fresh)),
     'put, rate limiter on, no shard near its limit': onFreshRecords(records, (fresh) =>
@@ -94,20 +104,31 @@ async function compareWays(records) {
   return { userRecords: records.length, names, ms, allocated };
 }
 
+/** Puts every record, waiting for room when the producer says it is full, then flushes. */
 async function produce(producer, records) {
-  for (const record of records) producer.put(record);
+  for (const record of records) {
+    if (!producer.put(record)) await producer.whenWritable();
+  }
   await producer.flush();
   return producer.counters;
 }
 
-function referenceAggregate(records) {
+/**
+ * aws-kinesis-agg as its README shows: aggregate(), and each encoded record put as it is ready,
+ * the next aggregate begun once Kinesis took it.
+ */
+function referenceProduce(records, client) {
   return new Promise((resolve, reject) => {
     const encoded = [];
     awsKinesisAgg.aggregate(
       records,
       (record, done) => {
         encoded.push(record);
-        done?.();
+        const entry = { Data: record.data, PartitionKey: record.partitionKey };
+        if (record.explicitHashKey) entry.ExplicitHashKey = record.explicitHashKey;
+        client
+          .send(new PutRecordsCommand({ StreamName: 'bench', Records: [entry] }))
+          .then(() => done?.(), reject);
       },
       () => resolve(encoded),
       reject,
@@ -115,86 +136,109 @@ function referenceAggregate(records) {
   });
 }
 
-/** One process's run of a case: medians of both, what each wrote, and the MD5 floor. */
+const OURS = 'kpl-lambda producer, default options';
+const OURS_MIB = 'kpl-lambda producer, 1 MiB aggregates';
+const OURS_FIRST = 'kpl-lambda producer, default options, first invocation (a new producer)';
+const REFERENCE = 'aws-kinesis-agg aggregate() and PutRecords';
+const IMPLEMENTATIONS = [OURS, OURS_MIB, OURS_FIRST, REFERENCE];
+
+/**
+ * One process's run of a case: each implementation and the pieces of the floors, timed at the
+ * process's young generation; in the process that measures memory, what each allocates per run
+ * and what each wrote.
+ */
 async function compare(records) {
-  if (rssTask !== undefined) {
-    return rssGrowthOf(
-      rssTask === 'ours'
-        ? () => produce(newProducer(), records)
-        : () => referenceAggregate(records),
-    );
+  const client = acknowledgingClient();
+  const run = {
+    [OURS]: (() => {
+      const producer = newProducer();
+      return (fresh) => produce(producer, fresh);
+    })(),
+    [OURS_MIB]: (() => {
+      const producer = newProducer(undefined, MIB_AGGREGATES);
+      return (fresh) => produce(producer, fresh);
+    })(),
+    [OURS_FIRST]: (fresh) => produce(newProducer(), fresh),
+    [REFERENCE]: (fresh) => referenceProduce(fresh, client),
+  };
+  if (rssTask !== undefined) return rssGrowthOf(() => run[rssTask](records));
+  const written = {};
+  for (const name of IMPLEMENTATIONS) {
+    const kinesisRecords = [];
+    const collecting = acknowledgingClient(kinesisRecords);
+    if (name === REFERENCE) await referenceProduce(records, collecting);
+    else
+      await produce(newProducer(kinesisRecords, name === OURS_MIB ? MIB_AGGREGATES : {}), records);
+    written[name] = kinesisRecords;
   }
-  const oursWritten = [];
-  const ours = await produce(newProducer(oursWritten), records);
-  // One producer serves every timed run, as a Lambda's module-scope producer serves every
-  // invocation: what is timed is put and flush, not making a producer and learning its shards.
-  // (Producers made and dropped by the thousand also make V8 throw away optimised code at each
-  // full collection, which no long-lived producer sees.)
-  const producer = newProducer();
-  const reference = await referenceAggregate(records);
+  const tasks = Object.fromEntries(
+    IMPLEMENTATIONS.map((name) => [name, onFreshRecords(records, run[name])]),
+  );
+  if (MEASURING_MEMORY) {
+    const memory = {};
+    for (const name of IMPLEMENTATIONS) memory[name] = (await memoryOf(tasks[name])).allocated;
+    const putPayloadUnits = (kinesisRecords) =>
+      kinesisRecords.reduce(
+        (units, { data, partitionKey }) =>
+          units +
+          Math.ceil((data.length + Buffer.byteLength(partitionKey)) / PUT_PAYLOAD_UNIT_BYTES),
+        0,
+      );
+    const wrote = Object.fromEntries(
+      IMPLEMENTATIONS.map((name) => [
+        name,
+        {
+          kinesisRecords: written[name].length,
+          putPayloadUnits: putPayloadUnits(written[name]),
+          offTheirShard: userRecordsOffTheirShard(written[name]),
+        },
+      ]),
+    );
+    return { userRecords: records.length, memory, wrote };
+  }
   // The MD5s a shard-aware producer cannot skip: one of every aggregate (the reference makes them
   // too) and one of every distinct partition key, to know its shard (the reference does not),
-  // each the cheapest way Node has.
+  // each the cheapest way Node has; the aggregates as the default options make them.
+  const oursWritten = written[OURS];
   const aggregateBodies = oursWritten.map(({ data }) => data.subarray(4, data.length - 16));
   const knownKeys = new Set(records.map((record) => record.partitionKey));
   const distinctKeys = [...knownKeys];
   const aggregateSizes = oursWritten.map(({ data }) => data.length);
   const datas = records.map(({ data }) => data);
-  const oursTask = onFreshRecords(records, (fresh) => produce(producer, fresh));
-  const referenceTask = onFreshRecords(records, referenceAggregate);
-  const [oursMs, referenceMs, aggregatesMd5Ms, keysMd5Ms, copyMs, keyLookupMs, everyKeyMd5Ms] =
-    await medianMilliseconds({
-      'kpl-lambda': oursTask,
-      'aws-kinesis-agg': referenceTask,
-      'MD5 of the aggregates': () => {
-        for (const body of aggregateBodies) hash('md5', body, 'buffer');
-      },
-      'MD5 of the partition keys': () => {
-        for (const key of distinctKeys) hash('md5', key, 'hex');
-      },
-      'one copy of the data': () => copyIntoBuffersOf(aggregateSizes, datas),
-      // The MD5 of the distinct keys takes each record's key as known to be one of them. Given
-      // new key strings, a producer learns that by hashing each one to look it up, or else takes
-      // the MD5 of every record's key: the second floor adds the cheaper of the two.
-      "each record's key found among the distinct keys": onFreshRecords(records, (fresh) => {
-        for (const { partitionKey } of fresh) {
-          if (!knownKeys.has(partitionKey)) throw new Error(`${partitionKey} is not among them`);
-        }
-      }),
-      "MD5 of every record's key": onFreshRecords(records, (fresh) => {
-        for (const { partitionKey } of fresh) hash('md5', partitionKey, 'hex');
-      }),
-    });
-  const oursMemory = await memoryOf(oursTask);
-  const referenceMemory = await memoryOf(referenceTask);
-  const putPayloadUnits = (written) =>
-    written.reduce(
-      (units, { data, partitionKey }) =>
-        units + Math.ceil((data.length + Buffer.byteLength(partitionKey)) / PUT_PAYLOAD_UNIT_BYTES),
-      0,
-    );
+  const ms = await medianMilliseconds({
+    ...tasks,
+    'MD5 of the aggregates': () => {
+      for (const body of aggregateBodies) hash('md5', body, 'buffer');
+    },
+    'MD5 of the partition keys': () => {
+      for (const key of distinctKeys) hash('md5', key, 'hex');
+    },
+    'one copy of the data': () => copyIntoBuffersOf(aggregateSizes, datas),
+    // The MD5 of the distinct keys takes each record's key as known to be one of them. Given
+    // new key strings, a producer learns that by hashing each one to look it up, or else takes
+    // the MD5 of every record's key: the second floor adds the cheaper of the two.
+    "each record's key found among the distinct keys": onFreshRecords(records, (fresh) => {
+      for (const { partitionKey } of fresh) {
+        if (!knownKeys.has(partitionKey)) throw new Error(`${partitionKey} is not among them`);
+      }
+    }),
+    "MD5 of every record's key": onFreshRecords(records, (fresh) => {
+      for (const { partitionKey } of fresh) hash('md5', partitionKey, 'hex');
+    }),
+  });
+  const [aggregatesMd5Ms, keysMd5Ms, copyMs, keyLookupMs, everyKeyMd5Ms] = ms.slice(
+    IMPLEMENTATIONS.length,
+  );
   return {
     userRecords: records.length,
     distinctKeys: distinctKeys.length,
-    oursMs,
-    referenceMs,
-    aggregatesMd5Ms,
-    keysMd5Ms,
-    copyMs,
-    keyLookupMs,
-    everyKeyMd5Ms,
-    oursMemory,
-    referenceMemory,
-    ours: {
-      kinesisRecords: ours.kinesisRecordsWritten,
-      putPayloadUnits: ours.putPayloadUnits,
-      offTheirShard: userRecordsOffTheirShard(oursWritten),
-    },
-    reference: {
-      kinesisRecords: reference.length,
-      putPayloadUnits: putPayloadUnits(reference),
-      offTheirShard: userRecordsOffTheirShard(reference),
-    },
+    ms: Object.fromEntries(IMPLEMENTATIONS.map((name, i) => [name, ms[i]])),
+    floorMs: aggregatesMd5Ms + keysMd5Ms + copyMs,
+    // Noise aside, the MD5 of every record's key is never less than that of the distinct ones.
+    secondFloorMs:
+      aggregatesMd5Ms +
+      copyMs +
+      Math.max(keysMd5Ms, Math.min(keysMd5Ms + keyLookupMs, everyKeyMd5Ms)),
   };
 }
 
@@ -209,17 +253,29 @@ const cases = {
   [`${WAYS}${COUNT_LABEL} x 100 B, 1,000 keys`]: () => compareWays(userRecords(COUNT, 100, 1000)),
 };
 
-const allRuns = await runCasesInProcesses(cases, import.meta.url, 3, {
-  rssTasksOf: (name) => (name.startsWith(WAYS) ? [] : ['ours', 'reference']),
-});
-const runs = allRuns && new Map([...allRuns].filter(([name]) => !name.startsWith(WAYS)));
-if (allRuns !== undefined) {
+const waysCases = Object.fromEntries(
+  Object.entries(cases).filter(([name]) => name.startsWith(WAYS)),
+);
+const comparedCases = Object.fromEntries(
+  Object.entries(cases).filter(([name]) => !name.startsWith(WAYS)),
+);
+const child = process.argv.slice(2).find((argument) => !argument.startsWith('--'));
+const waysRuns =
+  child === undefined || child.startsWith(WAYS)
+    ? await runCasesInProcesses(waysCases, import.meta.url, 3)
+    : undefined;
+const runs =
+  child === undefined || !child.startsWith(WAYS)
+    ? await runCasesAtLambdaSizes(comparedCases, import.meta.url, 3, {
+        rssTasksOf: () => [OURS, REFERENCE],
+      })
+    : undefined;
+if (waysRuns !== undefined) {
   const lines = [
     '| case | how | median time | records/s | x the first | memory allocated per run |',
     '| --- | --- | --- | --- | --- | --- |',
   ];
-  for (const [name, caseRuns] of allRuns) {
-    if (!name.startsWith(WAYS)) continue;
+  for (const [name, caseRuns] of waysRuns) {
     const { names, userRecords: count } = caseRuns[0];
     const msOf = names.map((_, i) => medianOf(caseRuns.map((run) => run.ms[i])));
     names.forEach((way, i) => {
@@ -234,43 +290,42 @@ if (allRuns !== undefined) {
   updateResults(new URL('../BENCHMARKS.md', import.meta.url), 'producer-ways', table);
 }
 if (runs !== undefined) {
+  const settings = [...runs.times.values().next().value.keys()];
+  const at = settings[1] ?? settings[0];
   const lines = [
-    '| case | implementation | median time | records/s | faster than aws-kinesis-agg | x floor | x second floor | Kinesis records | PUT payload units | user records off their shard | memory allocated per run | peak RSS growth, first run |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    `| case | implementation | ${settings.map((label) => `${label}: median time, x aws-kinesis-agg`).join(' | ')} | x floor, ${at} | x second floor, ${at} | Kinesis records | PUT payload units | user records off their shard | memory allocated per run | peak RSS growth, first run |`,
+    `| --- | --- |${' --- |'.repeat(settings.length)} --- | --- | --- | --- | --- | --- | --- |`,
   ];
   let processes = 0;
-  for (const [name, caseRuns] of runs) {
-    processes = caseRuns.length;
-    const median = (of) => medianOf(caseRuns.map(of));
-    const oursMs = median((run) => run.oursMs);
-    const referenceMs = median((run) => run.referenceMs);
-    const floorMs = median((run) => run.aggregatesMd5Ms + run.keysMd5Ms + run.copyMs);
-    // Noise aside, the MD5 of every record's key is never less than that of the distinct ones.
-    const secondFloorMs = median(
-      (run) =>
-        run.aggregatesMd5Ms +
-        run.copyMs +
-        Math.max(run.keysMd5Ms, Math.min(run.keysMd5Ms + run.keyLookupMs, run.everyKeyMd5Ms)),
-    );
-    const rate = (runMs) =>
-      Math.round((caseRuns[0].userRecords * 1000) / runMs).toLocaleString('en-US');
-    const row = (implementation, runMs, written, memory, cells) =>
-      `| ${name} | ${implementation} | ${runMs.toFixed(1)} ms | ${rate(runMs)} | ${cells} | ${median((run) => run[written].kinesisRecords)} | ${median((run) => run[written].putPayloadUnits)} | ${median((run) => run[written].offTheirShard).toLocaleString('en-US')} | ${kilobytes(median((run) => run[memory].allocated))} | ${rssCell(caseRuns[0].rss, written)} |`;
+  for (const [name, bySetting] of runs.times) {
+    const { memory, wrote, rss } = runs.memory.get(name);
+    const median = (label, of) => medianOf(bySetting.get(label).map(of));
+    const cell = (label, implementation) => {
+      processes = bySetting.get(label).length;
+      const ms = median(label, (run) => run.ms[implementation]);
+      const ratio = median(label, (run) => run.ms[REFERENCE]) / ms;
+      return implementation === REFERENCE
+        ? `${ms.toFixed(1)} ms`
+        : `${ms.toFixed(1)} ms, ${ratio.toFixed(2)}x`;
+    };
+    for (const implementation of IMPLEMENTATIONS) {
+      const ms = median(at, (run) => run.ms[implementation]);
+      const ours = implementation !== REFERENCE;
+      const { kinesisRecords, putPayloadUnits, offTheirShard } = wrote[implementation];
+      lines.push(
+        `| ${name} | ${implementation} | ${settings.map((label) => cell(label, implementation)).join(' | ')} | ${ours ? `${(ms / median(at, (run) => run.floorMs)).toFixed(2)}x` : ''} | ${ours ? `${(ms / median(at, (run) => run.secondFloorMs)).toFixed(2)}x` : ''} | ${kinesisRecords} | ${putPayloadUnits} | ${offTheirShard.toLocaleString('en-US')} | ${kilobytes(memory[implementation])} | ${rssCell(rss, implementation)} |`,
+      );
+    }
+    const floorCells = (of) =>
+      settings.map((label) => `${median(label, of).toFixed(1)} ms`).join(' | ');
+    const { distinctKeys } = bySetting.get(at)[0];
     lines.push(
-      row(
-        'kpl-lambda producer',
-        oursMs,
-        'ours',
-        'oursMemory',
-        `${(referenceMs / oursMs).toFixed(2)}x | ${(oursMs / floorMs).toFixed(2)}x | ${(oursMs / secondFloorMs).toFixed(2)}x`,
-      ),
-      row('aws-kinesis-agg aggregate()', referenceMs, 'reference', 'referenceMemory', ' | | '),
-      `| ${name} | floor: MD5 of the aggregates and of ${caseRuns[0].distinctKeys.toLocaleString('en-US')} distinct keys, one copy of the data | ${floorMs.toFixed(1)} ms | ${rate(floorMs)} | | | | | | | | |`,
-      `| ${name} | second floor: the floor, and each record's key recognised (looked up among the distinct keys, or the MD5 of every record's key, whichever is cheaper) | ${secondFloorMs.toFixed(1)} ms | ${rate(secondFloorMs)} | | ${(secondFloorMs / floorMs).toFixed(2)}x | | | | | | |`,
+      `| ${name} | floor: MD5 of the aggregates and of ${distinctKeys.toLocaleString('en-US')} distinct keys, one copy of the data | ${floorCells((run) => run.floorMs)} | | | | | | | |`,
+      `| ${name} | second floor: the floor, and each record's key recognised (looked up among the distinct keys, or the MD5 of every record's key, whichever is cheaper) | ${floorCells((run) => run.secondFloorMs)} | | | | | | | |`,
     );
   }
   const table = lines.join('\n');
-  console.log(`Node ${process.version}; medians of ${processes} process(es) per case`);
+  console.log(`Node ${process.version}; medians of ${processes} process(es) per case and setting`);
   console.log(table);
   updateResults(new URL('../BENCHMARKS.md', import.meta.url), 'producer', table);
 }
