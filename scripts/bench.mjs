@@ -62,14 +62,18 @@ export function onFreshRecords(records, fn) {
   let fresh;
   return {
     beforeEach: () => {
-      fresh = records.map((record) => ({
-        ...record,
-        partitionKey: Buffer.from(record.partitionKey, 'utf8').toString('utf8'),
-      }));
+      fresh = freshCopyOf(records);
     },
     fn: () => fn(fresh),
   };
 }
+
+/** New objects with the same data, and their partition keys as new strings (see onFreshRecords). */
+export const freshCopyOf = (records) =>
+  records.map((record) => ({
+    ...record,
+    partitionKey: Buffer.from(record.partitionKey, 'utf8').toString('utf8'),
+  }));
 
 const partsOf = (task) => (typeof task === 'function' ? { fn: task } : task);
 
@@ -208,7 +212,7 @@ export const rssTask = process.env[RSS_TASK];
  */
 export async function rssGrowthOf(task) {
   const { fn, beforeEach } = partsOf(task);
-  beforeEach?.();
+  await beforeEach?.();
   globalThis.gc();
   globalThis.gc();
   const before = process.memoryUsage().rss;
@@ -263,10 +267,10 @@ export async function memoryOf(task) {
   // Compiled and warm, like the timed runs. In a function of its own: an async function keeps what
   // an await gave in its frame until the next await, which would count this run's output as
   // there before the measured one, and free it during it.
-  beforeEach?.();
+  await beforeEach?.();
   await warmUp(fn);
   // The measured call's own input, made before the baseline: it is not counted as allocated.
-  beforeEach?.();
+  await beforeEach?.();
   // Twice: Buffers are freed by the collection after the one that found them unreachable.
   globalThis.gc();
   globalThis.gc();

@@ -14,6 +14,7 @@ import { KinesisProducer, PUT_PAYLOAD_UNIT_BYTES } from '@kpl-lambda/producer';
 import awsKinesisAgg from 'aws-kinesis-agg';
 import {
   copyIntoBuffersOf,
+  freshCopyOf,
   kilobytes,
   MEASURING_MEMORY,
   medianMilliseconds,
@@ -138,7 +139,8 @@ function referenceProduce(records, client) {
 
 const OURS = 'kpl-lambda producer, default options';
 const OURS_MIB = 'kpl-lambda producer, 1 MiB aggregates';
-const OURS_FIRST = 'kpl-lambda producer, default options, first invocation (a new producer)';
+const OURS_FIRST =
+  'kpl-lambda producer, default options, first invocation (a new producer, its stream learnt at init)';
 const REFERENCE = 'aws-kinesis-agg aggregate() and PutRecords';
 const IMPLEMENTATIONS = [OURS, OURS_MIB, OURS_FIRST, REFERENCE];
 
@@ -158,7 +160,11 @@ async function compare(records) {
       const producer = newProducer(undefined, MIB_AGGREGATES);
       return (fresh) => produce(producer, fresh);
     })(),
-    [OURS_FIRST]: (fresh) => produce(newProducer(), fresh),
+    [OURS_FIRST]: async (fresh) => {
+      const producer = newProducer();
+      await producer.ready();
+      return produce(producer, fresh);
+    },
     [REFERENCE]: (fresh) => referenceProduce(fresh, client),
   };
   if (rssTask !== undefined) return rssGrowthOf(() => run[rssTask](records));
@@ -174,6 +180,17 @@ async function compare(records) {
   const tasks = Object.fromEntries(
     IMPLEMENTATIONS.map((name) => [name, onFreshRecords(records, run[name])]),
   );
+  // Made and awaited untimed, as Lambda's init phase makes it (`await producer.ready()`).
+  let first;
+  let firstRecords;
+  tasks[OURS_FIRST] = {
+    beforeEach: async () => {
+      firstRecords = freshCopyOf(records);
+      first = newProducer();
+      await first.ready();
+    },
+    fn: () => produce(first, firstRecords),
+  };
   if (MEASURING_MEMORY) {
     const memory = {};
     for (const name of IMPLEMENTATIONS) memory[name] = (await memoryOf(tasks[name])).allocated;

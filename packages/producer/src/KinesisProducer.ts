@@ -3,7 +3,7 @@ import { loggerOf } from '@kpl-lambda/core/internal';
 import { KplProducerBufferFullError } from './errors.js';
 import { HeldRecords } from './HeldRecords.js';
 import { type ResolvedProducerOptions, resolveProducerOptions } from './options.js';
-import { addProducerMetrics, zeroProducerCounters } from './producerMetrics.js';
+import { producerMetricsAdder, zeroProducerCounters } from './producerMetrics.js';
 import { PartitionKeys } from './routing/PartitionKeys.js';
 import type { ProducerLimits } from './routing/placement.js';
 import { RecordPlacement } from './routing/RecordPlacement.js';
@@ -55,22 +55,19 @@ export class KinesisProducer {
   /** Counters since the producer was made: read them, or publish them as metrics. */
   public readonly counters: ProducerCounters = zeroProducerCounters();
 
-  /** What the `metrics` option was given so far. */
-  #metricsAdded: ProducerCounters = { ...this.counters };
+  /** Adds to the `metrics` option what changed since the last flush. */
+  readonly #addMetrics: () => void;
   readonly #options: ResolvedProducerOptions;
   readonly #log: KplLogger;
   readonly #sender: PutRecordsSender;
   readonly #placement: RecordPlacement;
   /** The bounds in force, as the stream set them (the placement's, updated as it learns). */
   readonly #limits: ProducerLimits;
-  /** The same for a record that waits (see `RecordPlacement`). */
-  readonly #waitingLimits: ProducerLimits;
   readonly #queues = new KinesisRecordQueues(this.counters);
   readonly #partitionKeys = new PartitionKeys();
   /**
    * Every record put is measured into this one object: aggregates and plain Kinesis records keep
-   * none of it but its source, so nothing per user record outlives its put, and small records
-   * allocate less. A record that must wait is measured into one of its own.
+   * only its source, so nothing per user record outlives its put (one that waits gets its own).
    */
   readonly #putting = blankUserRecord();
   #sequence = 0;
@@ -91,6 +88,7 @@ export class KinesisProducer {
   public constructor(options: KinesisProducerOptions) {
     this.#options = resolveProducerOptions(options);
     this.#log = loggerOf(this.#options.logger);
+    this.#addMetrics = producerMetricsAdder(this.#options.metrics, this.counters, this.#log);
     this.#held = new HeldRecords(this.#options, this.#log);
     this.#results = new RecordResults(this.#held, this.counters);
     this.#lingerMs = Math.min(this.#options.maxBufferedMs, this.#options.recordTtlMs);
@@ -104,7 +102,6 @@ export class KinesisProducer {
       schedulePump: () => this.#schedulePump(),
     });
     this.#limits = this.#placement.limits;
-    this.#waitingLimits = this.#placement.waitingLimits;
     this.#sender = new PutRecordsSender({
       options: this.#options,
       measure: this.#limits,
@@ -151,6 +148,22 @@ export class KinesisProducer {
   }
 
   /**
+   * Resolves once the producer knows its stream (record distribution, record size, shard map),
+   * which it asks from the moment it is made. Awaited at module scope, Lambda's init phase pays
+   * for it, and the first invocation's records go straight to their shards' aggregates. Never
+   * rejects: a stream that cannot be learnt is handled by `put` and `flush` as always.
+   *
+   * @example
+   * ```ts
+   * const producer = new KinesisProducer({ client: new KinesisClient({}), streamName: 'orders' });
+   * await producer.ready();
+   * ```
+   */
+  public ready(): Promise<void> {
+    return this.#placement.whenLearnt();
+  }
+
+  /**
    * Buffers a user record, and returns whether the producer takes more (`writable`): after a
    * `false`, await {@link whenWritable} before the next `put`. Throws `KplInvalidRecordError` for
    * keys or data Kinesis would refuse (or data that cannot be serialised),
@@ -170,7 +183,7 @@ export class KinesisProducer {
       record,
       this.#sequence,
       putAt,
-      waits ? this.#waitingLimits : this.#limits,
+      waits ? this.#placement.waitingLimits : this.#limits,
       this.#partitionKeys,
       waits ? blankUserRecord() : this.#putting,
     );
@@ -228,12 +241,7 @@ export class KinesisProducer {
     const undeliverable = this.#held.flush(this.#sequence);
     this.#schedulePump();
     const result = { undeliverable: await undeliverable };
-    const { metrics } = this.#options;
-    if (metrics !== undefined) {
-      this.#metricsAdded = addProducerMetrics(metrics, this.counters, this.#metricsAdded, (error) =>
-        this.#log.warn('The metrics instance refused the producer metrics', { error }),
-      );
-    }
+    this.#addMetrics();
     return result;
   }
 

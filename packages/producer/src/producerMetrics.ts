@@ -1,4 +1,4 @@
-import type { KplMetrics } from '@kpl-lambda/core';
+import type { KplLogger, KplMetrics } from '@kpl-lambda/core';
 import { addMetrics } from '@kpl-lambda/core/internal';
 import type { ProducerCounters } from './types.js';
 
@@ -37,24 +37,29 @@ export function zeroProducerCounters(): ProducerCounters {
 }
 
 /**
- * Adds to `metrics` what changed since `added` (what was added before), and returns what is now
- * added: concurrent flushes add each change once. A `Metrics` that throws or rejects changes
- * nothing of what the producer does: the error goes to `onError`.
+ * What adds the counters to `metrics` at each flush: what changed since the flush before, so that
+ * concurrent flushes add each change once. A `Metrics` that throws or rejects changes nothing of
+ * what the producer does: the error is logged. Without `metrics`, adds nothing.
  */
-export function addProducerMetrics(
-  metrics: KplMetrics,
-  current: ProducerCounters,
-  added: ProducerCounters,
-  onError: (error: unknown) => void,
-): ProducerCounters {
-  const now = { ...current };
-  addMetrics(
-    metrics,
-    Object.entries(PRODUCER_METRIC_NAMES).map(([key, name]) => {
-      const field = key as keyof ProducerCounters;
-      return [name, 'Count', now[field] - added[field]] as const;
-    }),
-    onError,
-  );
-  return now;
+export function producerMetricsAdder(
+  metrics: KplMetrics | undefined,
+  counters: ProducerCounters,
+  log: Pick<KplLogger, 'warn'>,
+): () => void {
+  let added = { ...counters };
+  const onError = (error: unknown) =>
+    log.warn('The metrics instance refused the producer metrics', { error });
+  return () => {
+    if (metrics === undefined) return;
+    const now = { ...counters };
+    addMetrics(
+      metrics,
+      Object.entries(PRODUCER_METRIC_NAMES).map(([key, name]) => {
+        const field = key as keyof ProducerCounters;
+        return [name, 'Count', now[field] - added[field]] as const;
+      }),
+      onError,
+    );
+    added = now;
+  };
 }

@@ -1,5 +1,6 @@
 import { SplitShardCommand } from '@aws-sdk/client-kinesis';
 import { computeHashKey } from '@kpl-lambda/core';
+import { localKinesisClient } from '@kpl-lambda/local-event-source-mapping/client';
 import {
   type LocalKinesis,
   startLocalKinesis,
@@ -229,4 +230,57 @@ describe('putWithResult against a local Kinesis', () => {
       expect(written.some((result) => result.aggregated)).toBe(aggregate);
     },
   );
+});
+
+describe('ready() against a local Kinesis', () => {
+  /** A client of the local Kinesis that records the name of every command it sends. */
+  const recordingClient = () => {
+    const commands: string[] = [];
+    const client = localKinesisClient({
+      endpoint: kinesis.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    client.middlewareStack.add(
+      (next, context) => (args) => {
+        commands.push(context.commandName as string);
+        return next(args);
+      },
+      { step: 'initialize' },
+    );
+    return { client, commands };
+  };
+
+  it('resolves once the stream and its shards are learnt, so that the puts after it ask nothing', async () => {
+    const streamName = await newStream(3);
+    const { client, commands } = recordingClient();
+    const producer = new KinesisProducer({ client, streamName });
+
+    await producer.ready();
+    const learnt = [...commands];
+    for (let i = 0; i < 2_000; i++) producer.put(userRecord(i));
+    const { undeliverable } = await producer.flush();
+
+    expect(learnt).toEqual(['DescribeStreamSummaryCommand', 'ListShardsCommand']);
+    expect(commands.slice(learnt.length).every((name) => name === 'PutRecordsCommand')).toBe(true);
+    expect(undeliverable).toEqual([]);
+    expectDelivered(await readStream(kinesis.client, streamName), 0, 2_000);
+    await producer.ready();
+    expect(commands.filter((name) => name !== 'PutRecordsCommand')).toEqual(learnt);
+    client.destroy();
+  });
+
+  it('resolves, never rejects, when the stream is not there, and the records put then are given up', async () => {
+    const { client } = recordingClient();
+    const producer = new KinesisProducer({ client, streamName: 'no-such-stream', logger: false });
+
+    await expect(producer.ready()).resolves.toBeUndefined();
+    producer.put({ partitionKey: 'k', data: 'x' });
+    const { undeliverable } = await producer.flush();
+
+    expect(undeliverable).toEqual([
+      expect.objectContaining({ errorCode: 'ResourceNotFoundException' }),
+    ]);
+    client.destroy();
+  });
 });

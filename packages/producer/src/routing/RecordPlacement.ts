@@ -46,7 +46,9 @@ export class RecordPlacement {
   #refusal: KplProducerConfigurationError | undefined;
   /** User records waiting for the pass (put order). */
   #unrouted: BufferedUserRecord[] = [];
+  /** A pass is under way: `#pass`. */
   #learning = false;
+  #pass: Promise<void> = Promise.resolve();
   /** Placing again what was not sent: nothing is sent meanwhile. */
   #rerouting = false;
 
@@ -105,10 +107,7 @@ export class RecordPlacement {
     this.learn();
   }
 
-  /**
-   * Throws the error a put throws while the options cannot work on the stream, if they cannot.
-   * Out of line: a put's bytecode is kept small enough for V8 to inline what it calls.
-   */
+  /** Throws what a put throws while the options cannot work on the stream (out of a put's line). */
   public throwIfRefused(): void {
     const refusal = this.#refusal;
     if (refusal === undefined) return;
@@ -156,7 +155,12 @@ export class RecordPlacement {
    */
   public learn(): void {
     if (this.#learning || this.#rerouting) return;
-    void this.#learnAndPlaceWaiting();
+    this.#pass = this.#learnAndPlaceWaiting();
+  }
+
+  /** Resolves once no pass is under way: at once when none is. Never rejects. */
+  public async whenLearnt(): Promise<void> {
+    while (this.#learning) await this.#pass;
   }
 
   async #learnAndPlaceWaiting(): Promise<void> {
