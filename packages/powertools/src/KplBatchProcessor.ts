@@ -64,6 +64,8 @@ export class KplBatchProcessor extends BatchProcessor {
   private readonly checkpoints: CheckpointStore | undefined;
   private readonly metrics: KplMetrics | undefined;
   private readonly decoder: PayloadDecoder | undefined;
+  /** Invocations under way with checkpoints or decoded records: see `processRecord`. */
+  private statefulInvocations = 0;
 
   public constructor(options: KplBatchProcessorOptions = {}) {
     const { onCorrupt, stopOnFirstFailure, checkpoints, metrics, decoder, logger, config } =
@@ -146,7 +148,14 @@ export class KplBatchProcessor extends BatchProcessor {
     if (store !== undefined) {
       state.checkpointed = await CheckpointedBatch.load(store, state.parents, this.kplLogger);
     }
-    const results = await super.process();
+    const stateful = state.checkpointed !== undefined || state.undecodable !== undefined;
+    if (stateful) this.statefulInvocations++;
+    let results: Awaited<ReturnType<BatchProcessor['process']>>;
+    try {
+      results = await super.process();
+    } finally {
+      if (stateful) this.statefulInvocations--;
+    }
     const parentsReported = this.collectKinesisFailures().map(
       ({ itemIdentifier }) => itemIdentifier,
     );
@@ -179,21 +188,24 @@ export class KplBatchProcessor extends BatchProcessor {
   /**
    * Processes one user record. Corrupt aggregates in `'fail'` mode, user records whose data does
    * not decode, and user records after a failure under `stopOnFirstFailure`, are reported failed
-   * without calling the handler; failures
-   * happen here rather than in `register`, whose records `process()` would wipe.
+   * without calling the handler; failures happen here rather than in `register`, whose records
+   * `process()` would wipe. Not `async`: the handler's promise goes back as Powertools made it,
+   * with no second promise per user record.
    */
-  public override async processRecord(
+  public override processRecord(
     record: Parameters<BatchProcessor['processRecord']>[0],
   ): Promise<ProcessedRecord> {
     const userRecord = record as KinesisStreamUserRecord;
-    // Done in an earlier delivery of its parent: it succeeds, and does not run again.
-    const state = invocations.get(this.records);
+    // Done in an earlier delivery of its parent: it succeeds, and does not run again. Looked up
+    // only while an invocation has checkpoints or decoding: Powertools reads the environment at
+    // every `this.records`, which would cost each user record of every batch.
+    const state = this.statefulInvocations > 0 ? invocations.get(this.records) : undefined;
     if (state?.checkpointed?.isDone(userRecord)) {
       state.skippedByCheckpoints++;
-      return this.successHandler(record, undefined);
+      return Promise.resolve(this.successHandler(record, undefined));
     }
     const undecodable = state?.undecodable?.get(userRecord);
-    if (undecodable !== undefined) return this.failureHandler(record, undecodable);
+    if (undecodable !== undefined) return Promise.resolve(this.failureHandler(record, undecodable));
     const { deaggregationError } = userRecord.kinesis;
     if (deaggregationError !== undefined) {
       this.kplLogger.warn('Corrupt KPL aggregate', {
@@ -201,20 +213,16 @@ export class KplBatchProcessor extends BatchProcessor {
         deaggregationError,
       });
       if (this.onCorrupt === 'fail') {
-        return this.failureHandler(
-          record,
-          new KplCorruptAggregateError(deaggregationError, {
-            reason: userRecord.kinesis.deaggregationErrorReason,
-          }),
-        );
+        const error = new KplCorruptAggregateError(deaggregationError, {
+          reason: userRecord.kinesis.deaggregationErrorReason,
+        });
+        return Promise.resolve(this.failureHandler(record, error));
       }
     }
     if (this.stopOnFirstFailure && this.failureMessages.length > 0) {
       const { sequenceNumber, subSequenceNumber } = userRecord.kinesis;
-      return this.failureHandler(
-        record,
-        new KplSkippedRecordError(sequenceNumber, subSequenceNumber),
-      );
+      const error = new KplSkippedRecordError(sequenceNumber, subSequenceNumber);
+      return Promise.resolve(this.failureHandler(record, error));
     }
     return super.processRecord(record);
   }
@@ -245,7 +253,9 @@ export class KplBatchProcessor extends BatchProcessor {
     // Batch order is sequence order (Lambda delivers a shard's records in order), whatever order
     // the records finished in: the first failure reported is the lowest, where Lambda resumes.
     // No sequence number is parsed, so none can make this throw.
-    const failed = new Set(this.failureMessages);
+    const failures = this.failureMessages;
+    if (failures.length === 0) return [];
+    const failed = new Set(failures);
     const parents = new Set<string>();
     for (const record of this.records) {
       if (failed.has(record as never)) {
