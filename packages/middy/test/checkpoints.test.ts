@@ -31,7 +31,7 @@ import type {
   KinesisStreamBatchResponse,
   KinesisStreamEvent,
 } from 'aws-lambda';
-import { recordingLogger } from './recordingHandler.js';
+import { recordingLogger } from './helpers/recordingHandler.js';
 
 const context = {} as Context;
 const DAY = 86_400;
