@@ -3,8 +3,7 @@
 // so a batch is redriven even once the stream no longer has it (here: the stream is deleted).
 import { DeleteStreamCommand, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import {
-  createCheckpointTable,
-  DynamoDBCheckpointStore,
+  type DynamoDBCheckpointStore,
   InMemoryCheckpointStore,
   KplCheckpointsConfigurationError,
   KplRedriveRecordsMissingError,
@@ -32,11 +31,6 @@ let kinesis: LocalKinesis;
 let dynamodb: LocalDynamoDB;
 beforeAll(async () => {
   [kinesis, dynamodb] = await Promise.all([startLocalKinesis(), startLocalDynamoDB()]);
-  await createCheckpointTable({
-    client: dynamodb.client,
-    tableName: 'checkpoints',
-    timeToLive: false,
-  });
 });
 afterAll(() => Promise.all([kinesis.stop(), dynamodb.stop()]));
 
@@ -99,11 +93,7 @@ async function givenUpBatch(streamName: string, checkpoints: DynamoDBCheckpointS
 
 describe('redrive from an S3 on-failure object', () => {
   it("runs the payload's records not done, after the stream is gone, and records them", async () => {
-    const checkpoints = new DynamoDBCheckpointStore({
-      client: dynamodb.client,
-      tableName: 'checkpoints',
-      consumerName: 'orders',
-    });
+    const checkpoints = await dynamodb.checkpointStore({ consumerName: 'orders' });
     const object = await givenUpBatch('from-payload', checkpoints);
     await kinesis.client.send(new DeleteStreamCommand({ StreamName: 'from-payload' }));
     const ran: string[] = [];
@@ -124,11 +114,7 @@ describe('redrive from an S3 on-failure object', () => {
   });
 
   it('refuses a payload that lacks the end of the batch, having run nothing', async () => {
-    const checkpoints = new DynamoDBCheckpointStore({
-      client: dynamodb.client,
-      tableName: 'checkpoints',
-      consumerName: 'partial',
-    });
+    const checkpoints = await dynamodb.checkpointStore({ consumerName: 'partial' });
     const object = await givenUpBatch('partial-payload', checkpoints);
     const ran: unknown[] = [];
     const error = await redrive({

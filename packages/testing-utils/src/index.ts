@@ -105,7 +105,12 @@ export const batchWithCorruptAggregate = (): KinesisStreamEvent =>
 export const sequenceNumbers = (event: KinesisStreamEvent): string[] =>
   event.Records.map((record) => record.kinesis.sequenceNumber);
 export { type ConsoleLine, withConsoleLines } from './consoleLines.js';
-export { type LocalDynamoDB, startLocalDynamoDB } from './localDynamoDB.js';
+export {
+  type LocalCheckpointStore,
+  type LocalCheckpointStoreOptions,
+  type LocalDynamoDB,
+  startLocalDynamoDB,
+} from './localDynamoDB.js';
 export { classpathOf, mavenClasspath, resolveJars, whyNoJava } from './maven.js';
 export {
   README_PORTS_LOCK,
