@@ -24,6 +24,7 @@ export * from './aggregateBodies.js';
 export * from './decodeBatches.js';
 export * from './middyEventBatch.js';
 export * from './protobuf.js';
+export * from './tumblingWindows.js';
 
 export interface VectorCase {
   name: string;
