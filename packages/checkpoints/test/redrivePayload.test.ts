@@ -5,7 +5,6 @@ import { DeleteStreamCommand, PutRecordsCommand } from '@aws-sdk/client-kinesis'
 import {
   type DynamoDBCheckpointStore,
   InMemoryCheckpointStore,
-  KplCheckpointsConfigurationError,
   KplRedriveRecordsMissingError,
 } from '@kpl-lambda/checkpoints';
 import { type RedriveOptions, redrive } from '@kpl-lambda/checkpoints/redrive';
@@ -26,6 +25,7 @@ import {
 } from '@kpl-lambda/local-event-source-mapping/local-kinesis';
 import { type LocalDynamoDB, startLocalDynamoDB } from '@kpl-lambda/testing-utils';
 import type { KinesisStreamEvent } from 'aws-lambda';
+import { refusal } from './helpers/refusal.js';
 
 let kinesis: LocalKinesis;
 let dynamodb: LocalDynamoDB;
@@ -136,11 +136,6 @@ describe('redrive payload options', () => {
     endSequenceNumber: '2',
     streamArn: 'arn:aws:kinesis:us-east-1:000000000000:stream/orders',
   };
-  const refusal = async (options: unknown) => {
-    const error = await redrive(options as RedriveOptions).catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(KplCheckpointsConfigurationError);
-    return (error as KplCheckpointsConfigurationError).option;
-  };
   const options = (payload: unknown) => ({
     checkpoints: new InMemoryCheckpointStore(),
     batchInfo,
@@ -149,14 +144,16 @@ describe('redrive payload options', () => {
   });
 
   it('names what is not an invocation event of Kinesis records', async () => {
-    expect(await refusal(options({ records: [] }))).toBe('payload');
-    expect(await refusal(options('{"Records":'))).toBe('payload');
+    expect((await refusal(options({ records: [] }))).option).toBe('payload');
+    expect((await refusal(options('{"Records":'))).option).toBe('payload');
     const record = (data: unknown) => ({ kinesis: { sequenceNumber: '1', data } });
-    expect(await refusal(options({ Records: [record('aGk=\n')] }))).toBe('payload.Records[0]');
-    expect(await refusal(options({ Records: [record(Buffer.from('hi'))] }))).toBe(
+    expect((await refusal(options({ Records: [record('aGk=\n')] }))).option).toBe(
       'payload.Records[0]',
     );
-    expect(await refusal({ ...options(undefined), payload: undefined })).toBe('kinesis');
-    expect(await refusal({ ...options({ Records: [] }), kinesis: {} })).toBe('kinesis');
+    expect((await refusal(options({ Records: [record(Buffer.from('hi'))] }))).option).toBe(
+      'payload.Records[0]',
+    );
+    expect((await refusal({ ...options(undefined), payload: undefined })).option).toBe('kinesis');
+    expect((await refusal({ ...options({ Records: [] }), kinesis: {} })).option).toBe('kinesis');
   });
 });
