@@ -19,6 +19,7 @@ import type { Context, KinesisStreamEvent, KinesisStreamStateResponse } from 'aw
 import { lambdaMapping } from './helpers/lambdaMapping.js';
 import { outcomes } from './helpers/outcomes.js';
 import { putRecords } from './helpers/streams.js';
+import { sumByKey } from './helpers/sumByKey.js';
 
 type Totals = Record<string, number>;
 type WindowEvent = KinesisStreamEvent & KinesisTumblingWindow<Totals>;
@@ -121,13 +122,10 @@ describe.each(Object.entries(consumers))(
       now += 2 * 900_000;
       await mapping.drain();
 
-      const totals: Totals = {};
-      for (const final of finals) {
-        for (const [group, n] of Object.entries(final)) totals[group] = (totals[group] ?? 0) + n;
-      }
-      const expected: Totals = {};
-      for (let u = 0; u < ENVELOPES; u++)
-        expected[groupOf(u)] = (expected[groupOf(u)] ?? 0) + EVENTS;
+      const totals = sumByKey(finals.flatMap((final) => Object.entries(final)));
+      const expected = sumByKey(
+        Array.from({ length: ENVELOPES }, (_, u) => [groupOf(u), EVENTS] as const),
+      );
       expect(totals).toEqual(expected);
       // The flaky event's envelope ran again; no other did.
       const again = [...runs].filter(([, n]) => n > 1).map(([message]) => message.split('.')[0]);

@@ -18,6 +18,7 @@ import type { Context, KinesisStreamEvent, KinesisStreamStateResponse } from 'aw
 import { lambdaMapping } from './helpers/lambdaMapping.js';
 import { outcomes } from './helpers/outcomes.js';
 import { produce } from './helpers/streams.js';
+import { sumByKey } from './helpers/sumByKey.js';
 
 type Totals = Record<string, number>;
 type Sale = { i: number; user: string; amount: number };
@@ -120,16 +121,10 @@ describe.each(Object.entries(consumers))(
       now += 2 * 900_000;
       await mapping.drain();
 
-      const expected: Totals = {};
-      for (let i = 0; i < SALES; i++) {
-        const { user, amount } = saleOf(i);
-        expected[user] = (expected[user] ?? 0) + amount;
-      }
-      const totals: Totals = {};
-      for (const final of finals) {
-        for (const [user, amount] of Object.entries(final))
-          totals[user] = (totals[user] ?? 0) + amount;
-      }
+      const expected = sumByKey(
+        Array.from({ length: SALES }, (_, i) => [saleOf(i).user, saleOf(i).amount] as const),
+      );
+      const totals = sumByKey(finals.flatMap((final) => Object.entries(final)));
       expect(totals).toEqual(expected);
       // The flaky sale ran twice, every other sale once: a retry ran nothing that was done.
       expect(runs.get(FLAKY)).toBe(2);
