@@ -1,5 +1,5 @@
-// The Middy and the Powertools consumer of the end-to-end tests, as their READMEs write them: each
-// runs `handle` on every user record and reports to Lambda the ones that throw.
+// The Middy and the Powertools consumer of the end-to-end tests: each runs `handle` on every user
+// record and reports to Lambda the ones that throw.
 import { processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { CheckpointStore, DecodeOptions, KinesisStreamUserRecord } from '@kpl-lambda/core';
 import kplDeagg from '@kpl-lambda/middy';

@@ -27,8 +27,8 @@ export interface LocalDynamoDB extends ShippedLocalDynamoDB {
    */
   expireItems(tableName: string, epochSeconds: number, attribute?: string): Promise<number>;
   /**
-   * Creates a checkpoint table no other test of the file shares (without the time to live
-   * dynalite lacks: `expireItems` plays it); resolves to its name.
+   * Creates a checkpoint table of a name new to this DynamoDB, without the time to live dynalite
+   * lacks (`expireItems` plays it); resolves to its name.
    */
   createCheckpointTable(): Promise<string>;
   /** A `DynamoDBCheckpointStore` on a new checkpoint table of its own. */
