@@ -16,7 +16,7 @@ import {
   startLocalKinesis,
 } from '@kpl-lambda/local-event-source-mapping/local-kinesis';
 import { resolveJars, whyNoJava } from '@kpl-lambda/testing-utils';
-import { KCL3_DIRECTORY, type KclShardRecord, kclDeaggregate } from './kcl3/kclDeaggregate.js';
+import { KCL3_DIRECTORY, type KclShardRecord, kclDeaggregate } from './helpers/kclDeaggregate.js';
 
 const noKcl = whyNoJava() ?? resolveJars(KCL3_DIRECTORY);
 if (noKcl !== undefined) console.warn(`${noKcl}: aggregate() read by the KCL is SKIPPED.`);

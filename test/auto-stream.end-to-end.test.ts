@@ -5,37 +5,29 @@
 // once; `redrive` and `kpl redrive` read back the batch Lambda gave up; `kpl tail` and
 // `kpl inspect` show them all.
 import { PassThrough, Readable } from 'node:stream';
-import { processPartialResponse } from '@aws-lambda-powertools/batch';
 import {
   GetRecordsCommand,
   GetShardIteratorCommand,
   ListShardsCommand,
-  PutRecordsCommand,
 } from '@aws-sdk/client-kinesis';
-import { createCheckpointTable, DynamoDBCheckpointStore } from '@kpl-lambda/checkpoints';
 import { redrive } from '@kpl-lambda/checkpoints/redrive';
 import { main } from '@kpl-lambda/cli';
-import { type KinesisStreamUserRecord, userRecordJson } from '@kpl-lambda/core';
-import {
-  KinesisEventSourceMapping,
-  type KinesisOnFailureRecord,
-} from '@kpl-lambda/local-event-source-mapping';
+import { userRecordJson } from '@kpl-lambda/core';
 import {
   type LocalKinesis,
   startLocalKinesis,
 } from '@kpl-lambda/local-event-source-mapping/local-kinesis';
-import kplDeagg from '@kpl-lambda/middy';
-import { KplBatchProcessor } from '@kpl-lambda/powertools';
 import { type LocalDynamoDB, startLocalDynamoDB } from '@kpl-lambda/testing-utils';
-import middy from '@middy/core';
-import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
+import { consumers } from './helpers/consumers.js';
+import { lambdaMapping } from './helpers/lambdaMapping.js';
+import { outcomes } from './helpers/outcomes.js';
+import { putRecords } from './helpers/streams.js';
 
 const RECORDS = 120;
 const POISON = 77;
 const FLAKY = 31;
 /** Every fourth record has a key; the others were written without one. */
 const keyOf = (i: number) => (i % 4 === 0 ? `k-${i}` : undefined);
-const quiet = { debug() {}, warn() {}, error() {} };
 
 let kinesis: LocalKinesis;
 let dynamodb: LocalDynamoDB;
@@ -53,14 +45,11 @@ afterAll(async () => {
 /** An AUTO stream of two shards holding the records, put as a producer without keys puts them. */
 async function autoStream(streamName: string) {
   await kinesis.createStream(streamName, 2, { recordDistribution: 'AUTO' });
-  const Records = Array.from({ length: RECORDS }, (_, i) => {
+  const records = Array.from({ length: RECORDS }, (_, i) => {
     const PartitionKey = keyOf(i);
     return { Data: Buffer.from(JSON.stringify({ i })), ...(PartitionKey ? { PartitionKey } : {}) };
   });
-  const { FailedRecordCount } = await kinesis.client.send(
-    new PutRecordsCommand({ StreamName: streamName, Records }),
-  );
-  expect(FailedRecordCount).toBe(0);
+  await putRecords(kinesis, streamName, records);
 }
 
 /** Runs `kpl ...args`; resolves with its exit code, what it printed, and its JSON lines. */
@@ -86,70 +75,29 @@ async function kpl(args: string[], stdin = '') {
   return { code, text, stderr: Buffer.concat(err).toString('utf8'), lines };
 }
 
-/** What each user record looked like to a consumer, and how often it succeeded. */
-function outcomes() {
-  const successes = new Map<number, number>();
-  const keys = new Map<number, unknown>();
-  const attempts = new Map<number, number>();
-  const handle = (record: KinesisStreamUserRecord) => {
-    const { i } = userRecordJson<{ i: number }>(record);
-    const attempt = (attempts.get(i) ?? 0) + 1;
-    attempts.set(i, attempt);
-    keys.set(i, record.kinesis.partitionKey);
-    if (i === POISON || (i === FLAKY && attempt === 1)) throw new Error(`record ${i} failed`);
-    successes.set(i, (successes.get(i) ?? 0) + 1);
-  };
-  return { successes, keys, handle };
-}
-
-const consumers = {
-  middy: (
-    checkpoints: DynamoDBCheckpointStore,
-    handle: (record: KinesisStreamUserRecord) => void,
-  ) =>
-    middy<KinesisStreamEvent, KinesisStreamBatchResponse>()
-      .use(kplDeagg({ checkpoints, logger: quiet }))
-      .handler<KinesisStreamEvent>(async (event) => {
-        const records: KinesisStreamUserRecord[] = event.Records;
-        return Promise.allSettled(records.map(async (record) => handle(record))) as never;
-      }),
-  powertools:
-    (checkpoints: DynamoDBCheckpointStore, handle: (record: KinesisStreamUserRecord) => void) =>
-    (event: KinesisStreamEvent, context: Context) =>
-      processPartialResponse(
-        event,
-        async (record: KinesisStreamUserRecord) => handle(record),
-        new KplBatchProcessor({ checkpoints, logger: quiet }),
-        { context },
-      ),
-};
-
 describe.each(Object.entries(consumers))(
   'records without a partition key, read by %s',
   (name, consumer) => {
     it('runs each once with what Lambda sent as its key, and redrives only the poison', async () => {
       const streamName = `auto-${name}`;
       await autoStream(streamName);
-      const tableName = `auto-${name}`;
-      await createCheckpointTable({ client: dynamodb.client, tableName, timeToLive: false });
-      const checkpoints = new DynamoDBCheckpointStore({
-        client: dynamodb.client,
-        tableName,
-        consumerName: name,
-      });
-      const { successes, keys, handle } = outcomes();
-      const givenUp: KinesisOnFailureRecord[] = [];
-      await new KinesisEventSourceMapping({
-        client: kinesis.client,
+      const checkpoints = await dynamodb.checkpointStore({ consumerName: name });
+      // The poison always fails, the flaky one once; `keys` holds what each was keyed by.
+      const { successes, handle } = outcomes<number>(
+        (i, attempt) => i === POISON || (i === FLAKY && attempt === 1),
+      );
+      const keys = new Map<number, unknown>();
+      const { mapping, givenUp } = lambdaMapping(kinesis, {
         streamName,
-        handler: consumer(checkpoints, handle) as never,
+        handler: consumer({ checkpoints }, (record) => {
+          const { i } = userRecordJson<{ i: number }>(record);
+          keys.set(i, record.kinesis.partitionKey);
+          handle(i);
+        }),
         batchSize: 10,
-        functionResponseTypes: ['ReportBatchItemFailures'],
         maximumRetryAttempts: 2,
-        onFailure: (record) => {
-          givenUp.push(record);
-        },
-      }).drain();
+      });
+      await mapping.drain();
 
       const all = Array.from({ length: RECORDS }, (_, i) => i);
       expect({
@@ -166,7 +114,7 @@ describe.each(Object.entries(consumers))(
         [
           'redrive',
           '--table',
-          tableName,
+          checkpoints.tableName,
           '--consumer',
           name,
           '--dynamodb-endpoint',

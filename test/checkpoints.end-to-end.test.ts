@@ -2,29 +2,21 @@
 // stream, one poison record and four that fail twice, delivered with Lambda's retry rules to a
 // Middy and a Powertools consumer that keep checkpoints in a local DynamoDB; then a redrive of
 // what Lambda gave up.
-import { processPartialResponse } from '@aws-lambda-powertools/batch';
-import { createCheckpointTable, DynamoDBCheckpointStore } from '@kpl-lambda/checkpoints';
 import { redrive } from '@kpl-lambda/checkpoints/redrive';
-import type { KinesisStreamUserRecord } from '@kpl-lambda/core';
-import {
-  KinesisEventSourceMapping,
-  type KinesisOnFailureRecord,
-} from '@kpl-lambda/local-event-source-mapping';
+import { userRecordJson } from '@kpl-lambda/core';
 import {
   type LocalKinesis,
   startLocalKinesis,
 } from '@kpl-lambda/local-event-source-mapping/local-kinesis';
-import kplDeagg from '@kpl-lambda/middy';
-import { KplBatchProcessor } from '@kpl-lambda/powertools';
-import { KinesisProducer } from '@kpl-lambda/producer';
 import { type LocalDynamoDB, startLocalDynamoDB } from '@kpl-lambda/testing-utils';
-import middy from '@middy/core';
-import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
+import { consumers } from './helpers/consumers.js';
+import { lambdaMapping } from './helpers/lambdaMapping.js';
+import { outcomes } from './helpers/outcomes.js';
+import { produce } from './helpers/streams.js';
 
 const USER_RECORDS = 4_000;
 const POISON = 1_234;
 const FLAKY = new Set([17, 801, 2_222, 3_999]);
-const quiet = { debug() {}, warn() {}, error() {} };
 
 let kinesis: LocalKinesis;
 let dynamodb: LocalDynamoDB;
@@ -35,76 +27,27 @@ afterAll(async () => {
   await Promise.all([kinesis.stop(), dynamodb.stop()]);
 });
 
-/** How each user record fares: the poison always fails, the flaky ones fail twice. */
-function outcomes() {
-  const successes = new Map<number, number>();
-  const attempts = new Map<number, number>();
-  const handle = (i: number) => {
-    const attempt = (attempts.get(i) ?? 0) + 1;
-    attempts.set(i, attempt);
-    if (i === POISON || (FLAKY.has(i) && attempt <= 2)) throw new Error(`record ${i} failed`);
-    successes.set(i, (successes.get(i) ?? 0) + 1);
-  };
-  return { successes, attempts, handle };
-}
-const indexOf = (record: { kinesis: { data: string } }) =>
-  (JSON.parse(Buffer.from(record.kinesis.data, 'base64').toString()) as { i: number }).i;
-
-const consumers = {
-  middy: (checkpoints: DynamoDBCheckpointStore, handle: (i: number) => void) =>
-    middy<KinesisStreamEvent, KinesisStreamBatchResponse>()
-      .use(kplDeagg({ checkpoints, logger: quiet }))
-      .handler<KinesisStreamEvent>(
-        async (event) =>
-          Promise.allSettled(event.Records.map(async (record) => handle(indexOf(record)))) as never,
-      ),
-  // The local mapping invokes two shards at once in one process, where Lambda would use two
-  // execution environments: a Powertools processor serves one invocation at a time (outside
-  // Lambda's InvokeStore), so each invocation gets its own here.
-  powertools: (checkpoints: DynamoDBCheckpointStore, handle: (i: number) => void) => {
-    const recordHandler = async (record: KinesisStreamUserRecord) => handle(indexOf(record));
-    return (event: KinesisStreamEvent, context: Context) =>
-      processPartialResponse(
-        event,
-        recordHandler,
-        new KplBatchProcessor({ checkpoints, logger: quiet }),
-        { context },
-      );
-  },
-};
-
 describe.each(Object.entries(consumers))('each user record once with %s', (name, consumer) => {
   it('runs every user record once on its successful path, and redrives only the poison', async () => {
     const streamName = `checkpoints-${name}`;
     await kinesis.createStream(streamName, 2);
-    const producer = new KinesisProducer({
-      client: kinesis.client,
+    const records = Array.from({ length: USER_RECORDS }, (_, i) => ({
+      data: { i },
+      partitionKey: `key-${i % 97}`,
+    }));
+    await produce(kinesis, streamName, records, 150);
+    const checkpoints = await dynamodb.checkpointStore({ consumerName: name });
+    // The poison always fails, the flaky ones twice.
+    const { successes, handle } = outcomes<number>(
+      (i, attempt) => i === POISON || (FLAKY.has(i) && attempt <= 2),
+    );
+    const { mapping, givenUp } = lambdaMapping(kinesis, {
       streamName,
-      aggregationMaxCount: 150,
-    });
-    for (let i = 0; i < USER_RECORDS; i++)
-      producer.put({ data: { i }, partitionKey: `key-${i % 97}` });
-    expect((await producer.flush()).undeliverable).toEqual([]);
-
-    const tableName = `checkpoints-${name}`;
-    await createCheckpointTable({ client: dynamodb.client, tableName, timeToLive: false });
-    const checkpoints = new DynamoDBCheckpointStore({
-      client: dynamodb.client,
-      tableName,
-      consumerName: name,
-    });
-    const { successes, handle } = outcomes();
-    const givenUp: KinesisOnFailureRecord[] = [];
-    const mapping = new KinesisEventSourceMapping({
-      client: kinesis.client,
-      streamName,
-      handler: consumer(checkpoints, handle) as never,
+      handler: consumer({ checkpoints }, (record) =>
+        handle(userRecordJson<{ i: number }>(record).i),
+      ),
       batchSize: 20,
-      functionResponseTypes: ['ReportBatchItemFailures'],
       maximumRetryAttempts: 3,
-      onFailure: (record) => {
-        givenUp.push(record);
-      },
     });
     await mapping.drain();
 

@@ -2,14 +2,12 @@
 // envelopes on a local stream of two shards: one log event fails once, so its envelope's user
 // record runs again whole. The Middy README's handler folds a user record's log events together
 // or not at all; processTumblingWindow does so by itself. Every log event counts once.
-import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import {
   type KinesisStreamUserRecord,
   type KinesisTumblingWindow,
   userRecordText,
 } from '@kpl-lambda/core';
 import { cloudWatchLogsData } from '@kpl-lambda/core/testing';
-import { KinesisEventSourceMapping } from '@kpl-lambda/local-event-source-mapping';
 import {
   type LocalKinesis,
   startLocalKinesis,
@@ -18,6 +16,10 @@ import kplDeagg, { type KplDeaggResponse } from '@kpl-lambda/middy';
 import { KplBatchProcessor, processTumblingWindow } from '@kpl-lambda/powertools';
 import middy from '@middy/core';
 import type { Context, KinesisStreamEvent, KinesisStreamStateResponse } from 'aws-lambda';
+import { lambdaMapping } from './helpers/lambdaMapping.js';
+import { outcomes } from './helpers/outcomes.js';
+import { putRecords } from './helpers/streams.js';
+import { sumByKey } from './helpers/sumByKey.js';
 
 type Totals = Record<string, number>;
 type WindowEvent = KinesisStreamEvent & KinesisTumblingWindow<Totals>;
@@ -37,12 +39,11 @@ afterAll(() => kinesis.stop());
 
 /** The flaky log event fails its first run; `runs` counts every event's. */
 function logEvents() {
-  const runs = new Map<string, number>();
+  const { attempts: runs, handle: run } = outcomes<string>(
+    (message, attempt) => message === FLAKY && attempt === 1,
+  );
   const handle = (record: KinesisStreamUserRecord) => {
-    const message = userRecordText(record);
-    const run = (runs.get(message) ?? 0) + 1;
-    runs.set(message, run);
-    if (message === FLAKY && run === 1) throw new Error(`${message} failed`);
+    run(userRecordText(record));
     return record.kinesis.cloudWatchLogs!.logGroup;
   };
   return { runs, handle };
@@ -98,27 +99,22 @@ describe.each(Object.entries(consumers))(
     it('counts every log event once in the final totals, the failed envelope after its retry', async () => {
       const streamName = `log-windows-${name}`;
       await kinesis.createStream(streamName, 2);
-      const Records = Array.from({ length: ENVELOPES }, (_, u) => ({
+      const records = Array.from({ length: ENVELOPES }, (_, u) => ({
         PartitionKey: groupOf(u),
         Data: cloudWatchLogsData(
           Array.from({ length: EVENTS }, (_, j) => `event ${u}.${j}`),
           { logGroup: groupOf(u) },
         ),
       }));
-      const put = await kinesis.client.send(
-        new PutRecordsCommand({ StreamName: streamName, Records }),
-      );
-      expect(put.FailedRecordCount).toBe(0);
+      await putRecords(kinesis, streamName, records);
 
       const { runs, handle } = logEvents();
       const finals: Totals[] = [];
       let now = Date.now();
-      const mapping = new KinesisEventSourceMapping({
-        client: kinesis.client,
+      const { mapping } = lambdaMapping(kinesis, {
         streamName,
-        handler: consumer(handle, finals) as never,
+        handler: consumer(handle, finals),
         batchSize: 6,
-        functionResponseTypes: ['ReportBatchItemFailures'],
         tumblingWindowInSeconds: 900,
         clock: () => now,
       });
@@ -126,13 +122,10 @@ describe.each(Object.entries(consumers))(
       now += 2 * 900_000;
       await mapping.drain();
 
-      const totals: Totals = {};
-      for (const final of finals) {
-        for (const [group, n] of Object.entries(final)) totals[group] = (totals[group] ?? 0) + n;
-      }
-      const expected: Totals = {};
-      for (let u = 0; u < ENVELOPES; u++)
-        expected[groupOf(u)] = (expected[groupOf(u)] ?? 0) + EVENTS;
+      const totals = sumByKey(finals.flatMap((final) => Object.entries(final)));
+      const expected = sumByKey(
+        Array.from({ length: ENVELOPES }, (_, u) => [groupOf(u), EVENTS] as const),
+      );
       expect(totals).toEqual(expected);
       // The flaky event's envelope ran again; no other did.
       const again = [...runs].filter(([, n]) => n > 1).map(([message]) => message.split('.')[0]);

@@ -5,31 +5,22 @@
 // unit of a checkpoint is the user record: only the siblings of the failing logical record
 // inside its own user record run again.
 import { deflateSync, gzipSync } from 'node:zlib';
-import { processPartialResponse } from '@aws-lambda-powertools/batch';
-import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
-import { createCheckpointTable, DynamoDBCheckpointStore } from '@kpl-lambda/checkpoints';
-import { type DecodeOptions, type KinesisStreamUserRecord, userRecordJson } from '@kpl-lambda/core';
+import { type DecodeOptions, userRecordJson } from '@kpl-lambda/core';
 import { cloudWatchLogsData } from '@kpl-lambda/core/testing';
-import {
-  KinesisEventSourceMapping,
-  type KinesisOnFailureRecord,
-} from '@kpl-lambda/local-event-source-mapping';
 import {
   type LocalKinesis,
   startLocalKinesis,
 } from '@kpl-lambda/local-event-source-mapping/local-kinesis';
-import kplDeagg from '@kpl-lambda/middy';
-import { KplBatchProcessor } from '@kpl-lambda/powertools';
-import { KinesisProducer } from '@kpl-lambda/producer';
 import { type LocalDynamoDB, startLocalDynamoDB } from '@kpl-lambda/testing-utils';
-import middy from '@middy/core';
-import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
+import { consumers } from './helpers/consumers.js';
+import { lambdaMapping } from './helpers/lambdaMapping.js';
+import { outcomes } from './helpers/outcomes.js';
+import { produce, putRecords } from './helpers/streams.js';
 
 const USER_RECORDS = 120;
 const PER_USER_RECORD = 5;
 const UNDECODABLE = 77;
 const FLAKY = 203;
-const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 
 let kinesis: LocalKinesis;
 let dynamodb: LocalDynamoDB;
@@ -52,18 +43,13 @@ const sources: Record<
   // Fluent Bit's Go plugin: each record zlib-compressed, then KPL-aggregated.
   'zlib lines in aggregates': {
     decode: { compression: 'zlib', envelope: 'lines' },
-    write: async (streamName) => {
-      const producer = new KinesisProducer({
-        client: kinesis.client,
-        streamName,
-        aggregationMaxCount: 15,
-      });
-      for (let u = 0; u < USER_RECORDS; u++) {
-        const data =
-          u === UNDECODABLE ? Buffer.from('not zlib') : deflateSync(`${linesOf(u).join('\n')}\n`);
-        producer.put({ data, partitionKey: `key-${u % 13}` });
-      }
-      expect((await producer.flush()).undeliverable).toEqual([]);
+    write: (streamName) => {
+      const records = Array.from({ length: USER_RECORDS }, (_, u) => ({
+        data:
+          u === UNDECODABLE ? Buffer.from('not zlib') : deflateSync(`${linesOf(u).join('\n')}\n`),
+        partitionKey: `key-${u % 13}`,
+      }));
+      return produce(kinesis, streamName, records, 15);
     },
   },
   // A CloudWatch Logs subscription: a gzip envelope per Kinesis record, health checks among them.
@@ -81,56 +67,9 @@ const sources: Record<
         PartitionKey: 'control',
         Data: cloudWatchLogsData([], { messageType: 'CONTROL_MESSAGE' }),
       });
-      for (let i = 0; i < records.length; i += 100) {
-        const put = await kinesis.client.send(
-          new PutRecordsCommand({ StreamName: streamName, Records: records.slice(i, i + 100) }),
-        );
-        expect(put.FailedRecordCount).toBe(0);
-      }
+      await putRecords(kinesis, streamName, records);
     },
   },
-};
-
-/** The flaky logical record fails its first two runs; `successes` counts every record's. */
-function outcomes() {
-  const successes = new Map<number, number>();
-  const attempts = new Map<number, number>();
-  const handle = (record: KinesisStreamUserRecord) => {
-    const { i } = userRecordJson<{ i: number }>(record);
-    const attempt = (attempts.get(i) ?? 0) + 1;
-    attempts.set(i, attempt);
-    if (i === FLAKY && attempt <= 2) throw new Error(`record ${i} failed`);
-    successes.set(i, (successes.get(i) ?? 0) + 1);
-  };
-  return { successes, handle };
-}
-
-const consumers = {
-  middy: (
-    decode: DecodeOptions,
-    checkpoints: DynamoDBCheckpointStore,
-    handle: (r: KinesisStreamUserRecord) => void,
-  ) =>
-    middy<KinesisStreamEvent, KinesisStreamBatchResponse>()
-      .use(kplDeagg({ decode, checkpoints, logger: quiet }))
-      .handler<KinesisStreamEvent>(
-        async (event) =>
-          Promise.allSettled(event.Records.map(async (record) => handle(record))) as never,
-      ),
-  // A processor per invocation: the mapping invokes shards at once in one process.
-  powertools:
-    (
-      decode: DecodeOptions,
-      checkpoints: DynamoDBCheckpointStore,
-      handle: (r: KinesisStreamUserRecord) => void,
-    ) =>
-    (event: KinesisStreamEvent, context: Context) =>
-      processPartialResponse(
-        event,
-        async (record: KinesisStreamUserRecord) => handle(record),
-        new KplBatchProcessor({ decode, checkpoints, logger: quiet }),
-        { context },
-      ),
 };
 
 describe.each(Object.entries(sources))('decoding %s', (sourceName, source) => {
@@ -140,25 +79,17 @@ describe.each(Object.entries(sources))('decoding %s', (sourceName, source) => {
       const name = `${sourceName.split(' ')[0]!.toLowerCase()}-${consumerName}`;
       await kinesis.createStream(name, 2);
       await source.write(name);
-      await createCheckpointTable({ client: dynamodb.client, tableName: name, timeToLive: false });
-      const checkpoints = new DynamoDBCheckpointStore({
-        client: dynamodb.client,
-        tableName: name,
-        consumerName: name,
-      });
-      const { successes, handle } = outcomes();
-      const givenUp: KinesisOnFailureRecord[] = [];
-      const mapping = new KinesisEventSourceMapping({
-        client: kinesis.client,
+      const checkpoints = await dynamodb.checkpointStore({ consumerName: name });
+      // The flaky logical record fails its first two runs.
+      const { successes, handle } = outcomes<number>((i, attempt) => i === FLAKY && attempt <= 2);
+      const { mapping, givenUp } = lambdaMapping(kinesis, {
         streamName: name,
-        handler: consumers[consumerName](source.decode, checkpoints, handle) as never,
+        handler: consumers[consumerName]({ decode: source.decode, checkpoints }, (record) =>
+          handle(userRecordJson<{ i: number }>(record).i),
+        ),
         batchSize: 7,
         parallelizationFactor: 2,
-        functionResponseTypes: ['ReportBatchItemFailures'],
         maximumRetryAttempts: 3,
-        onFailure: (record) => {
-          givenUp.push(record);
-        },
       });
       await mapping.drain();
 

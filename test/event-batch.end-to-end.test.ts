@@ -5,9 +5,7 @@
 import { processPartialResponse } from '@aws-lambda-powertools/batch';
 import { parser } from '@aws-lambda-powertools/batch/parser';
 import { Base64Encoded } from '@aws-lambda-powertools/parser/helpers';
-import { createCheckpointTable, DynamoDBCheckpointStore } from '@kpl-lambda/checkpoints';
-import type { KinesisStreamUserRecord } from '@kpl-lambda/core';
-import { KinesisEventSourceMapping } from '@kpl-lambda/local-event-source-mapping';
+import type { CheckpointStore, KinesisStreamUserRecord } from '@kpl-lambda/core';
 import {
   type LocalKinesis,
   startLocalKinesis,
@@ -18,7 +16,6 @@ import {
   KinesisUserRecordPayloadSchema,
   KinesisUserRecordSchema,
 } from '@kpl-lambda/powertools/schemas';
-import { KinesisProducer } from '@kpl-lambda/producer';
 import {
   type LocalDynamoDB,
   loadMiddyEventBatch,
@@ -28,6 +25,9 @@ import {
 import middy from '@middy/core';
 import type { Context, KinesisStreamEvent } from 'aws-lambda';
 import { z } from 'zod';
+import { lambdaMapping } from './helpers/lambdaMapping.js';
+import { outcomes } from './helpers/outcomes.js';
+import { produce } from './helpers/streams.js';
 
 const USER_RECORDS = 1_000;
 const FLAKY = new Set([3, 444, 999]);
@@ -48,22 +48,9 @@ afterAll(async () => {
   await Promise.all([kinesis.stop(), dynamodb.stop()]);
 });
 
-/** The flaky user records fail their first two runs. */
-function outcomes() {
-  const successes = new Map<number, number>();
-  const attempts = new Map<number, number>();
-  const handle = (i: number) => {
-    const attempt = (attempts.get(i) ?? 0) + 1;
-    attempts.set(i, attempt);
-    if (FLAKY.has(i) && attempt <= 2) throw new Error(`record ${i} failed`);
-    successes.set(i, (successes.get(i) ?? 0) + 1);
-  };
-  return { successes, handle };
-}
-
 const consumers = {
   // event-batch-response before kplDeagg(), event-batch-parser after it.
-  middy: (checkpoints: DynamoDBCheckpointStore, handle: (i: number) => void) =>
+  middy: (checkpoints: CheckpointStore, handle: (i: number) => void) =>
     middy<KinesisStreamEvent>()
       .use(batch.eventBatchResponse())
       .use(kplDeagg({ checkpoints, logger: quiet }))
@@ -74,7 +61,7 @@ const consumers = {
         }) as never,
       ),
   // Base64Encoded in the user record schema the processor applies after deaggregation.
-  powertools: (checkpoints: DynamoDBCheckpointStore, handle: (i: number) => void) => {
+  powertools: (checkpoints: CheckpointStore, handle: (i: number) => void) => {
     const schema = KinesisUserRecordSchema.extend({
       kinesis: KinesisUserRecordPayloadSchema.extend({ data: Base64Encoded(Item) }),
     });
@@ -94,28 +81,18 @@ describe.each(Object.entries(consumers))('%s in the order that works', (name, co
   it('runs every user record once on its successful path', async () => {
     const streamName = `event-batch-${name}`;
     await kinesis.createStream(streamName, 2);
-    const producer = new KinesisProducer({
-      client: kinesis.client,
+    const records = Array.from({ length: USER_RECORDS }, (_, i) => ({
+      data: { i },
+      partitionKey: `key-${i % 31}`,
+    }));
+    await produce(kinesis, streamName, records, 40);
+    const checkpoints = await dynamodb.checkpointStore({ consumerName: name });
+    // The flaky user records fail their first two runs.
+    const { successes, handle } = outcomes<number>((i, attempt) => FLAKY.has(i) && attempt <= 2);
+    const { mapping } = lambdaMapping(kinesis, {
       streamName,
-      aggregationMaxCount: 40,
-    });
-    for (let i = 0; i < USER_RECORDS; i++)
-      producer.put({ data: { i }, partitionKey: `key-${i % 31}` });
-    expect((await producer.flush()).undeliverable).toEqual([]);
-    const tableName = `event-batch-${name}`;
-    await createCheckpointTable({ client: dynamodb.client, tableName, timeToLive: false });
-    const checkpoints = new DynamoDBCheckpointStore({
-      client: dynamodb.client,
-      tableName,
-      consumerName: name,
-    });
-    const { successes, handle } = outcomes();
-    const mapping = new KinesisEventSourceMapping({
-      client: kinesis.client,
-      streamName,
-      handler: consumer(checkpoints, handle) as never,
+      handler: consumer(checkpoints, handle),
       batchSize: 10,
-      functionResponseTypes: ['ReportBatchItemFailures'],
     });
 
     await mapping.drain();

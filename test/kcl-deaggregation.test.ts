@@ -20,7 +20,7 @@ import {
   whyNoJava,
 } from '@kpl-lambda/testing-utils';
 import fc from 'fast-check';
-import { KCL3_DIRECTORY, type KclView, kclDeaggregate } from './kcl3/kclDeaggregate.js';
+import { KCL3_DIRECTORY, type KclView, kclDeaggregate } from './helpers/kclDeaggregate.js';
 
 const noJava = whyNoJava();
 if (noJava !== undefined) {

@@ -1,7 +1,7 @@
 // The real KPL 0.15.12 as a peer: user records it writes (explicit hash keys included, 4 shards so
 // that it aggregates per shard) are read exactly by our deaggregation, Middy, Powertools and
 // `kpl inspect`, and it keeps order per key less well than our producer. The other way round is
-// test/producer-kcl3.test.ts. The KPL runs on loopback only (test/kpl/realKpl.ts). Needs Java 17
+// test/producer-kcl3.test.ts. The KPL runs on loopback only (test/helpers/realKpl.ts). Needs Java 17
 // and Maven, and a machine the KPL's native binary runs on; without them it is skipped, saying why.
 import { PassThrough, Readable } from 'node:stream';
 import { processPartialResponse } from '@aws-lambda-powertools/batch';
@@ -32,9 +32,9 @@ import {
   type ReadShard,
   readStream,
   writeWithOurProducer,
-} from './kpl/interopRecords.js';
-import { startStsStub, startTlsFront } from './kpl/loopbackEndpoints.js';
-import { type KplResult, whyNoKpl, writeWithKpl } from './kpl/realKpl.js';
+} from './helpers/interopRecords.js';
+import { startStsStub, startTlsFront } from './helpers/loopbackEndpoints.js';
+import { type KplResult, whyNoKpl, writeWithKpl } from './helpers/realKpl.js';
 
 const USER_RECORDS = 5_000;
 const SHARDS = 4;

@@ -9,14 +9,14 @@ import {
   startLocalKinesis,
 } from '@kpl-lambda/local-event-source-mapping/local-kinesis';
 import { resolveJars, whyNoJava } from '@kpl-lambda/testing-utils';
-import { KCL3_DIRECTORY, kclDeaggregate } from './kcl3/kclDeaggregate.js';
 import {
   account,
   type DeliveredUserRecord,
   interopRecords,
   type ReadShard,
   writeWithOurProducer,
-} from './kpl/interopRecords.js';
+} from './helpers/interopRecords.js';
+import { KCL3_DIRECTORY, kclDeaggregate } from './helpers/kclDeaggregate.js';
 
 const records = interopRecords(5_000);
 const noKcl = whyNoJava() ?? resolveJars(KCL3_DIRECTORY);

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deaggregateRecords } from '@kpl-lambda/core';
 import type { KinesisStreamEvent } from 'aws-lambda';
-import { pythonTool } from './pythonTools.js';
+import { pythonTool } from './helpers/pythonTools.js';
 
 const appDirectory = join(__dirname, '../examples/sam-app');
 

@@ -5,7 +5,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pythonTool } from './pythonTools.js';
+import { pythonTool } from './helpers/pythonTools.js';
 
 const appDirectory = join(__dirname, '../examples/sam-app');
 const sam = pythonTool('sam', 'the real sam build test');

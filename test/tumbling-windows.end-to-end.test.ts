@@ -7,16 +7,18 @@ import {
   type KinesisTumblingWindow,
   userRecordJson,
 } from '@kpl-lambda/core';
-import { KinesisEventSourceMapping } from '@kpl-lambda/local-event-source-mapping';
 import {
   type LocalKinesis,
   startLocalKinesis,
 } from '@kpl-lambda/local-event-source-mapping/local-kinesis';
 import kplDeagg, { type KplDeaggResponse } from '@kpl-lambda/middy';
 import { KplBatchProcessor, processTumblingWindow } from '@kpl-lambda/powertools';
-import { KinesisProducer } from '@kpl-lambda/producer';
 import middy from '@middy/core';
 import type { Context, KinesisStreamEvent, KinesisStreamStateResponse } from 'aws-lambda';
+import { lambdaMapping } from './helpers/lambdaMapping.js';
+import { outcomes } from './helpers/outcomes.js';
+import { produce } from './helpers/streams.js';
+import { sumByKey } from './helpers/sumByKey.js';
 
 type Totals = Record<string, number>;
 type Sale = { i: number; user: string; amount: number };
@@ -36,13 +38,8 @@ const saleOf = (i: number): Sale => ({ i, user: `user-${i % 13}`, amount: (i % 7
 
 /** The flaky sale fails its first time; `runs` counts every sale's runs. */
 function sales() {
-  const runs = new Map<number, number>();
-  const handle = (sale: Sale) => {
-    const run = (runs.get(sale.i) ?? 0) + 1;
-    runs.set(sale.i, run);
-    if (sale.i === FLAKY && run === 1) throw new Error(`sale ${sale.i} failed`);
-  };
-  return { runs, handle };
+  const { attempts: runs, handle } = outcomes<number>((i, run) => i === FLAKY && run === 1);
+  return { runs, handle: (sale: Sale) => handle(sale.i) };
 }
 
 const consumers = {
@@ -102,24 +99,19 @@ describe.each(Object.entries(consumers))(
     it('counts every sale once in the final totals, the failed one after its retry', async () => {
       const streamName = `windows-${name}`;
       await kinesis.createStream(streamName, 2);
-      const producer = new KinesisProducer({
-        client: kinesis.client,
-        streamName,
-        aggregationMaxCount: 25,
-      });
-      for (let i = 0; i < SALES; i++)
-        producer.put({ data: saleOf(i), partitionKey: saleOf(i).user });
-      expect((await producer.flush()).undeliverable).toEqual([]);
+      const records = Array.from({ length: SALES }, (_, i) => ({
+        data: saleOf(i),
+        partitionKey: saleOf(i).user,
+      }));
+      await produce(kinesis, streamName, records, 25);
 
       const { runs, handle } = sales();
       const finals: Totals[] = [];
       let now = Date.now();
-      const mapping = new KinesisEventSourceMapping({
-        client: kinesis.client,
+      const { mapping } = lambdaMapping(kinesis, {
         streamName,
-        handler: consumer(handle, finals) as never,
+        handler: consumer(handle, finals),
         batchSize: 5,
-        functionResponseTypes: ['ReportBatchItemFailures'],
         tumblingWindowInSeconds: 900,
         clock: () => now,
       });
@@ -129,16 +121,10 @@ describe.each(Object.entries(consumers))(
       now += 2 * 900_000;
       await mapping.drain();
 
-      const expected: Totals = {};
-      for (let i = 0; i < SALES; i++) {
-        const { user, amount } = saleOf(i);
-        expected[user] = (expected[user] ?? 0) + amount;
-      }
-      const totals: Totals = {};
-      for (const final of finals) {
-        for (const [user, amount] of Object.entries(final))
-          totals[user] = (totals[user] ?? 0) + amount;
-      }
+      const expected = sumByKey(
+        Array.from({ length: SALES }, (_, i) => [saleOf(i).user, saleOf(i).amount] as const),
+      );
+      const totals = sumByKey(finals.flatMap((final) => Object.entries(final)));
       expect(totals).toEqual(expected);
       // The flaky sale ran twice, every other sale once: a retry ran nothing that was done.
       expect(runs.get(FLAKY)).toBe(2);

@@ -15,12 +15,6 @@ import { type LocalDynamoDB, startLocalDynamoDB } from '@kpl-lambda/testing-util
 import { mockClient } from 'aws-sdk-client-mock';
 
 let local: LocalDynamoDB;
-let tables = 0;
-const createTable = async () => {
-  const tableName = `checkpoints-${++tables}`;
-  await createCheckpointTable({ client: local.client, tableName, timeToLive: false });
-  return tableName;
-};
 beforeAll(async () => {
   local = await startLocalDynamoDB();
 });
@@ -43,16 +37,10 @@ const itemOf = async (tableName: string, consumerName: string, p: ParentRecordId
   );
   return Item!;
 };
-const storeFor = async (consumerName = 'consumer-a') =>
-  new DynamoDBCheckpointStore({
-    client: local.client,
-    tableName: await createTable(),
-    consumerName,
-  });
 
 describe('DynamoDBCheckpointStore on a local DynamoDB', () => {
   it('records progress and reads it back, merging as a union', async () => {
-    const store = await storeFor();
+    const store = await local.checkpointStore({ consumerName: 'consumer-a' });
     const p = parent('1');
 
     await store.save([{ parent: p, done: SubSequenceSet.of([0, 1, 2]) }]);
@@ -64,7 +52,7 @@ describe('DynamoDBCheckpointStore on a local DynamoDB', () => {
   });
 
   it('keeps consumers apart', async () => {
-    const tableName = await createTable();
+    const tableName = await local.createCheckpointTable();
     const a = new DynamoDBCheckpointStore({ client: local.client, tableName, consumerName: 'a' });
     const b = new DynamoDBCheckpointStore({ client: local.client, tableName, consumerName: 'b' });
 
@@ -74,7 +62,7 @@ describe('DynamoDBCheckpointStore on a local DynamoDB', () => {
   });
 
   it('never loses progress of concurrent invocations holding the same parent', async () => {
-    const tableName = await createTable();
+    const tableName = await local.createCheckpointTable();
     const stores = Array.from(
       { length: 6 },
       () => new DynamoDBCheckpointStore({ client: local.client, tableName, consumerName: 'c' }),
@@ -90,7 +78,7 @@ describe('DynamoDBCheckpointStore on a local DynamoDB', () => {
   });
 
   it('reads more than 100 parents, one BatchGetItem per 100', async () => {
-    const store = await storeFor();
+    const store = await local.checkpointStore({ consumerName: 'consumer-a' });
     const parents = Array.from({ length: 230 }, (_, i) => parent(String(1_000 + i)));
     await store.save(parents.map((p, i) => ({ parent: p, done: SubSequenceSet.of([i]) })));
 
@@ -101,7 +89,7 @@ describe('DynamoDBCheckpointStore on a local DynamoDB', () => {
   });
 
   it('fits the largest aggregate in one item: a bitmap when ranges would be longer', async () => {
-    const store = await storeFor();
+    const store = await local.checkpointStore({ consumerName: 'consumer-a' });
     const p = parent('9');
     const everyOther = SubSequenceSet.of(Array.from({ length: 100_000 }, (_, i) => 2 * i));
 
@@ -114,17 +102,11 @@ describe('DynamoDBCheckpointStore on a local DynamoDB', () => {
   });
 
   it('writes a time to live of a year by default, and the readable keys', async () => {
-    const tableName = await createTable();
     const now = Date.UTC(2026, 0, 1);
-    const store = new DynamoDBCheckpointStore({
-      client: local.client,
-      tableName,
-      consumerName: 'c',
-      clock: () => now,
-    });
+    const store = await local.checkpointStore({ consumerName: 'c', clock: () => now });
     await store.save([{ parent: parent('5'), done: SubSequenceSet.of([0]) }]);
 
-    const item = await itemOf(tableName, 'c', parent('5'));
+    const item = await itemOf(store.tableName, 'c', parent('5'));
     expect(Number(item.expiresAt!.N)).toBe(now / 1000 + 365 * DAY);
     expect(item).toMatchObject({
       shardId: { S: 'shardId-000000000000' },
@@ -149,14 +131,7 @@ describe('DynamoDBCheckpointStore time to live', () => {
   };
 
   it('renews the checkpoint of a parent still delivered, at most once a day', async () => {
-    const tableName = await createTable();
-    const store = new DynamoDBCheckpointStore({
-      client: local.client,
-      tableName,
-      consumerName: 'c',
-      ttlSeconds: 2 * DAY,
-      clock,
-    });
+    const store = await local.checkpointStore({ consumerName: 'c', ttlSeconds: 2 * DAY, clock });
     const p = parent('11');
     await store.save([{ parent: p, done: SubSequenceSet.of([0, 1]) }]);
     const written = now / 1000;
@@ -165,53 +140,35 @@ describe('DynamoDBCheckpointStore time to live', () => {
     for (let hour = 1; hour <= 72; hour++) {
       now += 3_600_000;
       await deliverAgain(store, p);
-      expect(await local.expireItems(tableName, now / 1000)).toBe(0);
+      expect(await local.expireItems(store.tableName, now / 1000)).toBe(0);
     }
 
-    const item = await itemOf(tableName, 'c', p);
+    const item = await itemOf(store.tableName, 'c', p);
     expect(item.version).toEqual({ N: '4' });
     expect(Number(item.expiresAt!.N)).toBe(written + 3 * DAY + 2 * DAY);
     expect((await store.load([p])).get(parentKey(p))?.toString()).toBe('0-1');
   });
 
   it('lets the checkpoint of a parent no longer delivered expire after ttlSeconds', async () => {
-    const tableName = await createTable();
-    const store = new DynamoDBCheckpointStore({
-      client: local.client,
-      tableName,
-      consumerName: 'c',
-      ttlSeconds: 2 * DAY,
-      clock,
-    });
+    const store = await local.checkpointStore({ consumerName: 'c', ttlSeconds: 2 * DAY, clock });
     await store.save([{ parent: parent('12'), done: SubSequenceSet.of([0]) }]);
 
     days(2);
-    expect(await local.expireItems(tableName, now / 1000)).toBe(0);
+    expect(await local.expireItems(store.tableName, now / 1000)).toBe(0);
     now += 1_000;
-    expect(await local.expireItems(tableName, now / 1000)).toBe(1);
+    expect(await local.expireItems(store.tableName, now / 1000)).toBe(1);
   });
 
   it('writes nothing for a parent without progress', async () => {
-    const tableName = await createTable();
-    const store = new DynamoDBCheckpointStore({
-      client: local.client,
-      tableName,
-      consumerName: 'c',
-    });
+    const store = await local.checkpointStore({ consumerName: 'c' });
 
     await store.save([{ parent: parent('14'), done: SubSequenceSet.empty() }]);
 
-    expect(await local.expireItems(tableName, Number.POSITIVE_INFINITY)).toBe(0);
+    expect(await local.expireItems(store.tableName, Number.POSITIVE_INFINITY)).toBe(0);
   });
 
   it('rejects a write DynamoDB refuses, without retrying it (a clock that gives no time)', async () => {
-    const tableName = await createTable();
-    const store = new DynamoDBCheckpointStore({
-      client: local.client,
-      tableName,
-      consumerName: 'c',
-      clock: () => Number.NaN,
-    });
+    const store = await local.checkpointStore({ consumerName: 'c', clock: () => Number.NaN });
 
     await expect(
       store.save([{ parent: parent('15'), done: SubSequenceSet.of([0]) }]),
@@ -219,13 +176,7 @@ describe('DynamoDBCheckpointStore time to live', () => {
   });
 
   it('renews and adds progress in one write', async () => {
-    const tableName = await createTable();
-    const store = new DynamoDBCheckpointStore({
-      client: local.client,
-      tableName,
-      consumerName: 'c',
-      clock,
-    });
+    const store = await local.checkpointStore({ consumerName: 'c', clock });
     const p = parent('13');
     await store.save([{ parent: p, done: SubSequenceSet.of([0]) }]);
 
@@ -233,7 +184,7 @@ describe('DynamoDBCheckpointStore time to live', () => {
     await store.load([p]);
     await store.save([{ parent: p, done: SubSequenceSet.of([0, 1]) }]);
 
-    const item = await itemOf(tableName, 'c', p);
+    const item = await itemOf(store.tableName, 'c', p);
     expect(item.version).toEqual({ N: '2' });
     expect(Number(item.expiresAt!.N)).toBe(now / 1000 + 365 * DAY);
   });

@@ -1,17 +1,16 @@
 // redrive() against a local Kinesis (kinesalite): it reads a given-up batch's parents back, runs
 // what the store does not have as done, and records what ran.
-import {
-  DescribeStreamSummaryCommand,
-  PutRecordsCommand,
-  SplitShardCommand,
-} from '@aws-sdk/client-kinesis';
-import { InMemoryCheckpointStore, KplCheckpointsConfigurationError } from '@kpl-lambda/checkpoints';
+import { PutRecordsCommand, SplitShardCommand } from '@aws-sdk/client-kinesis';
+import { InMemoryCheckpointStore } from '@kpl-lambda/checkpoints';
 import { type RedriveOptions, redrive } from '@kpl-lambda/checkpoints/redrive';
-import { aggregate, SubSequenceSet } from '@kpl-lambda/core';
+import { aggregate, type ParentRecordId, SubSequenceSet } from '@kpl-lambda/core';
 import {
   type LocalKinesis,
   startLocalKinesis,
 } from '@kpl-lambda/local-event-source-mapping/local-kinesis';
+import { batchInfoOf } from './helpers/batchInfoOf.js';
+import { keepingTexts } from './helpers/keepingTexts.js';
+import { refusal } from './helpers/refusal.js';
 
 let kinesis: LocalKinesis;
 let streams = 0;
@@ -20,7 +19,10 @@ beforeAll(async () => {
 });
 afterAll(() => kinesis.stop());
 
-/** A one-shard stream holding three aggregates of four user records `p<parent>-<i>`. */
+/**
+ * A one-shard stream holding three aggregates of four user records `p<parent>-<i>`, and a batch of
+ * the first two.
+ */
 async function streamOfThreeParents() {
   const streamName = `redrive-${++streams}`;
   await kinesis.createStream(streamName, 1);
@@ -34,31 +36,22 @@ async function streamOfThreeParents() {
   const { Records: written = [] } = await kinesis.client.send(
     new PutRecordsCommand({ StreamName: streamName, Records }),
   );
-  const { StreamDescriptionSummary } = await kinesis.client.send(
-    new DescribeStreamSummaryCommand({ StreamName: streamName }),
+  const batchInfo = batchInfoOf(streamName, written[0]!, written[1]!);
+  const parents = written.map(
+    (entry): ParentRecordId => ({
+      streamArn: batchInfo.streamArn,
+      shardId: entry.ShardId!,
+      sequenceNumber: entry.SequenceNumber!,
+    }),
   );
-  return {
-    streamName,
-    batchInfo: {
-      shardId: written[0]!.ShardId!,
-      startSequenceNumber: written[0]!.SequenceNumber!,
-      endSequenceNumber: written[1]!.SequenceNumber!,
-      streamArn: StreamDescriptionSummary!.StreamARN!,
-    },
-    sequenceNumbers: written.map((entry) => entry.SequenceNumber!),
-  };
+  return { streamName, batchInfo, parents };
 }
 
 describe('redrive', () => {
   it('runs the given-up parents, only what is not done, and records what ran', async () => {
-    const { batchInfo, sequenceNumbers } = await streamOfThreeParents();
+    const { batchInfo, parents } = await streamOfThreeParents();
     const checkpoints = new InMemoryCheckpointStore();
-    const parent = {
-      streamArn: batchInfo.streamArn,
-      shardId: batchInfo.shardId,
-      sequenceNumber: sequenceNumbers[0]!,
-    };
-    await checkpoints.save([{ parent, done: SubSequenceSet.of([0, 1, 3]) }]);
+    await checkpoints.save([{ parent: parents[0]!, done: SubSequenceSet.of([0, 1, 3]) }]);
     const ran: string[] = [];
 
     const report = await redrive({
@@ -76,7 +69,11 @@ describe('redrive', () => {
     expect(ran).toEqual(['p0-2', 'p1-0', 'p1-2', 'p1-3']);
     expect(report).toMatchObject({ ran: 4, skipped: 3, complete: true });
     expect(report.failed).toEqual([
-      { sequenceNumber: sequenceNumbers[1], subSequenceNumber: 1, error: expect.any(Error) },
+      {
+        sequenceNumber: parents[1]!.sequenceNumber,
+        subSequenceNumber: 1,
+        error: expect.any(Error),
+      },
     ]);
 
     const second: string[] = [];
@@ -84,9 +81,7 @@ describe('redrive', () => {
       kinesis: kinesis.client,
       checkpoints,
       batchInfo,
-      handler: (userRecord) => {
-        second.push(Buffer.from(userRecord.data).toString());
-      },
+      handler: keepingTexts(second),
     });
     expect(second).toEqual(['p1-1']);
   });
@@ -106,9 +101,7 @@ describe('redrive', () => {
       kinesis: kinesis.client,
       checkpoints: new InMemoryCheckpointStore(),
       batchInfo,
-      handler: (userRecord) => {
-        ran.push(Buffer.from(userRecord.data).toString());
-      },
+      handler: keepingTexts(ran),
     });
 
     expect(report).toMatchObject({ ran: 8, skipped: 0, failed: [] });
@@ -129,12 +122,7 @@ describe('redrive on a service-managed stream', () => {
         Records: [{ Data: Buffer.from('no key') }, { Data: aggregated!.data }],
       }),
     );
-    const batchInfo = {
-      shardId: written[0]!.ShardId!,
-      startSequenceNumber: written[0]!.SequenceNumber!,
-      endSequenceNumber: written[1]!.SequenceNumber!,
-      streamArn: 'arn:aws:kinesis:us-east-1:000000000000:stream/redrive-auto',
-    };
+    const batchInfo = batchInfoOf('redrive-auto', written[0]!, written[1]!);
     const checkpoints = new InMemoryCheckpointStore();
     const ran: Array<[string | undefined, string]> = [];
     const handler: RedriveOptions['handler'] = (userRecord) => {
@@ -163,14 +151,9 @@ describe('redrive on a service-managed stream', () => {
 
 describe('redrive without recording', () => {
   it('reads the store but never writes to it with recordDone: false', async () => {
-    const { batchInfo, sequenceNumbers } = await streamOfThreeParents();
+    const { batchInfo, parents } = await streamOfThreeParents();
     const checkpoints = new InMemoryCheckpointStore();
-    const parent = {
-      streamArn: batchInfo.streamArn,
-      shardId: batchInfo.shardId,
-      sequenceNumber: sequenceNumbers[0]!,
-    };
-    await checkpoints.save([{ parent, done: SubSequenceSet.of([0, 1]) }]);
+    await checkpoints.save([{ parent: parents[0]!, done: SubSequenceSet.of([0, 1]) }]);
     const writesBefore = checkpoints.counters.writes;
     const shown: string[] = [];
 
@@ -179,9 +162,7 @@ describe('redrive without recording', () => {
       checkpoints,
       batchInfo,
       recordDone: false,
-      handler: (userRecord) => {
-        shown.push(Buffer.from(userRecord.data).toString());
-      },
+      handler: keepingTexts(shown),
     });
 
     expect(dryRun).toMatchObject({ ran: 6, skipped: 2, failed: [], complete: true });
@@ -189,14 +170,7 @@ describe('redrive without recording', () => {
     expect(checkpoints.counters.writes).toBe(writesBefore);
     // What was only shown is run by the real redrive.
     const ran: string[] = [];
-    await redrive({
-      kinesis: kinesis.client,
-      checkpoints,
-      batchInfo,
-      handler: (userRecord) => {
-        ran.push(Buffer.from(userRecord.data).toString());
-      },
-    });
+    await redrive({ kinesis: kinesis.client, checkpoints, batchInfo, handler: keepingTexts(ran) });
     expect(ran).toEqual(shown);
   });
 });
@@ -225,9 +199,7 @@ describe('redrive stopped by its signal', () => {
       kinesis: kinesis.client,
       checkpoints,
       batchInfo,
-      handler: (userRecord) => {
-        rest.push(Buffer.from(userRecord.data).toString());
-      },
+      handler: keepingTexts(rest),
     });
     expect(again).toMatchObject({ ran: 5, skipped: 3, complete: true });
     expect([...first, ...rest]).toEqual(
@@ -249,12 +221,6 @@ describe('redrive options', () => {
     batchInfo,
     handler: () => undefined,
   });
-  const refusal = async (options: unknown) => {
-    const error = await redrive(options as RedriveOptions).catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(KplCheckpointsConfigurationError);
-    const { option, message } = error as KplCheckpointsConfigurationError;
-    return { option, message };
-  };
 
   it('names the field of batchInfo that is missing, instead of a TypeError', async () => {
     const { batchInfo: _, ...withoutBatchInfo } = valid();

@@ -3,10 +3,8 @@
 // so a batch is redriven even once the stream no longer has it (here: the stream is deleted).
 import { DeleteStreamCommand, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import {
-  createCheckpointTable,
-  DynamoDBCheckpointStore,
+  type DynamoDBCheckpointStore,
   InMemoryCheckpointStore,
-  KplCheckpointsConfigurationError,
   KplRedriveRecordsMissingError,
 } from '@kpl-lambda/checkpoints';
 import { type RedriveOptions, redrive } from '@kpl-lambda/checkpoints/redrive';
@@ -27,16 +25,12 @@ import {
 } from '@kpl-lambda/local-event-source-mapping/local-kinesis';
 import { type LocalDynamoDB, startLocalDynamoDB } from '@kpl-lambda/testing-utils';
 import type { KinesisStreamEvent } from 'aws-lambda';
+import { refusal } from './helpers/refusal.js';
 
 let kinesis: LocalKinesis;
 let dynamodb: LocalDynamoDB;
 beforeAll(async () => {
   [kinesis, dynamodb] = await Promise.all([startLocalKinesis(), startLocalDynamoDB()]);
-  await createCheckpointTable({
-    client: dynamodb.client,
-    tableName: 'checkpoints',
-    timeToLive: false,
-  });
 });
 afterAll(() => Promise.all([kinesis.stop(), dynamodb.stop()]));
 
@@ -99,11 +93,7 @@ async function givenUpBatch(streamName: string, checkpoints: DynamoDBCheckpointS
 
 describe('redrive from an S3 on-failure object', () => {
   it("runs the payload's records not done, after the stream is gone, and records them", async () => {
-    const checkpoints = new DynamoDBCheckpointStore({
-      client: dynamodb.client,
-      tableName: 'checkpoints',
-      consumerName: 'orders',
-    });
+    const checkpoints = await dynamodb.checkpointStore({ consumerName: 'orders' });
     const object = await givenUpBatch('from-payload', checkpoints);
     await kinesis.client.send(new DeleteStreamCommand({ StreamName: 'from-payload' }));
     const ran: string[] = [];
@@ -124,11 +114,7 @@ describe('redrive from an S3 on-failure object', () => {
   });
 
   it('refuses a payload that lacks the end of the batch, having run nothing', async () => {
-    const checkpoints = new DynamoDBCheckpointStore({
-      client: dynamodb.client,
-      tableName: 'checkpoints',
-      consumerName: 'partial',
-    });
+    const checkpoints = await dynamodb.checkpointStore({ consumerName: 'partial' });
     const object = await givenUpBatch('partial-payload', checkpoints);
     const ran: unknown[] = [];
     const error = await redrive({
@@ -150,11 +136,6 @@ describe('redrive payload options', () => {
     endSequenceNumber: '2',
     streamArn: 'arn:aws:kinesis:us-east-1:000000000000:stream/orders',
   };
-  const refusal = async (options: unknown) => {
-    const error = await redrive(options as RedriveOptions).catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(KplCheckpointsConfigurationError);
-    return (error as KplCheckpointsConfigurationError).option;
-  };
   const options = (payload: unknown) => ({
     checkpoints: new InMemoryCheckpointStore(),
     batchInfo,
@@ -163,14 +144,16 @@ describe('redrive payload options', () => {
   });
 
   it('names what is not an invocation event of Kinesis records', async () => {
-    expect(await refusal(options({ records: [] }))).toBe('payload');
-    expect(await refusal(options('{"Records":'))).toBe('payload');
+    expect((await refusal(options({ records: [] }))).option).toBe('payload');
+    expect((await refusal(options('{"Records":'))).option).toBe('payload');
     const record = (data: unknown) => ({ kinesis: { sequenceNumber: '1', data } });
-    expect(await refusal(options({ Records: [record('aGk=\n')] }))).toBe('payload.Records[0]');
-    expect(await refusal(options({ Records: [record(Buffer.from('hi'))] }))).toBe(
+    expect((await refusal(options({ Records: [record('aGk=\n')] }))).option).toBe(
       'payload.Records[0]',
     );
-    expect(await refusal({ ...options(undefined), payload: undefined })).toBe('kinesis');
-    expect(await refusal({ ...options({ Records: [] }), kinesis: {} })).toBe('kinesis');
+    expect((await refusal(options({ Records: [record(Buffer.from('hi'))] }))).option).toBe(
+      'payload.Records[0]',
+    );
+    expect((await refusal({ ...options(undefined), payload: undefined })).option).toBe('kinesis');
+    expect((await refusal({ ...options({ Records: [] }), kinesis: {} })).option).toBe('kinesis');
   });
 });

@@ -1,12 +1,14 @@
 // redrive() of a batch whose records the stream no longer has: kinesalite trims what is older
 // than the stream's retention when it is read, so a clock moved past it trims the batch.
-import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
+import { PutRecordsCommand, type PutRecordsResultEntry } from '@aws-sdk/client-kinesis';
 import { InMemoryCheckpointStore, KplRedriveRecordsMissingError } from '@kpl-lambda/checkpoints';
 import { redrive } from '@kpl-lambda/checkpoints/redrive';
 import {
   type LocalKinesis,
   startLocalKinesis,
 } from '@kpl-lambda/local-event-source-mapping/local-kinesis';
+import { batchInfoOf } from './helpers/batchInfoOf.js';
+import { keepingTexts } from './helpers/keepingTexts.js';
 
 /** Past the 24 hours a new stream keeps its records. */
 const PAST_RETENTION_MS = 25 * 60 * 60 * 1000;
@@ -25,10 +27,7 @@ async function put(streamName: string, texts: string[]) {
       Records: texts.map((text) => ({ PartitionKey: 'k', Data: Buffer.from(text) })),
     }),
   );
-  return Records.map((entry) => ({
-    shardId: entry.ShardId!,
-    sequenceNumber: entry.SequenceNumber!,
-  }));
+  return Records;
 }
 
 /** Moves kinesalite's clock (the same process's `Date.now`) past the records' retention. */
@@ -37,29 +36,32 @@ function afterRetention() {
   jest.spyOn(Date, 'now').mockImplementation(() => now + PAST_RETENTION_MS);
 }
 
+/** Redrives the batch of `streamName` from `first` to `last`: what it threw, and what it ran. */
+async function redriveBetween(
+  streamName: string,
+  first: PutRecordsResultEntry,
+  last: PutRecordsResultEntry,
+) {
+  const ran: string[] = [];
+  const error = await redrive({
+    kinesis: kinesis.client,
+    checkpoints: new InMemoryCheckpointStore(),
+    batchInfo: batchInfoOf(streamName, first, last),
+    handler: keepingTexts(ran),
+  }).catch((caught: unknown) => caught);
+  return { error, ran };
+}
+
 describe('redrive of records the stream no longer has', () => {
   it('fails closed when the batch was trimmed, having run nothing', async () => {
     await kinesis.createStream('trimmed-all', 1);
     const [first, last] = await put('trimmed-all', ['a', 'b']);
     afterRetention();
-    const ran: string[] = [];
 
-    const error = await redrive({
-      kinesis: kinesis.client,
-      checkpoints: new InMemoryCheckpointStore(),
-      batchInfo: {
-        shardId: first!.shardId,
-        startSequenceNumber: first!.sequenceNumber,
-        endSequenceNumber: last!.sequenceNumber,
-        streamArn: 'arn:aws:kinesis:us-east-1:000000000000:stream/trimmed-all',
-      },
-      handler: (userRecord) => {
-        ran.push(Buffer.from(userRecord.data).toString());
-      },
-    }).catch((caught: unknown) => caught);
+    const { error, ran } = await redriveBetween('trimmed-all', first!, last!);
 
     expect(error).toBeInstanceOf(KplRedriveRecordsMissingError);
-    expect(error).toMatchObject({ sequenceNumber: first!.sequenceNumber });
+    expect(error).toMatchObject({ sequenceNumber: first!.SequenceNumber });
     expect(ran).toEqual([]);
   });
 
@@ -69,21 +71,8 @@ describe('redrive of records the stream no longer has', () => {
     afterRetention();
     // Written "a day later": still retained, after the trimmed first record of the batch.
     const [, last] = await put('trimmed-head', ['new-1', 'new-2']);
-    const ran: string[] = [];
 
-    const error = await redrive({
-      kinesis: kinesis.client,
-      checkpoints: new InMemoryCheckpointStore(),
-      batchInfo: {
-        shardId: first!.shardId,
-        startSequenceNumber: first!.sequenceNumber,
-        endSequenceNumber: last!.sequenceNumber,
-        streamArn: 'arn:aws:kinesis:us-east-1:000000000000:stream/trimmed-head',
-      },
-      handler: (userRecord) => {
-        ran.push(Buffer.from(userRecord.data).toString());
-      },
-    }).catch((caught: unknown) => caught);
+    const { error, ran } = await redriveBetween('trimmed-head', first!, last!);
 
     expect(error).toBeInstanceOf(KplRedriveRecordsMissingError);
     expect((error as Error).message).toContain('no longer in the stream');

@@ -1,8 +1,6 @@
 import { PutRecordsCommand, SplitShardCommand } from '@aws-sdk/client-kinesis';
 import { KplConfigurationError } from '@kpl-lambda/core';
 import {
-  KinesisEventSourceMapping,
-  type KinesisEventSourceMappingOptions,
   type KinesisOnFailureRecord,
   KplDrainStoppedError,
 } from '@kpl-lambda/local-event-source-mapping';
@@ -11,6 +9,7 @@ import {
   startLocalKinesis,
 } from '@kpl-lambda/local-event-source-mapping/local-kinesis';
 import type { KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
+import { mappingsOf } from './helpers/mappingsOf.js';
 
 let kinesis: LocalKinesis;
 let streams = 0;
@@ -54,13 +53,7 @@ function recorder(respond: (event: KinesisStreamEvent) => unknown = () => undefi
   return { deliveries, handler };
 }
 
-const mapping = (streamName: string, options: Partial<KinesisEventSourceMappingOptions>) =>
-  new KinesisEventSourceMapping({
-    client: kinesis.client,
-    streamName,
-    handler: () => undefined,
-    ...options,
-  });
+const mapping = mappingsOf(() => kinesis);
 
 describe('KinesisEventSourceMapping', () => {
   it('delivers a record written without a partition key with partitionKey null, as Lambda does', async () => {

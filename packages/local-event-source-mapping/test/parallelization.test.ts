@@ -4,14 +4,11 @@
 import { PutRecordCommand, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { aggregate, deaggregateRecords, userRecordText } from '@kpl-lambda/core';
 import {
-  KinesisEventSourceMapping,
-  type KinesisEventSourceMappingOptions,
-} from '@kpl-lambda/local-event-source-mapping';
-import {
   type LocalKinesis,
   startLocalKinesis,
 } from '@kpl-lambda/local-event-source-mapping/local-kinesis';
 import type { KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
+import { mappingsOf } from './helpers/mappingsOf.js';
 
 let kinesis: LocalKinesis;
 let streams = 0;
@@ -34,13 +31,7 @@ async function streamOf(count: number, keyOf: (i: number) => string) {
 
 const text = (record: KinesisStreamRecord) => Buffer.from(record.kinesis.data, 'base64').toString();
 
-const mapping = (streamName: string, options: Partial<KinesisEventSourceMappingOptions>) =>
-  new KinesisEventSourceMapping({
-    client: kinesis.client,
-    streamName,
-    handler: () => undefined,
-    ...options,
-  });
+const mapping = mappingsOf(() => kinesis);
 
 /** A promise and the function that resolves it. */
 function gate() {

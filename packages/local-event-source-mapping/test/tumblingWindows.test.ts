@@ -4,7 +4,6 @@ import { PutRecordsCommand, SplitShardCommand } from '@aws-sdk/client-kinesis';
 import { type KinesisTumblingWindow, KplConfigurationError } from '@kpl-lambda/core';
 import {
   KinesisEventSourceMapping,
-  type KinesisEventSourceMappingOptions,
   type KinesisOnFailureRecord,
 } from '@kpl-lambda/local-event-source-mapping';
 import {
@@ -12,6 +11,7 @@ import {
   startLocalKinesis,
 } from '@kpl-lambda/local-event-source-mapping/local-kinesis';
 import type { KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
+import { mappingsOf } from './helpers/mappingsOf.js';
 
 type WindowEvent = KinesisStreamEvent & KinesisTumblingWindow<{ seen?: string[] }>;
 
@@ -62,14 +62,7 @@ function windowHandler(respond: (event: WindowEvent, seen: string[]) => unknown 
   return { events, handler };
 }
 
-const mapping = (streamName: string, options: Partial<KinesisEventSourceMappingOptions>) =>
-  new KinesisEventSourceMapping({
-    client: kinesis.client,
-    streamName,
-    handler: () => undefined,
-    tumblingWindowInSeconds: 900,
-    ...options,
-  });
+const mapping = mappingsOf(() => kinesis, { tumblingWindowInSeconds: 900 });
 
 const summary = (event: WindowEvent) => ({
   records: event.Records.map(text),

@@ -1,10 +1,6 @@
 // kplDeagg({ checkpoints }): each user record runs once on its successful path, against a real
 // DynamoDB API (dynalite on loopback), with Lambda's retry rule played by `retryFrom`.
-import {
-  createCheckpointTable,
-  DynamoDBCheckpointStore,
-  InMemoryCheckpointStore,
-} from '@kpl-lambda/checkpoints';
+import { InMemoryCheckpointStore } from '@kpl-lambda/checkpoints';
 import {
   type CheckpointStore,
   type KinesisStreamUserRecord,
@@ -31,27 +27,18 @@ import type {
   KinesisStreamBatchResponse,
   KinesisStreamEvent,
 } from 'aws-lambda';
-import { recordingLogger } from './recordingHandler.js';
+import { recordingLogger } from './helpers/recordingHandler.js';
 
 const context = {} as Context;
 const DAY = 86_400;
 const quiet = { debug() {}, warn() {}, error() {} };
 let local: LocalDynamoDB;
-let tables = 0;
 beforeAll(async () => {
   local = await startLocalDynamoDB();
 });
 afterAll(() => local.stop());
 
-const dynamoDBStore = async () => {
-  const tableName = `checkpoints-${++tables}`;
-  await createCheckpointTable({ client: local.client, tableName, timeToLive: false });
-  return new DynamoDBCheckpointStore({
-    client: local.client,
-    tableName,
-    consumerName: 'middy-test',
-  });
-};
+const dynamoDBStore = () => local.checkpointStore({ consumerName: 'middy-test' });
 
 describe('kplDeagg with checkpoints', () => {
   it('runs 0-2 and 4 of a parent of five once, when 3 fails once (PromiseSettledResult response)', async () => {
@@ -110,12 +97,8 @@ describe('kplDeagg with checkpoints', () => {
   });
 
   it('keeps the done siblings of a poison record done for as long as Lambda retries it', async () => {
-    const tableName = `checkpoints-${++tables}`;
-    await createCheckpointTable({ client: local.client, tableName, timeToLive: false });
     let now = Date.UTC(2026, 0, 1);
-    const checkpoints = new DynamoDBCheckpointStore({
-      client: local.client,
-      tableName,
+    const checkpoints = await local.checkpointStore({
       consumerName: 'middy-test',
       ttlSeconds: 2 * DAY,
       clock: () => now,
@@ -139,7 +122,7 @@ describe('kplDeagg with checkpoints', () => {
     for (let day = 0; day < 30; day++) {
       expect(retryFrom(event, await handler(event, context))).toBeDefined();
       now += DAY * 1_000;
-      await local.expireItems(tableName, now / 1_000);
+      await local.expireItems(checkpoints.tableName, now / 1_000);
     }
     poisoned = false;
     expect(retryFrom(event, await handler(event, context))).toBeUndefined();
@@ -352,17 +335,10 @@ describe('kplDeagg with a checkpoint store that answers nonsense', () => {
   );
 
   it('tells Lambda the same when the clock of the store throws', async () => {
-    const tableName = `checkpoints-${++tables}`;
-    await createCheckpointTable({ client: local.client, tableName, timeToLive: false });
     const clock = () => {
       throw new Error('no time');
     };
-    const store = new DynamoDBCheckpointStore({
-      client: local.client,
-      tableName,
-      consumerName: 'middy-test',
-      clock,
-    });
+    const store = await local.checkpointStore({ consumerName: 'middy-test', clock });
     const event = parentOfFive();
 
     expect(await settledHandler(store)(event, context)).toEqual(

@@ -3,7 +3,7 @@ import kplDeagg from '@kpl-lambda/middy';
 import { batchWithCorruptAggregate, sequenceNumbers } from '@kpl-lambda/testing-utils';
 import middy from '@middy/core';
 import type { KinesisStreamEvent } from 'aws-lambda';
-import { context, recordingHandler, recordingLogger, text } from './recordingHandler.js';
+import { context, recordingHandler, recordingLogger, text } from './helpers/recordingHandler.js';
 
 describe('kplDeagg with corrupt aggregates', () => {
   it('passes them to the handler with a deaggregationError by default, and warns', async () => {

@@ -14,7 +14,7 @@ import { cloudWatchLogsBatch, retryFrom, zlibLinesBatch } from '@kpl-lambda/test
 import middy from '@middy/core';
 import eventNormalizer from '@middy/event-normalizer';
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
-import { context, recordingHandler, recordingLogger } from './recordingHandler.js';
+import { context, recordingHandler, recordingLogger } from './helpers/recordingHandler.js';
 
 const fluentBit = { compression: 'zlib', envelope: 'lines' } as const;
 const nOf = (record: KinesisStreamUserRecord) => userRecordJson<{ n: number }>(record).n;

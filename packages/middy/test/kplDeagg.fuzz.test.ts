@@ -7,7 +7,7 @@ import kplDeagg from '@kpl-lambda/middy';
 import middy from '@middy/core';
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import fc from 'fast-check';
-import { context } from './recordingHandler.js';
+import { context } from './helpers/recordingHandler.js';
 
 const event = () =>
   kinesisStreamEvent([

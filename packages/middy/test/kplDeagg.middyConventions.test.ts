@@ -4,7 +4,7 @@ import { batchOfThreeParents, sequenceNumbers } from '@kpl-lambda/testing-utils'
 import middy from '@middy/core';
 import eventNormalizer from '@middy/event-normalizer';
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
-import { context, recordingHandler, recordingLogger } from './recordingHandler.js';
+import { context, recordingHandler, recordingLogger } from './helpers/recordingHandler.js';
 
 describe('kplDeagg and @middy/event-normalizer', () => {
   const jsonBatch = () =>

@@ -8,7 +8,7 @@ import {
 } from '@kpl-lambda/testing-utils';
 import middy from '@middy/core';
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
-import { context, recordingHandler, recordingLogger } from './recordingHandler.js';
+import { context, recordingHandler, recordingLogger } from './helpers/recordingHandler.js';
 
 describe('kplDeagg filter and logger', () => {
   it('drops filtered user records before the handler; they count as processed', async () => {

@@ -8,7 +8,7 @@ import {
 } from '@kpl-lambda/testing-utils';
 import middy from '@middy/core';
 import type { KinesisStreamBatchResponse, KinesisStreamEvent, SQSEvent } from 'aws-lambda';
-import { context, recordingHandler, recordingLogger, text } from './recordingHandler.js';
+import { context, recordingHandler, recordingLogger, text } from './helpers/recordingHandler.js';
 
 describe('kplDeagg before the handler', () => {
   it('hands the handler user records, in order, with their parent sequence numbers', async () => {

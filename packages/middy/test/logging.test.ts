@@ -8,7 +8,7 @@ import {
   withConsoleLines,
   withUnhandledRejections,
 } from '@kpl-lambda/testing-utils';
-import { recordingHandler } from './recordingHandler.js';
+import { recordingHandler } from './helpers/recordingHandler.js';
 
 // The third user record is the corrupt aggregate, passed through: failing it reports its parent.
 const failCorrupt = recordingHandler((record) =>

@@ -5,58 +5,36 @@ import { InMemoryCheckpointStore } from '@kpl-lambda/checkpoints';
 import {
   type KinesisStreamUserEvent,
   type KinesisStreamUserRecord,
-  type KinesisTumblingWindow,
   userRecordJson,
 } from '@kpl-lambda/core';
 import { parentOf, WINDOW_PROGRESS_KEY } from '@kpl-lambda/core/internal';
-import { aggregatedRecord, kinesisStreamEvent, plainRecord } from '@kpl-lambda/core/testing';
+import { kinesisStreamEvent } from '@kpl-lambda/core/testing';
 import kplDeagg, { KplDeaggConfigurationError, type KplDeaggResponse } from '@kpl-lambda/middy';
-import { retryFrom } from '@kpl-lambda/testing-utils';
+import {
+  failsOnceAt,
+  inWindow,
+  retryFrom,
+  type SalesTotals,
+  type SalesWindowEvent,
+  salesBatch,
+} from '@kpl-lambda/testing-utils';
 import middy from '@middy/core';
 import type { Context, KinesisStreamEvent, KinesisStreamStateResponse } from 'aws-lambda';
 
-type Totals = Record<string, number>;
-type WindowEvent = KinesisStreamEvent & KinesisTumblingWindow<Totals>;
 const context = {} as Context;
 const quiet = { debug() {}, warn() {}, error() {} };
-
-/** Sales of user, amount: an aggregate of three, and a plain record. */
-const sales = () =>
-  kinesisStreamEvent([
-    aggregatedRecord(
-      [
-        ['ann', 1],
-        ['bob', 2],
-        ['ann', 3],
-      ].map(([user, amount]) => ({
-        partitionKey: String(user),
-        data: JSON.stringify({ user, amount }),
-      })),
-    ),
-    plainRecord({ partitionKey: 'bob', data: JSON.stringify({ user: 'bob', amount: 4 }) }),
-  ]);
-
-const inWindow = (event: KinesisStreamEvent, state: object = {}, final = false): WindowEvent => ({
-  ...event,
-  window: { start: '2026-01-01T00:00:00Z', end: '2026-01-01T00:01:00Z' },
-  state: state as Totals,
-  shardId: 'shardId-000000000000',
-  eventSourceARN: event.Records[0]?.eventSourceARN ?? 'arn:aws:kinesis:us-east-1:1:stream/s',
-  isFinalInvokeForWindow: final,
-  isWindowTerminatedEarly: false,
-});
 
 /**
  * The README's handler: sums amounts per user in order, and stops at the first failure, which it
  * reports by `sequenceNumber:subSequenceNumber`; its state holds the records before it.
  */
 function summingHandler(failOnce: (sale: { user: string; amount: number }) => boolean) {
-  const seen: Array<KinesisStreamUserEvent & WindowEvent> = [];
-  const handler = middy<WindowEvent, KplDeaggResponse>()
+  const seen: Array<KinesisStreamUserEvent & SalesWindowEvent> = [];
+  const handler = middy<SalesWindowEvent, KplDeaggResponse>()
     .use(kplDeagg({ logger: quiet }))
-    .handler<WindowEvent, KinesisStreamStateResponse>(async (event) => {
+    .handler<SalesWindowEvent, KinesisStreamStateResponse>(async (event) => {
       seen.push(structuredClone(event));
-      const state: Totals = { ...event.state };
+      const state: SalesTotals = { ...event.state };
       const records: KinesisStreamUserRecord[] = event.Records;
       for (const record of records) {
         const sale = userRecordJson(record) as { user: string; amount: number };
@@ -74,20 +52,10 @@ function summingHandler(failOnce: (sale: { user: string; amount: number }) => bo
   return { seen, handler };
 }
 
-/** True the first time it sees a sale of `amount`, false ever after. */
-function failsOnceAt(amount: number) {
-  let failed = false;
-  return (sale: { amount: number }) => {
-    if (failed || sale.amount !== amount) return false;
-    failed = true;
-    return true;
-  };
-}
-
 describe('kplDeagg() inside a tumbling window', () => {
   it('hands the window to the handler, and gives its state back with failures mapped to parents', async () => {
     const { seen, handler } = summingHandler(failsOnceAt(3));
-    const first = inWindow(sales(), { carol: 10 });
+    const first = inWindow(salesBatch(), { carol: 10 });
 
     const response = (await handler(first, context)) as KinesisStreamStateResponse;
 
@@ -106,7 +74,7 @@ describe('kplDeagg() inside a tumbling window', () => {
 
   it('runs on Lambda’s retry only the user records not in the state yet: the sums are exact', async () => {
     const { seen, handler } = summingHandler(failsOnceAt(3));
-    const first = inWindow(sales());
+    const first = inWindow(salesBatch());
 
     const response = (await handler(first, context)) as KinesisStreamStateResponse;
     // Lambda keeps the state of a partial response and retries from the aggregate with it.
@@ -131,9 +99,9 @@ describe('kplDeagg() inside a tumbling window', () => {
   ])('fails loudly on %s, which Lambda would fail silently', async (_, respond) => {
     const handler = middy<KinesisStreamEvent, KplDeaggResponse>()
       .use(kplDeagg({ logger: quiet }))
-      .handler<WindowEvent>(respond as never);
+      .handler<SalesWindowEvent>(respond as never);
 
-    await expect(handler(inWindow(sales()), context)).rejects.toThrow(
+    await expect(handler(inWindow(salesBatch()), context)).rejects.toThrow(
       expect.objectContaining({
         name: 'KplDeaggConfigurationError',
         message: expect.stringContaining('return { state, batchItemFailures }'),
@@ -143,13 +111,13 @@ describe('kplDeagg() inside a tumbling window', () => {
 
   it('keeps progress in the state, not in a checkpoint store Lambda’s state may not agree with', async () => {
     const checkpoints = new InMemoryCheckpointStore();
-    const handler = middy<WindowEvent, KplDeaggResponse>()
+    const handler = middy<SalesWindowEvent, KplDeaggResponse>()
       .use(kplDeagg({ checkpoints, logger: quiet }))
-      .handler<WindowEvent, KinesisStreamStateResponse>(async (event) => ({
+      .handler<SalesWindowEvent, KinesisStreamStateResponse>(async (event) => ({
         state: {},
         batchItemFailures: [{ itemIdentifier: `${event.Records[1]!.kinesis.sequenceNumber}:1` }],
       }));
-    const first = inWindow(sales());
+    const first = inWindow(salesBatch());
 
     const response = (await handler(first, context)) as KinesisStreamStateResponse;
 
@@ -160,7 +128,6 @@ describe('kplDeagg() inside a tumbling window', () => {
   it('passes the final invocation, which has no records, with the state it was given', async () => {
     const { seen, handler } = summingHandler(() => false);
     const final = inWindow(kinesisStreamEvent([]), { ann: 4 }, true);
-    final.eventSourceARN = 'arn:aws:kinesis:us-east-1:123456789012:stream/sales';
 
     expect(await handler(final, context)).toEqual({ state: { ann: 4 }, batchItemFailures: [] });
     expect(seen[0]).toMatchObject({ isFinalInvokeForWindow: true, Records: [] });
@@ -171,7 +138,7 @@ describe('kplDeagg() inside a tumbling window', () => {
       .use(kplDeagg({ logger: quiet }))
       .handler<KinesisStreamEvent>(async () => undefined);
 
-    await expect(handler(sales(), context)).resolves.toBeUndefined();
+    await expect(handler(salesBatch(), context)).resolves.toBeUndefined();
     expect(KplDeaggConfigurationError).toBeDefined();
   });
 });

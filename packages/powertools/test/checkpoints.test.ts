@@ -1,11 +1,7 @@
 // new KplBatchProcessor({ checkpoints }): each user record runs once on its successful path,
 // against a real DynamoDB API (dynalite on loopback); Lambda's retry rule is played by `retryFrom`.
 import { processPartialResponse } from '@aws-lambda-powertools/batch';
-import {
-  createCheckpointTable,
-  DynamoDBCheckpointStore,
-  InMemoryCheckpointStore,
-} from '@kpl-lambda/checkpoints';
+import { InMemoryCheckpointStore } from '@kpl-lambda/checkpoints';
 import type { KinesisStreamUserRecord } from '@kpl-lambda/core';
 import { KplBatchProcessor } from '@kpl-lambda/powertools';
 import {
@@ -24,21 +20,12 @@ const context = { awsRequestId: 'r', functionName: 'f' } as Context;
 const quiet = { debug() {}, warn() {}, error() {} };
 const DAY = 86_400;
 let local: LocalDynamoDB;
-let tables = 0;
 beforeAll(async () => {
   local = await startLocalDynamoDB();
 });
 afterAll(() => local.stop());
 
-const dynamoDBStore = async () => {
-  const tableName = `checkpoints-${++tables}`;
-  await createCheckpointTable({ client: local.client, tableName, timeToLive: false });
-  return new DynamoDBCheckpointStore({
-    client: local.client,
-    tableName,
-    consumerName: 'powertools-test',
-  });
-};
+const dynamoDBStore = () => local.checkpointStore({ consumerName: 'powertools-test' });
 
 describe.each([
   ['in parallel', true],
@@ -96,12 +83,8 @@ describe('KplBatchProcessor with checkpoints', () => {
   });
 
   it('keeps the done siblings of a poison record done for as long as Lambda retries it', async () => {
-    const tableName = `checkpoints-${++tables}`;
-    await createCheckpointTable({ client: local.client, tableName, timeToLive: false });
     let now = Date.UTC(2026, 0, 1);
-    const checkpoints = new DynamoDBCheckpointStore({
-      client: local.client,
-      tableName,
+    const checkpoints = await local.checkpointStore({
       consumerName: 'powertools-test',
       ttlSeconds: 2 * DAY,
       clock: () => now,
@@ -121,7 +104,7 @@ describe('KplBatchProcessor with checkpoints', () => {
     for (let day = 0; day < 30; day++) {
       expect(await deliver()).toBeDefined();
       now += DAY * 1_000;
-      await local.expireItems(tableName, now / 1_000);
+      await local.expireItems(checkpoints.tableName, now / 1_000);
     }
     poisoned = false;
     expect(await deliver()).toBeUndefined();

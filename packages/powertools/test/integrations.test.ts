@@ -183,16 +183,23 @@ describe('records without a partition key (a service-managed stream)', () => {
       kinesis.partitionKey,
       'partitionKey' in kinesis,
     ]);
-
-  it('parses them with innerSchema, keeping what Lambda sent as their key', async () => {
+  /** Runs `processor` on the keyless batch, in turn: what it answered, and the records parsed. */
+  const parseKeyless = async (processor: KplBatchProcessor) => {
     const parsed: ParsedOrder[] = [];
     const response = await processPartialResponse(
       keyless(),
       async (record: ParsedOrder) => {
         parsed.push(record);
       },
-      new KplBatchProcessor({ parser, innerSchema: Order, transformer: 'base64' }),
+      processor,
       { context, processInParallel: false },
+    );
+    return { response, parsed };
+  };
+
+  it('parses them with innerSchema, keeping what Lambda sent as their key', async () => {
+    const { response, parsed } = await parseKeyless(
+      new KplBatchProcessor({ parser, innerSchema: Order, transformer: 'base64' }),
     );
     expect(response).toEqual({ batchItemFailures: [] });
     expect(seen(parsed)).toEqual([
@@ -239,15 +246,7 @@ describe('records without a partition key (a service-managed stream)', () => {
     const schema = KinesisUserRecordSchema.extend({
       kinesis: KinesisUserRecordPayloadSchema.extend({ data: Base64Encoded(Order) }),
     });
-    const parsed: ParsedOrder[] = [];
-    const response = await processPartialResponse(
-      keyless(),
-      async (record: ParsedOrder) => {
-        parsed.push(record);
-      },
-      new KplBatchProcessor({ parser, schema }),
-      { context, processInParallel: false },
-    );
+    const { response, parsed } = await parseKeyless(new KplBatchProcessor({ parser, schema }));
     expect(response).toEqual({ batchItemFailures: [] });
     expect(seen(parsed)).toEqual([
       ['o1', null, true],

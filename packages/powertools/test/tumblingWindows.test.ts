@@ -5,47 +5,27 @@ import { FullBatchFailureError } from '@aws-lambda-powertools/batch';
 import { InMemoryCheckpointStore } from '@kpl-lambda/checkpoints';
 import {
   type KinesisStreamUserRecord,
-  type KinesisTumblingWindow,
   KplConfigurationError,
   userRecordJson,
 } from '@kpl-lambda/core';
 import { parentOf } from '@kpl-lambda/core/internal';
-import { aggregatedRecord, kinesisStreamEvent, plainRecord } from '@kpl-lambda/core/testing';
+import { kinesisStreamEvent } from '@kpl-lambda/core/testing';
 import { KplBatchProcessor, processTumblingWindow } from '@kpl-lambda/powertools';
-import { retryFrom } from '@kpl-lambda/testing-utils';
-import type { Context, KinesisStreamEvent } from 'aws-lambda';
+import {
+  failsOnceAt,
+  inWindow,
+  retryFrom,
+  type SalesTotals,
+  type SalesWindowEvent,
+  salesBatch,
+} from '@kpl-lambda/testing-utils';
+import type { Context } from 'aws-lambda';
 
-type Totals = Record<string, number>;
 type Sale = { user: string; amount: number };
-type WindowEvent = KinesisStreamEvent & KinesisTumblingWindow<Totals>;
 const context = {} as Context;
 const logger = { debug() {}, warn() {}, error() {} };
 
-const sales = () =>
-  kinesisStreamEvent([
-    aggregatedRecord(
-      (
-        [
-          ['ann', 1],
-          ['bob', 2],
-          ['ann', 3],
-        ] as const
-      ).map(([user, amount]) => ({ partitionKey: user, data: JSON.stringify({ user, amount }) })),
-    ),
-    plainRecord({ partitionKey: 'bob', data: JSON.stringify({ user: 'bob', amount: 4 }) }),
-  ]);
-
-const inWindow = (event: KinesisStreamEvent, state: object = {}, final = false): WindowEvent => ({
-  ...event,
-  window: { start: '2026-01-01T00:00:00Z', end: '2026-01-01T00:01:00Z' },
-  state: state as Totals,
-  shardId: 'shardId-000000000000',
-  eventSourceARN: 'arn:aws:kinesis:us-east-1:123456789012:stream/sales',
-  isFinalInvokeForWindow: final,
-  isWindowTerminatedEarly: false,
-});
-
-const sum = (totals: Totals, sale: Sale) => ({
+const sum = (totals: SalesTotals, sale: Sale) => ({
   ...totals,
   [sale.user]: (totals[sale.user] ?? 0) + sale.amount,
 });
@@ -64,23 +44,13 @@ function saleHandler(processor: KplBatchProcessor, fails: (sale: Sale) => boolea
   return { runs, windows, recordHandler };
 }
 
-/** True the first time it sees a sale of `amount`, false ever after. */
-function failsOnceAt(amount: number) {
-  let failed = false;
-  return (sale: { amount: number }) => {
-    if (failed || sale.amount !== amount) return false;
-    failed = true;
-    return true;
-  };
-}
-
 describe('processTumblingWindow', () => {
   it.each([[true], [false]])(
     'folds the results into the state, maps failures to parents, and runs on the retry only what is not in it (processInParallel: %s)',
     async (processInParallel) => {
       const processor = new KplBatchProcessor({ logger });
       const { runs, windows, recordHandler } = saleHandler(processor, failsOnceAt(3));
-      const first = inWindow(sales(), { carol: 10 });
+      const first = inWindow(salesBatch(), { carol: 10 });
 
       const response = await processTumblingWindow(first, recordHandler, processor, {
         context,
@@ -111,7 +81,7 @@ describe('processTumblingWindow', () => {
   it('lets the record handler read the window, and the state it came with, from the processor', async () => {
     const processor = new KplBatchProcessor();
     const seen: unknown[] = [];
-    const event = inWindow(sales(), { ann: 100 });
+    const event = inWindow(salesBatch(), { ann: 100 });
 
     await processTumblingWindow(
       event,
@@ -119,7 +89,7 @@ describe('processTumblingWindow', () => {
         seen.push(processor.window);
       },
       processor,
-      { reduceState: (state: Totals) => state },
+      { reduceState: (state: SalesTotals) => state },
     );
 
     expect(seen[0]).toEqual({ ...event, state: { ann: 100 } });
@@ -129,7 +99,7 @@ describe('processTumblingWindow', () => {
   it('fails the invocation when every user record fails, unless told not to', async () => {
     const processor = new KplBatchProcessor({ logger });
     const { recordHandler } = saleHandler(processor, () => true);
-    const event = inWindow(sales(), { ann: 1 });
+    const event = inWindow(salesBatch(), { ann: 1 });
 
     await expect(
       processTumblingWindow(event, recordHandler, processor, { reduceState: sum }),
@@ -146,7 +116,7 @@ describe('processTumblingWindow', () => {
     const checkpoints = new InMemoryCheckpointStore();
     const processor = new KplBatchProcessor({ checkpoints, logger });
     const { recordHandler } = saleHandler(processor, (sale) => sale.amount === 2);
-    const event = inWindow(sales());
+    const event = inWindow(salesBatch());
 
     await processTumblingWindow(event, recordHandler, processor, { reduceState: sum });
 
@@ -159,7 +129,7 @@ describe('processTumblingWindow', () => {
 
     expect(
       await processTumblingWindow(final, async () => undefined, processor, {
-        reduceState: (state: Totals) => state,
+        reduceState: (state: SalesTotals) => state,
       }),
     ).toEqual({ state: { ann: 4 }, batchItemFailures: [] });
     expect(processor.window).toMatchObject({ isFinalInvokeForWindow: true });
@@ -172,7 +142,7 @@ describe('processTumblingWindow', () => {
   ])('refuses the options %j, naming %s', async (options, option) => {
     await expect(
       processTumblingWindow(
-        inWindow(sales()),
+        inWindow(salesBatch()),
         async () => undefined,
         new KplBatchProcessor(),
         options as never,
@@ -183,8 +153,8 @@ describe('processTumblingWindow', () => {
   it('refuses an event that is not inside a tumbling window', async () => {
     const processor = new KplBatchProcessor();
     await expect(
-      processTumblingWindow(sales() as WindowEvent, async () => undefined, processor, {
-        reduceState: (state: Totals) => state,
+      processTumblingWindow(salesBatch() as SalesWindowEvent, async () => undefined, processor, {
+        reduceState: (state: SalesTotals) => state,
       }),
     ).rejects.toThrow(KplConfigurationError);
     expect(processor.window).toBeUndefined();

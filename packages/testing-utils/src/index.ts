@@ -24,6 +24,7 @@ export * from './aggregateBodies.js';
 export * from './decodeBatches.js';
 export * from './middyEventBatch.js';
 export * from './protobuf.js';
+export * from './tumblingWindows.js';
 
 export interface VectorCase {
   name: string;
@@ -105,7 +106,12 @@ export const batchWithCorruptAggregate = (): KinesisStreamEvent =>
 export const sequenceNumbers = (event: KinesisStreamEvent): string[] =>
   event.Records.map((record) => record.kinesis.sequenceNumber);
 export { type ConsoleLine, withConsoleLines } from './consoleLines.js';
-export { type LocalDynamoDB, startLocalDynamoDB } from './localDynamoDB.js';
+export {
+  type LocalCheckpointStore,
+  type LocalCheckpointStoreOptions,
+  type LocalDynamoDB,
+  startLocalDynamoDB,
+} from './localDynamoDB.js';
 export { classpathOf, mavenClasspath, resolveJars, whyNoJava } from './maven.js';
 export {
   README_PORTS_LOCK,

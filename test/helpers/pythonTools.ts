@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-const virtualEnvironment = join(__dirname, '../.venv/bin');
+const virtualEnvironment = join(__dirname, '../../.venv/bin');
 
 /** The command for a Python tool, or undefined (with a printed reason) when it is not here. */
 export function pythonTool(name: string, purpose: string): string | undefined {

@@ -1,4 +1,4 @@
-// The real KPL 0.15.12 (KplWrite.java beside this file, its jars from the pom beside it), run on
+// The real KPL 0.15.12 (test/kpl: KplWrite.java, its jars from the pom beside it), run on
 // loopback only. Its native binary asks the instance-metadata address for a region or credentials
 // unless it is told otherwise: every run here gets AWS_EC2_METADATA_DISABLED=true, a region, and
 // an environment of nothing else (no proxy, no profile, no endpoint from the caller's shell).
@@ -6,7 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { classpathOf, resolveJars, whyNoJava } from '@kpl-lambda/testing-utils';
 
-const DIRECTORY = __dirname;
+const DIRECTORY = join(__dirname, '../kpl');
 const NATIVE_BINARY = join(DIRECTORY, 'target/native/kinesis_producer');
 
 /** The only environment the KPL and its binary see. */

@@ -1,10 +1,11 @@
-// The real KCL 3.1.3 deaggregator (Deaggregate.java beside this file), for tests that compare
+// The real KCL 3.1.3 deaggregator (test/kcl3/Deaggregate.java), for tests that compare
 // what it hands a record processor with what our code reads.
 import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { classpathOf } from '@kpl-lambda/testing-utils';
 
-/** This directory: its pom brings KCL 3.1.3 (see `resolveJars` of `@kpl-lambda/testing-utils`). */
-export const KCL3_DIRECTORY = __dirname;
+/** test/kcl3: its pom brings KCL 3.1.3 (see `resolveJars` of `@kpl-lambda/testing-utils`). */
+export const KCL3_DIRECTORY = join(__dirname, '../kcl3');
 
 /** What the KCL hands a record processor for one Kinesis record. */
 export type KclView =
