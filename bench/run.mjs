@@ -1,5 +1,6 @@
 // `npm run bench` (after the build): every benchmark in turn, each in a Node.js of its own with
-// a collector it can call and a young generation large enough for memoryOf (scripts/bench.mjs).
+// a collector it can call (memoryOf, scripts/bench.mjs) and the young generation of a 1 GB Lambda
+// function; the deaggregation, handler and producer cases run at every size of LAMBDA_SETTINGS.
 // `npm run bench -- --quick` runs each briefly; the BENCHMARKS.md tables come from the full run only.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -14,7 +15,7 @@ const BENCHMARKS = [
   '../packages/checkpoints/bench/checkpoints.bench.mjs',
   './bundles.bench.mjs',
 ];
-const flags = ['--expose-gc', '--max-semi-space-size=512'];
+const flags = ['--expose-gc', '--max-semi-space-size=51'];
 const quick = process.argv.slice(2).filter((argument) => argument === '--quick');
 
 for (const benchmark of BENCHMARKS) {
