@@ -18,7 +18,7 @@ import { whyNoJava } from '@kpl-lambda/testing-utils';
 import { daemonFiles, defaultCache } from '../src/launcher/jars.js';
 import { type LauncherIo, main } from '../src/launcher/main.js';
 import { readProperties } from '../src/launcher/properties.js';
-import { daemonJarsOf, KCL_TEST_CACHE } from './daemon/localKcl.js';
+import { daemonJarsOf, KCL_TEST_CACHE } from './helpers/localKcl.js';
 
 const noJava = whyNoJava();
 if (noJava !== undefined)

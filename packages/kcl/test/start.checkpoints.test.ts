@@ -1,8 +1,8 @@
 // What the checkpoint strategies count: user records, whether the processor takes them one at a
 // time or a batch at a time.
 import { type RecordProcessor, start } from '@kpl-lambda/kcl';
-import { fakeDaemon, processRecords } from './fakeDaemon.js';
-import { quiet } from './startOn.js';
+import { fakeDaemon, processRecords } from './helpers/fakeDaemon.js';
+import { quiet } from './helpers/startOn.js';
 
 /** Runs `processor` on `batches` batches of 100 user records; the checkpoints, as seq:sub. */
 async function checkpointsOf(

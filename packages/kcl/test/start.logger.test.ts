@@ -2,7 +2,7 @@
 // the checkpoints fall where they would, and no rejection is left to end the process.
 import { type KclUserRecord, start } from '@kpl-lambda/kcl';
 import { FAILING_LOGGERS, withUnhandledRejections } from '@kpl-lambda/testing-utils';
-import { fakeDaemon, processRecords } from './fakeDaemon.js';
+import { fakeDaemon, processRecords } from './helpers/fakeDaemon.js';
 
 const text = (record: KclUserRecord) => Buffer.from(record.data).toString();
 

@@ -2,7 +2,7 @@
 // used to run with the defaults.
 import { MAX_TIMER_MS } from '@kpl-lambda/core';
 import { KplKclConfigurationError, type StartOptions, start } from '@kpl-lambda/kcl';
-import { startOn } from './startOn.js';
+import { startOn } from './helpers/startOn.js';
 
 const processor = { async processRecord() {} };
 

@@ -1,7 +1,7 @@
 // A malformed record from the daemon stops start() before any record of its message runs: it is
 // never handed on as an empty record, nor checkpointed at "undefined".
 import { type KclUserRecord, KplKclProtocolError } from '@kpl-lambda/kcl';
-import { startOn } from './startOn.js';
+import { startOn } from './helpers/startOn.js';
 
 const record = {
   data: Buffer.from('x').toString('base64'),

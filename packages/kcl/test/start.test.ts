@@ -1,5 +1,5 @@
 // The child side of the MultiLangDaemon protocol, in process: the daemon's end is played by
-// fakeDaemon over pipes. The real daemon runs in start.daemon.test.ts.
+// helpers/fakeDaemon.ts over pipes. The real daemon runs in daemon.test.ts.
 import {
   type KclUserRecord,
   KplKclCheckpointError,
@@ -12,7 +12,7 @@ import {
   withConsoleLines,
   withUnhandledRejections,
 } from '@kpl-lambda/testing-utils';
-import { fakeDaemon, processRecords } from './fakeDaemon.js';
+import { fakeDaemon, processRecords } from './helpers/fakeDaemon.js';
 
 const quiet = { info() {}, warn() {}, error() {} };
 const text = (record: KclUserRecord) => Buffer.from(record.data).toString();
