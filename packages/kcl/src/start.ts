@@ -3,10 +3,10 @@ import { MAX_TIMER_MS } from '@kpl-lambda/core';
 import { loggerOf } from '@kpl-lambda/core/internal';
 import { assertRecordProcessor } from './assertRecordProcessor.js';
 import { assertStartOptions } from './assertStartOptions.js';
+import { knownMessage } from './daemonMessage.js';
 import { KplKclCheckpointError, KplKclProtocolError } from './errors.js';
 import { type DaemonMessage, MessageChannel } from './MessageChannel.js';
 import { guardStdout } from './stdio.js';
-import { toUserRecords } from './toUserRecords.js';
 import type {
   Checkpointer,
   KclUserRecord,
@@ -98,37 +98,23 @@ class Session {
   }
 
   public async handle(message: DaemonMessage): Promise<void> {
-    switch (message.action) {
+    const known = knownMessage(message);
+    switch (known.action) {
       case 'initialize':
-        await this.processor.initialize?.({
-          shardId: String(message.shardId),
-          ...(typeof message.sequenceNumber === 'string'
-            ? { sequenceNumber: message.sequenceNumber }
-            : {}),
-          ...(typeof message.subSequenceNumber === 'number'
-            ? { subSequenceNumber: message.subSequenceNumber }
-            : {}),
-        });
+        await this.processor.initialize?.(known.input);
         break;
       case 'processRecords':
-        await this.#processRecords(message);
+        await this.#processRecords(known.records, known.millisBehindLatest);
         break;
       case 'leaseLost':
         await this.processor.leaseLost?.();
         break;
       case 'shardEnded':
-        await this.processor.shardEnded?.(this.#checkpointer);
-        // The shard never closes unless the child checkpoints at its end.
-        await this.#checkpoint(undefined, undefined);
+        await this.#shardEnded();
         break;
       case 'shutdown':
-        // KCL 1.x: TERMINATE is the end of the shard, ZOMBIE a lost lease.
-        if (message.reason === 'TERMINATE') {
-          await this.processor.shardEnded?.(this.#checkpointer);
-          await this.#checkpoint(undefined, undefined);
-        } else {
-          await this.processor.leaseLost?.();
-        }
+        if (known.shardEnded) await this.#shardEnded();
+        else await this.processor.leaseLost?.();
         break;
       case 'shutdownRequested':
         await this.processor.shutdownRequested?.(this.#checkpointer);
@@ -136,23 +122,25 @@ class Session {
         break;
       case 'checkpoint':
         throw new KplKclProtocolError('The daemon answered a checkpoint that was not asked for');
-      default:
-        this.log.warn('Unknown action from the daemon: acknowledged, nothing done', {
-          action: message.action,
-        });
     }
-    await this.channel.send({ action: 'status', responseFor: message.action });
+    await this.channel.send({ action: 'status', responseFor: known.action });
   }
 
-  async #processRecords(message: DaemonMessage): Promise<void> {
-    const records = toUserRecords(message.records);
+  async #shardEnded(): Promise<void> {
+    await this.processor.shardEnded?.(this.#checkpointer);
+    // The shard never closes unless the child checkpoints at its end.
+    await this.#checkpoint(undefined, undefined);
+  }
+
+  async #processRecords(
+    records: KclUserRecord[],
+    millisBehindLatest: number | undefined,
+  ): Promise<void> {
     if (this.processor.processRecords) {
       await this.processor.processRecords({
         records,
         checkpointer: this.#checkpointer,
-        ...(typeof message.millisBehindLatest === 'number'
-          ? { millisBehindLatest: message.millisBehindLatest }
-          : {}),
+        ...(millisBehindLatest === undefined ? {} : { millisBehindLatest }),
       });
       const last = records.at(-1);
       if (last) this.#done(last, records.length);
@@ -249,12 +237,13 @@ class Session {
         subSequenceNumber: sequenceNumber === undefined ? null : (subSequenceNumber ?? 0),
       });
       const reply = await this.channel.next();
-      if (reply?.action !== 'checkpoint') {
+      const known = reply && knownMessage(reply);
+      if (known?.action !== 'checkpoint') {
         throw new KplKclProtocolError(
           `Expected the reply to a checkpoint, got ${reply?.action ?? 'the end of input'}`,
         );
       }
-      const error = typeof reply.error === 'string' && reply.error !== '' ? reply.error : undefined;
+      const { error } = known;
       if (error === undefined) {
         this.#doneSinceCheckpoint = 0;
         this.#lastCheckpointAt = Date.now();

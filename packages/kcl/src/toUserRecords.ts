@@ -36,3 +36,8 @@ function toUserRecord(record: Record<string, unknown> | null): KclUserRecord {
     approximateArrivalTimestamp: new Date(Number(record?.approximateArrivalTimestamp ?? 0)),
   };
 }
+
+/** A sub-sequence number as the daemon sends it: a whole number from 0, or null (KCL 1.x). */
+export function isSubSequenceNumber(value: unknown): value is number | null | undefined {
+  return value == null || (Number.isSafeInteger(value) && (value as number) >= 0);
+}
