@@ -149,36 +149,37 @@ class Session {
     }
     for (const record of records) {
       const checkpointNow = await this.#processRecord(record);
-      if (checkpointNow === undefined) continue;
       this.#done(record);
       if (checkpointNow) await this.#checkpointLastDone();
       else await this.#checkpointIfDue();
     }
   }
 
-  /** Runs one user record with retries; true: the processor asks for a checkpoint; undefined: skipped. */
-  async #processRecord(record: KclUserRecord): Promise<boolean | undefined> {
+  /**
+   * Runs one user record, retried; true when the processor asks for a checkpoint at it. One that
+   * fails its tries and is skipped counts as done: false.
+   */
+  async #processRecord(record: KclUserRecord): Promise<boolean> {
     const { maxAttempts = 3, baseDelayMs = 100 } = this.options;
-    for (let attempt = 1; ; attempt++) {
+    let failure: unknown;
+    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+      if (attempt > 1) await sleep(baseDelayMs * 2 ** (attempt - 2));
       try {
         return (await this.processor.processRecord?.(record, this.#checkpointer)) === true;
       } catch (error) {
-        if (attempt < maxAttempts) {
-          await sleep(baseDelayMs * 2 ** (attempt - 1));
-          continue;
-        }
-        const decision = await this.#decide(error, record);
-        this.log.error('A user record failed after its retries', {
-          sequenceNumber: record.sequenceNumber,
-          subSequenceNumber: record.subSequenceNumber,
-          decision,
-          error,
-        });
-        if (decision === 'skip') return false;
-        // Never checkpointed past: the daemon gives the shard again from the last checkpoint.
-        throw error;
+        failure = error;
       }
     }
+    const decision = await this.#decide(failure, record);
+    this.log.error('A user record failed after its retries', {
+      sequenceNumber: record.sequenceNumber,
+      subSequenceNumber: record.subSequenceNumber,
+      decision,
+      error: failure,
+    });
+    if (decision === 'skip') return false;
+    // Never checkpointed past: the daemon gives the shard again from the last checkpoint.
+    throw failure;
   }
 
   /**
@@ -224,36 +225,43 @@ class Session {
     await this.#checkpoint(this.#lastDone.sequenceNumber, this.#lastDone.subSequenceNumber);
   }
 
-  /** One checkpoint request and its reply; ThrottlingException is retried with backoff. */
+  /** A checkpoint, done or refused; ThrottlingException is retried with backoff. */
   async #checkpoint(
     sequenceNumber: string | undefined,
     subSequenceNumber: number | undefined,
   ): Promise<void> {
     const { baseDelayMs = 100 } = this.options;
-    for (let attempt = 1; ; attempt++) {
-      await this.channel.send({
-        action: 'checkpoint',
-        sequenceNumber: sequenceNumber ?? null,
-        subSequenceNumber: sequenceNumber === undefined ? null : (subSequenceNumber ?? 0),
-      });
-      const reply = await this.channel.next();
-      const known = reply && knownMessage(reply);
-      if (known?.action !== 'checkpoint') {
-        throw new KplKclProtocolError(
-          `Expected the reply to a checkpoint, got ${reply?.action ?? 'the end of input'}`,
-        );
-      }
-      const { error } = known;
-      if (error === undefined) {
-        this.#doneSinceCheckpoint = 0;
-        this.#lastCheckpointAt = Date.now();
-        return;
-      }
-      if (error.endsWith('ThrottlingException') && attempt < CHECKPOINT_TRIES) {
-        await sleep(baseDelayMs * 2 ** (attempt - 1));
-        continue;
-      }
-      throw new KplKclCheckpointError(error, sequenceNumber);
+    let error = await this.#requestCheckpoint(sequenceNumber, subSequenceNumber);
+    for (
+      let attempt = 1;
+      error?.endsWith('ThrottlingException') && attempt < CHECKPOINT_TRIES;
+      attempt++
+    ) {
+      await sleep(baseDelayMs * 2 ** (attempt - 1));
+      error = await this.#requestCheckpoint(sequenceNumber, subSequenceNumber);
     }
+    if (error !== undefined) throw new KplKclCheckpointError(error, sequenceNumber);
+    this.#doneSinceCheckpoint = 0;
+    this.#lastCheckpointAt = Date.now();
+  }
+
+  /** One checkpoint request and its reply: the error the daemon names, undefined for none. */
+  async #requestCheckpoint(
+    sequenceNumber: string | undefined,
+    subSequenceNumber: number | undefined,
+  ): Promise<string | undefined> {
+    await this.channel.send({
+      action: 'checkpoint',
+      sequenceNumber: sequenceNumber ?? null,
+      subSequenceNumber: sequenceNumber === undefined ? null : (subSequenceNumber ?? 0),
+    });
+    const reply = await this.channel.next();
+    const known = reply && knownMessage(reply);
+    if (known?.action !== 'checkpoint') {
+      throw new KplKclProtocolError(
+        `Expected the reply to a checkpoint, got ${reply?.action ?? 'the end of input'}`,
+      );
+    }
+    return known.error;
   }
 }

@@ -51,3 +51,21 @@ describe('checkpointEveryRecords counts user records', () => {
     ]);
   });
 });
+
+describe('a checkpoint the daemon throttles', () => {
+  it('is asked 6 times in all, then rejects with the ThrottlingException', async () => {
+    const daemon = fakeDaemon(() => 'ThrottlingException');
+    const running = start(
+      { processRecord: () => true },
+      { input: daemon.input, output: daemon.output, baseDelayMs: 0, logger: quiet },
+    );
+
+    void daemon.send(processRecords([['1', 0, 'x']]));
+
+    await expect(running).rejects.toMatchObject({
+      name: 'KplKclCheckpointError',
+      error: 'ThrottlingException',
+    });
+    expect(daemon.checkpoints).toHaveLength(6);
+  });
+});
