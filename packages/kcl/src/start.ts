@@ -15,6 +15,9 @@ import type {
   StartOptions,
 } from './types.js';
 
+/** Heard instead of nobody: the failed write that emits it rejects start() with it too. */
+const ignoreError = () => {};
+
 /** Checkpoint tries when the daemon answers ThrottlingException. */
 const CHECKPOINT_TRIES = 6;
 
@@ -67,6 +70,9 @@ export async function start(
     restoreStdout?.write,
   );
   const session = new Session(processor, options, channel, log);
+  // A reply the pipe cannot take rejects start() with its error; the stream's 'error' event for
+  // it, unheard, would end the process first.
+  output.on('error', ignoreError);
   try {
     for (;;) {
       const message = await channel.next();
@@ -74,6 +80,7 @@ export async function start(
       await session.handle(message);
     }
   } finally {
+    output.off('error', ignoreError);
     restoreStdout?.restore();
   }
 }
