@@ -4,7 +4,7 @@ import { isSubSequenceNumber, toUserRecords } from './toUserRecords.js';
 import type { InitializeInput, KclUserRecord } from './types.js';
 
 /** A message of the daemon whose fields are what the daemon sends: what `start` acts on. */
-export type KnownMessage =
+type KnownMessage =
   | { action: 'initialize'; input: InitializeInput }
   | { action: 'processRecords'; records: KclUserRecord[]; millisBehindLatest?: number }
   | { action: 'leaseLost' | 'shardEnded' | 'shutdownRequested' }
@@ -36,7 +36,7 @@ export function knownMessage(message: DaemonMessage): KnownMessage {
         !isSubSequenceNumber(subSequenceNumber)
       ) {
         throw refuse(
-          'An initialize message from the daemon with a shardId that is no string, or a checkpoint that is not a string and a whole number',
+          'An initialize message whose shardId is no string, or whose checkpoint is not a sequence number (a string) and a sub-sequence number (a whole number from 0)',
         );
       }
       return {
