@@ -59,7 +59,7 @@ export function assertStartOptions(
   ) {
     throw E(
       'checkpointEverySeconds',
-      `checkpointEverySeconds must be a number of seconds above 0 and at most ${MAX_TIMER_MS / 1_000} (about 24.8 days, the longest a timer waits), got ${String(checkpointEverySeconds)}`,
+      `checkpointEverySeconds must be a number of seconds above 0 and at most ${MAX_TIMER_MS / 1_000} (about 24.8 days, the longest a timer waits), got ${shown(checkpointEverySeconds)}`,
     );
   }
   assertIntegerIn('maxAttempts', maxAttempts, 1, Number.MAX_SAFE_INTEGER, E);
@@ -70,10 +70,7 @@ export function assertStartOptions(
     onError !== 'skip' &&
     typeof onError !== 'function'
   ) {
-    throw E(
-      'onError',
-      `onError must be 'stop', 'skip' or a function, got ${JSON.stringify(onError) ?? typeof onError}`,
-    );
+    throw E('onError', `onError must be 'stop', 'skip' or a function, got ${shown(onError)}`);
   }
   assertLogger(logger, ['info', 'warn', 'error'], E);
   const retryOption =
@@ -92,4 +89,14 @@ function hasMethods(value: unknown, ...names: string[]): boolean {
     value !== null &&
     names.every((name) => typeof (value as Record<string, unknown>)[name] === 'function')
   );
+}
+
+/**
+ * A wrong value, as a message shows it, whatever it is: `JSON.stringify` throws on a bigint, and
+ * `String` on an object without a prototype.
+ */
+function shown(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number' || typeof value === 'bigint') return String(value);
+  return value === null ? 'null' : typeof value;
 }

@@ -50,8 +50,9 @@ export class KplKclCheckpointError extends KplKclError {
 }
 
 /**
- * The daemon's input ended or broke the protocol (a checkpoint reply where none was asked, a
- * record without its data, partition key or sequence number).
+ * The daemon's input ended or broke the protocol (a checkpoint reply where none was asked, an
+ * action the daemon does not send, a field of the wrong type, a record without its data,
+ * partition key or sequence number).
  *
  * @example
  * ```ts

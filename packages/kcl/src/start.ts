@@ -3,10 +3,10 @@ import { MAX_TIMER_MS } from '@kpl-lambda/core';
 import { loggerOf } from '@kpl-lambda/core/internal';
 import { assertRecordProcessor } from './assertRecordProcessor.js';
 import { assertStartOptions } from './assertStartOptions.js';
+import { knownMessage } from './daemonMessage.js';
 import { KplKclCheckpointError, KplKclProtocolError } from './errors.js';
 import { type DaemonMessage, MessageChannel } from './MessageChannel.js';
 import { guardStdout } from './stdio.js';
-import { toUserRecords } from './toUserRecords.js';
 import type {
   Checkpointer,
   KclUserRecord,
@@ -14,6 +14,9 @@ import type {
   RecordProcessor,
   StartOptions,
 } from './types.js';
+
+/** Heard instead of nobody: the failed write that emits it rejects start() with it too. */
+const ignoreError = () => {};
 
 /** Checkpoint tries when the daemon answers ThrottlingException. */
 const CHECKPOINT_TRIES = 6;
@@ -67,6 +70,9 @@ export async function start(
     restoreStdout?.write,
   );
   const session = new Session(processor, options, channel, log);
+  // A reply the pipe cannot take rejects start() with its error; the stream's 'error' event for
+  // it, unheard, would end the process first.
+  output.on('error', ignoreError);
   try {
     for (;;) {
       const message = await channel.next();
@@ -74,6 +80,7 @@ export async function start(
       await session.handle(message);
     }
   } finally {
+    output.off('error', ignoreError);
     restoreStdout?.restore();
   }
 }
@@ -98,37 +105,23 @@ class Session {
   }
 
   public async handle(message: DaemonMessage): Promise<void> {
-    switch (message.action) {
+    const known = knownMessage(message);
+    switch (known.action) {
       case 'initialize':
-        await this.processor.initialize?.({
-          shardId: String(message.shardId),
-          ...(typeof message.sequenceNumber === 'string'
-            ? { sequenceNumber: message.sequenceNumber }
-            : {}),
-          ...(typeof message.subSequenceNumber === 'number'
-            ? { subSequenceNumber: message.subSequenceNumber }
-            : {}),
-        });
+        await this.processor.initialize?.(known.input);
         break;
       case 'processRecords':
-        await this.#processRecords(message);
+        await this.#processRecords(known.records, known.millisBehindLatest);
         break;
       case 'leaseLost':
         await this.processor.leaseLost?.();
         break;
       case 'shardEnded':
-        await this.processor.shardEnded?.(this.#checkpointer);
-        // The shard never closes unless the child checkpoints at its end.
-        await this.#checkpoint(undefined, undefined);
+        await this.#shardEnded();
         break;
       case 'shutdown':
-        // KCL 1.x: TERMINATE is the end of the shard, ZOMBIE a lost lease.
-        if (message.reason === 'TERMINATE') {
-          await this.processor.shardEnded?.(this.#checkpointer);
-          await this.#checkpoint(undefined, undefined);
-        } else {
-          await this.processor.leaseLost?.();
-        }
+        if (known.shardEnded) await this.#shardEnded();
+        else await this.processor.leaseLost?.();
         break;
       case 'shutdownRequested':
         await this.processor.shutdownRequested?.(this.#checkpointer);
@@ -136,23 +129,25 @@ class Session {
         break;
       case 'checkpoint':
         throw new KplKclProtocolError('The daemon answered a checkpoint that was not asked for');
-      default:
-        this.log.warn('Unknown action from the daemon: acknowledged, nothing done', {
-          action: message.action,
-        });
     }
-    await this.channel.send({ action: 'status', responseFor: message.action });
+    await this.channel.send({ action: 'status', responseFor: known.action });
   }
 
-  async #processRecords(message: DaemonMessage): Promise<void> {
-    const records = toUserRecords(message.records);
+  async #shardEnded(): Promise<void> {
+    await this.processor.shardEnded?.(this.#checkpointer);
+    // The shard never closes unless the child checkpoints at its end.
+    await this.#checkpoint(undefined, undefined);
+  }
+
+  async #processRecords(
+    records: KclUserRecord[],
+    millisBehindLatest: number | undefined,
+  ): Promise<void> {
     if (this.processor.processRecords) {
       await this.processor.processRecords({
         records,
         checkpointer: this.#checkpointer,
-        ...(typeof message.millisBehindLatest === 'number'
-          ? { millisBehindLatest: message.millisBehindLatest }
-          : {}),
+        ...(millisBehindLatest === undefined ? {} : { millisBehindLatest }),
       });
       const last = records.at(-1);
       if (last) this.#done(last, records.length);
@@ -161,36 +156,37 @@ class Session {
     }
     for (const record of records) {
       const checkpointNow = await this.#processRecord(record);
-      if (checkpointNow === undefined) continue;
       this.#done(record);
       if (checkpointNow) await this.#checkpointLastDone();
       else await this.#checkpointIfDue();
     }
   }
 
-  /** Runs one user record with retries; true: the processor asks for a checkpoint; undefined: skipped. */
-  async #processRecord(record: KclUserRecord): Promise<boolean | undefined> {
+  /**
+   * Runs one user record, retried; true when the processor asks for a checkpoint at it. One that
+   * fails its tries and is skipped counts as done: false.
+   */
+  async #processRecord(record: KclUserRecord): Promise<boolean> {
     const { maxAttempts = 3, baseDelayMs = 100 } = this.options;
-    for (let attempt = 1; ; attempt++) {
+    let failure: unknown;
+    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+      if (attempt > 1) await sleep(baseDelayMs * 2 ** (attempt - 2));
       try {
         return (await this.processor.processRecord?.(record, this.#checkpointer)) === true;
       } catch (error) {
-        if (attempt < maxAttempts) {
-          await sleep(baseDelayMs * 2 ** (attempt - 1));
-          continue;
-        }
-        const decision = await this.#decide(error, record);
-        this.log.error('A user record failed after its retries', {
-          sequenceNumber: record.sequenceNumber,
-          subSequenceNumber: record.subSequenceNumber,
-          decision,
-          error,
-        });
-        if (decision === 'skip') return false;
-        // Never checkpointed past: the daemon gives the shard again from the last checkpoint.
-        throw error;
+        failure = error;
       }
     }
+    const decision = await this.#decide(failure, record);
+    this.log.error('A user record failed after its retries', {
+      sequenceNumber: record.sequenceNumber,
+      subSequenceNumber: record.subSequenceNumber,
+      decision,
+      error: failure,
+    });
+    if (decision === 'skip') return false;
+    // Never checkpointed past: the daemon gives the shard again from the last checkpoint.
+    throw failure;
   }
 
   /**
@@ -236,35 +232,43 @@ class Session {
     await this.#checkpoint(this.#lastDone.sequenceNumber, this.#lastDone.subSequenceNumber);
   }
 
-  /** One checkpoint request and its reply; ThrottlingException is retried with backoff. */
+  /** A checkpoint, done or refused; ThrottlingException is retried with backoff. */
   async #checkpoint(
     sequenceNumber: string | undefined,
     subSequenceNumber: number | undefined,
   ): Promise<void> {
     const { baseDelayMs = 100 } = this.options;
-    for (let attempt = 1; ; attempt++) {
-      await this.channel.send({
-        action: 'checkpoint',
-        sequenceNumber: sequenceNumber ?? null,
-        subSequenceNumber: sequenceNumber === undefined ? null : (subSequenceNumber ?? 0),
-      });
-      const reply = await this.channel.next();
-      if (reply?.action !== 'checkpoint') {
-        throw new KplKclProtocolError(
-          `Expected the reply to a checkpoint, got ${reply?.action ?? 'the end of input'}`,
-        );
-      }
-      const error = typeof reply.error === 'string' && reply.error !== '' ? reply.error : undefined;
-      if (error === undefined) {
-        this.#doneSinceCheckpoint = 0;
-        this.#lastCheckpointAt = Date.now();
-        return;
-      }
-      if (error.endsWith('ThrottlingException') && attempt < CHECKPOINT_TRIES) {
-        await sleep(baseDelayMs * 2 ** (attempt - 1));
-        continue;
-      }
-      throw new KplKclCheckpointError(error, sequenceNumber);
+    let error = await this.#requestCheckpoint(sequenceNumber, subSequenceNumber);
+    for (
+      let attempt = 1;
+      error?.endsWith('ThrottlingException') && attempt < CHECKPOINT_TRIES;
+      attempt++
+    ) {
+      await sleep(baseDelayMs * 2 ** (attempt - 1));
+      error = await this.#requestCheckpoint(sequenceNumber, subSequenceNumber);
     }
+    if (error !== undefined) throw new KplKclCheckpointError(error, sequenceNumber);
+    this.#doneSinceCheckpoint = 0;
+    this.#lastCheckpointAt = Date.now();
+  }
+
+  /** One checkpoint request and its reply: the error the daemon names, undefined for none. */
+  async #requestCheckpoint(
+    sequenceNumber: string | undefined,
+    subSequenceNumber: number | undefined,
+  ): Promise<string | undefined> {
+    await this.channel.send({
+      action: 'checkpoint',
+      sequenceNumber: sequenceNumber ?? null,
+      subSequenceNumber: sequenceNumber === undefined ? null : (subSequenceNumber ?? 0),
+    });
+    const reply = await this.channel.next();
+    const known = reply && knownMessage(reply);
+    if (known?.action !== 'checkpoint') {
+      throw new KplKclProtocolError(
+        `Expected the reply to a checkpoint, got ${reply?.action ?? 'the end of input'}`,
+      );
+    }
+    return known.error;
   }
 }

@@ -5,7 +5,7 @@ import type { KplLogger } from '@kpl-lambda/core';
  * corrupt it: such writes go to stderr instead, with one clear error.
  */
 export function guardStdout(log: Pick<KplLogger, 'error'>) {
-  const original = process.stdout.write.bind(process.stdout);
+  const original = process.stdout.write;
   let warned = false;
   const guarded = ((chunk: unknown, ...rest: unknown[]) => {
     if (!warned) {
@@ -18,7 +18,8 @@ export function guardStdout(log: Pick<KplLogger, 'error'>) {
   }) as typeof process.stdout.write;
   process.stdout.write = guarded;
   return {
-    write: (chunk: string, callback: (error?: Error | null) => void) => original(chunk, callback),
+    write: (chunk: string, callback: (error?: Error | null) => void) =>
+      original.call(process.stdout, chunk, 'utf8', callback),
     restore: () => {
       process.stdout.write = original;
     },

@@ -10,6 +10,7 @@ export interface KclUserRecord {
   sequenceNumber: string;
   /** The user record's position in its aggregate; 0 for a plain record. */
   subSequenceNumber: number;
+  /** When Kinesis took the record; the epoch, `new Date(0)`, when the daemon sends none. */
   approximateArrivalTimestamp: Date;
 }
 

@@ -1,5 +1,5 @@
 // Two workers of one application share the leases of a 4-shard stream under the real KCL 3.1.3
-// daemon (see daemon/localKcl.ts); one is killed in the middle of its aggregates, and the other
+// daemon (see helpers/localKcl.ts); one is killed in the middle of its aggregates, and the other
 // takes its shards over. Needs Java 17 and Maven; without them it is skipped, loudly.
 import { writeFileSync } from 'node:fs';
 import { whyNoJava } from '@kpl-lambda/testing-utils';
@@ -9,8 +9,8 @@ import {
   linesOf,
   until,
   userRecordLinesOf,
-} from './daemon/childOutput.js';
-import { type LocalKcl, type RunningDaemon, startLocalKcl } from './daemon/localKcl.js';
+} from './helpers/childOutput.js';
+import { type LocalKcl, type RunningDaemon, startLocalKcl } from './helpers/localKcl.js';
 
 const noJava = whyNoJava();
 const hasJava = noJava === undefined;

@@ -1,12 +1,12 @@
 // Against the real KCL MultiLangDaemon, 1.13.3 (end of life) and 3.1.3, on a local Kinesis
 // (kinesalite) and a local DynamoDB (dynalite), with a child process built on @kpl-lambda/kcl
-// (daemon/child.mjs); see daemon/localKcl.ts. Needs Java 17 and Maven; without them it is
+// (daemon/child.mjs); see helpers/localKcl.ts. Needs Java 17 and Maven; without them it is
 // skipped, loudly.
 import { writeFileSync } from 'node:fs';
 import { whyNoJava } from '@kpl-lambda/testing-utils';
-import { linesOf, until, userRecordLinesOf } from './daemon/childOutput.js';
-import { KCL_VERSIONS, type KclMajor } from './daemon/kclDaemon.js';
-import { type LocalKcl, startLocalKcl, type Worker } from './daemon/localKcl.js';
+import { linesOf, until, userRecordLinesOf } from './helpers/childOutput.js';
+import { KCL_VERSIONS, type KclMajor } from './helpers/kclDaemon.js';
+import { type LocalKcl, startLocalKcl, type Worker } from './helpers/localKcl.js';
 
 const noJava = whyNoJava();
 const hasJava = noJava === undefined;

@@ -13,12 +13,11 @@ import {
 } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { whyNoJava } from '@kpl-lambda/testing-utils';
 import { daemonFiles, defaultCache } from '../src/launcher/jars.js';
-import { type LauncherIo, main } from '../src/launcher/main.js';
 import { readProperties } from '../src/launcher/properties.js';
-import { daemonJarsOf, KCL_TEST_CACHE } from './daemon/localKcl.js';
+import { kplKcl } from './helpers/kplKcl.js';
+import { daemonJarsOf, KCL_TEST_CACHE } from './helpers/localKcl.js';
 
 const noJava = whyNoJava();
 if (noJava !== undefined)
@@ -32,30 +31,6 @@ const local = {
   AWS_ENDPOINT_URL_KINESIS: 'http://127.0.0.1:4567',
   AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:4568',
 };
-
-/** Runs `kpl-kcl ...args`; `onOutput` sees what it wrote so far, each time it writes. */
-async function kplKcl(
-  args: string[],
-  env: NodeJS.ProcessEnv,
-  options: { signal?: AbortSignal; onOutput?: (output: string) => void } = {},
-) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk: Buffer) => {
-    out += chunk.toString();
-    options.onOutput?.(out + err);
-  });
-  stderr.on('data', (chunk: Buffer) => {
-    err += chunk.toString();
-    options.onOutput?.(out + err);
-  });
-  const io: LauncherIo = { stdout, stderr, env };
-  if (options.signal) io.signal = options.signal;
-  const code = await main(args, io);
-  return { code, stdout: out, stderr: err };
-}
 
 const file = (name: string) => join(directory, name);
 

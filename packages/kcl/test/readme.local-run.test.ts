@@ -20,7 +20,7 @@ import {
   whileHolding,
   whyNoJava,
 } from '@kpl-lambda/testing-utils';
-import { daemonJarsOf, KCL_TEST_CACHE } from './daemon/localKcl.js';
+import { daemonJarsOf, KCL_TEST_CACHE } from './helpers/localKcl.js';
 
 const blocks = readmeBlocks(join(__dirname, '../README.md'));
 const noJava = whyNoJava();

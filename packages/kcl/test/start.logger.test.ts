@@ -2,7 +2,7 @@
 // the checkpoints fall where they would, and no rejection is left to end the process.
 import { type KclUserRecord, start } from '@kpl-lambda/kcl';
 import { FAILING_LOGGERS, withUnhandledRejections } from '@kpl-lambda/testing-utils';
-import { fakeDaemon, processRecords } from './fakeDaemon.js';
+import { fakeDaemon, processRecords } from './helpers/fakeDaemon.js';
 
 const text = (record: KclUserRecord) => Buffer.from(record.data).toString();
 
@@ -28,11 +28,10 @@ describe.each(FAILING_LOGGERS)('a logger that %s', (_, logger) => {
           logger: logger(),
         },
       );
-      // Each of these logs: a line that is no message, an unknown action, a record that fails.
+      // Each of these logs: a line that is no message, a record that fails.
       daemon.writeRaw('not json');
       const replies = [
         ...(await daemon.send({ action: 'initialize', shardId: 'shardId-1' })),
-        ...(await daemon.send({ action: 'somethingNew' })),
         ...(await daemon.send(
           processRecords([
             ['1', 0, 'a'],
@@ -51,7 +50,6 @@ describe.each(FAILING_LOGGERS)('a logger that %s', (_, logger) => {
     expect(seen).toEqual(['a', 'poison', 'poison', 'b', 'c']);
     expect(replies).toEqual([
       { action: 'status', responseFor: 'initialize' },
-      { action: 'status', responseFor: 'somethingNew' },
       { action: 'checkpoint', sequenceNumber: '1', subSequenceNumber: 1 },
       { action: 'checkpoint', sequenceNumber: '1', subSequenceNumber: 3 },
       { action: 'status', responseFor: 'processRecords' },

@@ -3,8 +3,8 @@
 // the record, and start() rejects with the record's error.
 import { type KclUserRecord, type OnRecordError, type StartOptions, start } from '@kpl-lambda/kcl';
 import { withUnhandledRejections } from '@kpl-lambda/testing-utils';
-import { fakeDaemon, processRecords } from './fakeDaemon.js';
-import { quiet, startOn } from './startOn.js';
+import { fakeDaemon, processRecords } from './helpers/fakeDaemon.js';
+import { quiet, startOn } from './helpers/startOn.js';
 
 const text = (record: KclUserRecord) => Buffer.from(record.data).toString();
 

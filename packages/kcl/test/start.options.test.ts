@@ -2,7 +2,7 @@
 // used to run with the defaults.
 import { MAX_TIMER_MS } from '@kpl-lambda/core';
 import { KplKclConfigurationError, type StartOptions, start } from '@kpl-lambda/kcl';
-import { startOn } from './startOn.js';
+import { startOn } from './helpers/startOn.js';
 
 const processor = { async processRecord() {} };
 
@@ -31,6 +31,7 @@ describe('start refuses options it cannot honour', () => {
     ['checkpointEverySeconds', Number.NaN],
     ['checkpointEverySeconds', Number.POSITIVE_INFINITY],
     ['checkpointEverySeconds', (MAX_TIMER_MS + 1) / 1_000],
+    ['checkpointEverySeconds', Object.create(null)],
     ['maxAttempts', 0],
     ['maxAttempts', 1.5],
     ['maxAttempts', Number.POSITIVE_INFINITY],
@@ -39,6 +40,8 @@ describe('start refuses options it cannot honour', () => {
     ['baseDelayMs', MAX_TIMER_MS + 1],
     ['onError', 'Skip'],
     ['onError', null],
+    ['onError', 1n],
+    ['onError', Symbol('skip')],
     ['input', {}],
     ['output', 'stdout'],
     ['logger', {}],

@@ -2,7 +2,7 @@
 // misspelt processRecord used to have every record answered and checkpointed without running.
 import { KplConfigurationError } from '@kpl-lambda/core';
 import { type KclUserRecord, KplKclConfigurationError } from '@kpl-lambda/kcl';
-import { startOn } from './startOn.js';
+import { startOn } from './helpers/startOn.js';
 
 describe('start refuses a processor that would lose records', () => {
   it('refuses a misspelt processRecord before it reads or answers anything', async () => {

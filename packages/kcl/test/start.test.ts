@@ -1,5 +1,5 @@
 // The child side of the MultiLangDaemon protocol, in process: the daemon's end is played by
-// fakeDaemon over pipes. The real daemon runs in start.daemon.test.ts.
+// helpers/fakeDaemon.ts over pipes. The real daemon runs in daemon.test.ts.
 import {
   type KclUserRecord,
   KplKclCheckpointError,
@@ -12,7 +12,7 @@ import {
   withConsoleLines,
   withUnhandledRejections,
 } from '@kpl-lambda/testing-utils';
-import { fakeDaemon, processRecords } from './fakeDaemon.js';
+import { fakeDaemon, processRecords } from './helpers/fakeDaemon.js';
 
 const quiet = { info() {}, warn() {}, error() {} };
 const text = (record: KclUserRecord) => Buffer.from(record.data).toString();
@@ -292,7 +292,7 @@ describe('start on the real stdin and stdout (a child process, the built package
 });
 
 describe('start: timed checkpoints and the default logger', () => {
-  it('checkpoints when checkpointEverySeconds passed, and logs unknown actions on stderr', async () => {
+  it('checkpoints when checkpointEverySeconds passed, and logs a line that is no message on stderr', async () => {
     const daemon = fakeDaemon();
     // The clock the session reads, moved by hand.
     let now = 1_700_000_000_000;
@@ -310,7 +310,7 @@ describe('start: timed checkpoints and the default logger', () => {
         await daemon.send(processRecords([['3', 1, 'b']]));
         now += 1;
         await daemon.send(processRecords([['3', 2, 'c']]));
-        await daemon.send({ action: 'somethingNew' });
+        daemon.writeRaw('not a message');
         daemon.end();
         await running;
       });
@@ -324,9 +324,9 @@ describe('start: timed checkpoints and the default logger', () => {
     expect(daemon.checkpoints).toEqual([
       { action: 'checkpoint', sequenceNumber: '3', subSequenceNumber: 2 },
     ]);
-    expect(JSON.parse(written.find((line) => line.includes('Unknown action'))!)).toMatchObject({
+    expect(JSON.parse(written.find((line) => line.includes('Skipped a line'))!)).toMatchObject({
       level: 'WARN',
-      action: 'somethingNew',
+      line: 'not a message',
     });
   });
 });
@@ -367,24 +367,25 @@ describe('start: a daemon slow to read', () => {
 });
 
 describe('start: the logging rule of every package', () => {
-  const unknownAction = async (logger: StartOptions['logger']) => {
+  const skippedLine = async (logger: StartOptions['logger']) => {
     const daemon = fakeDaemon();
     const options = { input: daemon.input, output: daemon.output, logger };
     const running = start({ processRecord: () => undefined }, options);
-    const replies = await daemon.send({ action: 'somethingNew' });
+    daemon.writeRaw('not a message');
+    const replies = await daemon.send({ action: 'initialize', shardId: 's' });
     daemon.end();
     await running;
     return replies;
   };
 
   it('writes nothing with logger: false', async () => {
-    const { lines } = await withConsoleLines(() => unknownAction(false));
+    const { lines } = await withConsoleLines(() => skippedLine(false));
     expect(lines).toEqual([]);
   });
 
   it.each(FAILING_LOGGERS)('answers the daemon the same when the logger %s', async (_, logger) => {
-    const quiet = await unknownAction(false);
-    const { result, unhandled } = await withUnhandledRejections(() => unknownAction(logger()));
+    const quiet = await skippedLine(false);
+    const { result, unhandled } = await withUnhandledRejections(() => skippedLine(logger()));
     expect(result).toEqual(quiet);
     expect(unhandled).toEqual([]);
   });

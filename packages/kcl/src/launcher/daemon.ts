@@ -5,7 +5,7 @@ import { LaunchError } from './errors.js';
 /** The version `kpl-kcl` runs unless told (1.x, past its end of life, is not run). */
 export const DEFAULT_KCL_VERSION = '3.1.3';
 
-/** The daemon's class in KCL 2.x and 3.x. */
+/** The daemon's class in KCL 3 (the tests run 3.1.3). */
 const MULTILANG_DAEMON = 'software.amazon.kinesis.multilang.MultiLangDaemon';
 
 /** A JVM that starts in about half the time: a daemon on local services needs no peak throughput. */

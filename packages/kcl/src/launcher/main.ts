@@ -196,6 +196,7 @@ function kclVersionOf(version = DEFAULT_KCL_VERSION): string {
 
 /** The flag `parseArgs` did not know, and the closest ones there are (a typo). */
 function unknownOption(error: Error): string {
+  /* v8 ignore next -- Node's message for ERR_PARSE_ARGS_UNKNOWN_OPTION always quotes the flag */
   const flag = /'(-[^']*)'/.exec(error.message)?.[1] ?? '';
   const near = closestNames(
     flag,

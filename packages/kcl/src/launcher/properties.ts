@@ -34,7 +34,7 @@ const LOCAL_RUN_PROPERTIES: Readonly<Record<string, PropertyValue>> = {
   shardSyncIntervalMillis: 1000,
 };
 
-/** The properties file of an application on local services (KCL 2.x and 3.x), as text. */
+/** The properties file of an application on local services, as KCL 3 reads it (the tests run 3.1.3). */
 export function kclProperties(application: KclApplication): string {
   return propertiesText({
     executableName: application.executableName,

@@ -25,18 +25,21 @@ import {
   QUICK_TIMINGS,
 } from './kclDaemon.js';
 
+/** The daemon's fixtures: the child it runs, and the pom of KCL 1 (its jars go under `target`). */
+const DAEMON_FIXTURES = join(__dirname, '../daemon');
+
 /**
  * The cache kpl-kcl fetches KCL 3 into for the tests (and the README's run): its own pom and
  * resolution are what the tests run.
  */
-export const KCL_TEST_CACHE = join(__dirname, 'target/kcl-cache');
+export const KCL_TEST_CACHE = join(DAEMON_FIXTURES, 'target/kcl-cache');
 
 /** The jars of `kcl`, fetched on the first run: KCL 1 by daemon/pom.xml, KCL 3 by kpl-kcl's. */
 export async function daemonJarsOf(kcl: KclMajor): Promise<DaemonJars> {
   if (kcl === 3) return daemonFiles(KCL_VERSIONS[3], KCL_TEST_CACHE, process.env, () => {});
-  const unresolved = resolveJars(__dirname);
+  const unresolved = resolveJars(DAEMON_FIXTURES);
   if (unresolved !== undefined) throw new Error(unresolved);
-  return { lib: join(__dirname, 'target/lib') };
+  return { lib: join(DAEMON_FIXTURES, 'target/lib') };
 }
 
 /** A daemon running, with its children. */
@@ -124,7 +127,7 @@ export async function startLocalKcl(kcl: KclMajor): Promise<LocalKcl> {
       writeFileSync(
         properties,
         kclProperties(kcl, {
-          executableName: `${process.execPath} ${join(__dirname, 'child.mjs')}`,
+          executableName: `${process.execPath} ${join(DAEMON_FIXTURES, 'child.mjs')}`,
           streamName,
           applicationName: application,
           workerId,

@@ -5,20 +5,27 @@ type Message = Record<string, unknown> & { action: string };
 
 /**
  * The daemon's end of the pipes, in process: sends a message, answers each checkpoint request
- * with what `answer` says, and returns what the child wrote until its status reply.
+ * with what `answer` says, and returns what the child wrote until its status reply. `transcript`
+ * is every line it wrote, in order: the same input, written at once, gets the same replies.
  */
 export function fakeDaemon(answer: (request: Message) => string | null = () => null) {
   const input = new PassThrough();
   const output = new PassThrough();
   const lines = createInterface({ input: output })[Symbol.asyncIterator]();
   const checkpoints: Message[] = [];
+  const transcript: string[] = [];
+  const writeLine = (line: string) => {
+    transcript.push(line);
+    input.write(`${line}\n`);
+  };
   return {
     input,
     output,
     checkpoints,
+    transcript,
     /** Sends a message and returns the child's replies to it, its status last. */
     async send(message: Message): Promise<Message[]> {
-      input.write(`${JSON.stringify(message)}\n`);
+      writeLine(JSON.stringify(message));
       const replies: Message[] = [];
       for (;;) {
         const { value, done } = await lines.next();
@@ -27,15 +34,20 @@ export function fakeDaemon(answer: (request: Message) => string | null = () => n
         replies.push(reply);
         if (reply.action === 'checkpoint') {
           checkpoints.push(reply);
-          input.write(
-            `${JSON.stringify({ action: 'checkpoint', sequenceNumber: reply.sequenceNumber, subSequenceNumber: reply.subSequenceNumber, error: answer(reply) })}\n`,
+          writeLine(
+            JSON.stringify({
+              action: 'checkpoint',
+              sequenceNumber: reply.sequenceNumber,
+              subSequenceNumber: reply.subSequenceNumber,
+              error: answer(reply),
+            }),
           );
         }
         if (reply.action === 'status') return replies;
       }
     },
     writeRaw(line: string) {
-      input.write(`${line}\n`);
+      writeLine(line);
     },
     end() {
       input.end();
