@@ -5,7 +5,7 @@ import {
   plainRecord,
 } from '@kpl-lambda/core/testing';
 import { frame, loadKplVectors, partitionKeyEntry } from '@kpl-lambda/testing-utils';
-import { kpl } from './run.js';
+import { kpl } from './helpers/run.js';
 
 const event = kinesisStreamEvent([
   aggregatedRecord([

@@ -6,33 +6,28 @@ import { join } from 'node:path';
 import { ListShardsCommand, PutRecordsCommand, type Shard } from '@aws-sdk/client-kinesis';
 import { type AggregatedRecord, aggregate } from '@kpl-lambda/core';
 import { kinesisStreamEvent } from '@kpl-lambda/core/testing';
-import {
-  type LocalKinesis,
-  startLocalKinesis,
-} from '@kpl-lambda/local-event-source-mapping/local-kinesis';
-import { kpl } from './run.js';
+import { useLocalKinesis } from './helpers/localKinesis.js';
+import { kpl } from './helpers/run.js';
 
 const records = Array.from({ length: 40 }, (_, i) => ({
   partitionKey: `user-${i}`,
   data: JSON.stringify({ i }),
 }));
 
-let kinesis: LocalKinesis;
+const kinesis = useLocalKinesis();
 let shardsFile: string;
-beforeAll(async () => {
-  kinesis = await startLocalKinesis();
+beforeAll(() => {
   shardsFile = join(mkdtempSync(join(tmpdir(), 'kpl-shards-')), 'shards.json');
 });
-afterAll(() => kinesis.stop());
 
 async function streamOfFourShards(name: string): Promise<Shard[]> {
-  await kinesis.createStream(name, 4);
-  const { Shards = [] } = await kinesis.client.send(new ListShardsCommand({ StreamName: name }));
+  await kinesis().createStream(name, 4);
+  const { Shards = [] } = await kinesis().client.send(new ListShardsCommand({ StreamName: name }));
   return Shards;
 }
 
 async function put(StreamName: string, aggregated: AggregatedRecord[]) {
-  await kinesis.client.send(
+  await kinesis().client.send(
     new PutRecordsCommand({
       StreamName,
       Records: aggregated.map(({ partitionKey, data }) => ({
@@ -52,7 +47,9 @@ describe('kpl inspect --stream', () => {
     const [mixed] = aggregate(records);
     await put('mixed', [mixed!, ...aggregate(records, { shards }), ...aggregate([records[0]!])]);
 
-    const json = await kpl(['inspect', '--stream', 'mixed', '--json'], { client: kinesis.client });
+    const json = await kpl(['inspect', '--stream', 'mixed', '--json'], {
+      client: kinesis().client,
+    });
     expect(json.code).toBe(1);
     const parents = parentsOf(json.lines);
     expect(parents).toHaveLength(6);
@@ -71,7 +68,7 @@ describe('kpl inspect --stream', () => {
       flagged[0]!.outsideShard as number,
     );
 
-    const text = await kpl(['inspect', '--stream', 'mixed'], { client: kinesis.client });
+    const text = await kpl(['inspect', '--stream', 'mixed'], { client: kinesis().client });
     expect(text.code).toBe(1);
     expect(text.stdout).toMatch(
       /^parent \d+, (shardId-\d+), sequence number \d+, partition key user-0, \d+ bytes, aggregate of 40 user records, digest valid, \d+ OUTSIDE shard \1: a KCL consumer drops this aggregate whole$/m,
@@ -86,7 +83,7 @@ describe('kpl inspect --stream', () => {
     await put('per-shard', aggregated);
 
     const run = await kpl(['inspect', '--stream', 'per-shard', '--json'], {
-      client: kinesis.client,
+      client: kinesis().client,
     });
     expect(run.code).toBe(0);
     expect(parentsOf(run.lines).map(({ shardId }) => shardId)).toEqual(
@@ -95,18 +92,18 @@ describe('kpl inspect --stream', () => {
 
     const shardId = aggregated[0]!.shardId!;
     const one = await kpl(['inspect', '--stream', 'per-shard', '--shard', shardId, '--json'], {
-      client: kinesis.client,
+      client: kinesis().client,
     });
     expect(parentsOf(one.lines)).toEqual([expect.objectContaining({ shardId, outsideShard: 0 })]);
 
     // After a reshard: the closed parent read to its end, each record against its own shard.
-    await kinesis.splitShard('per-shard');
-    const { Shards = [] } = await kinesis.client.send(
+    await kinesis().splitShard('per-shard');
+    const { Shards = [] } = await kinesis().client.send(
       new ListShardsCommand({ StreamName: 'per-shard' }),
     );
     await put('per-shard', aggregate(records, { shards: Shards }));
     const resharded = await kpl(['inspect', '--stream', 'per-shard', '--json'], {
-      client: kinesis.client,
+      client: kinesis().client,
     });
     expect(resharded.code).toBe(0);
     expect(parentsOf(resharded.lines)).toHaveLength(9);
@@ -115,11 +112,11 @@ describe('kpl inspect --stream', () => {
 
   it('refuses a FILE or --shards beside it, and a shard the stream does not have', async () => {
     expect(
-      await kpl(['inspect', '--stream', 'per-shard', 'event.json'], { client: kinesis.client }),
+      await kpl(['inspect', '--stream', 'per-shard', 'event.json'], { client: kinesis().client }),
     ).toMatchObject({ code: 2, stderr: expect.stringContaining('no FILE or --shards') });
     expect(
       await kpl(['inspect', '--stream', 'per-shard', '--shard', 'shardId-000000000009'], {
-        client: kinesis.client,
+        client: kinesis().client,
       }),
     ).toMatchObject({
       code: 2,

@@ -6,7 +6,7 @@ import { DescribeStreamSummaryCommand, ListShardsCommand } from '@aws-sdk/client
 import { KplCliConfigurationError, main } from '@kpl-lambda/cli';
 import { localKinesisClient } from '@kpl-lambda/local-event-source-mapping/client';
 import { whyNotLoaded } from '../src/local.js';
-import { kpl } from './run.js';
+import { kpl } from './helpers/run.js';
 
 /** `kpl local ...args` until `stop()`; `ready` resolves with the variables it printed. */
 function runLocal(args: string[]) {

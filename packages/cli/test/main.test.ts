@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { KplCliConfigurationError, main } from '@kpl-lambda/cli';
-import { kpl } from './run.js';
+import { kpl } from './helpers/run.js';
 
 describe('kpl, its command line', () => {
   it('refuses an unknown flag, with the closest known one', async () => {

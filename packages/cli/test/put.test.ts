@@ -1,23 +1,16 @@
 // kpl put against a local Kinesis (kinesalite): whatever stops it, what was put is written and
 // reported with the line to resume from, and a resumed put writes no line twice.
 import { PassThrough } from 'node:stream';
-import {
-  type LocalKinesis,
-  startLocalKinesis,
-} from '@kpl-lambda/local-event-source-mapping/local-kinesis';
-import { kpl } from './run.js';
-import { userRecordsOf } from './userRecordsOf.js';
+import { useLocalKinesis } from './helpers/localKinesis.js';
+import { kpl } from './helpers/run.js';
+import { userRecordsOf } from './helpers/userRecordsOf.js';
 
-let kinesis: LocalKinesis;
+const kinesis = useLocalKinesis();
 let streams = 0;
-beforeAll(async () => {
-  kinesis = await startLocalKinesis();
-});
-afterAll(() => kinesis.stop());
 
 async function newStream(): Promise<string> {
   const name = `put-${++streams}`;
-  await kinesis.createStream(name, 1);
+  await kinesis().createStream(name, 1);
   return name;
 }
 
@@ -32,7 +25,7 @@ describe('kpl put', () => {
 
     const stopped = await kpl(['put', '--stream', stream], {
       stdin: input.join('\n'),
-      client: kinesis.client,
+      client: kinesis().client,
     });
 
     expect(stopped.code).toBe(1);
@@ -41,21 +34,21 @@ describe('kpl put', () => {
       'kpl put: line 4: not JSON: pass --raw to put lines as they are\n' +
         'kpl put: stopped at line 4; the lines before it are put. Resume with --skip-lines 3 once line 4 is fixed, or --skip-lines 4 to leave it out (--skip-invalid leaves out every such line)\n',
     );
-    expect(sorted(await userRecordsOf(kinesis.client, stream))).toEqual([1, 2, 3]);
+    expect(sorted(await userRecordsOf(kinesis().client, stream))).toEqual([1, 2, 3]);
 
     const resumed = await kpl(['put', '--stream', stream, '--skip-lines', '4'], {
       stdin: input.join('\n'),
-      client: kinesis.client,
+      client: kinesis().client,
     });
     expect(resumed).toMatchObject({ code: 0, stderr: '' });
     expect(resumed.stdout).toMatch(/^3 user records written/);
-    expect(sorted(await userRecordsOf(kinesis.client, stream))).toEqual([1, 2, 3, 5, 6, 8]);
+    expect(sorted(await userRecordsOf(kinesis().client, stream))).toEqual([1, 2, 3, 5, 6, 8]);
   });
 
   it('says so when a bad first line stopped it before anything was put', async () => {
     const run = await kpl(['put', '--stream', await newStream()], {
       stdin: 'not json',
-      client: kinesis.client,
+      client: kinesis().client,
     });
     expect(run).toMatchObject({
       code: 1,
@@ -69,14 +62,14 @@ describe('kpl put', () => {
     const stream = await newStream();
     const run = await kpl(['put', '--stream', stream, '--skip-invalid'], {
       stdin: [order(1), '{"n":', order(3), 'oops', order(5)].join('\n'),
-      client: kinesis.client,
+      client: kinesis().client,
     });
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/^3 user records written/);
     expect(run.stderr).toBe(
       'kpl put: skipped as invalid: 2 × not JSON: pass --raw to put lines as they are (lines 2, 4)\n',
     );
-    expect(sorted(await userRecordsOf(kinesis.client, stream))).toEqual([1, 3, 5]);
+    expect(sorted(await userRecordsOf(kinesis().client, stream))).toEqual([1, 3, 5]);
   });
 
   it('stops when interrupted, with the line to resume from, and a resumed put doubles nothing', async () => {
@@ -88,10 +81,10 @@ describe('kpl put', () => {
     stdin.write(`${lines.join('\n')}\n`);
     const running = kpl(['put', '--stream', stream], {
       stdin,
-      client: kinesis.client,
+      client: kinesis().client,
       signal: controller.signal,
     });
-    while ((await userRecordsOf(kinesis.client, stream)).length < lines.length) {
+    while ((await userRecordsOf(kinesis().client, stream)).length < lines.length) {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     controller.abort();
@@ -104,15 +97,15 @@ describe('kpl put', () => {
     );
     const resumed = await kpl(['put', '--stream', stream, '--skip-lines', '3'], {
       stdin: [...lines, order(4)].join('\n'),
-      client: kinesis.client,
+      client: kinesis().client,
     });
     expect(resumed.stdout).toMatch(/^1 user records written/);
-    expect(sorted(await userRecordsOf(kinesis.client, stream))).toEqual([1, 2, 3, 4]);
+    expect(sorted(await userRecordsOf(kinesis().client, stream))).toEqual([1, 2, 3, 4]);
   });
 
   it('says in one line that it cannot read its input', async () => {
     const run = await kpl(['put', '--stream', 'orders', '/nonexistent/orders.jsonl'], {
-      client: kinesis.client,
+      client: kinesis().client,
     });
     expect(run.code).toBe(1);
     expect(run.stderr).toBe(
@@ -123,7 +116,7 @@ describe('kpl put', () => {
   it('groups the undeliverable records by error, with their lines', async () => {
     const run = await kpl(['put', '--stream', 'missing'], {
       stdin: Array.from({ length: 30 }, (_, i) => order(i)).join('\n'),
-      client: kinesis.client,
+      client: kinesis().client,
     });
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/; 30 undeliverable\n$/);
@@ -137,7 +130,7 @@ describe('kpl put', () => {
     for (const name of ['AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_PROFILE'])
       delete process.env[name];
     process.env.AWS_CONFIG_FILE = '/nonexistent/kpl-test-config';
-    const run = await kpl(['put', '--stream', 'orders', '--endpoint', kinesis.endpoint], {
+    const run = await kpl(['put', '--stream', 'orders', '--endpoint', kinesis().endpoint], {
       stdin: Array.from({ length: 25 }, (_, i) => order(i)).join('\n'),
     });
     expect(run).toMatchObject({ code: 2, stdout: '' });

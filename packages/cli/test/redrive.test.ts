@@ -7,47 +7,31 @@ import {
   KinesisClient,
   ListStreamsCommand,
 } from '@aws-sdk/client-kinesis';
-import { createCheckpointTable } from '@kpl-lambda/checkpoints';
-import {
-  type LocalKinesis,
-  startLocalKinesis,
-} from '@kpl-lambda/local-event-source-mapping/local-kinesis';
-import { type LocalDynamoDB, startLocalDynamoDB } from '@kpl-lambda/testing-utils';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { kpl } from './run.js';
-import { userRecordsOf } from './userRecordsOf.js';
+import { useLocalCheckpointServices } from './helpers/localCheckpointServices.js';
+import { kpl } from './helpers/run.js';
+import { userRecordsOf } from './helpers/userRecordsOf.js';
 
-let kinesis: LocalKinesis;
-let dynamodb: LocalDynamoDB;
-let message: string;
 const TABLE = 'checkpoints';
+const { kinesis, dynamodb } = useLocalCheckpointServices(TABLE, 'local');
+let message: string;
 beforeAll(async () => {
-  // The clients the command makes take their credentials where the SDK looks: this test file's
-  // own environment (Jest gives each file a copy).
-  process.env.AWS_ACCESS_KEY_ID = 'local';
-  process.env.AWS_SECRET_ACCESS_KEY = 'local';
-  process.env.AWS_EC2_METADATA_DISABLED = 'true';
-  [kinesis, dynamodb] = await Promise.all([startLocalKinesis(), startLocalDynamoDB()]);
-  await createCheckpointTable({ client: dynamodb.client, tableName: TABLE, timeToLive: false });
-  await kinesis.createStream('failed', 1);
+  await kinesis().createStream('failed', 1);
   const put = await kpl(['put', '--stream', 'failed'], {
     stdin: Array.from({ length: 300 }, (_, n) => JSON.stringify({ n })).join('\n'),
-    client: kinesis.client,
+    client: kinesis().client,
   });
   expect(put.code).toBe(0);
   message = JSON.stringify({ KinesisBatchInfo: await batchInfoOfStream('failed') });
-});
-afterAll(async () => {
-  await Promise.all([kinesis.stop(), dynamodb.stop()]);
 });
 
 /** A batch of every record of a one-shard stream, as Lambda's on-failure message names it. */
 async function batchInfoOfStream(StreamName: string) {
   const ShardId = 'shardId-000000000000';
-  const { ShardIterator } = await kinesis.client.send(
+  const { ShardIterator } = await kinesis().client.send(
     new GetShardIteratorCommand({ StreamName, ShardId, ShardIteratorType: 'TRIM_HORIZON' }),
   );
-  const { Records = [] } = await kinesis.client.send(new GetRecordsCommand({ ShardIterator }));
+  const { Records = [] } = await kinesis().client.send(new GetRecordsCommand({ ShardIterator }));
   return {
     shardId: ShardId,
     startSequenceNumber: Records[0]!.SequenceNumber!,
@@ -57,13 +41,13 @@ async function batchInfoOfStream(StreamName: string) {
 }
 
 const checkpointItems = async () =>
-  (await dynamodb.client.send(new ScanCommand({ TableName: TABLE }))).Items ?? [];
+  (await dynamodb().client.send(new ScanCommand({ TableName: TABLE }))).Items ?? [];
 
 const local = () => [
   '--kinesis-endpoint',
-  kinesis.endpoint,
+  kinesis().endpoint,
   '--dynamodb-endpoint',
-  dynamodb.endpoint,
+  dynamodb().endpoint,
   '--region',
   'us-east-1',
 ];
@@ -79,19 +63,19 @@ describe('kpl redrive --table', () => {
     );
     expect(await checkpointItems()).toEqual([]);
 
-    await kinesis.createStream('again', 1);
+    await kinesis().createStream('again', 1);
     const redriven = await kpl(['redrive', ...local(), ...consumer, '--to-stream', 'again'], {
       stdin: message,
     });
     expect(redriven.stderr).toMatch(/: 300 redriven to again, 0 skipped as done, 0 failed\n$/);
-    expect(await userRecordsOf(kinesis.client, 'again')).toHaveLength(300);
+    expect(await userRecordsOf(kinesis().client, 'again')).toHaveLength(300);
 
     // What Kinesis confirmed is recorded: nothing is written twice.
     const twice = await kpl(['redrive', ...local(), ...consumer, '--to-stream', 'again'], {
       stdin: message,
     });
     expect(twice.stderr).toMatch(/: 0 redriven to again, 300 skipped as done, 0 failed\n$/);
-    expect(await userRecordsOf(kinesis.client, 'again')).toHaveLength(300);
+    expect(await userRecordsOf(kinesis().client, 'again')).toHaveLength(300);
   });
 
   it('records nothing as done when the stream refuses the write', async () => {
@@ -109,8 +93,8 @@ describe('kpl redrive --table', () => {
 
   it('takes its endpoints from the variables the AWS SDK reads itself', async () => {
     const env = {
-      AWS_ENDPOINT_URL_KINESIS: kinesis.endpoint,
-      AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
+      AWS_ENDPOINT_URL_KINESIS: kinesis().endpoint,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamodb().endpoint,
       AWS_REGION: 'us-east-1',
     };
     const run = await kpl(['redrive', '--table', TABLE, '--consumer', 'from-env'], {
@@ -138,9 +122,9 @@ describe('kpl redrive --table', () => {
       [
         'redrive',
         '--endpoint',
-        dynamodb.endpoint,
+        dynamodb().endpoint,
         '--kinesis-endpoint',
-        kinesis.endpoint,
+        kinesis().endpoint,
         '--region',
         'us-east-1',
         '--table',
@@ -155,19 +139,19 @@ describe('kpl redrive --table', () => {
 
   it('refuses to call one service locally and the other in AWS', async () => {
     const kinesisOnly = await kpl(
-      ['redrive', '--kinesis-endpoint', kinesis.endpoint, '--table', TABLE, '--consumer', 'c'],
+      ['redrive', '--kinesis-endpoint', kinesis().endpoint, '--table', TABLE, '--consumer', 'c'],
       { stdin: message },
     );
     expect(kinesisOnly.code).toBe(2);
     expect(kinesisOnly.stderr.split('\n')[0]).toBe(
-      `kpl redrive: Kinesis to ${kinesis.endpoint} (--kinesis-endpoint), but DynamoDB to AWS: give --dynamodb-endpoint URL (or AWS_ENDPOINT_URL_DYNAMODB), or --endpoint URL for every service`,
+      `kpl redrive: Kinesis to ${kinesis().endpoint} (--kinesis-endpoint), but DynamoDB to AWS: give --dynamodb-endpoint URL (or AWS_ENDPOINT_URL_DYNAMODB), or --endpoint URL for every service`,
     );
     const fromEnv = await kpl(['redrive', '--table', TABLE, '--consumer', 'c'], {
       stdin: message,
-      env: { AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint },
+      env: { AWS_ENDPOINT_URL_DYNAMODB: dynamodb().endpoint },
     });
     expect(fromEnv.stderr.split('\n')[0]).toBe(
-      `kpl redrive: DynamoDB to ${dynamodb.endpoint} (AWS_ENDPOINT_URL_DYNAMODB), but Kinesis to AWS: give --kinesis-endpoint URL (or AWS_ENDPOINT_URL_KINESIS), or --endpoint URL for every service`,
+      `kpl redrive: DynamoDB to ${dynamodb().endpoint} (AWS_ENDPOINT_URL_DYNAMODB), but Kinesis to AWS: give --kinesis-endpoint URL (or AWS_ENDPOINT_URL_KINESIS), or --endpoint URL for every service`,
     );
     expect(
       (

@@ -1,16 +1,9 @@
 // kpl tail --from TIME against a local Kinesis (kinesalite), across a reshard.
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  type LocalKinesis,
-  startLocalKinesis,
-} from '@kpl-lambda/local-event-source-mapping/local-kinesis';
-import { kpl } from './run.js';
+import { useLocalKinesis } from './helpers/localKinesis.js';
+import { kpl } from './helpers/run.js';
 
-let kinesis: LocalKinesis;
-beforeAll(async () => {
-  kinesis = await startLocalKinesis();
-});
-afterAll(() => kinesis.stop());
+const kinesis = useLocalKinesis();
 
 const orders = (from: number, count: number) =>
   Array.from({ length: count }, (_, i) =>
@@ -20,20 +13,20 @@ const orders = (from: number, count: number) =>
 const put = async (stream: string, lines: string[]) => {
   const run = await kpl(['put', '--stream', stream, '--partition-key', 'key'], {
     stdin: lines.join('\n'),
-    client: kinesis.client,
+    client: kinesis().client,
   });
   expect(run.code).toBe(0);
 };
 
 describe('kpl tail --from TIME', () => {
   it('reads every shard open at that time, the ones closed since first, and nothing before it', async () => {
-    await kinesis.createStream('from-time', 1);
+    await kinesis().createStream('from-time', 1);
     await put('from-time', orders(0, 5));
     // Arrival times are in milliseconds: the time asked for is after the first five.
     await sleep(5);
     const from = new Date().toISOString();
     await put('from-time', orders(5, 5));
-    await kinesis.splitShard('from-time');
+    await kinesis().splitShard('from-time');
     await put('from-time', orders(10, 5));
 
     const tail = await kpl(
@@ -49,7 +42,7 @@ describe('kpl tail --from TIME', () => {
         '--poll-ms',
         '20',
       ],
-      { client: kinesis.client },
+      { client: kinesis().client },
     );
 
     expect(tail.code).toBe(0);
