@@ -175,6 +175,30 @@ describe('kpl inspect on input it must not misread', () => {
     );
   });
 
+  it('refuses a partition key or sequence number that is not a string, instead of showing it as one', async () => {
+    const [record] = event.Records;
+    const withKey = (kinesis: Record<string, unknown>) =>
+      JSON.stringify({ Records: [{ ...record, kinesis: { ...record!.kinesis, ...kinesis } }] });
+    expect(await kpl(['inspect'], { stdin: withKey({ partitionKey: { a: 1 } }) })).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'kpl inspect: Record 0 of the input: kinesis.partitionKey is not a string\n',
+      lines: [],
+    });
+    expect((await kpl(['inspect'], { stdin: withKey({ sequenceNumber: 5 }) })).stderr).toBe(
+      'kpl inspect: Record 0 of the input: kinesis.sequenceNumber is not a string\n',
+    );
+    const sdk = { Records: [{ Data: 'AAAA', PartitionKey: 'a', SequenceNumber: ['1'] }] };
+    expect((await kpl(['inspect'], { stdin: JSON.stringify(sdk) })).stderr).toBe(
+      'kpl inspect: Record 0 of the input: SequenceNumber is not a string\n',
+    );
+    // None, as Lambda gives a record written without a key to a service-managed stream.
+    const none = await kpl(['inspect', '--json'], {
+      stdin: withKey({ partitionKey: null, sequenceNumber: null }),
+    });
+    expect(none.lines[0]).toMatchObject({ partitionKey: null, sequenceNumber: null });
+  });
+
   it('refuses JSON that does not parse, and an empty input, instead of showing a plain record', async () => {
     const truncated = await kpl(['inspect'], { stdin: JSON.stringify(event).slice(0, 100) });
     expect(truncated).toMatchObject({ code: 1, stdout: '' });
