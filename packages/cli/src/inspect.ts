@@ -12,7 +12,7 @@ import type { ConnectionOptions } from './endpoints.js';
 import { KplCliUsageError } from './errors.js';
 import { type InputRecord, recordsOfInput } from './inputRecords.js';
 import { readInput, writeLine } from './io.js';
-import { type DataFormat, showData, table } from './render.js';
+import { type DataFormat, oneLine, showData, table } from './render.js';
 import { listShards, recordsOfStream, shardMapOfFile } from './shards.js';
 import type { CliIo } from './types.js';
 
@@ -134,7 +134,7 @@ async function inspectParents(
       for (const userRecord of userRecords) await writeLine(io.stdout, JSON.stringify(userRecord));
       continue;
     }
-    await writeLine(io.stdout, describeParent(summary));
+    await writeLine(io.stdout, oneLine(describeParent(summary)));
     const decoding = options.decoder !== undefined;
     const rows = userRecords.map((record) => [
       `  ${record.subSequenceNumber}`,

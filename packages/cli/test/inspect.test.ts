@@ -199,6 +199,25 @@ describe('kpl inspect on input it must not misread', () => {
     expect(none.lines[0]).toMatchObject({ partitionKey: null, sequenceNumber: null });
   });
 
+  it('shows each user record on a line of its own, its line breaks and control characters escaped', async () => {
+    const hostile = kinesisStreamEvent([
+      aggregatedRecord([
+        { partitionKey: 'k\u001b[2J', data: '{}\nparent 1, 9 bytes, plain record' },
+        { partitionKey: 'b', data: 'tab\there' },
+      ]),
+    ]);
+    hostile.Records[0]!.kinesis.partitionKey = 'a\nparent 1';
+    const run = await kpl(['inspect'], { stdin: JSON.stringify(hostile) });
+    expect(run.code).toBe(0);
+    const lines = run.stdout.split('\n');
+    expect(lines).toHaveLength(5);
+    expect(lines[0]).toContain('partition key a\\nparent 1, ');
+    expect(lines[2]).toMatch(
+      /^ {2}0 +k\\u001b\[2J +\d+ +text \{\}\\nparent 1, 9 bytes, plain record$/,
+    );
+    expect(lines[3]).toMatch(/ +text tab\\there$/);
+  });
+
   it('refuses JSON that does not parse, and an empty input, instead of showing a plain record', async () => {
     const truncated = await kpl(['inspect'], { stdin: JSON.stringify(event).slice(0, 100) });
     expect(truncated).toMatchObject({ code: 1, stdout: '' });

@@ -1,5 +1,6 @@
 // kpl tail --from TIME against a local Kinesis (kinesalite), across a reshard.
 import { setTimeout as sleep } from 'node:timers/promises';
+import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { useLocalKinesis } from './helpers/localKinesis.js';
 import { kpl } from './helpers/run.js';
 
@@ -65,4 +66,26 @@ describe('kpl tail --from TIME', () => {
     // GetShardIterator AT_TIMESTAMP on a shard with none.
     expect(new Set(seen.map(({ shardId }) => shardId)).size).toBe(3);
   }, 20_000);
+});
+
+describe('kpl tail', () => {
+  it('shows each user record on a line of its own, its line breaks and control characters escaped', async () => {
+    await kinesis().createStream('hostile', 1);
+    await kinesis().client.send(
+      new PutRecordsCommand({
+        StreamName: 'hostile',
+        Records: [{ PartitionKey: 'k\u001b[2J', Data: Buffer.from('a\nshardId-000000000000 1:0') }],
+      }),
+    );
+    const tail = await kpl(
+      ['tail', '--stream', 'hostile', '--from', 'trim-horizon', '--limit', '1'],
+      {
+        client: kinesis().client,
+      },
+    );
+    expect(tail.code).toBe(0);
+    expect(tail.stdout).toMatch(
+      /^shardId-000000000000 \d+:0 k\\u001b\[2J 26 B text a\\nshardId-000000000000 1:0\n$/,
+    );
+  });
 });
