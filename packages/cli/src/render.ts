@@ -77,9 +77,13 @@ export function table(
   width?: number,
 ): string[] {
   const escaped = rows.map((row) => row.map(oneLine));
-  const widths = header.map((title, column) =>
-    Math.max(title.length, ...escaped.map((row) => row[column]!.length)),
-  );
+  // A loop, not Math.max(...): an aggregate can hold more user records than a call takes arguments.
+  const widths = header.map((title) => title.length);
+  for (const row of escaped) {
+    row.forEach((cell, column) => {
+      widths[column] = Math.max(widths[column]!, cell.length);
+    });
+  }
   const line = (cells: readonly string[]) => {
     const text = cells
       .map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column]!)))

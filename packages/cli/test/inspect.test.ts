@@ -218,6 +218,19 @@ describe('kpl inspect on input it must not misread', () => {
     expect(lines[3]).toMatch(/ +text tab\\there$/);
   });
 
+  it('shows an aggregate of more user records than a function call takes arguments', async () => {
+    const count = 150_000;
+    const many = aggregatedRecord(
+      Array.from({ length: count }, (_, n) => ({
+        partitionKey: 'k',
+        data: n % 10 === 0 ? 'x' : '',
+      })),
+    );
+    const run = await kpl(['inspect'], { stdin: Buffer.from(many.data) });
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    expect(run.stdout.split('\n')).toHaveLength(count + 3);
+  });
+
   it('refuses JSON that does not parse, and an empty input, instead of showing a plain record', async () => {
     const truncated = await kpl(['inspect'], { stdin: JSON.stringify(event).slice(0, 100) });
     expect(truncated).toMatchObject({ code: 1, stdout: '' });
