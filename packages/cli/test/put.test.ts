@@ -125,6 +125,20 @@ describe('kpl put', () => {
     );
   });
 
+  it('goes on past a producer full of records given up, and reports each one', async () => {
+    // More lines than the producer holds (its default maxBufferedRecords), none writable.
+    const lines = 100_001;
+    const run = await kpl(['put', '--stream', 'missing', '--raw'], {
+      stdin: Array.from({ length: lines }, (_, i) => String(i)).join('\n'),
+      client: kinesis().client,
+    });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/^0 user records written to missing .*; 100001 undeliverable\n$/);
+    expect(run.stderr).toBe(
+      'kpl put: not written: 100,001 × ResourceNotFoundException: Stream missing under account 000000000000 not found. (lines 1-100001)\n',
+    );
+  });
+
   it('says once, before reading, that a region is needed and how to give it', async () => {
     // No region anywhere the SDK looks: not in the environment, not in a config file.
     for (const name of ['AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_PROFILE'])
