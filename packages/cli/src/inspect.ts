@@ -119,8 +119,7 @@ async function inspectParents(
   let failed = 0;
   let index = 0;
   for await (const parent of parents) {
-    // Stopped, or nobody reads any more (`kpl inspect | head -1`).
-    if (io.signal?.aborted === true) return 130;
+    if (io.signal?.aborted === true) break;
     const { summary, userRecords } = inspectParent(index++, parent, options, shards);
     if (
       summary.kind === 'corrupt' ||
@@ -153,6 +152,8 @@ async function inspectParents(
     const width = io.stdout.isTTY ? (process.stdout.columns ?? 120) : undefined;
     for (const line of table([...header, 'data'], rows, width)) await writeLine(io.stdout, line);
   }
+  // Stopped, or nobody reads any more (`kpl inspect | head -1`): a stream's records end there too.
+  if (io.signal?.aborted === true) return 130;
   return failed === 0 ? 0 : 1;
 }
 

@@ -110,6 +110,18 @@ describe('kpl inspect --stream', () => {
     expect(new Set(parentsOf(resharded.lines).map(({ shardId }) => shardId)).size).toBe(6);
   });
 
+  it('exits 130 when stopped, never 0 as if it had read the stream to its end', async () => {
+    await streamOfFourShards('stopped');
+    await put('stopped', aggregate(records));
+    const controller = new AbortController();
+    controller.abort();
+    const run = await kpl(['inspect', '--stream', 'stopped'], {
+      client: kinesis().client,
+      signal: controller.signal,
+    });
+    expect(run).toMatchObject({ code: 130, stdout: '', stderr: '' });
+  });
+
   it('refuses a FILE or --shards beside it, and a shard the stream does not have', async () => {
     expect(
       await kpl(['inspect', '--stream', 'per-shard', 'event.json'], { client: kinesis().client }),
