@@ -149,7 +149,7 @@ async function inspectParents(
     const header = ['  sub', ...(decoding ? ['inner'] : []), 'partition key', 'explicit hash key'];
     header.push('bytes');
     if (shards !== undefined) header.push('shard');
-    const width = io.stdout.isTTY ? (process.stdout.columns ?? 120) : undefined;
+    const width = io.stdout.isTTY ? (io.stdout.columns ?? 120) : undefined;
     for (const line of table([...header, 'data'], rows, width)) await writeLine(io.stdout, line);
   }
   // Stopped, or nobody reads any more (`kpl inspect | head -1`): a stream's records end there too.

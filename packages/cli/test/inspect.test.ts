@@ -5,7 +5,7 @@ import {
   plainRecord,
 } from '@kpl-lambda/core/testing';
 import { frame, loadKplVectors, partitionKeyEntry } from '@kpl-lambda/testing-utils';
-import { kpl } from './helpers/run.js';
+import { kpl, type Run } from './helpers/run.js';
 
 const event = kinesisStreamEvent([
   aggregatedRecord([
@@ -78,6 +78,24 @@ describe('kpl inspect', () => {
       /^parent 0, sequence number \d+, partition key a, \d+ bytes, aggregate of 3 user records, digest valid$/,
     );
     expect(run.stdout).toMatch(/ {2}1 +b +42 +5 +text hello/);
+  });
+
+  it("cuts the table's lines to the width of its terminal, 120 columns when it does not say", async () => {
+    const long = kinesisStreamEvent([
+      aggregatedRecord([{ partitionKey: 'a', data: 'x'.repeat(200) }]),
+    ]);
+    const row = (run: Run) => run.stdout.split('\n').at(-2)!;
+    const narrow = await kpl(['inspect'], {
+      stdin: JSON.stringify(long),
+      terminal: { columns: 40 },
+    });
+    expect(row(narrow)).toMatch(/^ {2}0 +a .*…$/);
+    expect(row(narrow)).toHaveLength(40);
+    const unsaid = await kpl(['inspect'], { stdin: JSON.stringify(long), terminal: {} });
+    expect(row(unsaid)).toMatch(/ text x+…$/);
+    expect(row(unsaid)).toHaveLength(120);
+    const piped = await kpl(['inspect'], { stdin: JSON.stringify(long) });
+    expect(row(piped)).toMatch(/ x{200}$/);
   });
 
   it('reads real KPL output given as base64 text, and as raw bytes', async () => {
