@@ -8,6 +8,7 @@ import type { ConnectionOptions } from './endpoints.js';
 import { KplCliStoppedError, messageOf } from './errors.js';
 import { groupedLines } from './grouped.js';
 import { readLines, writeLine } from './io.js';
+import { producerLogger } from './producerLogger.js';
 import type { CliIo } from './types.js';
 
 /** Options of `kpl put`. */
@@ -58,6 +59,7 @@ export async function put(
       onUndeliverable: (record) => {
         undeliverable.push(record);
       },
+      logger: producerLogger('put', io),
     });
     const lineOf = new WeakMap<ProducerRecord, number>();
     const read = await putLines(file, options, io, producer, lineOf);

@@ -1,6 +1,9 @@
 // kpl put against a local Kinesis (kinesalite): whatever stops it, what was put is written and
 // reported with the line to resume from, and a resumed put writes no line twice.
+import { type AddressInfo, createServer } from 'node:net';
 import { PassThrough } from 'node:stream';
+import { localKinesisClient } from '@kpl-lambda/local-event-source-mapping/client';
+import { withConsoleLines } from '@kpl-lambda/testing-utils';
 import { useLocalKinesis } from './helpers/localKinesis.js';
 import { kpl } from './helpers/run.js';
 import { userRecordsOf } from './helpers/userRecordsOf.js';
@@ -137,6 +140,42 @@ describe('kpl put', () => {
     expect(run.stderr).toBe(
       'kpl put: not written: 100,001 × ResourceNotFoundException: Stream missing under account 000000000000 not found. (lines 1-100001)\n',
     );
+  });
+
+  it("says the producer's warnings on stderr as its own lines, and nothing on the console", async () => {
+    // A Kinesis that is not there: every call the producer makes fails, and is tried again.
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise((resolve) => closed.close(resolve));
+    const client = localKinesisClient({
+      endpoint: `http://127.0.0.1:${port}`,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+
+    const put = (terminal?: object) =>
+      kpl(['put', '--stream', 'orders'], {
+        stdin: [order(1), order(2)].join('\n'),
+        client,
+        ...(terminal && { terminal }),
+      });
+
+    const { result: run, lines } = await withConsoleLines(() => put());
+
+    expect(lines).toEqual([]);
+    expect(run.code).toBe(1);
+    const said = run.stderr.split('\n').slice(0, -1);
+    expect(said.every((line) => line.startsWith('kpl put: '))).toBe(true);
+    expect(said).toEqual([
+      expect.stringMatching(/^kpl put: DescribeStreamSummary failed: .*ECONNREFUSED/),
+      expect.stringMatching(/^kpl put: ListShards failed: .*ECONNREFUSED/),
+      expect.stringMatching(/^kpl put: not written: 2 × .*ECONNREFUSED.* \(lines 1-2\)$/),
+    ]);
+    // On a terminal, over its progress line.
+    const onTerminal = (await put({})).stderr;
+    expect(onTerminal.startsWith('\r\u001b[Kkpl put: DescribeStreamSummary failed: ')).toBe(true);
+    client.destroy();
   });
 
   it('says once, before reading, that a region is needed and how to give it', async () => {

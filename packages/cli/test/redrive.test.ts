@@ -7,6 +7,7 @@ import {
   KinesisClient,
   ListStreamsCommand,
 } from '@aws-sdk/client-kinesis';
+import { withConsoleLines } from '@kpl-lambda/testing-utils';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { useLocalCheckpointServices } from './helpers/localCheckpointServices.js';
 import { kpl } from './helpers/run.js';
@@ -80,9 +81,11 @@ describe('kpl redrive --table', () => {
 
   it('records nothing as done when the stream refuses the write', async () => {
     const consumer = ['--table', TABLE, '--consumer', 'refused'];
-    const refused = await kpl(['redrive', ...local(), ...consumer, '--to-stream', 'nowhere'], {
-      stdin: message,
-    });
+    const { result: refused, lines } = await withConsoleLines(() =>
+      kpl(['redrive', ...local(), ...consumer, '--to-stream', 'nowhere'], { stdin: message }),
+    );
+    // What the producer says goes to the command's stderr, never the console.
+    expect(lines).toEqual([]);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/: 0 redriven to nowhere, 0 skipped as done, 300 failed\n/);
     expect(refused.stderr).toContain('  failed: 300 × not written: ResourceNotFoundException');
