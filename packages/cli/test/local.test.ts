@@ -130,7 +130,7 @@ describe('kpl local', () => {
       });
       expect(kinesisTaken).toMatchObject({
         code: 1,
-        stderr: `kpl local: port ${taken} is taken: choose another with --kinesis-port (0: any free one)\n`,
+        stderr: `kpl local: port ${taken}: listen EADDRINUSE: address already in use 127.0.0.1:${taken}: choose another with --kinesis-port (0: any free one)\n`,
       });
       const dynamoDBTaken = await kpl(
         ['local', '--kinesis-port', '0', '--dynamodb-port', String(taken)],
