@@ -55,7 +55,8 @@ function unwrappedBase64(text: string): string | undefined {
   );
   if (!wrapped || (lines.length > 1 && width % 4 !== 0)) return undefined;
   const joined = lines.join('');
-  return joined.length > 0 && BASE64.test(joined) ? joined : undefined;
+  // Never empty: the text is not, and line breaks are all it lost.
+  return BASE64.test(joined) ? joined : undefined;
 }
 
 function recordsOfJson(parsed: unknown): InputRecord[] {
