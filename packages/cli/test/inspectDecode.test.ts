@@ -78,6 +78,22 @@ describe('kpl inspect --decode', () => {
     ]);
   });
 
+  it('decodes base64 text, which has no sequence number, and names the user record without one', async () => {
+    const text = deflateSync('{"n":1}\n{"n":2}\n').toString('base64');
+    const run = await kpl(['inspect', '--json', '--decode', 'zlib,lines'], { stdin: text });
+    expect(run.code).toBe(0);
+    expect(run.lines.slice(1).map(({ sequenceNumber, data }) => [sequenceNumber, data])).toEqual([
+      [null, '{"n":1}'],
+      [null, '{"n":2}'],
+    ]);
+    const notZlib = await kpl(['inspect', '--json', '--decode', 'zlib'], {
+      stdin: Buffer.from('plain').toString('base64'),
+    });
+    expect(notZlib.lines[1]).toMatchObject({
+      decodeError: expect.stringMatching(/^User record is not zlib data/),
+    });
+  });
+
   it('stops a bomb at --max-decoded-bytes, and says so in JSON', async () => {
     const event = kinesisStreamEvent([
       plainRecord({ partitionKey: 'p', data: gzipSync('{"n":1}') }),

@@ -3,9 +3,17 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ListShardsCommand, PutRecordsCommand, type Shard } from '@aws-sdk/client-kinesis';
+import {
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  KinesisClient,
+  ListShardsCommand,
+  PutRecordsCommand,
+  type Shard,
+} from '@aws-sdk/client-kinesis';
 import { type AggregatedRecord, aggregate } from '@kpl-lambda/core';
 import { kinesisStreamEvent } from '@kpl-lambda/core/testing';
+import { mockClient } from 'aws-sdk-client-mock';
 import { useLocalKinesis } from './helpers/localKinesis.js';
 import { kpl } from './helpers/run.js';
 
@@ -108,6 +116,31 @@ describe('kpl inspect --stream', () => {
     expect(resharded.code).toBe(0);
     expect(parentsOf(resharded.lines)).toHaveLength(9);
     expect(new Set(parentsOf(resharded.lines).map(({ shardId }) => shardId)).size).toBe(6);
+  });
+
+  it('reads every shard when ListShards answers in pages, as AWS does past a thousand shards', async () => {
+    const shards = await streamOfFourShards('paged');
+    await put('paged', aggregate(records, { shards }));
+    // kinesalite answers in one page: this client answers ListShards in two, and sends the
+    // rest to kinesalite.
+    const paged = new KinesisClient({});
+    const local = kinesis().client;
+    mockClient(paged)
+      .on(ListShardsCommand, { StreamName: 'paged' })
+      .resolves({ Shards: shards.slice(0, 2), NextToken: 'page-2' })
+      .on(ListShardsCommand, { NextToken: 'page-2' })
+      .resolves({ Shards: shards.slice(2) })
+      .on(GetShardIteratorCommand)
+      .callsFake((input) => local.send(new GetShardIteratorCommand(input)))
+      .on(GetRecordsCommand)
+      .callsFake((input) => local.send(new GetRecordsCommand(input)));
+
+    const run = await kpl(['inspect', '--stream', 'paged', '--json'], { client: paged });
+
+    expect(run.code).toBe(0);
+    expect(parentsOf(run.lines).map(({ shardId }) => shardId)).toEqual(
+      shards.map(({ ShardId }) => ShardId),
+    );
   });
 
   it('exits 130 when stopped, never 0 as if it had read the stream to its end', async () => {

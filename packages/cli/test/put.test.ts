@@ -1,7 +1,7 @@
 // kpl put against a local Kinesis (kinesalite): whatever stops it, what was put is written and
 // reported with the line to resume from, and a resumed put writes no line twice.
 import { type AddressInfo, createServer } from 'node:net';
-import { PassThrough } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { localKinesisClient } from '@kpl-lambda/local-event-source-mapping/client';
 import { withConsoleLines } from '@kpl-lambda/testing-utils';
 import { useLocalKinesis } from './helpers/localKinesis.js';
@@ -104,6 +104,54 @@ describe('kpl put', () => {
     });
     expect(resumed.stdout).toMatch(/^1 user records written/);
     expect(sorted(await userRecordsOf(kinesis().client, stream))).toEqual([1, 2, 3, 4]);
+  });
+
+  it('says from which line to resume when its input breaks after some lines', async () => {
+    const stream = await newStream();
+    const stdin = Readable.from(
+      (async function* () {
+        yield `${order(1)}\n${order(2)}\n`;
+        throw new Error('EIO: i/o error, read');
+      })(),
+    );
+    const run = await kpl(['put', '--stream', stream], { stdin, client: kinesis().client });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/^2 user records written/);
+    expect(run.stderr).toBe(
+      'kpl put: stopped after line 2: resume with --skip-lines 2\nkpl put: EIO: i/o error, read\n',
+    );
+    expect(sorted(await userRecordsOf(kinesis().client, stream))).toEqual([1, 2]);
+  });
+
+  it('stops at a bad line after lines that could not be written, and says both', async () => {
+    const run = await kpl(['put', '--stream', 'missing'], {
+      stdin: [order(1), order(2), 'oops'].join('\n'),
+      client: kinesis().client,
+    });
+    expect(run.code).toBe(1);
+    expect(run.stderr.split('\n')).toEqual([
+      'kpl put: not written: 2 × ResourceNotFoundException: Stream missing under account 000000000000 not found. (lines 1-2)',
+      'kpl put: line 3: not JSON: pass --raw to put lines as they are',
+      'kpl put: stopped at line 3; the lines before it are put (but for those not written, above). Resume with --skip-lines 2 once line 3 is fixed, or --skip-lines 3 to leave it out (--skip-invalid leaves out every such line)',
+      '',
+    ]);
+  });
+
+  it('shows its progress on a terminal, each thousand lines, and clears it for the summary', async () => {
+    const stream = await newStream();
+    const run = await kpl(['put', '--stream', stream], {
+      stdin: Array.from({ length: 2000 }, (_, i) => order(i)).join('\n'),
+      client: kinesis().client,
+      terminal: {},
+    });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^2000 user records written/);
+    expect(run.stderr.split('\r')).toEqual([
+      '',
+      expect.stringMatching(/^put 1,000 user records, [\d,]+ written$/),
+      expect.stringMatching(/^put 2,000 user records, [\d,]+ written$/),
+      '\u001b[K',
+    ]);
   });
 
   it('says in one line that it cannot read its input', async () => {

@@ -1,12 +1,17 @@
 // kpl redrive with a checkpoint table: the command makes its own Kinesis and DynamoDB clients,
 // against kinesalite and dynalite, from its flags or the environment.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DynamoDBClient, ListTablesCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import {
   GetRecordsCommand,
   GetShardIteratorCommand,
   KinesisClient,
   ListStreamsCommand,
+  PutRecordsCommand,
 } from '@aws-sdk/client-kinesis';
+import { aggregate } from '@kpl-lambda/core';
 import { withConsoleLines } from '@kpl-lambda/testing-utils';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { useLocalCheckpointServices } from './helpers/localCheckpointServices.js';
@@ -163,5 +168,53 @@ describe('kpl redrive --table', () => {
         })
       ).stderr,
     ).toContain('not a url is not an endpoint URL');
+  });
+});
+
+describe('kpl redrive', () => {
+  it('stops when stopped, says the batch is not finished, and exits 130', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'kpl-redrive-')), 'message.json');
+    writeFileSync(file, message);
+    const controller = new AbortController();
+    controller.abort();
+    const run = await kpl(['redrive', file, ...local()], { signal: controller.signal });
+    expect(run).toMatchObject({ code: 130, stdout: '' });
+    expect(run.stderr).toMatch(
+      /^shardId-000000000000 \d+\.\.\d+: 0 printed \(nothing written\), 0 skipped as done, 0 failed\n {2}stopped before the end of the batch: run it again to go on\n$/,
+    );
+  });
+
+  it('puts each user record again with its explicit hash key: to the shard that key chooses', async () => {
+    await kinesis().createStream('keyed', 1);
+    await kinesis().createStream('keyed-again', 2);
+    // One partition key, whose hash is in one shard; each explicit hash key in another.
+    const userRecords = [
+      { partitionKey: 'a', explicitHashKey: '1', data: 'low' },
+      { partitionKey: 'a', explicitHashKey: String(2n ** 128n - 1n), data: 'high' },
+    ];
+    await kinesis().client.send(
+      new PutRecordsCommand({
+        StreamName: 'keyed',
+        Records: aggregate(userRecords).map(({ partitionKey, data }) => ({
+          PartitionKey: partitionKey,
+          Data: data,
+        })),
+      }),
+    );
+    const keyed = JSON.stringify({ KinesisBatchInfo: await batchInfoOfStream('keyed') });
+
+    const run = await kpl(['redrive', ...local(), '--to-stream', 'keyed-again'], {
+      stdin: keyed,
+    });
+
+    expect(run.stderr).toMatch(/: 2 redriven to keyed-again, 0 skipped as done, 0 failed\n$/);
+    const again = await kpl(
+      ['tail', '--stream', 'keyed-again', '--from', 'trim-horizon', '--limit', '2', '--json'],
+      { client: kinesis().client },
+    );
+    expect(Object.fromEntries(again.lines.map(({ data, shardId }) => [data, shardId]))).toEqual({
+      low: 'shardId-000000000000',
+      high: 'shardId-000000000001',
+    });
   });
 });

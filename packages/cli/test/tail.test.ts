@@ -69,6 +69,61 @@ describe('kpl tail --from TIME', () => {
 });
 
 describe('kpl tail', () => {
+  it('ends at --limit, in the middle of a page', async () => {
+    await kinesis().createStream('limited', 1);
+    await put('limited', orders(0, 5));
+    const tail = await kpl(
+      ['tail', '--stream', 'limited', '--from', 'trim-horizon', '--limit', '2', '--json'],
+      { client: kinesis().client },
+    );
+    expect(tail.code).toBe(0);
+    expect(tail.lines.map(({ data }) => JSON.parse(data as string).n)).toEqual([0, 1]);
+  });
+
+  it('reads from a time given in seconds since the epoch, and refuses a time it cannot read', async () => {
+    await kinesis().createStream('seconds', 1);
+    await put('seconds', orders(0, 3));
+    const anHourAgo = (Date.now() / 1000 - 3600).toFixed(3);
+    const tail = await kpl(
+      ['tail', '--stream', 'seconds', '--from', anHourAgo, '--limit', '3', '--json'],
+      { client: kinesis().client },
+    );
+    expect(tail.lines.map(({ data }) => JSON.parse(data as string).n)).toEqual([0, 1, 2]);
+    expect(
+      await kpl(['tail', '--stream', 'seconds', '--from', 'yesterday'], {
+        client: kinesis().client,
+      }),
+    ).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(
+        /^kpl tail: --from must be trim-horizon, latest or a time, got yesterday\n/,
+      ),
+    });
+  });
+
+  it('from the latest, reads only the open shards: nothing a closed one led to before', async () => {
+    await kinesis().createStream('latest-resharded', 1);
+    await put('latest-resharded', orders(0, 4));
+    await kinesis().splitShard('latest-resharded');
+    // In the children, before the tail starts: not to be shown.
+    await put('latest-resharded', orders(4, 4));
+    const tail = kpl(
+      ['tail', '--stream', 'latest-resharded', '--limit', '1', '--json', '--poll-ms', '20'],
+      { client: kinesis().client },
+    );
+    let ended = false;
+    void tail.then(() => {
+      ended = true;
+    });
+    // Put until the tail, which starts from whenever it asks, has seen one.
+    for (let n = 100; !ended; n++) {
+      await put('latest-resharded', orders(n, 1));
+      await sleep(20);
+    }
+    const [first] = (await tail).lines;
+    expect(JSON.parse(first!.data as string).n).toBeGreaterThanOrEqual(100);
+  });
+
   it('shows each user record on a line of its own, its line breaks and control characters escaped', async () => {
     await kinesis().createStream('hostile', 1);
     await kinesis().client.send(
