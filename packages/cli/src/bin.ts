@@ -1,3 +1,4 @@
+/* v8 ignore start -- the process itself: process.test.ts runs it, out of Jest's coverage */
 import { main } from './main.js';
 
 const controller = new AbortController();
@@ -13,3 +14,4 @@ process.exitCode = await main(process.argv.slice(2), {
   env: process.env,
   signal: controller.signal,
 });
+/* v8 ignore stop */

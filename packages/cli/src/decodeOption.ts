@@ -1,12 +1,11 @@
 // `kpl inspect --decode SPEC [--max-decoded-bytes N]`: the decoder of the adapters' decode option.
 import {
   type DecodeOptions,
-  KplConfigurationError,
   type PayloadCompression,
   PayloadDecoder,
   type PayloadEnvelope,
 } from '@kpl-lambda/core';
-import { KplCliUsageError } from './errors.js';
+import { KplCliUsageError, messageOf } from './errors.js';
 
 const COMPRESSIONS: readonly string[] = ['gzip', 'zlib', 'deflate-raw', 'zstd'];
 const ENVELOPES: readonly string[] = ['cloudwatch-logs', 'lines'];
@@ -41,7 +40,7 @@ export function decoderOf(
   try {
     return new PayloadDecoder(options);
   } catch (error) {
-    if (!(error instanceof KplConfigurationError)) throw error;
-    throw new KplCliUsageError(`--decode ${spec}: ${error.message}`, { cause: error });
+    // A KplConfigurationError, all it throws: options it cannot decode with.
+    throw new KplCliUsageError(`--decode ${spec}: ${messageOf(error)}`, { cause: error });
   }
 }

@@ -1,6 +1,7 @@
 // What `kpl inspect --decode` shows of a user record: the records its data decodes to.
 import type {
   CloudWatchLogsEvent,
+  DecodedPayload,
   PayloadDecodeErrorReason,
   PayloadDecoder,
 } from '@kpl-lambda/core';
@@ -30,15 +31,11 @@ export function decodedRows<Identity extends object>(
   format: DataFormat,
   position: { sequenceNumber?: string; subSequenceNumber: number },
 ): Array<Identity & DecodedFields & { bytes: number } & ReturnType<typeof showData>> {
+  let records: DecodedPayload[];
   try {
-    return decoder.decode(data, position).map((record) => ({
-      ...identity,
-      innerIndex: record.innerIndex ?? null,
-      bytes: record.data.length,
-      ...showData(record.data, format),
-      ...(record.cloudWatchLogs === undefined ? {} : { cloudWatchLogs: record.cloudWatchLogs }),
-    }));
+    records = decoder.decode(data, position);
   } catch (error) {
+    /* v8 ignore next -- decode throws nothing else, whatever the bytes (core's contract) */
     if (!(error instanceof KplPayloadDecodeError)) throw error;
     return [
       {
@@ -51,4 +48,11 @@ export function decodedRows<Identity extends object>(
       },
     ];
   }
+  return records.map((record) => ({
+    ...identity,
+    innerIndex: record.innerIndex ?? null,
+    bytes: record.data.length,
+    ...showData(record.data, format),
+    ...(record.cloudWatchLogs === undefined ? {} : { cloudWatchLogs: record.cloudWatchLogs }),
+  }));
 }

@@ -55,7 +55,8 @@ function unwrappedBase64(text: string): string | undefined {
   );
   if (!wrapped || (lines.length > 1 && width % 4 !== 0)) return undefined;
   const joined = lines.join('');
-  return joined.length > 0 && BASE64.test(joined) ? joined : undefined;
+  // Never empty: the text is not, and line breaks are all it lost.
+  return BASE64.test(joined) ? joined : undefined;
 }
 
 function recordsOfJson(parsed: unknown): InputRecord[] {
@@ -66,30 +67,42 @@ function recordsOfJson(parsed: unknown): InputRecord[] {
       : [parsed];
   return records.map((record, index) => {
     const { kinesis: lambda, eventID } = (record ?? {}) as {
-      kinesis?: { data?: unknown; partitionKey?: string | null; sequenceNumber?: string };
+      kinesis?: { data?: unknown; partitionKey?: unknown; sequenceNumber?: unknown };
       eventID?: unknown;
     };
+    const where = `Record ${index} of the input:`;
     if (lambda !== undefined && lambda !== null) {
       return {
-        data: base64Field(lambda.data, `Record ${index} of the input: kinesis.data`),
-        partitionKey: lambda.partitionKey,
-        sequenceNumber: lambda.sequenceNumber,
+        data: base64Field(lambda.data, `${where} kinesis.data`),
+        partitionKey: keyField(lambda.partitionKey, `${where} kinesis.partitionKey`),
+        sequenceNumber:
+          keyField(lambda.sequenceNumber, `${where} kinesis.sequenceNumber`) ?? undefined,
         // Lambda's eventID is "<shardId>:<sequenceNumber>".
         shardId: typeof eventID === 'string' ? eventID.split(':', 1)[0] : undefined,
       };
     }
-    const sdk = record as { Data?: unknown; PartitionKey?: string; SequenceNumber?: string };
+    const sdk = record as { Data?: unknown; PartitionKey?: unknown; SequenceNumber?: unknown };
     if (sdk?.Data !== undefined) {
       return {
-        data: base64Field(sdk.Data, `Record ${index} of the input: Data`),
-        partitionKey: sdk.PartitionKey,
-        sequenceNumber: sdk.SequenceNumber,
+        data: base64Field(sdk.Data, `${where} Data`),
+        partitionKey: keyField(sdk.PartitionKey, `${where} PartitionKey`),
+        sequenceNumber: keyField(sdk.SequenceNumber, `${where} SequenceNumber`) ?? undefined,
       };
     }
     throw new KplCliInputError(
       `Record ${index} of the input is neither a Lambda Kinesis record (kinesis.data) nor a GetRecords record (Data)`,
     );
   });
+}
+
+/**
+ * A record's partition key or sequence number: a string, or none (absent, or null as Lambda
+ * gives a record written without a key to a service-managed stream); any other value would be
+ * shown as a key it is not.
+ */
+function keyField(value: unknown, what: string): string | null | undefined {
+  if (value === undefined || value === null || typeof value === 'string') return value;
+  throw new KplCliInputError(`${what} is not a string`);
 }
 
 /** A record's base64 data: Buffer.from would drop what is not base64 and decode the rest. */

@@ -12,7 +12,7 @@ import type { ConnectionOptions } from './endpoints.js';
 import { KplCliUsageError } from './errors.js';
 import { type InputRecord, recordsOfInput } from './inputRecords.js';
 import { readInput, writeLine } from './io.js';
-import { type DataFormat, showData, table } from './render.js';
+import { type DataFormat, oneLine, showData, table } from './render.js';
 import { listShards, recordsOfStream, shardMapOfFile } from './shards.js';
 import type { CliIo } from './types.js';
 
@@ -119,8 +119,7 @@ async function inspectParents(
   let failed = 0;
   let index = 0;
   for await (const parent of parents) {
-    // Stopped, or nobody reads any more (`kpl inspect | head -1`).
-    if (io.signal?.aborted === true) return 130;
+    if (io.signal?.aborted === true) break;
     const { summary, userRecords } = inspectParent(index++, parent, options, shards);
     if (
       summary.kind === 'corrupt' ||
@@ -134,7 +133,7 @@ async function inspectParents(
       for (const userRecord of userRecords) await writeLine(io.stdout, JSON.stringify(userRecord));
       continue;
     }
-    await writeLine(io.stdout, describeParent(summary));
+    await writeLine(io.stdout, oneLine(describeParent(summary)));
     const decoding = options.decoder !== undefined;
     const rows = userRecords.map((record) => [
       `  ${record.subSequenceNumber}`,
@@ -150,9 +149,11 @@ async function inspectParents(
     const header = ['  sub', ...(decoding ? ['inner'] : []), 'partition key', 'explicit hash key'];
     header.push('bytes');
     if (shards !== undefined) header.push('shard');
-    const width = io.stdout.isTTY ? (process.stdout.columns ?? 120) : undefined;
+    const width = io.stdout.isTTY ? (io.stdout.columns ?? 120) : undefined;
     for (const line of table([...header, 'data'], rows, width)) await writeLine(io.stdout, line);
   }
+  // Stopped, or nobody reads any more (`kpl inspect | head -1`): a stream's records end there too.
+  if (io.signal?.aborted === true) return 130;
   return failed === 0 ? 0 : 1;
 }
 

@@ -66,12 +66,14 @@ async function* untilStopped<T>(
   end: () => void,
 ): AsyncGenerator<T> {
   const iterator = source[Symbol.asyncIterator]();
-  let onAbort = () => {};
+  // Set at once: a promise runs its executor as it is made.
+  let stop!: (error: KplCliStoppedError) => void;
   const stopped = new Promise<never>((_, reject) => {
-    onAbort = () => reject(new KplCliStoppedError());
-    if (signal?.aborted) onAbort();
-    else signal?.addEventListener('abort', onAbort, { once: true });
+    stop = reject;
   });
+  const onAbort = () => stop(new KplCliStoppedError());
+  if (signal?.aborted) onAbort();
+  else signal?.addEventListener('abort', onAbort, { once: true });
   // Only raced: it rejects when nothing may be listening any more.
   stopped.catch(() => {});
   try {

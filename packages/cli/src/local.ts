@@ -41,12 +41,12 @@ export async function local(options: LocalOptions, io: CliIo): Promise<number> {
   }
   const { startLocalKinesis, startLocalDynamoDB } = await loadLocalServices();
   const kinesis = await startLocalKinesis({ port: options.kinesisPort }).catch(
-    portTaken('--kinesis-port', options.kinesisPort),
+    portRefused('--kinesis-port', options.kinesisPort),
   );
   const dynamodb = await startLocalDynamoDB({ port: options.dynamodbPort }).catch(
     async (error: unknown) => {
       await kinesis.stop();
-      return portTaken('--dynamodb-port', options.dynamodbPort)(error);
+      return portRefused('--dynamodb-port', options.dynamodbPort)(error);
     },
   );
   try {
@@ -111,13 +111,16 @@ export function whyNotLoaded(error: unknown): string {
     : `kpl local runs kinesalite and dynalite, and ${missing} is not installed: npm install --save-dev kinesalite dynalite (beside @kpl-lambda/cli)`;
 }
 
-/** Says which flag chooses another port when the one asked for is taken. */
-function portTaken(flag: string, port: number) {
+/**
+ * Says which flag chooses another port when the one asked for cannot be listened on: taken
+ * (`EADDRINUSE`), or below 1024 for a user other than root (`EACCES`).
+ */
+function portRefused(flag: string, port: number) {
   return (error: unknown): never => {
-    if ((error as { code?: unknown }).code !== 'EADDRINUSE') throw error;
-    throw new KplCliError(`port ${port} is taken: choose another with ${flag} (0: any free one)`, {
-      cause: error,
-    });
+    throw new KplCliError(
+      `port ${port}: ${messageOf(error)}: choose another with ${flag} (0: any free one)`,
+      { cause: error },
+    );
   };
 }
 

@@ -106,16 +106,14 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
 /** The flag `parseArgs` did not know, and the closest one the command has (a typo). */
 function unknownOption(error: Error, names: readonly string[]): string {
   const flag = /'(-[^']*)'/.exec(error.message)?.[1];
-  if (flag === undefined) return error.message;
+  const known = ['help', ...names].map((name) => `--${name}`);
   try {
-    assertKnownOptions(
-      { [flag]: true },
-      ['help', ...names].map((name) => `--${name}`),
-    );
+    /* v8 ignore next 2 -- parseArgs quotes the flag it refused, which is refused here too */
+    if (flag !== undefined) assertKnownOptions({ [flag]: true }, known);
+    return error.message;
   } catch (refusal) {
     return (refusal as Error).message;
   }
-  return error.message;
 }
 
 function assertIo(io: CliIo): void {

@@ -8,6 +8,7 @@ import type { ConnectionOptions } from './endpoints.js';
 import { KplCliStoppedError, messageOf } from './errors.js';
 import { groupedLines } from './grouped.js';
 import { readLines, writeLine } from './io.js';
+import { producerLogger } from './producerLogger.js';
 import type { CliIo } from './types.js';
 
 /** Options of `kpl put`. */
@@ -48,14 +49,21 @@ export async function put(
 ): Promise<number> {
   const { client, close } = await kinesisClientFor(options, io);
   try {
+    const undeliverable: UndeliverableRecord[] = [];
     const producer = new KinesisProducer({
       client,
       streamName: options.stream,
       ...(options.partitionKey === undefined ? {} : { partitionKeyFrom: options.partitionKey }),
+      // Taken as they are given up: held until the flush, they would fill the producer, and a
+      // put waiting for room would wait for ever.
+      onUndeliverable: (record) => {
+        undeliverable.push(record);
+      },
+      logger: producerLogger('put', io),
     });
     const lineOf = new WeakMap<ProducerRecord, number>();
     const read = await putLines(file, options, io, producer, lineOf);
-    const { undeliverable } = await producer.flush();
+    await producer.flush();
     if (io.stderr.isTTY === true) io.stderr.write('\r\u001b[K');
     await report(producer, options, io, read, undeliverable, lineOf);
     if (read.readError !== undefined) throw read.readError;

@@ -19,6 +19,7 @@ import {
   isS3Url,
   readOnFailureInput,
 } from './onFailureInput.js';
+import { producerLogger } from './producerLogger.js';
 import { type DataFormat, showData } from './render.js';
 import type { CliIo } from './types.js';
 
@@ -85,7 +86,8 @@ async function redriveBatches(
   options: RedriveOptions,
   io: CliIo,
 ): Promise<number> {
-  const write = options.toStream === undefined ? undefined : writerTo(kinesis, options.toStream);
+  const write =
+    options.toStream === undefined ? undefined : writerTo(kinesis, options.toStream, io);
   let code = 0;
   for (const { batchInfo, payload } of batches) {
     const range = `${batchInfo.shardId} ${batchInfo.startSequenceNumber}..${batchInfo.endSequenceNumber}`;
@@ -148,8 +150,13 @@ async function redriveBatches(
 function writerTo(
   kinesis: KinesisClient,
   streamName: string,
+  io: CliIo,
 ): (userRecord: RedriveUserRecord) => Promise<void> {
-  const producer = new KinesisProducer({ client: kinesis, streamName });
+  const producer = new KinesisProducer({
+    client: kinesis,
+    streamName,
+    logger: producerLogger('redrive', io),
+  });
   return async (userRecord) => {
     const { data, partitionKey, explicitHashKey } = userRecord;
     // A record without a key (a service-managed stream) is put without one: the producer's to give.

@@ -53,20 +53,42 @@ function jsonOf(text: string): string | undefined {
   }
 }
 
-/** Rows as aligned columns; the last column is cut to `width` characters when one is given. */
+const ESCAPES: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/**
+ * Text on one line of a terminal: line breaks, tabs and the other control characters escaped as
+ * JSON escapes them (`\n`, `\u001b`), so that what a record holds can neither pass for another
+ * line of the output nor move the cursor.
+ */
+export function oneLine(text: string): string {
+  return text.replace(
+    /\p{Cc}/gu,
+    (control) => ESCAPES[control] ?? `\\u${control.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
+/**
+ * Rows as aligned columns, each cell on one line ({@link oneLine}); the last column is cut to
+ * `width` characters when one is given.
+ */
 export function table(
   header: readonly string[],
   rows: readonly string[][],
   width?: number,
 ): string[] {
-  const widths = header.map((title, column) =>
-    Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
-  );
+  const escaped = rows.map((row) => row.map(oneLine));
+  // A loop, not Math.max(...): an aggregate can hold more user records than a call takes arguments.
+  const widths = header.map((title) => title.length);
+  for (const row of escaped) {
+    row.forEach((cell, column) => {
+      widths[column] = Math.max(widths[column]!, cell.length);
+    });
+  }
   const line = (cells: readonly string[]) => {
     const text = cells
       .map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column]!)))
       .join('  ');
     return width !== undefined && text.length > width ? `${text.slice(0, width - 1)}…` : text;
   };
-  return [line(header), ...rows.map(line)];
+  return [line(header), ...escaped.map(line)];
 }

@@ -7,7 +7,8 @@ import type { KinesisClient } from '@aws-sdk/client-kinesis';
 export interface CliIo {
   /** Read when a command's input is `-` or absent; a terminal gets a hint on `stderr`. */
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
-  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  /** A terminal's (`isTTY`) gets tables cut to its `columns`. */
+  stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
   /**
    * `AWS_REGION`, `AWS_ENDPOINT_URL`, `AWS_ENDPOINT_URL_KINESIS`, `AWS_ENDPOINT_URL_DYNAMODB`:

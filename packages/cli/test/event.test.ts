@@ -1,6 +1,6 @@
 import { deaggregateRecords, userRecordText } from '@kpl-lambda/core';
 import type { KinesisStreamEvent } from 'aws-lambda';
-import { kpl } from './run.js';
+import { kpl } from './helpers/run.js';
 
 const lines = [
   '{"orderId":"o-1","customerId":"c-1"}',

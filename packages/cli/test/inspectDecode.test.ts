@@ -8,11 +8,8 @@ import {
   kinesisStreamEvent,
   plainRecord,
 } from '@kpl-lambda/core/testing';
-import {
-  type LocalKinesis,
-  startLocalKinesis,
-} from '@kpl-lambda/local-event-source-mapping/local-kinesis';
-import { kpl } from './run.js';
+import { useLocalKinesis } from './helpers/localKinesis.js';
+import { kpl } from './helpers/run.js';
 
 const logs = kinesisStreamEvent([
   plainRecord({
@@ -81,6 +78,22 @@ describe('kpl inspect --decode', () => {
     ]);
   });
 
+  it('decodes base64 text, which has no sequence number, and names the user record without one', async () => {
+    const text = deflateSync('{"n":1}\n{"n":2}\n').toString('base64');
+    const run = await kpl(['inspect', '--json', '--decode', 'zlib,lines'], { stdin: text });
+    expect(run.code).toBe(0);
+    expect(run.lines.slice(1).map(({ sequenceNumber, data }) => [sequenceNumber, data])).toEqual([
+      [null, '{"n":1}'],
+      [null, '{"n":2}'],
+    ]);
+    const notZlib = await kpl(['inspect', '--json', '--decode', 'zlib'], {
+      stdin: Buffer.from('plain').toString('base64'),
+    });
+    expect(notZlib.lines[1]).toMatchObject({
+      decodeError: expect.stringMatching(/^User record is not zlib data/),
+    });
+  });
+
   it('stops a bomb at --max-decoded-bytes, and says so in JSON', async () => {
     const event = kinesisStreamEvent([
       plainRecord({ partitionKey: 'p', data: gzipSync('{"n":1}') }),
@@ -124,26 +137,22 @@ describe('kpl inspect --decode', () => {
 });
 
 describe('kpl inspect --stream --decode', () => {
-  let kinesis: LocalKinesis;
-  beforeAll(async () => {
-    kinesis = await startLocalKinesis();
-  });
-  afterAll(() => kinesis.stop());
+  const kinesis = useLocalKinesis();
 
   it('decodes what a stream holds: zlib lines in the user records of an aggregate', async () => {
-    await kinesis.createStream('logs', 1);
+    await kinesis().createStream('logs', 1);
     const [aggregated] = aggregate([
       { partitionKey: 'a', data: deflateSync('{"n":1}\n') },
       { partitionKey: 'b', data: deflateSync('{"n":2}\n{"n":3}\n') },
     ]);
-    await kinesis.client.send(
+    await kinesis().client.send(
       new PutRecordsCommand({
         StreamName: 'logs',
         Records: [{ PartitionKey: aggregated!.partitionKey, Data: aggregated!.data }],
       }),
     );
     const run = await kpl(['inspect', '--stream', 'logs', '--json', '--decode', 'zlib,lines'], {
-      client: kinesis.client,
+      client: kinesis().client,
     });
     expect(run.code).toBe(0);
     expect(

@@ -3,36 +3,39 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ListShardsCommand, PutRecordsCommand, type Shard } from '@aws-sdk/client-kinesis';
+import {
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  KinesisClient,
+  ListShardsCommand,
+  PutRecordsCommand,
+  type Shard,
+} from '@aws-sdk/client-kinesis';
 import { type AggregatedRecord, aggregate } from '@kpl-lambda/core';
 import { kinesisStreamEvent } from '@kpl-lambda/core/testing';
-import {
-  type LocalKinesis,
-  startLocalKinesis,
-} from '@kpl-lambda/local-event-source-mapping/local-kinesis';
-import { kpl } from './run.js';
+import { mockClient } from 'aws-sdk-client-mock';
+import { useLocalKinesis } from './helpers/localKinesis.js';
+import { kpl } from './helpers/run.js';
 
 const records = Array.from({ length: 40 }, (_, i) => ({
   partitionKey: `user-${i}`,
   data: JSON.stringify({ i }),
 }));
 
-let kinesis: LocalKinesis;
+const kinesis = useLocalKinesis();
 let shardsFile: string;
-beforeAll(async () => {
-  kinesis = await startLocalKinesis();
+beforeAll(() => {
   shardsFile = join(mkdtempSync(join(tmpdir(), 'kpl-shards-')), 'shards.json');
 });
-afterAll(() => kinesis.stop());
 
 async function streamOfFourShards(name: string): Promise<Shard[]> {
-  await kinesis.createStream(name, 4);
-  const { Shards = [] } = await kinesis.client.send(new ListShardsCommand({ StreamName: name }));
+  await kinesis().createStream(name, 4);
+  const { Shards = [] } = await kinesis().client.send(new ListShardsCommand({ StreamName: name }));
   return Shards;
 }
 
 async function put(StreamName: string, aggregated: AggregatedRecord[]) {
-  await kinesis.client.send(
+  await kinesis().client.send(
     new PutRecordsCommand({
       StreamName,
       Records: aggregated.map(({ partitionKey, data }) => ({
@@ -52,7 +55,9 @@ describe('kpl inspect --stream', () => {
     const [mixed] = aggregate(records);
     await put('mixed', [mixed!, ...aggregate(records, { shards }), ...aggregate([records[0]!])]);
 
-    const json = await kpl(['inspect', '--stream', 'mixed', '--json'], { client: kinesis.client });
+    const json = await kpl(['inspect', '--stream', 'mixed', '--json'], {
+      client: kinesis().client,
+    });
     expect(json.code).toBe(1);
     const parents = parentsOf(json.lines);
     expect(parents).toHaveLength(6);
@@ -71,7 +76,7 @@ describe('kpl inspect --stream', () => {
       flagged[0]!.outsideShard as number,
     );
 
-    const text = await kpl(['inspect', '--stream', 'mixed'], { client: kinesis.client });
+    const text = await kpl(['inspect', '--stream', 'mixed'], { client: kinesis().client });
     expect(text.code).toBe(1);
     expect(text.stdout).toMatch(
       /^parent \d+, (shardId-\d+), sequence number \d+, partition key user-0, \d+ bytes, aggregate of 40 user records, digest valid, \d+ OUTSIDE shard \1: a KCL consumer drops this aggregate whole$/m,
@@ -86,7 +91,7 @@ describe('kpl inspect --stream', () => {
     await put('per-shard', aggregated);
 
     const run = await kpl(['inspect', '--stream', 'per-shard', '--json'], {
-      client: kinesis.client,
+      client: kinesis().client,
     });
     expect(run.code).toBe(0);
     expect(parentsOf(run.lines).map(({ shardId }) => shardId)).toEqual(
@@ -95,31 +100,68 @@ describe('kpl inspect --stream', () => {
 
     const shardId = aggregated[0]!.shardId!;
     const one = await kpl(['inspect', '--stream', 'per-shard', '--shard', shardId, '--json'], {
-      client: kinesis.client,
+      client: kinesis().client,
     });
     expect(parentsOf(one.lines)).toEqual([expect.objectContaining({ shardId, outsideShard: 0 })]);
 
     // After a reshard: the closed parent read to its end, each record against its own shard.
-    await kinesis.splitShard('per-shard');
-    const { Shards = [] } = await kinesis.client.send(
+    await kinesis().splitShard('per-shard');
+    const { Shards = [] } = await kinesis().client.send(
       new ListShardsCommand({ StreamName: 'per-shard' }),
     );
     await put('per-shard', aggregate(records, { shards: Shards }));
     const resharded = await kpl(['inspect', '--stream', 'per-shard', '--json'], {
-      client: kinesis.client,
+      client: kinesis().client,
     });
     expect(resharded.code).toBe(0);
     expect(parentsOf(resharded.lines)).toHaveLength(9);
     expect(new Set(parentsOf(resharded.lines).map(({ shardId }) => shardId)).size).toBe(6);
   });
 
+  it('reads every shard when ListShards answers in pages, as AWS does past a thousand shards', async () => {
+    const shards = await streamOfFourShards('paged');
+    await put('paged', aggregate(records, { shards }));
+    // kinesalite answers in one page: this client answers ListShards in two, and sends the
+    // rest to kinesalite.
+    const paged = new KinesisClient({});
+    const local = kinesis().client;
+    mockClient(paged)
+      .on(ListShardsCommand, { StreamName: 'paged' })
+      .resolves({ Shards: shards.slice(0, 2), NextToken: 'page-2' })
+      .on(ListShardsCommand, { NextToken: 'page-2' })
+      .resolves({ Shards: shards.slice(2) })
+      .on(GetShardIteratorCommand)
+      .callsFake((input) => local.send(new GetShardIteratorCommand(input)))
+      .on(GetRecordsCommand)
+      .callsFake((input) => local.send(new GetRecordsCommand(input)));
+
+    const run = await kpl(['inspect', '--stream', 'paged', '--json'], { client: paged });
+
+    expect(run.code).toBe(0);
+    expect(parentsOf(run.lines).map(({ shardId }) => shardId)).toEqual(
+      shards.map(({ ShardId }) => ShardId),
+    );
+  });
+
+  it('exits 130 when stopped, never 0 as if it had read the stream to its end', async () => {
+    await streamOfFourShards('stopped');
+    await put('stopped', aggregate(records));
+    const controller = new AbortController();
+    controller.abort();
+    const run = await kpl(['inspect', '--stream', 'stopped'], {
+      client: kinesis().client,
+      signal: controller.signal,
+    });
+    expect(run).toMatchObject({ code: 130, stdout: '', stderr: '' });
+  });
+
   it('refuses a FILE or --shards beside it, and a shard the stream does not have', async () => {
     expect(
-      await kpl(['inspect', '--stream', 'per-shard', 'event.json'], { client: kinesis.client }),
+      await kpl(['inspect', '--stream', 'per-shard', 'event.json'], { client: kinesis().client }),
     ).toMatchObject({ code: 2, stderr: expect.stringContaining('no FILE or --shards') });
     expect(
       await kpl(['inspect', '--stream', 'per-shard', '--shard', 'shardId-000000000009'], {
-        client: kinesis.client,
+        client: kinesis().client,
       }),
     ).toMatchObject({
       code: 2,

@@ -6,7 +6,7 @@ import { DescribeStreamSummaryCommand, ListShardsCommand } from '@aws-sdk/client
 import { KplCliConfigurationError, main } from '@kpl-lambda/cli';
 import { localKinesisClient } from '@kpl-lambda/local-event-source-mapping/client';
 import { whyNotLoaded } from '../src/local.js';
-import { kpl } from './run.js';
+import { kpl } from './helpers/run.js';
 
 /** `kpl local ...args` until `stop()`; `ready` resolves with the variables it printed. */
 function runLocal(args: string[]) {
@@ -123,6 +123,18 @@ describe('kpl local', () => {
     }
   });
 
+  it('runs with no stream and no table, and says so', async () => {
+    const run = runLocal([]);
+    try {
+      await run.ready;
+      expect(run.output().out).toMatch(
+        /^Kinesis {3}http:\S+ {2}no stream\nDynamoDB {2}http:\S+ {2}no table\n/,
+      );
+    } finally {
+      expect(await run.stop()).toBe(0);
+    }
+  });
+
   it('says which flag to change when a port is taken', async () => {
     await whileTaken(async (taken) => {
       const kinesisTaken = await kpl(['local', '--kinesis-port', String(taken)], {
@@ -130,7 +142,7 @@ describe('kpl local', () => {
       });
       expect(kinesisTaken).toMatchObject({
         code: 1,
-        stderr: `kpl local: port ${taken} is taken: choose another with --kinesis-port (0: any free one)\n`,
+        stderr: `kpl local: port ${taken}: listen EADDRINUSE: address already in use 127.0.0.1:${taken}: choose another with --kinesis-port (0: any free one)\n`,
       });
       const dynamoDBTaken = await kpl(
         ['local', '--kinesis-port', '0', '--dynamodb-port', String(taken)],
@@ -163,6 +175,30 @@ describe('kpl local', () => {
         env: {},
       }),
     ).rejects.toThrow(KplCliConfigurationError);
+  });
+
+  it('says what to install when kinesalite is missing', async () => {
+    // kinesalite cannot be uninstalled here: its module fails to load as a missing package does.
+    await jest.isolateModulesAsync(async () => {
+      jest.doMock('kinesalite', () => {
+        throw Object.assign(new Error("Cannot find module 'kinesalite'"), {
+          code: 'MODULE_NOT_FOUND',
+        });
+      });
+      const cli = await import('@kpl-lambda/cli');
+      const stderr = new PassThrough();
+      const code = await cli.main(['local', '--kinesis-port', '0', '--dynamodb-port', '0'], {
+        stdin: Readable.from([]),
+        stdout: new PassThrough(),
+        stderr,
+        env: {},
+        signal: new AbortController().signal,
+      });
+      expect(code).toBe(1);
+      expect(String(stderr.read())).toBe(
+        'kpl local: kpl local runs kinesalite and dynalite, and kinesalite is not installed: npm install --save-dev kinesalite dynalite (beside @kpl-lambda/cli)\n',
+      );
+    });
   });
 
   it('says what to install when kinesalite or dynalite is missing', () => {

@@ -1,8 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { KplCliConfigurationError, main } from '@kpl-lambda/cli';
-import { kpl } from './run.js';
+import { kpl } from './helpers/run.js';
 
 describe('kpl, its command line', () => {
   it('refuses an unknown flag, with the closest known one', async () => {
@@ -23,6 +24,37 @@ describe('kpl, its command line', () => {
   it('says its version', async () => {
     const { version } = JSON.parse(readFileSync(join(__dirname, '../package.json'), 'utf8'));
     expect(await kpl(['--version'])).toMatchObject({ code: 0, stdout: `${version}\n` });
+  });
+
+  it('says its version run without a script (node -e), and unknown where it cannot find itself', async () => {
+    const { version } = JSON.parse(readFileSync(join(__dirname, '../package.json'), 'utf8'));
+    // A bundle, far from any node_modules.
+    const bundle = join(mkdtempSync(join(tmpdir(), 'kpl-bundle-')), 'bundle.js');
+    writeFileSync(bundle, '');
+    const { argv } = process;
+    try {
+      process.argv = [argv[0]!];
+      expect(await kpl(['--version'])).toMatchObject({ code: 0, stdout: `${version}\n` });
+      process.argv = [argv[0]!, bundle];
+      expect(await kpl(['--version'])).toMatchObject({ code: 0, stdout: 'unknown\n' });
+    } finally {
+      process.argv = argv;
+    }
+  });
+
+  it('refuses a command line without a flag it needs, or with two inputs', async () => {
+    expect(await kpl(['tail'])).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/^kpl tail: --stream is required\nUsage: kpl tail /),
+    });
+    expect(await kpl(['put', '--stream', ''])).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/^kpl put: --stream is required\n/),
+    });
+    expect(await kpl(['inspect', 'a.json', 'b.json'])).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/^kpl inspect: one input at most, got a.json b.json\n/),
+    });
   });
 
   it('says which modes write, and where the endpoints come from', async () => {
@@ -64,6 +96,21 @@ describe('main', () => {
     stdout: new PassThrough(),
     stderr: new PassThrough(),
     env: {},
+  });
+
+  it('says in one line what a command threw, an error or anything else, with exit code 1', async () => {
+    for (const thrown of [new Error('no client\nhere'), 'no client']) {
+      const stderr = new PassThrough();
+      const code = await main(['tail', '--stream', 'orders', '--region', 'us-east-1'], {
+        ...io(),
+        stderr,
+        kinesisClient: () => {
+          throw thrown;
+        },
+      });
+      expect(code).toBe(1);
+      expect(String(stderr.read())).toBe('kpl tail: no client\n');
+    }
   });
 
   it('refuses an io it does not know, naming the key', async () => {

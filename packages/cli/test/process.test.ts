@@ -4,7 +4,7 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { kpl } from './run.js';
+import { kpl } from './helpers/run.js';
 
 const bin = join(__dirname, '../bin/kpl.mjs');
 const directory = mkdtempSync(join(tmpdir(), 'kpl-process-'));

@@ -1,53 +1,43 @@
 // kpl redrive with a checkpoint table: the command makes its own Kinesis and DynamoDB clients,
 // against kinesalite and dynalite, from its flags or the environment.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DynamoDBClient, ListTablesCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import {
   GetRecordsCommand,
   GetShardIteratorCommand,
   KinesisClient,
   ListStreamsCommand,
+  PutRecordsCommand,
 } from '@aws-sdk/client-kinesis';
-import { createCheckpointTable } from '@kpl-lambda/checkpoints';
-import {
-  type LocalKinesis,
-  startLocalKinesis,
-} from '@kpl-lambda/local-event-source-mapping/local-kinesis';
-import { type LocalDynamoDB, startLocalDynamoDB } from '@kpl-lambda/testing-utils';
+import { aggregate } from '@kpl-lambda/core';
+import { withConsoleLines } from '@kpl-lambda/testing-utils';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { kpl } from './run.js';
-import { userRecordsOf } from './userRecordsOf.js';
+import { useLocalCheckpointServices } from './helpers/localCheckpointServices.js';
+import { kpl } from './helpers/run.js';
+import { userRecordsOf } from './helpers/userRecordsOf.js';
 
-let kinesis: LocalKinesis;
-let dynamodb: LocalDynamoDB;
-let message: string;
 const TABLE = 'checkpoints';
+const { kinesis, dynamodb } = useLocalCheckpointServices(TABLE, 'local');
+let message: string;
 beforeAll(async () => {
-  // The clients the command makes take their credentials where the SDK looks: this test file's
-  // own environment (Jest gives each file a copy).
-  process.env.AWS_ACCESS_KEY_ID = 'local';
-  process.env.AWS_SECRET_ACCESS_KEY = 'local';
-  process.env.AWS_EC2_METADATA_DISABLED = 'true';
-  [kinesis, dynamodb] = await Promise.all([startLocalKinesis(), startLocalDynamoDB()]);
-  await createCheckpointTable({ client: dynamodb.client, tableName: TABLE, timeToLive: false });
-  await kinesis.createStream('failed', 1);
+  await kinesis().createStream('failed', 1);
   const put = await kpl(['put', '--stream', 'failed'], {
     stdin: Array.from({ length: 300 }, (_, n) => JSON.stringify({ n })).join('\n'),
-    client: kinesis.client,
+    client: kinesis().client,
   });
   expect(put.code).toBe(0);
   message = JSON.stringify({ KinesisBatchInfo: await batchInfoOfStream('failed') });
-});
-afterAll(async () => {
-  await Promise.all([kinesis.stop(), dynamodb.stop()]);
 });
 
 /** A batch of every record of a one-shard stream, as Lambda's on-failure message names it. */
 async function batchInfoOfStream(StreamName: string) {
   const ShardId = 'shardId-000000000000';
-  const { ShardIterator } = await kinesis.client.send(
+  const { ShardIterator } = await kinesis().client.send(
     new GetShardIteratorCommand({ StreamName, ShardId, ShardIteratorType: 'TRIM_HORIZON' }),
   );
-  const { Records = [] } = await kinesis.client.send(new GetRecordsCommand({ ShardIterator }));
+  const { Records = [] } = await kinesis().client.send(new GetRecordsCommand({ ShardIterator }));
   return {
     shardId: ShardId,
     startSequenceNumber: Records[0]!.SequenceNumber!,
@@ -57,13 +47,13 @@ async function batchInfoOfStream(StreamName: string) {
 }
 
 const checkpointItems = async () =>
-  (await dynamodb.client.send(new ScanCommand({ TableName: TABLE }))).Items ?? [];
+  (await dynamodb().client.send(new ScanCommand({ TableName: TABLE }))).Items ?? [];
 
 const local = () => [
   '--kinesis-endpoint',
-  kinesis.endpoint,
+  kinesis().endpoint,
   '--dynamodb-endpoint',
-  dynamodb.endpoint,
+  dynamodb().endpoint,
   '--region',
   'us-east-1',
 ];
@@ -79,26 +69,28 @@ describe('kpl redrive --table', () => {
     );
     expect(await checkpointItems()).toEqual([]);
 
-    await kinesis.createStream('again', 1);
+    await kinesis().createStream('again', 1);
     const redriven = await kpl(['redrive', ...local(), ...consumer, '--to-stream', 'again'], {
       stdin: message,
     });
     expect(redriven.stderr).toMatch(/: 300 redriven to again, 0 skipped as done, 0 failed\n$/);
-    expect(await userRecordsOf(kinesis.client, 'again')).toHaveLength(300);
+    expect(await userRecordsOf(kinesis().client, 'again')).toHaveLength(300);
 
     // What Kinesis confirmed is recorded: nothing is written twice.
     const twice = await kpl(['redrive', ...local(), ...consumer, '--to-stream', 'again'], {
       stdin: message,
     });
     expect(twice.stderr).toMatch(/: 0 redriven to again, 300 skipped as done, 0 failed\n$/);
-    expect(await userRecordsOf(kinesis.client, 'again')).toHaveLength(300);
+    expect(await userRecordsOf(kinesis().client, 'again')).toHaveLength(300);
   });
 
   it('records nothing as done when the stream refuses the write', async () => {
     const consumer = ['--table', TABLE, '--consumer', 'refused'];
-    const refused = await kpl(['redrive', ...local(), ...consumer, '--to-stream', 'nowhere'], {
-      stdin: message,
-    });
+    const { result: refused, lines } = await withConsoleLines(() =>
+      kpl(['redrive', ...local(), ...consumer, '--to-stream', 'nowhere'], { stdin: message }),
+    );
+    // What the producer says goes to the command's stderr, never the console.
+    expect(lines).toEqual([]);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/: 0 redriven to nowhere, 0 skipped as done, 300 failed\n/);
     expect(refused.stderr).toContain('  failed: 300 × not written: ResourceNotFoundException');
@@ -109,8 +101,8 @@ describe('kpl redrive --table', () => {
 
   it('takes its endpoints from the variables the AWS SDK reads itself', async () => {
     const env = {
-      AWS_ENDPOINT_URL_KINESIS: kinesis.endpoint,
-      AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
+      AWS_ENDPOINT_URL_KINESIS: kinesis().endpoint,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamodb().endpoint,
       AWS_REGION: 'us-east-1',
     };
     const run = await kpl(['redrive', '--table', TABLE, '--consumer', 'from-env'], {
@@ -138,9 +130,9 @@ describe('kpl redrive --table', () => {
       [
         'redrive',
         '--endpoint',
-        dynamodb.endpoint,
+        dynamodb().endpoint,
         '--kinesis-endpoint',
-        kinesis.endpoint,
+        kinesis().endpoint,
         '--region',
         'us-east-1',
         '--table',
@@ -155,19 +147,19 @@ describe('kpl redrive --table', () => {
 
   it('refuses to call one service locally and the other in AWS', async () => {
     const kinesisOnly = await kpl(
-      ['redrive', '--kinesis-endpoint', kinesis.endpoint, '--table', TABLE, '--consumer', 'c'],
+      ['redrive', '--kinesis-endpoint', kinesis().endpoint, '--table', TABLE, '--consumer', 'c'],
       { stdin: message },
     );
     expect(kinesisOnly.code).toBe(2);
     expect(kinesisOnly.stderr.split('\n')[0]).toBe(
-      `kpl redrive: Kinesis to ${kinesis.endpoint} (--kinesis-endpoint), but DynamoDB to AWS: give --dynamodb-endpoint URL (or AWS_ENDPOINT_URL_DYNAMODB), or --endpoint URL for every service`,
+      `kpl redrive: Kinesis to ${kinesis().endpoint} (--kinesis-endpoint), but DynamoDB to AWS: give --dynamodb-endpoint URL (or AWS_ENDPOINT_URL_DYNAMODB), or --endpoint URL for every service`,
     );
     const fromEnv = await kpl(['redrive', '--table', TABLE, '--consumer', 'c'], {
       stdin: message,
-      env: { AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint },
+      env: { AWS_ENDPOINT_URL_DYNAMODB: dynamodb().endpoint },
     });
     expect(fromEnv.stderr.split('\n')[0]).toBe(
-      `kpl redrive: DynamoDB to ${dynamodb.endpoint} (AWS_ENDPOINT_URL_DYNAMODB), but Kinesis to AWS: give --kinesis-endpoint URL (or AWS_ENDPOINT_URL_KINESIS), or --endpoint URL for every service`,
+      `kpl redrive: DynamoDB to ${dynamodb().endpoint} (AWS_ENDPOINT_URL_DYNAMODB), but Kinesis to AWS: give --kinesis-endpoint URL (or AWS_ENDPOINT_URL_KINESIS), or --endpoint URL for every service`,
     );
     expect(
       (
@@ -176,5 +168,53 @@ describe('kpl redrive --table', () => {
         })
       ).stderr,
     ).toContain('not a url is not an endpoint URL');
+  });
+});
+
+describe('kpl redrive', () => {
+  it('stops when stopped, says the batch is not finished, and exits 130', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'kpl-redrive-')), 'message.json');
+    writeFileSync(file, message);
+    const controller = new AbortController();
+    controller.abort();
+    const run = await kpl(['redrive', file, ...local()], { signal: controller.signal });
+    expect(run).toMatchObject({ code: 130, stdout: '' });
+    expect(run.stderr).toMatch(
+      /^shardId-000000000000 \d+\.\.\d+: 0 printed \(nothing written\), 0 skipped as done, 0 failed\n {2}stopped before the end of the batch: run it again to go on\n$/,
+    );
+  });
+
+  it('puts each user record again with its explicit hash key: to the shard that key chooses', async () => {
+    await kinesis().createStream('keyed', 1);
+    await kinesis().createStream('keyed-again', 2);
+    // One partition key, whose hash is in one shard; each explicit hash key in another.
+    const userRecords = [
+      { partitionKey: 'a', explicitHashKey: '1', data: 'low' },
+      { partitionKey: 'a', explicitHashKey: String(2n ** 128n - 1n), data: 'high' },
+    ];
+    await kinesis().client.send(
+      new PutRecordsCommand({
+        StreamName: 'keyed',
+        Records: aggregate(userRecords).map(({ partitionKey, data }) => ({
+          PartitionKey: partitionKey,
+          Data: data,
+        })),
+      }),
+    );
+    const keyed = JSON.stringify({ KinesisBatchInfo: await batchInfoOfStream('keyed') });
+
+    const run = await kpl(['redrive', ...local(), '--to-stream', 'keyed-again'], {
+      stdin: keyed,
+    });
+
+    expect(run.stderr).toMatch(/: 2 redriven to keyed-again, 0 skipped as done, 0 failed\n$/);
+    const again = await kpl(
+      ['tail', '--stream', 'keyed-again', '--from', 'trim-horizon', '--limit', '2', '--json'],
+      { client: kinesis().client },
+    );
+    expect(Object.fromEntries(again.lines.map(({ data, shardId }) => [data, shardId]))).toEqual({
+      low: 'shardId-000000000000',
+      high: 'shardId-000000000001',
+    });
   });
 });

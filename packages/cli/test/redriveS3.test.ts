@@ -5,37 +5,28 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { createCheckpointTable } from '@kpl-lambda/checkpoints';
 import {
   KinesisEventSourceMapping,
   type KinesisOnFailureRecord,
 } from '@kpl-lambda/local-event-source-mapping';
-import {
-  type LocalKinesis,
-  startLocalKinesis,
-} from '@kpl-lambda/local-event-source-mapping/local-kinesis';
-import { type LocalDynamoDB, startLocalDynamoDB } from '@kpl-lambda/testing-utils';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { KinesisStreamEvent } from 'aws-lambda';
 import S3rver from 's3rver';
-import { kpl } from './run.js';
-import { userRecordsOf } from './userRecordsOf.js';
+import { useLocalCheckpointServices } from './helpers/localCheckpointServices.js';
+import { kpl } from './helpers/run.js';
+import { userRecordsOf } from './helpers/userRecordsOf.js';
 
 /** Past the 24 hours a new stream keeps its records. */
 const PAST_RETENTION_MS = 25 * 60 * 60 * 1000;
 const BUCKET = 'failures';
 const KEY = 'aws/lambda/esm-uuid/shardId-000000000000/2025/01/01/2025-01-01T00.00.00-object';
 
-let kinesis: LocalKinesis;
-let dynamodb: LocalDynamoDB;
+// s3rver's own key, which kinesalite and dynalite take too.
+const { kinesis, dynamodb } = useLocalCheckpointServices('checkpoints', 'S3RVER');
 let s3: S3rver;
 let s3Endpoint: string;
 let directory: string;
 beforeAll(async () => {
-  // s3rver's own key; kinesalite and dynalite take any.
-  process.env.AWS_ACCESS_KEY_ID = 'S3RVER';
-  process.env.AWS_SECRET_ACCESS_KEY = 'S3RVER';
-  process.env.AWS_EC2_METADATA_DISABLED = 'true';
   directory = await mkdtemp(join(tmpdir(), 'kpl-redrive-s3-'));
   s3 = new S3rver({
     address: '127.0.0.1',
@@ -44,21 +35,10 @@ beforeAll(async () => {
     directory,
     configureBuckets: [{ name: BUCKET }],
   });
-  const [{ port }] = await Promise.all([
-    s3.run(),
-    (async () => {
-      [kinesis, dynamodb] = await Promise.all([startLocalKinesis(), startLocalDynamoDB()]);
-    })(),
-  ]);
-  s3Endpoint = `http://127.0.0.1:${port}`;
-  await createCheckpointTable({
-    client: dynamodb.client,
-    tableName: 'checkpoints',
-    timeToLive: false,
-  });
+  s3Endpoint = `http://127.0.0.1:${(await s3.run()).port}`;
 });
 afterAll(async () => {
-  await Promise.all([kinesis.stop(), dynamodb.stop(), s3.close()]);
+  await s3.close();
   await rm(directory, { recursive: true, force: true });
 });
 afterEach(() => jest.restoreAllMocks());
@@ -68,16 +48,16 @@ afterEach(() => jest.restoreAllMocks());
  * fails: what Lambda would write to an S3 destination, the SQS record and the event given up.
  */
 async function givenUpObject(streamName: string, count: number) {
-  await kinesis.createStream(streamName, 1);
+  await kinesis().createStream(streamName, 1);
   const put = await kpl(['put', '--stream', streamName], {
     stdin: Array.from({ length: count }, (_, n) => JSON.stringify({ n })).join('\n'),
-    client: kinesis.client,
+    client: kinesis().client,
   });
   expect(put.code).toBe(0);
   let lastEvent: KinesisStreamEvent | undefined;
   const given: Array<KinesisOnFailureRecord & { payload: KinesisStreamEvent }> = [];
   const mapping = new KinesisEventSourceMapping({
-    client: kinesis.client,
+    client: kinesis().client,
     streamName,
     maximumRetryAttempts: 0,
     handler: (event) => {
@@ -95,9 +75,9 @@ async function givenUpObject(streamName: string, count: number) {
 
 const local = () => [
   '--kinesis-endpoint',
-  kinesis.endpoint,
+  kinesis().endpoint,
   '--dynamodb-endpoint',
-  dynamodb.endpoint,
+  dynamodb().endpoint,
   '--s3-endpoint',
   s3Endpoint,
   '--region',
@@ -117,7 +97,7 @@ describe('kpl redrive of an S3 on-failure object', () => {
       new PutObjectCommand({ Bucket: BUCKET, Key: KEY, Body: JSON.stringify(object) }),
     );
     client.destroy();
-    await kinesis.createStream('again', 1);
+    await kinesis().createStream('again', 1);
     const now = Date.now();
     jest.spyOn(Date, 'now').mockImplementation(() => now + PAST_RETENTION_MS);
     const consumer = ['--table', 'checkpoints', '--consumer', 'expired'];
@@ -137,7 +117,7 @@ describe('kpl redrive of an S3 on-failure object', () => {
     );
     expect(fromS3.stderr).toMatch(/: 5 redriven to again, 0 skipped as done, 0 failed\n$/);
     expect(fromS3.code).toBe(0);
-    expect(await userRecordsOf(kinesis.client, 'again')).toHaveLength(5);
+    expect(await userRecordsOf(kinesis().client, 'again')).toHaveLength(5);
 
     // Recorded as done: a second redrive writes nothing twice.
     const twice = await kpl(

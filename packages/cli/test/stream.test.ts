@@ -2,18 +2,12 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { InMemoryCheckpointStore } from '@kpl-lambda/checkpoints';
-import {
-  type LocalKinesis,
-  startLocalKinesis,
-} from '@kpl-lambda/local-event-source-mapping/local-kinesis';
-import { kpl } from './run.js';
+import { startLocalKinesis } from '@kpl-lambda/local-event-source-mapping/local-kinesis';
+import { useLocalKinesis } from './helpers/localKinesis.js';
+import { kpl } from './helpers/run.js';
 
 // kpl put, tail and redrive against a local Kinesis (kinesalite), and the binary itself.
-let kinesis: LocalKinesis;
-beforeAll(async () => {
-  kinesis = await startLocalKinesis();
-});
-afterAll(() => kinesis.stop());
+const kinesis = useLocalKinesis();
 
 const orders = (count: number, from = 0) =>
   Array.from({ length: count }, (_, i) =>
@@ -42,21 +36,21 @@ describe('kpl put against a stream that throttles', () => {
 
 describe('kpl put and kpl tail', () => {
   it('puts JSON lines aggregated, and tails them back in order per key, across a reshard', async () => {
-    await kinesis.createStream('orders', 1);
+    await kinesis().createStream('orders', 1);
     const put = await kpl(['put', '--stream', 'orders', '--partition-key', 'customerId'], {
       stdin: orders(300).join('\n'),
-      client: kinesis.client,
+      client: kinesis().client,
     });
     expect(put.code).toBe(0);
     expect(put.stdout).toMatch(
       /^300 user records written to orders in \d+ Kinesis records \(\d+ PUT payload units, \d+ PutRecords calls, 0 retries, 0 throttled, 0 held for a shard's rate limit, 0 expired\); 0 undeliverable\n$/,
     );
-    await kinesis.splitShard('orders');
+    await kinesis().splitShard('orders');
     expect(
       (
         await kpl(['put', '--stream', 'orders', '--partition-key', 'customerId'], {
           stdin: orders(300, 300).join('\n'),
-          client: kinesis.client,
+          client: kinesis().client,
         })
       ).code,
     ).toBe(0);
@@ -74,7 +68,7 @@ describe('kpl put and kpl tail', () => {
         '--poll-ms',
         '20',
       ],
-      { client: kinesis.client },
+      { client: kinesis().client },
     );
     expect(tail.code).toBe(0);
     const seen = tail.lines.map(
@@ -96,15 +90,18 @@ describe('kpl put and kpl tail', () => {
   }, 30_000);
 
   it('tails one shard from now until stopped', async () => {
-    await kinesis.createStream('latest', 1);
-    await kpl(['put', '--stream', 'latest', '--raw'], { stdin: 'before', client: kinesis.client });
+    await kinesis().createStream('latest', 1);
+    await kpl(['put', '--stream', 'latest', '--raw'], {
+      stdin: 'before',
+      client: kinesis().client,
+    });
     const controller = new AbortController();
     const tail = kpl(
       ['tail', '--stream', 'latest', '--shard', 'shardId-000000000000', '--poll-ms', '20'],
-      { client: kinesis.client, signal: controller.signal },
+      { client: kinesis().client, signal: controller.signal },
     );
     await new Promise((resolve) => setTimeout(resolve, 300));
-    await kpl(['put', '--stream', 'latest', '--raw'], { stdin: 'after', client: kinesis.client });
+    await kpl(['put', '--stream', 'latest', '--raw'], { stdin: 'after', client: kinesis().client });
     await new Promise((resolve) => setTimeout(resolve, 300));
     controller.abort();
     const run = await tail;
@@ -113,11 +110,11 @@ describe('kpl put and kpl tail', () => {
   });
 
   it('says what is wrong with a stream or shard it cannot read', async () => {
-    const noStream = await kpl(['tail', '--stream', 'missing'], { client: kinesis.client });
+    const noStream = await kpl(['tail', '--stream', 'missing'], { client: kinesis().client });
     expect(noStream.code).toBe(1);
     expect(noStream.stderr).toMatch(/^kpl tail: .*missing.*\n$/);
     const noShard = await kpl(['tail', '--stream', 'latest', '--shard', 'shardId-000000000009'], {
-      client: kinesis.client,
+      client: kinesis().client,
     });
     expect(noShard).toMatchObject({
       code: 2,
@@ -128,16 +125,16 @@ describe('kpl put and kpl tail', () => {
 
 describe('kpl redrive', () => {
   it('reads back the user records of a given-up batch, and puts them again with --to-stream', async () => {
-    await kinesis.createStream('failed', 1);
-    await kinesis.createStream('again', 1);
+    await kinesis().createStream('failed', 1);
+    await kinesis().createStream('again', 1);
     await kpl(['put', '--stream', 'failed'], {
       stdin: orders(50).join('\n'),
-      client: kinesis.client,
+      client: kinesis().client,
     });
     const [first, ...rest] = (
       await kpl(
         ['tail', '--stream', 'failed', '--from', 'trim-horizon', '--limit', '50', '--json'],
-        { client: kinesis.client },
+        { client: kinesis().client },
       )
     ).lines;
     const last = rest.at(-1) ?? first!;
@@ -153,14 +150,14 @@ describe('kpl redrive', () => {
     // As an SQS destination delivers it: the record in a message body.
     const run = await kpl(['redrive', '--to-stream', 'again'], {
       stdin: JSON.stringify({ Messages: [{ Body: JSON.stringify(message) }] }),
-      client: kinesis.client,
+      client: kinesis().client,
     });
     expect(run.code).toBe(0);
     expect(run.lines).toHaveLength(50);
     expect(run.stderr).toMatch(/: 50 redriven to again, 0 skipped as done, 0 failed\n$/);
     const again = await kpl(
       ['tail', '--stream', 'again', '--from', 'trim-horizon', '--limit', '50', '--json'],
-      { client: kinesis.client },
+      { client: kinesis().client },
     );
     expect(again.lines.map((line) => line.data).sort()).toEqual(
       run.lines.map((line) => line.data).sort(),
@@ -169,12 +166,12 @@ describe('kpl redrive', () => {
   });
 
   it('refuses input that is not an on-failure message, and half a checkpoint store', async () => {
-    expect(await kpl(['redrive'], { stdin: '{}', client: kinesis.client })).toMatchObject({
+    expect(await kpl(['redrive'], { stdin: '{}', client: kinesis().client })).toMatchObject({
       code: 2,
       stderr: expect.stringContaining('it has no KinesisBatchInfo'),
     });
     expect(
-      await kpl(['redrive'], { stdin: '{"KinesisBatchInfo":', client: kinesis.client }),
+      await kpl(['redrive'], { stdin: '{"KinesisBatchInfo":', client: kinesis().client }),
     ).toMatchObject({
       code: 1,
       stderr: expect.stringMatching(
@@ -183,7 +180,7 @@ describe('kpl redrive', () => {
     });
     const halfBatch = { KinesisBatchInfo: { shardId: 'shardId-000000000000' } };
     expect(
-      await kpl(['redrive'], { stdin: JSON.stringify(halfBatch), client: kinesis.client }),
+      await kpl(['redrive'], { stdin: JSON.stringify(halfBatch), client: kinesis().client }),
     ).toMatchObject({
       code: 1,
       stderr: expect.stringMatching(/^kpl redrive: batchInfo.startSequenceNumber is missing: /),
@@ -207,7 +204,7 @@ describe('the kpl binary', () => {
       code: 2,
       stderr: expect.stringContaining('--stream is required'),
     });
-    await kinesis.createStream('bin', 1);
+    await kinesis().createStream('bin', 1);
     const env = {
       ...process.env,
       AWS_REGION: 'us-east-1',
@@ -216,7 +213,7 @@ describe('the kpl binary', () => {
     };
     const child = promisify(execFile)(
       process.execPath,
-      [bin, 'put', '--stream', 'bin', '--endpoint', kinesis.endpoint, '--raw', '-'],
+      [bin, 'put', '--stream', 'bin', '--endpoint', kinesis().endpoint, '--raw', '-'],
       { env },
     );
     child.child.stdin!.end('one\ntwo\n');

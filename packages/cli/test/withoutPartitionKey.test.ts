@@ -6,17 +6,13 @@ import {
   PutRecordsCommand,
 } from '@aws-sdk/client-kinesis';
 import { aggregatedRecord, kinesisStreamEvent, plainRecord } from '@kpl-lambda/core/testing';
-import {
-  type LocalKinesis,
-  startLocalKinesis,
-} from '@kpl-lambda/local-event-source-mapping/local-kinesis';
-import { kpl } from './run.js';
+import { useLocalKinesis } from './helpers/localKinesis.js';
+import { kpl } from './helpers/run.js';
 
-let kinesis: LocalKinesis;
+const kinesis = useLocalKinesis();
 beforeAll(async () => {
-  kinesis = await startLocalKinesis();
-  await kinesis.createStream('auto', 1, { recordDistribution: 'AUTO' });
-  await kinesis.client.send(
+  await kinesis().createStream('auto', 1, { recordDistribution: 'AUTO' });
+  await kinesis().client.send(
     new PutRecordsCommand({
       StreamName: 'auto',
       Records: [
@@ -33,17 +29,16 @@ beforeAll(async () => {
     }),
   );
 });
-afterAll(() => kinesis.stop());
 
 async function getRecords() {
-  const { ShardIterator } = await kinesis.client.send(
+  const { ShardIterator } = await kinesis().client.send(
     new GetShardIteratorCommand({
       StreamName: 'auto',
       ShardId: 'shardId-000000000000',
       ShardIteratorType: 'TRIM_HORIZON',
     }),
   );
-  const { Records = [] } = await kinesis.client.send(new GetRecordsCommand({ ShardIterator }));
+  const { Records = [] } = await kinesis().client.send(new GetRecordsCommand({ ShardIterator }));
   return Records;
 }
 
@@ -60,10 +55,10 @@ const expected = [
 describe('records without a partition key', () => {
   it('kpl tail shows them, partitionKey null in JSON and (none) in text', async () => {
     const tail = ['tail', '--stream', 'auto', '--from', 'trim-horizon', '--limit', '4'];
-    const json = await kpl([...tail, '--json'], { client: kinesis.client });
+    const json = await kpl([...tail, '--json'], { client: kinesis().client });
     expect(json.code).toBe(0);
     expect(keysAndData(json.lines)).toEqual(expected);
-    const text = await kpl(tail, { client: kinesis.client });
+    const text = await kpl(tail, { client: kinesis().client });
     expect(text.stdout.split('\n')[0]).toMatch(
       /^shardId-000000000000 \d+:0 \(none\) 7 B json \{"n":0\}$/,
     );
@@ -112,17 +107,17 @@ describe('records without a partition key', () => {
         streamArn: 'arn:aws:kinesis:us-east-1:000000000000:stream/auto',
       },
     };
-    await kinesis.createStream('auto-again', 1, { recordDistribution: 'AUTO' });
+    await kinesis().createStream('auto-again', 1, { recordDistribution: 'AUTO' });
     const run = await kpl(['redrive', '--to-stream', 'auto-again'], {
       stdin: JSON.stringify(message),
-      client: kinesis.client,
+      client: kinesis().client,
     });
     expect(run.stderr).toMatch(/: 4 redriven to auto-again, 0 skipped as done, 0 failed\n$/);
     expect(run.code).toBe(0);
     expect(keysAndData(run.lines)).toEqual(expected);
     const again = await kpl(
       ['tail', '--stream', 'auto-again', '--from', 'trim-horizon', '--limit', '4', '--json'],
-      { client: kinesis.client },
+      { client: kinesis().client },
     );
     expect(again.lines.map(({ data }) => data)).toEqual(expected.map(([, data]) => data));
   });

@@ -19,12 +19,15 @@ export interface RunOptions {
   client?: KinesisClient;
   signal?: AbortSignal;
   env?: NodeJS.ProcessEnv;
+  /** Standard output and error are a terminal's (`isTTY`), `columns` wide when it says. */
+  terminal?: { columns?: number };
 }
 
 /** Runs `kpl ...args` in this process, on the given standard input, as the binary would. */
 export async function kpl(args: string[], options: RunOptions = {}): Promise<Run> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
+  const terminal = options.terminal && { isTTY: true, columns: options.terminal.columns };
+  const stdout = Object.assign(new PassThrough(), terminal);
+  const stderr = Object.assign(new PassThrough(), terminal);
   const out: Buffer[] = [];
   const err: Buffer[] = [];
   stdout.on('data', (chunk: Buffer) => out.push(chunk));
