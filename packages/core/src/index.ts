@@ -1,6 +1,15 @@
 export { aggregate } from './aggregation/aggregate.js';
-export { CheckedPartitionKey } from './format/CheckedPartitionKey.js';
+export { RecordAggregator } from './aggregation/RecordAggregator.js';
+export {
+  type ListedShard,
+  type RoutingKeys,
+  type ShardHashKeyRange,
+  ShardMap,
+} from './aggregation/ShardMap.js';
 export { parentKey } from './checkpoints/CheckpointedBatch.js';
+export { doneUserRecords } from './checkpoints/doneUserRecords.js';
+export { SubSequenceSet } from './checkpoints/SubSequenceSet.js';
+export type { WindowState } from './checkpoints/WindowProgress.js';
 export { consoleLogger } from './consoleLogger.js';
 export {
   DEFAULT_MAX_AGGREGATE_BYTES,
@@ -14,10 +23,13 @@ export {
   MAX_TIMER_MS,
 } from './constants.js';
 export { deaggregateBytes, deaggregateSdkRecords } from './deaggregation/deaggregate.js';
-export { decodeUserRecord } from './payload/decodedRecords.js';
-export { isAggregated } from './format/decoder.js';
-export { canDecompress } from './payload/decompress.js';
-export { doneUserRecords } from './checkpoints/doneUserRecords.js';
+export { deaggregateRecords, iterDeaggregateRecords } from './deaggregation/lambdaRecords.js';
+export {
+  type RecordWithBase64Data,
+  userRecordData,
+  userRecordJson,
+  userRecordText,
+} from './deaggregation/userRecordData.js';
 export {
   KplConfigurationError,
   type KplConfigurationErrorOptions,
@@ -27,8 +39,9 @@ export {
   KplPayloadDecodeError,
   KplRecordTooLargeError,
 } from './errors.js';
+export { CheckedPartitionKey } from './format/CheckedPartitionKey.js';
+export { isAggregated } from './format/decoder.js';
 export { computeHashKey, computeHashKeyHex, isValidHashKey } from './format/hashKey.js';
-export { deaggregateRecords, iterDeaggregateRecords } from './deaggregation/lambdaRecords.js';
 export type { KplLogger } from './logger.js';
 export {
   BATCH_METRIC_NAMES,
@@ -37,21 +50,8 @@ export {
   type DecodeMetrics,
   type KplMetrics,
 } from './metrics.js';
+export { decodeUserRecord } from './payload/decodedRecords.js';
+export { canDecompress } from './payload/decompress.js';
 export { PayloadDecoder, type UserRecordPosition } from './payload/PayloadDecoder.js';
 export type * from './payload/payloadTypes.js';
-export { RecordAggregator } from './aggregation/RecordAggregator.js';
-export {
-  type ListedShard,
-  type RoutingKeys,
-  type ShardHashKeyRange,
-  ShardMap,
-} from './aggregation/ShardMap.js';
-export { SubSequenceSet } from './checkpoints/SubSequenceSet.js';
 export type * from './types.js';
-export {
-  type RecordWithBase64Data,
-  userRecordData,
-  userRecordJson,
-  userRecordText,
-} from './deaggregation/userRecordData.js';
-export type { WindowState } from './checkpoints/WindowProgress.js';

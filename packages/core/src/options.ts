@@ -23,7 +23,7 @@ export function assertOneOf<T extends string>(
   if (value !== undefined && !allowed.includes(value as T)) {
     throw makeError(
       option,
-      `${option} must be one of ${allowed.map((mode) => `'${mode}'`).join(', ')}, got ${JSON.stringify(value) ?? typeof value}`,
+      `${option} must be one of ${allowed.map((mode) => `'${mode}'`).join(', ')}, got ${shown(value)}`,
     );
   }
 }
@@ -148,6 +148,23 @@ function describe(value: unknown): string {
   return Array.isArray(value) ? 'an array' : typeof value;
 }
 
+/**
+ * A wrong value, as a refusal shows it, whatever it is: `JSON.stringify` throws on a bigint, and
+ * `String` on a symbol or an object without a prototype.
+ *
+ * @example
+ * ```ts
+ * shown(Object.create(null)); // 'object'
+ * ```
+ */
+export function shown(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') {
+    return String(value);
+  }
+  return value === null ? 'null' : describe(value);
+}
+
 /** Makes the configuration error of some kpl-lambda package, naming the option. */
 export type ConfigurationErrorFactory = (option: string, message: string) => KplConfigurationError;
 
@@ -179,7 +196,7 @@ export function assertIntegerIn(
     (Number.isInteger(value) || value === Number.POSITIVE_INFINITY);
   if (!valid) {
     const range = max === Number.POSITIVE_INFINITY ? `${min} or more` : `from ${min} to ${max}`;
-    throw makeError(option, `${option} must be an integer ${range}, got ${String(value)}`);
+    throw makeError(option, `${option} must be an integer ${range}, got ${shown(value)}`);
   }
 }
 
@@ -210,7 +227,7 @@ export function assertTimerMs(
   ) {
     throw makeError(
       option,
-      `${option} must be a whole number of milliseconds from ${min} to ${MAX_TIMER_MS} (about 24.8 days, the longest a timer waits)${never ? ', or Infinity' : ''}, got ${String(value)}`,
+      `${option} must be a whole number of milliseconds from ${min} to ${MAX_TIMER_MS} (about 24.8 days, the longest a timer waits)${never ? ', or Infinity' : ''}, got ${shown(value)}`,
     );
   }
 }

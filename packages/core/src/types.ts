@@ -1,8 +1,8 @@
 import type { KinesisStreamRecord, KinesisStreamRecordPayload } from 'aws-lambda';
-import type { CheckedPartitionKey } from './format/CheckedPartitionKey.js';
-import type { CloudWatchLogsEvent } from './payload/payloadTypes.js';
 import type { ListedShard, ShardHashKeyRange, ShardMap } from './aggregation/ShardMap.js';
 import type { SubSequenceSet } from './checkpoints/SubSequenceSet.js';
+import type { CheckedPartitionKey } from './format/CheckedPartitionKey.js';
+import type { CloudWatchLogsEvent } from './payload/payloadTypes.js';
 
 /**
  * What to do with a corrupt aggregate: one whose MD5 digest matches but whose body cannot be

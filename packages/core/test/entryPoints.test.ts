@@ -78,6 +78,7 @@ describe('core entry points', () => {
       'optionNames',
       'parentOf',
       'safeLogger',
+      'shown',
       'stateOfResponse',
     ]);
   });

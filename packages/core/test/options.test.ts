@@ -8,7 +8,13 @@ import {
   MAX_TIMER_MS,
   RecordAggregator,
 } from '@kpl-lambda/core';
-import { assertKnownOptions, assertTimerMs, closestNames } from '@kpl-lambda/core/internal';
+import {
+  assertIntegerIn,
+  assertKnownOptions,
+  assertOneOf,
+  assertTimerMs,
+  closestNames,
+} from '@kpl-lambda/core/internal';
 import {
   aggregatedRecord,
   corruptAggregatedRecord,
@@ -143,4 +149,26 @@ describe('assertTimerMs', () => {
   it('refuses less than min', () => {
     expect(thrownBy(() => assertTimerMs('t', 0, { min: 1 }))).toBeInstanceOf(KplConfigurationError);
   });
+});
+
+describe('a refusal of any value', () => {
+  const values: Array<[string, unknown]> = [
+    ['a bigint', 1n],
+    ['a symbol', Symbol('s')],
+    ['an object without a prototype', Object.create(null)],
+    ['a function', () => 1],
+  ];
+
+  it.each(values)(
+    'is a configuration error for %s, never a TypeError of its message',
+    (_, value) => {
+      for (const refuse of [
+        () => assertOneOf('mode', value, ['a', 'b']),
+        () => assertIntegerIn('count', value, 1, 10),
+        () => assertTimerMs('waitMs', value, { min: 0 }),
+      ]) {
+        expect(refuse).toThrow(KplConfigurationError);
+      }
+    },
+  );
 });

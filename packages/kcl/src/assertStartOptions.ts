@@ -5,6 +5,7 @@ import {
   assertLogger,
   assertTimerMs,
   optionNames,
+  shown,
 } from '@kpl-lambda/core/internal';
 import { KplKclConfigurationError } from './errors.js';
 import type { StartOptions } from './types.js';
@@ -89,14 +90,4 @@ function hasMethods(value: unknown, ...names: string[]): boolean {
     value !== null &&
     names.every((name) => typeof (value as Record<string, unknown>)[name] === 'function')
   );
-}
-
-/**
- * A wrong value, as a message shows it, whatever it is: `JSON.stringify` throws on a bigint, and
- * `String` on an object without a prototype.
- */
-function shown(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'number' || typeof value === 'bigint') return String(value);
-  return value === null ? 'null' : typeof value;
 }

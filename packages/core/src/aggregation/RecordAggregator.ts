@@ -1,5 +1,4 @@
 import { Buffer } from 'node:buffer';
-import { checkedPartitionKeyOf } from '../format/CheckedPartitionKey.js';
 import {
   DEFAULT_MAX_AGGREGATE_BYTES,
   KPL_DIGEST_SIZE,
@@ -7,14 +6,11 @@ import {
   MAGIC_BYTES,
   MAX_KINESIS_RECORD_BYTES,
 } from '../constants.js';
-import { isAggregated } from '../format/decoder.js';
 import { KplInvalidRecordError, KplRecordTooLargeError } from '../errors.js';
+import { checkedPartitionKeyOf } from '../format/CheckedPartitionKey.js';
+import { isAggregated } from '../format/decoder.js';
 import { assertValidKeys } from '../format/hashKey.js';
-import { KeyTable } from './KeyTable.js';
 import { md5 } from '../format/md5.js';
-import { assertIntegerIn, assertKnownOptions, assertTypeOf, optionNames } from '../options.js';
-import { ShardMap } from './ShardMap.js';
-import type { AggregatedRecord, AggregatorOptions, UserRecordInput } from '../types.js';
 import { WireWriter } from '../format/WireWriter.js';
 import {
   EXPLICIT_HASH_KEY_TABLE_TAG,
@@ -25,6 +21,10 @@ import {
   userRecordBytes,
   writeUserRecord,
 } from '../format/wireFormat.js';
+import { assertIntegerIn, assertKnownOptions, assertTypeOf, optionNames } from '../options.js';
+import type { AggregatedRecord, AggregatorOptions, UserRecordInput } from '../types.js';
+import { KeyTable } from './KeyTable.js';
+import { ShardMap } from './ShardMap.js';
 
 const AGGREGATOR_OPTIONS = optionNames<AggregatorOptions>({
   aggregationMaxBytes: true,

@@ -1,5 +1,5 @@
-import { RecordAggregator } from './RecordAggregator.js';
 import type { AggregatedRecord, AggregatorOptions, UserRecordInput } from '../types.js';
+import { RecordAggregator } from './RecordAggregator.js';
 
 /**
  * Aggregates user records into as few records as fit `aggregationMaxBytes` (and `aggregationMaxCount`), in order.

@@ -1,7 +1,7 @@
 import type { KinesisStreamRecord } from 'aws-lambda';
 import type { KplLogger } from '../logger.js';
-import { SubSequenceSet } from './SubSequenceSet.js';
 import type { CheckpointStore, KinesisStreamUserRecord, ParentRecordId } from '../types.js';
+import { SubSequenceSet } from './SubSequenceSet.js';
 
 /**
  * The identity of a parent record in a checkpoint store (the store adds its consumer): what a

@@ -1,6 +1,6 @@
+import type { CheckpointStore, ParentProgress, ParentRecordId } from '../types.js';
 import { parentKey } from './CheckpointedBatch.js';
 import { SubSequenceSet } from './SubSequenceSet.js';
-import type { CheckpointStore, ParentProgress, ParentRecordId } from '../types.js';
 
 /**
  * The key of a window's state under which the adapters keep the progress of user records.

@@ -1,5 +1,5 @@
-import { AggregateColumns, decodeAggregate, isAggregated } from '../format/decoder.js';
 import { KplDecodeError, KplInvalidRecordError } from '../errors.js';
+import { AggregateColumns, decodeAggregate, isAggregated } from '../format/decoder.js';
 import { assertKnownOptions, assertOneOf, optionNames } from '../options.js';
 import type {
   DeaggregateOptions,

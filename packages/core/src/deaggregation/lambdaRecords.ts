@@ -1,10 +1,10 @@
 import { Buffer } from 'node:buffer';
 import type { KinesisStreamRecord } from 'aws-lambda';
-import { assertDeaggregateOptions, readParentBytes } from './deaggregate.js';
-import { AggregateColumns } from '../format/decoder.js';
 import { KplInvalidRecordError } from '../errors.js';
-import { LambdaUserRecordPayload } from './LambdaUserRecordPayload.js';
+import { AggregateColumns } from '../format/decoder.js';
 import type { DeaggregateOptions, KinesisStreamUserRecord, UserRecord } from '../types.js';
+import { assertDeaggregateOptions, readParentBytes } from './deaggregate.js';
+import { LambdaUserRecordPayload } from './LambdaUserRecordPayload.js';
 
 /** Every aggregate's base64 starts with this: the magic bytes F3 89 9A C2. */
 const BASE64_MAGIC_PREFIX = '84maw';

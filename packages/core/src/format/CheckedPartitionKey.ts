@@ -1,7 +1,7 @@
 import { Buffer } from 'node:buffer';
 import { KplInvalidRecordError } from '../errors.js';
-import { assertValidKeys } from './hashKey.js';
 import type { UserRecordInput } from '../types.js';
+import { assertValidKeys } from './hashKey.js';
 
 // Set by the class's static block, which alone can reach the memo's private fields.
 let indexInTable: (key: CheckedPartitionKey, table: object) => number | undefined;

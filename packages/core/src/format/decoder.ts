@@ -1,6 +1,6 @@
-import { asBuffer } from './bytes.js';
 import { KPL_DIGEST_SIZE, MAGIC_BYTES, MAX_HASH_KEY } from '../constants.js';
 import { KplDecodeError } from '../errors.js';
+import { asBuffer } from './bytes.js';
 import { md5 } from './md5.js';
 import { decodeFailure, fieldNumber, WireReader } from './WireReader.js';
 import {

@@ -13,6 +13,13 @@
  */
 export { CheckpointedBatch, parentOf } from '../checkpoints/CheckpointedBatch.js';
 export { countUserRecords } from '../checkpoints/doneUserRecords.js';
+export {
+  isKinesisWindowEvent,
+  stateOfResponse,
+  WINDOW_PROGRESS_KEY,
+  WindowProgress,
+} from '../checkpoints/WindowProgress.js';
+export { USER_RECORD_FIELDS, type UserRecordField } from '../deaggregation/userRecordFields.js';
 export { assertValidKeys } from '../format/hashKey.js';
 export { absorbRejection, safeLogger } from '../logger.js';
 export { assertLogger, loggerOf } from '../loggerOption.js';
@@ -30,11 +37,5 @@ export {
   closestNames,
   deaggregationModeOf,
   optionNames,
+  shown,
 } from '../options.js';
-export { USER_RECORD_FIELDS, type UserRecordField } from '../deaggregation/userRecordFields.js';
-export {
-  isKinesisWindowEvent,
-  stateOfResponse,
-  WINDOW_PROGRESS_KEY,
-  WindowProgress,
-} from '../checkpoints/WindowProgress.js';

@@ -1,9 +1,7 @@
 import type { Buffer } from 'node:buffer';
-import { asBuffer } from '../format/bytes.js';
 import { DEFAULT_MAX_DECODED_BYTES, MAX_DECODED_BYTES } from '../constants.js';
-import { canDecompress, decompress } from './decompress.js';
-import { cloudWatchLogsRecords, lineRecords } from './envelopes.js';
 import { KplConfigurationError, KplPayloadDecodeError } from '../errors.js';
+import { asBuffer } from '../format/bytes.js';
 import {
   assertIntegerIn,
   assertKnownOptions,
@@ -11,6 +9,8 @@ import {
   type ConfigurationErrorFactory,
   optionNames,
 } from '../options.js';
+import { canDecompress, decompress } from './decompress.js';
+import { cloudWatchLogsRecords, lineRecords } from './envelopes.js';
 import type {
   DecodedPayload,
   DecodeOptions,

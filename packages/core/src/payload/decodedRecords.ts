@@ -1,7 +1,7 @@
-import { asBuffer } from '../format/bytes.js';
-import type { PayloadDecoder } from './PayloadDecoder.js';
-import type { KinesisStreamUserRecord, KinesisStreamUserRecordPayload } from '../types.js';
 import { userRecordData } from '../deaggregation/userRecordData.js';
+import { asBuffer } from '../format/bytes.js';
+import type { KinesisStreamUserRecord, KinesisStreamUserRecordPayload } from '../types.js';
+import type { PayloadDecoder } from './PayloadDecoder.js';
 
 /**
  * The records a Lambda user record's data decodes to, in order, each with the user record's

@@ -17,10 +17,10 @@
  */
 import { Buffer } from 'node:buffer';
 import type { KinesisStreamEvent } from 'aws-lambda';
+import { RecordAggregator } from '../aggregation/RecordAggregator.js';
 import { MAX_KINESIS_RECORD_BYTES } from '../constants.js';
 import { KplConfigurationError } from '../errors.js';
 import { assertKnownOptions, optionNames } from '../options.js';
-import { RecordAggregator } from '../aggregation/RecordAggregator.js';
 import type { UserRecordInput } from '../types.js';
 import { corruptAggregateBytes } from './corrupt.js';
 import { lambdaKinesisRecord } from './lambdaShapes.js';
