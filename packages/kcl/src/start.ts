@@ -2,10 +2,10 @@ import type { KplLogger } from '@kpl-lambda/core';
 import { MAX_TIMER_MS } from '@kpl-lambda/core';
 import { loggerOf } from '@kpl-lambda/core/internal';
 import { assertRecordProcessor } from './assertRecordProcessor.js';
-import { assertStartOptions } from './assertStartOptions.js';
 import { knownMessage } from './daemonMessage.js';
 import { KplKclCheckpointError, KplKclProtocolError } from './errors.js';
 import { type DaemonMessage, MessageChannel } from './MessageChannel.js';
+import { assertStartOptions } from './options.js';
 import { guardStdout } from './stdio.js';
 import type {
   Checkpointer,
