@@ -19,6 +19,7 @@ export {
   WINDOW_PROGRESS_KEY,
   WindowProgress,
 } from '../checkpoints/WindowProgress.js';
+export { closestNames } from '../closestNames.js';
 export { USER_RECORD_FIELDS, type UserRecordField } from '../deaggregation/userRecordFields.js';
 export { assertValidKeys } from '../format/hashKey.js';
 export { absorbRejection, safeLogger } from '../logger.js';
@@ -34,7 +35,6 @@ export {
   assertTypeOf,
   BATCH_ON_CORRUPT_MODES,
   type ConfigurationErrorFactory,
-  closestNames,
   deaggregationModeOf,
   optionNames,
   shown,
