@@ -68,7 +68,8 @@ describeWithJava('@kpl-lambda/kcl with two workers of the real KCL 3.1.3 daemon'
       await until(() => {
         const perShard = countBy(everyRecord().map((line) => line.shardId));
         return perShard.size === 4 && [...perShard.values()].every((n) => n === HANG_AFTER);
-      }, 120_000);
+        // Two JVMs and the leases' sharing out: a minute alone, more beside a full test run.
+      }, 200_000);
       // Only the leader assigns leases, and a dead leader's lock is taken over after two minutes
       // at best (awslabs/amazon-kinesis-client#1803): the worker killed is the other one.
       leader = (await local.leaderOf('failover')) ?? '';
@@ -123,5 +124,5 @@ describeWithJava('@kpl-lambda/kcl with two workers of the real KCL 3.1.3 daemon'
     const ascending = (a: number, b: number) => a - b;
     expect(twice.map(([i]) => i).sort(ascending)).toEqual(expectedTwice.sort(ascending));
     expect(twice).toHaveLength(killedShards.length * (HANG_AFTER - CHECKPOINTED));
-  }, 240_000);
+  }, 320_000);
 });
