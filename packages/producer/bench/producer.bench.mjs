@@ -222,27 +222,31 @@ async function compare(records) {
   const distinctKeys = [...knownKeys];
   const aggregateSizes = oursWritten.map(({ data }) => data.length);
   const datas = records.map(({ data }) => data);
-  const ms = await medianMilliseconds({
-    ...tasks,
-    'MD5 of the aggregates': () => {
-      for (const body of aggregateBodies) hash('md5', body, 'buffer');
+  // Five rounds of at least three runs: each size takes processes of its own.
+  const ms = await medianMilliseconds(
+    {
+      ...tasks,
+      'MD5 of the aggregates': () => {
+        for (const body of aggregateBodies) hash('md5', body, 'buffer');
+      },
+      'MD5 of the partition keys': () => {
+        for (const key of distinctKeys) hash('md5', key, 'hex');
+      },
+      'one copy of the data': () => copyIntoBuffersOf(aggregateSizes, datas),
+      // The MD5 of the distinct keys takes each record's key as known to be one of them. Given
+      // new key strings, a producer learns that by hashing each one to look it up, or else takes
+      // the MD5 of every record's key: the second floor adds the cheaper of the two.
+      "each record's key found among the distinct keys": onFreshRecords(records, (fresh) => {
+        for (const { partitionKey } of fresh) {
+          if (!knownKeys.has(partitionKey)) throw new Error(`${partitionKey} is not among them`);
+        }
+      }),
+      "MD5 of every record's key": onFreshRecords(records, (fresh) => {
+        for (const { partitionKey } of fresh) hash('md5', partitionKey, 'hex');
+      }),
     },
-    'MD5 of the partition keys': () => {
-      for (const key of distinctKeys) hash('md5', key, 'hex');
-    },
-    'one copy of the data': () => copyIntoBuffersOf(aggregateSizes, datas),
-    // The MD5 of the distinct keys takes each record's key as known to be one of them. Given
-    // new key strings, a producer learns that by hashing each one to look it up, or else takes
-    // the MD5 of every record's key: the second floor adds the cheaper of the two.
-    "each record's key found among the distinct keys": onFreshRecords(records, (fresh) => {
-      for (const { partitionKey } of fresh) {
-        if (!knownKeys.has(partitionKey)) throw new Error(`${partitionKey} is not among them`);
-      }
-    }),
-    "MD5 of every record's key": onFreshRecords(records, (fresh) => {
-      for (const { partitionKey } of fresh) hash('md5', partitionKey, 'hex');
-    }),
-  });
+    { rounds: 5, time: 200, iterations: 3 },
+  );
   const [aggregatesMd5Ms, keysMd5Ms, copyMs, keyLookupMs, everyKeyMd5Ms] = ms.slice(
     IMPLEMENTATIONS.length,
   );
@@ -283,7 +287,7 @@ const waysRuns =
     : undefined;
 const runs =
   child === undefined || !child.startsWith(WAYS)
-    ? await runCasesAtLambdaSizes(comparedCases, import.meta.url, 3, {
+    ? await runCasesAtLambdaSizes(comparedCases, import.meta.url, 2, {
         rssTasksOf: () => [OURS, REFERENCE],
       })
     : undefined;
