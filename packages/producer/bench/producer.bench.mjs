@@ -171,8 +171,7 @@ async function compare(records) {
   const written = {};
   for (const name of IMPLEMENTATIONS) {
     const kinesisRecords = [];
-    const collecting = acknowledgingClient(kinesisRecords);
-    if (name === REFERENCE) await referenceProduce(records, collecting);
+    if (name === REFERENCE) await referenceProduce(records, acknowledgingClient(kinesisRecords));
     else
       await produce(newProducer(kinesisRecords, name === OURS_MIB ? MIB_AGGREGATES : {}), records);
     written[name] = kinesisRecords;
