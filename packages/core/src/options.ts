@@ -177,7 +177,7 @@ export function assertTypeOf(
   if (value !== undefined && (typeof value !== type || value === null)) {
     throw makeError(
       option,
-      `${option} must be a ${type}, got ${value === null ? 'null' : typeof value}`,
+      `${option} must be ${type === 'object' ? 'an' : 'a'} ${type}, got ${value === null ? 'null' : typeof value}`,
     );
   }
 }

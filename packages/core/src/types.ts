@@ -174,6 +174,7 @@ export interface SdkKinesisRecord {
   Data?: Uint8Array;
   /** Absent for a record written without one to a service-managed stream. */
   PartitionKey?: string;
+  /** Kinesis always sends it; without one, the user records have an empty `sequenceNumber`. */
   SequenceNumber?: string;
   ApproximateArrivalTimestamp?: Date;
 }

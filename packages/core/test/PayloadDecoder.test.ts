@@ -53,6 +53,7 @@ describe('PayloadDecoder options', () => {
       'integer from 1',
     ],
     [{}, 'compression', 'decode nothing'],
+    [undefined, 'compression', 'decode nothing'],
     [{ compression: 'none', envelope: 'none' }, 'compression', 'decode nothing'],
   ])('refuses %j, naming %s', (options, option, message) => {
     const make = () => new PayloadDecoder(options as never);
@@ -166,6 +167,23 @@ describe('PayloadDecoder compression', () => {
     expect(error).toMatchObject({ sequenceNumber: '4959', subSequenceNumber: 3 });
     expect(error.message).toMatch(/^User record 4959:3 is not gzip data: /);
     expect((error.cause as { code?: string }).code).toBe('Z_DATA_ERROR');
+  });
+
+  it('names a plain record, which has no sub-sequence number, as its sub-sequence 0', () => {
+    const error = decodeError(() =>
+      new PayloadDecoder({ compression: 'gzip' }).decode(Buffer.from('plain'), {
+        sequenceNumber: '4960',
+      }),
+    );
+    expect(error.message).toMatch(/^User record 4960:0 is not gzip data: /);
+  });
+
+  it('leaves what is no decode failure, data that is not bytes, as it was thrown', () => {
+    const decoder = new PayloadDecoder({ compression: 'gzip' });
+    // Node.js's own TypeError, of another realm than Jest's: matched by its name and code.
+    expect(() => decoder.decode('H4sI' as never, { sequenceNumber: '4961' })).toThrow(
+      expect.objectContaining({ name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' }),
+    );
   });
 });
 

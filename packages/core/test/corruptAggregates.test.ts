@@ -106,6 +106,29 @@ describe.each(CORRUPT_AGGREGATE_BODIES)('a corrupt aggregate: %s', (_, body, rea
   });
 });
 
+describe('where a corrupt aggregate breaks', () => {
+  const reasonOf = (body: number[]) => {
+    try {
+      deaggregateBytes(frame(body), parent, { onCorrupt: 'throw' });
+    } catch (error) {
+      return (error as KplDecodeError).message;
+    }
+    return 'decoded';
+  };
+  const nested = (depth: number) => [...Array(depth).fill(0x2b), ...Array(depth).fill(0x2c)];
+
+  it('skips groups nested as deep as protobuf-java does, and refuses one deeper', () => {
+    expect(reasonOf([...nested(100), ...valid])).toBe('decoded');
+    expect(reasonOf([...nested(101), ...valid])).toMatch(/nested too deep \(MALFORMED_FIELD\)/);
+  });
+
+  it('refuses a varint that starts inside its user record and ends past it', () => {
+    // The user record is one byte long: the partition_key_index tag, its value outside.
+    const body = [...partitionKeyEntry('pk'), 0x1a, 0x01, 0x08, 0x00];
+    expect(reasonOf(body)).toMatch(/past the end of its user record \(TRUNCATED\)/);
+  });
+});
+
 describe('a corrupt aggregate in a Lambda batch', () => {
   const corrupt = frame([...partitionKeyEntry('pk'), ...recordEntry(partitionKeyIndex(0))]);
   const event = kinesisStreamEvent([

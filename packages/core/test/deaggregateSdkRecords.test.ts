@@ -51,6 +51,16 @@ describe('deaggregateSdkRecords', () => {
     expect(() => deaggregateSdkRecords([{ PartitionKey: 'p', SequenceNumber: '7' }])).toThrow(
       KplInvalidRecordError,
     );
+    expect(() => deaggregateSdkRecords([{ PartitionKey: 'p' }])).toThrow(
+      'Kinesis record (no sequence number) has no Data bytes',
+    );
+  });
+
+  it('gives the user records of a record without a sequence number an empty one', () => {
+    expect(deaggregateSdkRecords([{ Data: aggregated!.data }])).toEqual([
+      expect.objectContaining({ partitionKey: 'a', subSequenceNumber: 0, sequenceNumber: '' }),
+      expect.objectContaining({ partitionKey: 'b', subSequenceNumber: 1, sequenceNumber: '' }),
+    ]);
   });
 });
 

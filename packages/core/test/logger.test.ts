@@ -52,4 +52,23 @@ describe('absorbRejection', () => {
     await new Promise((resolve) => setImmediate(resolve));
     expect(seen).toEqual(['no']);
   });
+
+  it('leaves an object whose then is not a function alone, as a logger may return one', async () => {
+    const seen: unknown[] = [];
+    // biome-ignore lint/suspicious/noThenProperty: a then that is no function is what is tested.
+    absorbRejection({ then: 'later' }, () => seen.push('called'));
+    expect(() => safeLogger({ info: () => ({ written: true }) as never }).info('x')).not.toThrow();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(seen).toEqual([]);
+  });
+
+  it('absorbs an onRejected that throws, which would otherwise be an unhandled rejection', async () => {
+    const { unhandled } = await withUnhandledRejections(async () => {
+      absorbRejection(Promise.reject(new Error('sink down')), () => {
+        throw new Error('the report failed too');
+      });
+      await new Promise((resolve) => setImmediate(resolve));
+    });
+    expect(unhandled).toEqual([]);
+  });
 });

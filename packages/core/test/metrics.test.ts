@@ -30,6 +30,16 @@ describe('addBatchMetrics', () => {
     expect(added).toContainEqual(['KplParentRecords', 'Count', 2]);
   });
 
+  it('adds the aggregated share as the percentage of user records that came out of aggregates', () => {
+    const added: Array<[string, string, number]> = [];
+    addBatchMetrics(
+      { addMetric: (...metric) => added.push(metric) },
+      { ...counts, userRecords: 8, aggregatedUserRecords: 6 },
+      () => {},
+    );
+    expect(added).toContainEqual(['KplAggregatedShare', 'Percent', 75]);
+  });
+
   it('adds the decode metrics only when the counts have them', () => {
     const added: Array<[string, string, number]> = [];
     addBatchMetrics(

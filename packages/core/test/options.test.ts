@@ -13,7 +13,10 @@ import {
   assertKnownOptions,
   assertOneOf,
   assertTimerMs,
+  assertTypeOf,
   closestNames,
+  deaggregationModeOf,
+  shown,
 } from '@kpl-lambda/core/internal';
 import {
   aggregatedRecord,
@@ -148,6 +151,48 @@ describe('assertTimerMs', () => {
 
   it('refuses less than min', () => {
     expect(thrownBy(() => assertTimerMs('t', 0, { min: 1 }))).toBeInstanceOf(KplConfigurationError);
+  });
+
+  it('names Infinity among what it takes where never is allowed', () => {
+    expect(thrownBy(() => assertTimerMs('idleMs', -1, { never: true }))).toMatchObject({
+      message: expect.stringContaining(', or Infinity, got -1'),
+    });
+    expect(thrownBy(() => assertTimerMs('idleMs', -1))).toMatchObject({
+      message: expect.not.stringContaining('Infinity'),
+    });
+  });
+});
+
+describe('the messages of refusals', () => {
+  it('show null as null, and undefined passes as the default', () => {
+    expect(shown(null)).toBe('null');
+    expect(() => assertIntegerIn('count', undefined, 1, 10)).not.toThrow();
+    expect(thrownBy(() => assertIntegerIn('count', null, 1, 10))).toMatchObject({
+      option: 'count',
+      message: 'count must be an integer from 1 to 10, got null',
+    });
+    expect(thrownBy(() => assertTypeOf('decode', null, 'object'))).toMatchObject({
+      option: 'decode',
+      message: 'decode must be an object, got null',
+    });
+  });
+
+  it('say the type wanted and the type given', () => {
+    expect(() => assertTypeOf('decode', undefined, 'object')).not.toThrow();
+    expect(thrownBy(() => assertTypeOf('decode', 'gzip', 'object'))).toMatchObject({
+      message: 'decode must be an object, got string',
+    });
+    expect(thrownBy(() => assertTypeOf('flag', 1, 'boolean'))).toMatchObject({
+      message: 'flag must be a boolean, got number',
+    });
+  });
+});
+
+describe('deaggregationModeOf', () => {
+  it("deaggregates as passthrough for 'fail', which reports the records left corrupt", () => {
+    expect(deaggregationModeOf('fail')).toBe('passthrough');
+    expect(deaggregationModeOf('passthrough')).toBe('passthrough');
+    expect(deaggregationModeOf('throw')).toBe('throw');
   });
 });
 

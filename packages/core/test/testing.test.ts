@@ -5,6 +5,7 @@ import {
   cloudWatchLogsData,
   corruptAggregatedRecord,
   kinesisStreamEvent,
+  lambdaContext,
   plainRecord,
 } from '@kpl-lambda/core/testing';
 
@@ -110,5 +111,31 @@ describe('cloudWatchLogsData', () => {
 
   it('refuses an option it does not know', () => {
     expect(() => cloudWatchLogsData([], { logGrup: 'x' } as never)).toThrow(KplConfigurationError);
+  });
+});
+
+describe('lambdaContext', () => {
+  afterEach(() => jest.useRealTimers());
+
+  it('counts the time left down from its timeout to 0, by the clock', () => {
+    jest.useFakeTimers({ now: 1_000_000 });
+    const context = lambdaContext({ functionName: 'orders', timeoutMs: 3000 });
+    expect(context.getRemainingTimeInMillis()).toBe(3000);
+    jest.setSystemTime(1_001_000);
+    expect(context.getRemainingTimeInMillis()).toBe(2000);
+    jest.setSystemTime(1_010_000);
+    expect(context.getRemainingTimeInMillis()).toBe(0);
+    expect(context.invokedFunctionArn).toBe(
+      'arn:aws:lambda:us-east-1:000000000000:function:orders',
+    );
+  });
+
+  it('has the legacy callbacks a handler may call, doing nothing', () => {
+    const context = lambdaContext();
+    expect([context.done(), context.fail('x'), context.succeed('y')]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ]);
   });
 });

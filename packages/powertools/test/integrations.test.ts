@@ -38,6 +38,11 @@ const context = {
 
 const Order = z.object({ orderId: z.string(), quantity: z.number().int().positive() });
 
+/** A Standard Schema that is not Zod's, which takes anything: Powertools refuses it. */
+const notZod = {
+  '~standard': { version: 1, vendor: 'handmade', validate: (value: unknown) => ({ value }) },
+} as const;
+
 const orders = () =>
   kinesisStreamEvent([
     aggregatedRecord([
@@ -386,6 +391,7 @@ describe('parity with the stock BatchProcessor on plain records', () => {
     ['base64', 'base64' as const, Order],
     ['base64, an asynchronous schema', 'base64' as const, Order.refine(async () => true)],
     ['unmarshall', 'unmarshall' as const, Order],
+    ['base64, a schema of another library than Zod', 'base64' as const, notZod],
   ])('parses innerSchema with %s as Powertools does', async (_, transformer, innerSchema) => {
     let debug: string[] = [];
     const logger = {
