@@ -178,16 +178,16 @@ export class KinesisProducer {
     const putAt = this.#clock.now();
     const waits = this.#placement.mustWait(putAt);
     if (waits) this.#placement.throwIfRefused();
-    // One that waits is kept: it gets an object of its own, and is not copied.
+    // One that waits is kept: it gets an object of its own, and is not copied. Its sequence is
+    // taken before the user's code runs (partitionKeyFrom, toJSON), which may put a record too.
     const userRecord = toBufferedUserRecord(
       record,
-      this.#sequence,
+      this.#sequence++,
       putAt,
       waits ? this.#placement.waitingLimits : this.#limits,
       this.#partitionKeys,
       waits ? blankUserRecord() : this.#putting,
     );
-    this.#sequence++;
     this.#held.hold(userRecord);
     this.counters.userRecordsPut++;
     if (waits) this.#placement.wait(userRecord);

@@ -100,11 +100,15 @@ describe('HeldRecords', () => {
     expect([held.records, held.bytes]).toEqual([0, 0]);
   });
 
-  it('is writable under both bounds, and wakes who waits for room', async () => {
+  it('is writable under both bounds, and wakes who waits for room (at once when there is)', async () => {
     const held = new HeldRecords({ maxBufferedRecords: 2, maxBufferedBytes: 15 }, log);
     const [a, b] = [userRecord(0), userRecord(1)];
     held.hold(a);
     expect(held.writable).toBe(true);
+    let roomAtOnce = false;
+    held.whenWritable().then(() => (roomAtOnce = true));
+    await Promise.resolve();
+    expect(roomAtOnce).toBe(true);
     held.hold(b);
     expect([held.writable, held.urgent]).toEqual([false, true]);
 

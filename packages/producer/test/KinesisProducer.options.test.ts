@@ -1,12 +1,17 @@
 // The options, checked when the producer is made: a misspelt one, or a time no timer can wait,
 // is a configuration error naming it, never a silent default or a timer that fires at once.
+import {
+  DescribeStreamSummaryCommand,
+  ListShardsCommand,
+  PutRecordsCommand,
+} from '@aws-sdk/client-kinesis';
 import { MAX_TIMER_MS } from '@kpl-lambda/core';
 import {
   KinesisProducer,
   type KinesisProducerOptions,
   KplProducerConfigurationError,
 } from '@kpl-lambda/producer';
-import { client, mockStream } from './helpers/mockKinesis.js';
+import { client, kinesis, mockStream } from './helpers/mockKinesis.js';
 
 beforeEach(() => {
   mockStream(2);
@@ -132,4 +137,25 @@ describe('KinesisProducer options', () => {
   ])('takes %s = %d', (option, value) => {
     expect(make({ [option]: value })).toBeInstanceOf(KinesisProducer);
   });
+});
+
+// The local Kinesis knows streams by name only: the mock plays a stream named by its ARN.
+it('names the stream by its ARN alone in every call when given streamARN', async () => {
+  const StreamARN = 'arn:aws:kinesis:us-east-1:123456789012:stream/s';
+  const producer = new KinesisProducer({ client, streamARN: StreamARN });
+
+  producer.put({ partitionKey: 'k', data: 'x' });
+  expect((await producer.flush()).undeliverable).toEqual([]);
+
+  const inputs = [DescribeStreamSummaryCommand, ListShardsCommand, PutRecordsCommand].map(
+    (command) =>
+      kinesis.commandCalls(command as typeof PutRecordsCommand).map(({ args }) => args[0].input),
+  );
+  for (const calls of inputs) {
+    expect(calls).not.toEqual([]);
+    for (const input of calls) {
+      expect(input).toMatchObject({ StreamARN });
+      expect(input).not.toHaveProperty('StreamName');
+    }
+  }
 });

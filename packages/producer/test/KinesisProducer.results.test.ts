@@ -5,6 +5,7 @@ import {
   KinesisProducer,
   KplUndeliverableRecordError,
   type ProducerRecord,
+  type PutResult,
   type UndeliverableRecord,
 } from '@kpl-lambda/producer';
 import { client, fast, mockStream, throttled } from './helpers/mockKinesis.js';
@@ -53,6 +54,36 @@ describe('putWithResult', () => {
       attempts: 1,
     });
     expect(producer.bufferedRecords).toBe(0);
+  });
+
+  it('gives a record put from partitionKeyFrom a result of its own, apart from the record being put', async () => {
+    const stream = mockStream(2);
+    // Each record's sequence number is its data: a result tells which record it is of.
+    stream.answer = (entry) => ({
+      SequenceNumber: Buffer.from(entry.Data!).toString(),
+      ShardId: 'shardId-0',
+    });
+    let inner: Promise<PutResult> | undefined;
+    const producer: KinesisProducer = new KinesisProducer({
+      client,
+      streamName: 's',
+      ...fast,
+      aggregate: false,
+      partitionKeyFrom: () => {
+        inner ??= producer.putWithResult({ partitionKey: 'inner', data: 'inner' });
+        return 'outer';
+      },
+    });
+
+    const outer = producer.putWithResult({ data: 'outer' });
+    await producer.flush();
+
+    // Both written by now: a result still pending is one that was lost.
+    const pending = new Promise((resolve) => setImmediate(() => resolve('pending')));
+    const sequenceNumberOf = (result: Promise<PutResult>) =>
+      Promise.race([result.then(({ sequenceNumber }) => sequenceNumber), pending]);
+    expect(await sequenceNumberOf(outer)).toBe('outer');
+    expect(await sequenceNumberOf(inner!)).toBe('inner');
   });
 
   it('agrees with what two callers flushing at once are each reported', async () => {

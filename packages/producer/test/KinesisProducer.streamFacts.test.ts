@@ -118,6 +118,29 @@ describe('learning the stream', () => {
     expect(p.counters).toMatchObject({ userRecordsWritten: 10, kinesisRecordsWritten: 1 });
   });
 
+  it('keeps what it learnt of the stream when a later question fails, and says so once', async () => {
+    kinesis
+      .on(DescribeStreamSummaryCommand)
+      .resolvesOnce(streamSummary('AUTO'))
+      .rejects(denied('InternalFailure'));
+    const { said, logger } = recording();
+    const p = producer({ logger, maxAttempts: 1, shardMapMaxAgeMs: 5 });
+    await p.ready();
+    await sleep(20); // the stream is due to be asked again
+
+    p.putMany(Array.from({ length: 10 }, (_, i) => ({ partitionKey: 'same', data: `${i}` })));
+    await p.flush();
+
+    expect(said).toEqual([
+      expect.stringContaining(
+        'keeps what it learnt of the stream before (record distribution AUTO)',
+      ),
+    ]);
+    // Still service-managed: plain records, no shards listed.
+    expect(p.counters).toMatchObject({ userRecordsWritten: 10, kinesisRecordsWritten: 10 });
+    expect(calls(ListShardsCommand)).toBe(0);
+  });
+
   it('gives up at once what waited when the stream is not there', async () => {
     kinesis.on(DescribeStreamSummaryCommand).rejects(denied('ResourceNotFoundException'));
     const p = producer();
@@ -162,6 +185,40 @@ describe('records as large as the stream takes', () => {
     expect(() => p.put({ partitionKey: 'k', data: Buffer.alloc(2_000) })).toThrow(
       KplRecordTooLargeError,
     );
+  });
+
+  it('takes records no larger than maxRequestBytes when only that is given, whatever the stream says', async () => {
+    kinesis.on(DescribeStreamSummaryCommand).resolves(streamSummary('USER_PARTITION_KEY', 10_240));
+    const p = producer({ maxRequestBytes: 2 * 1_048_576 });
+    await p.ready();
+
+    expect(() => p.put({ partitionKey: 'k', data: Buffer.alloc(2 * 1_048_576) })).toThrow(
+      KplRecordTooLargeError,
+    );
+    p.put({ partitionKey: 'k', data: Buffer.alloc(2 * 1_048_576 - 1) });
+    p.put({ partitionKey: 'j', data: Buffer.alloc(1_048_576) });
+    p.put({ partitionKey: 'i', data: Buffer.alloc(1_048_576) });
+    expect((await p.flush()).undeliverable).toEqual([]);
+
+    // Each request within maxRequestBytes: one record in each.
+    expect(sent.map((request) => request.length)).toEqual([1, 1, 1]);
+  });
+
+  it('takes records up to 1 MiB from a stream that says nothing of their size', async () => {
+    kinesis.on(DescribeStreamSummaryCommand).resolves({
+      StreamDescriptionSummary: {
+        ...streamSummary('USER_PARTITION_KEY').StreamDescriptionSummary,
+        MaxRecordSizeInKiB: undefined,
+      },
+    });
+    const p = producer();
+    await p.ready();
+
+    expect(() => p.put({ partitionKey: 'k', data: Buffer.alloc(1_048_576) })).toThrow(
+      KplRecordTooLargeError,
+    );
+    p.put({ partitionKey: 'k', data: Buffer.alloc(1_048_575) });
+    expect((await p.flush()).undeliverable).toEqual([]);
   });
 
   it('gives up a record put before the stream answered that is larger than it takes, and writes the rest', async () => {

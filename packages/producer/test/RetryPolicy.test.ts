@@ -17,6 +17,7 @@ describe('callFailure', () => {
     ],
     ['a missing stream', named('ResourceNotFoundException', { $retryable: {} }), false, true],
     ['a thrown non-error', 'boom', false, false],
+    ['a thrown null', null, false, false],
   ])('classifies %s', (_, error, retryable, fatal) => {
     expect(callFailure(error)).toMatchObject({ retryable, fatal });
   });

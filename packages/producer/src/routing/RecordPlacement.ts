@@ -122,9 +122,7 @@ export class RecordPlacement {
     const { queues, options } = this.#context;
     if (mode === 'aggregate') {
       const route = this.#router.route(userRecord);
-      // Only while the shards are learnt, when nothing is placed: kept (a copy) all the same.
-      if (route === undefined) this.#unrouted.push({ ...userRecord });
-      else this.#aggregation.add(route.group, route.shardId, userRecord);
+      this.#aggregation.add(route.group, route.shardId, userRecord);
       return;
     }
     // Ordered per partition key; on a service-managed stream, where no order per key can be kept,

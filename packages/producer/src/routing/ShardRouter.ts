@@ -31,7 +31,6 @@ export type LearnOutcome =
 export class ShardRouter {
   #map: ShardMap | undefined;
   #stale = false;
-  #learning = false;
   /** After a failure, no new attempt before this time. */
   #retryAt = 0;
   #failing = false;
@@ -47,13 +46,9 @@ export class ShardRouter {
     this.#groups = groups;
   }
 
-  public get learning(): boolean {
-    return this.#learning;
-  }
-
   /** Whether the map should be learnt (again) before records are routed. */
   public needsLearning(now: number): boolean {
-    if (this.#learning || now < this.#retryAt) return false;
+    if (now < this.#retryAt) return false;
     return this.#map === undefined || this.#stale || now - this.#map.loadedAt > this.#maxAgeMs;
   }
 
@@ -62,8 +57,8 @@ export class ShardRouter {
     this.#stale = true;
   }
 
-  /** The route of a user record by what is known now; undefined while the map is learnt. */
-  public route(userRecord: BufferedUserRecord): Route | undefined {
+  /** The route of a user record by what is known now. */
+  public route(userRecord: BufferedUserRecord): Route {
     // A key's route holds until the map changes: its MD5 is taken once per map, not per record.
     const key = userRecord.checkedPartitionKey;
     const map = this.#map;
@@ -71,16 +66,14 @@ export class ShardRouter {
       key !== undefined &&
       key.routedBy === map &&
       map !== undefined &&
-      !this.#learning &&
       userRecord.explicitHashKey === undefined
     ) {
-      return key.route;
+      return key.route!;
     }
     return this.#routeAfresh(userRecord);
   }
 
-  #routeAfresh(userRecord: BufferedUserRecord): Route | undefined {
-    if (this.#learning) return undefined;
+  #routeAfresh(userRecord: BufferedUserRecord): Route {
     const map = this.#map;
     // Records are routed by shard or key only on a stream placed by key, where each has a key.
     const partitionKey = userRecord.partitionKey!;
@@ -136,7 +129,8 @@ export class ShardRouter {
 
   /**
    * Lists the shards. Never rejects: a failure keeps what routing there was and is tried again
-   * after `retryDelayMs`.
+   * after `retryDelayMs`. Only `RecordPlacement`'s pass calls it, one at a time, and records put
+   * meanwhile wait for the pass: none is routed while the map changes.
    */
   public async learn(
     client: KinesisClient,
@@ -144,7 +138,6 @@ export class ShardRouter {
     describe: (error: unknown) => Failure,
     retryDelayMs: number,
   ): Promise<LearnOutcome> {
-    this.#learning = true;
     try {
       const map = await ShardMap.load(client, stream);
       const previous = this.#map;
@@ -165,8 +158,6 @@ export class ShardRouter {
         withMap: this.#map !== undefined,
         firstFailure,
       };
-    } finally {
-      this.#learning = false;
     }
   }
 }
