@@ -60,7 +60,7 @@ module.exports = {
   modulePathIgnorePatterns: ['/\\.sam-packages/', '/\\.aws-sam/'],
   // Each package at the level it reaches, or higher: a change that lowers one fails the run.
   coverageThreshold: {
-    './packages/checkpoints/src/': { statements: 99, branches: 89, functions: 100, lines: 99 },
+    './packages/checkpoints/src/': { statements: 100, branches: 100, functions: 100, lines: 100 },
     './packages/cli/src/': { statements: 100, branches: 100, functions: 100, lines: 100 },
     './packages/kcl/src/': { statements: 100, branches: 100, functions: 100, lines: 100 },
     './packages/core/src/': { statements: 99, branches: 97, functions: 97, lines: 99 },
