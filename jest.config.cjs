@@ -60,7 +60,7 @@ module.exports = {
   modulePathIgnorePatterns: ['/\\.sam-packages/', '/\\.aws-sam/'],
   // Each package at the level it reaches, or higher: a change that lowers one fails the run.
   coverageThreshold: {
-    './packages/checkpoints/src/': { statements: 99, branches: 89, functions: 100, lines: 99 },
+    './packages/checkpoints/src/': { statements: 100, branches: 100, functions: 100, lines: 100 },
     './packages/cli/src/': { statements: 100, branches: 100, functions: 100, lines: 100 },
     './packages/kcl/src/': { statements: 100, branches: 100, functions: 100, lines: 100 },
     './packages/core/src/': { statements: 100, branches: 100, functions: 100, lines: 100 },
@@ -68,10 +68,10 @@ module.exports = {
     './packages/powertools/src/': { statements: 100, branches: 100, functions: 100, lines: 100 },
     './packages/producer/src/': { statements: 100, branches: 100, functions: 100, lines: 100 },
     './packages/local-event-source-mapping/src/': {
-      statements: 99,
-      branches: 89,
+      statements: 100,
+      branches: 100,
       functions: 100,
-      lines: 99,
+      lines: 100,
     },
   },
   coverageReporters: ['text-summary', 'lcov'],

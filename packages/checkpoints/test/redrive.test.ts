@@ -228,6 +228,10 @@ describe('redrive options', () => {
       option: 'batchInfo',
       message: expect.stringContaining('batchInfo is required'),
     });
+    expect(await refusal({ ...valid(), batchInfo: null })).toEqual({
+      option: 'batchInfo',
+      message: expect.stringMatching(/^batchInfo is required: .* got null$/),
+    });
     const { shardId: __, ...withoutShard } = batchInfo;
     expect(await refusal({ ...valid(), batchInfo: withoutShard })).toEqual({
       option: 'batchInfo.shardId',

@@ -153,7 +153,33 @@ describe('redrive payload options', () => {
     expect((await refusal(options({ Records: [record(Buffer.from('hi'))] }))).option).toBe(
       'payload.Records[0]',
     );
+    expect((await refusal(options({ Records: [null] }))).option).toBe('payload.Records[0]');
+    expect((await refusal(options({ Records: [{}] }))).option).toBe('payload.Records[0]');
     expect((await refusal({ ...options(undefined), payload: undefined })).option).toBe('kinesis');
     expect((await refusal({ ...options({ Records: [] }), kinesis: {} })).option).toBe('kinesis');
+  });
+});
+
+describe('redrive of payload records with only the fields Lambda always gives', () => {
+  it('runs them without partition key or arrival time', async () => {
+    const ran: Array<[string | undefined, Date | undefined, string]> = [];
+
+    const report = await redrive({
+      checkpoints: new InMemoryCheckpointStore(),
+      batchInfo: {
+        shardId: 'shardId-000000000000',
+        startSequenceNumber: '1',
+        endSequenceNumber: '1',
+        streamArn: 'arn:aws:kinesis:us-east-1:000000000000:stream/orders',
+      },
+      payload: { Records: [{ kinesis: { sequenceNumber: '1', data: 'aGk=' } }] },
+      handler: (userRecord) => {
+        const { partitionKey, approximateArrivalTimestamp, data } = userRecord;
+        ran.push([partitionKey, approximateArrivalTimestamp, Buffer.from(data).toString()]);
+      },
+    });
+
+    expect(report).toEqual({ ran: 1, skipped: 0, failed: [], complete: true });
+    expect(ran).toEqual([[undefined, undefined, 'hi']]);
   });
 });

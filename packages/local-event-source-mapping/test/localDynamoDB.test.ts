@@ -84,6 +84,19 @@ describe('the local DynamoDB', () => {
     expect(await indexesOf('own-index')).toEqual([]);
   });
 
+  it('leaves a CreateTable without keys or attributes for dynalite to refuse, as DynamoDB does', async () => {
+    const { AttributeDefinitions: _, ...withoutAttributes } = leaseTable('no-attributes');
+    const { KeySchema: __, ...withoutKeys } = leaseTable('no-keys');
+    for (const request of [withoutAttributes, withoutKeys]) {
+      await expect(
+        dynamodb.client.send(new CreateTableCommand(request as CreateTableCommandInput)),
+      ).rejects.toMatchObject({ name: 'ValidationException' });
+    }
+    const { TableNames } = await dynamodb.client.send(new ListTablesCommand({}));
+    expect(TableNames).not.toContain('no-attributes');
+    expect(TableNames).not.toContain('no-keys');
+  });
+
   it('passes answers on as dynalite gave them, the CRC32 the AWS SDK for Java checks included', async () => {
     const call = (endpoint: string, body: string) =>
       fetch(endpoint, {

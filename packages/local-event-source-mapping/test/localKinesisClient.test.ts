@@ -17,6 +17,29 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise((resolve) => server.close(resolve)));
 
+/** Runs `run` with these environment variables set, and puts them back as they were. */
+async function withEnvironment<T>(variables: Record<string, string>, run: () => Promise<T>) {
+  const saved = Object.fromEntries(Object.keys(variables).map((name) => [name, process.env[name]]));
+  Object.assign(process.env, variables);
+  try {
+    return await run();
+  } finally {
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  }
+}
+
+/** The streams a client lists, the client destroyed after. */
+async function streamsListedBy(client: KinesisClient) {
+  try {
+    return (await client.send(new ListStreamsCommand({}))).StreamNames;
+  } finally {
+    client.destroy();
+  }
+}
+
 const local = { region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } };
 
 describe('localKinesisClient', () => {
@@ -35,18 +58,23 @@ describe('localKinesisClient', () => {
   });
 
   it('finds the endpoint where the SDK does, in AWS_ENDPOINT_URL_KINESIS', async () => {
-    const saved = process.env.AWS_ENDPOINT_URL_KINESIS;
-    process.env.AWS_ENDPOINT_URL_KINESIS = endpoint;
-    const client = localKinesisClient(local);
-    try {
-      await expect(client.send(new ListStreamsCommand({}))).resolves.toMatchObject({
-        StreamNames: [],
-      });
-    } finally {
-      client.destroy();
-      if (saved === undefined) delete process.env.AWS_ENDPOINT_URL_KINESIS;
-      else process.env.AWS_ENDPOINT_URL_KINESIS = saved;
-    }
+    const streams = await withEnvironment({ AWS_ENDPOINT_URL_KINESIS: endpoint }, () =>
+      streamsListedBy(localKinesisClient(local)),
+    );
+    expect(streams).toEqual([]);
+  });
+
+  it('takes a null config, from JavaScript, for none: all from the environment', async () => {
+    const environment = {
+      AWS_ENDPOINT_URL_KINESIS: endpoint,
+      AWS_REGION: local.region,
+      AWS_ACCESS_KEY_ID: local.credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: local.credentials.secretAccessKey,
+    };
+    const streams = await withEnvironment(environment, () =>
+      streamsListedBy(localKinesisClient(null as never)),
+    );
+    expect(streams).toEqual([]);
   });
 
   it('refuses a request handler rather than replace it unseen', () => {

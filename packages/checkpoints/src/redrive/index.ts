@@ -78,7 +78,6 @@ export async function redrive(options: RedriveOptions): Promise<RedriveReport> {
       ? streamPages(options.kinesis!, batchInfo, read)
       : [payloadRecords(payload, batchInfo)];
   for await (const records of pages) {
-    if (stopped()) return report;
     const { progress, interrupted } = await runParents(records, options, report, stopped);
     if (recordDone && progress.length > 0) await checkpoints.save(progress);
     if (interrupted) return report;

@@ -66,7 +66,7 @@ function sdkRecordOf(record: RedriveEventRecord, index: number): KinesisRecord {
   return {
     SequenceNumber: sequenceNumber,
     Data: Buffer.from(data, 'base64'),
-    ...(partitionKey === undefined ? {} : { PartitionKey: partitionKey }),
+    PartitionKey: partitionKey,
     ...(typeof approximateArrivalTimestamp === 'number'
       ? { ApproximateArrivalTimestamp: new Date(approximateArrivalTimestamp * 1000) }
       : {}),

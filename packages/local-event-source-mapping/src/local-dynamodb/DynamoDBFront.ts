@@ -41,7 +41,7 @@ export class DynamoDBFront {
           headers: { ...headers, 'content-length': body.length },
         },
         (answer) => {
-          outgoing.writeHead(answer.statusCode ?? 500, answer.headers);
+          outgoing.writeHead(answer.statusCode!, answer.headers);
           answer.pipe(outgoing).on('finish', resolve).on('error', reject);
         },
       );

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { computeHashKey } from '@kpl-lambda/core';
 import type { LoopbackServer } from '../loopback.js';
@@ -6,6 +5,7 @@ import { createHttp1And2Server, type Incoming, type Outgoing } from './http1And2
 import { IteratorShards, type StreamShard } from './IteratorShards.js';
 import { type Answer, type Body, call, readAll, reply } from './kinesalite.js';
 import { ShardThrottle, type ShardWriteLimits } from './ShardThrottle.js';
+import { NO_PARTITION_KEY, type PutEntry, placedByService } from './serviceManaged.js';
 
 /** How a stream places records: by their keys, or as the service likes (a service-managed stream). */
 export type RecordDistribution = 'USER_PARTITION_KEY' | 'AUTO';
@@ -14,12 +14,6 @@ export type RecordDistribution = 'USER_PARTITION_KEY' | 'AUTO';
 export interface StreamFacts {
   recordDistribution: RecordDistribution;
   maxRecordSizeInKiB: number;
-}
-
-interface PutEntry {
-  Data?: string;
-  PartitionKey?: string;
-  ExplicitHashKey?: string;
 }
 
 interface PutResult {
@@ -153,7 +147,11 @@ export class KinesisFront {
   }
 
   async #putRecords(incoming: Incoming, body: Body): Promise<Answer> {
-    const entries = (body.Records as PutEntry[] | undefined) ?? [];
+    // Kinesis refuses a request without records: kinesalite says how, as for any it cannot read.
+    if (!Array.isArray(body.Records) || body.Records.length === 0) {
+      return this.#forward(incoming, body);
+    }
+    const entries = body.Records as PutEntry[];
     const auto = this.#factsOf(body).recordDistribution === 'AUTO';
     const placed = entries.map((entry) => (auto ? placedByService(entry) : entry));
     const refused = await this.#refusedByLimits(body, placed);
@@ -190,13 +188,16 @@ export class KinesisFront {
     const throttle = this.#throttle;
     if (throttle === undefined) return entries.map(() => false);
     const shards = await this.#shardsOf(body);
+    // Shard ids repeat from stream to stream: each stream's shards have limits of their own.
+    const stream = streamNameOf(body);
     const now = Date.now();
     return entries.map((entry) => {
       const hashKey = BigInt(entry.ExplicitHashKey ?? computeHashKey(entry.PartitionKey ?? ''));
       const shard = shards.find(({ start, end }) => start <= hashKey && hashKey <= end);
       const bytes =
         Buffer.byteLength(entry.Data ?? '', 'base64') + Buffer.byteLength(entry.PartitionKey ?? '');
-      const refused = shard !== undefined && !throttle.take(shard.shardId, bytes, now);
+      const refused =
+        shard !== undefined && !throttle.take(`${stream}/${shard.shardId}`, bytes, now);
       if (refused) this.throttledRecords++;
       return refused;
     });
@@ -208,16 +209,18 @@ export class KinesisFront {
     const known = this.#shards.get(name);
     if (known !== undefined) return known;
     const answer = await call(this.#backend, 'ListShards', { StreamName: name });
-    const shards = ((answer.body as { Shards?: Body[] }).Shards ?? [])
-      .filter((shard) => (shard.SequenceNumberRange as Body).EndingSequenceNumber === undefined)
-      .map((shard) => {
-        const range = shard.HashKeyRange as { StartingHashKey: string; EndingHashKey: string };
-        return {
-          shardId: shard.ShardId as string,
-          start: BigInt(range.StartingHashKey),
-          end: BigInt(range.EndingHashKey),
-        };
-      });
+    // A stream kinesalite does not know (yet): nothing to limit, and nothing to remember.
+    if (answer.status !== 200) return [];
+    const shards = (answer.body as { Shards: Body[] }).Shards.filter(
+      (shard) => (shard.SequenceNumberRange as Body).EndingSequenceNumber === undefined,
+    ).map((shard) => {
+      const range = shard.HashKeyRange as { StartingHashKey: string; EndingHashKey: string };
+      return {
+        shardId: shard.ShardId as string,
+        start: BigInt(range.StartingHashKey),
+        end: BigInt(range.EndingHashKey),
+      };
+    });
     this.#shards.set(name, shards);
     return shards;
   }
@@ -229,28 +232,31 @@ export class KinesisFront {
    */
   async #followShard(iterator: unknown, answer: Body): Promise<void> {
     const shard = this.#iterators.shardOf(iterator);
+    /* v8 ignore next -- kinesalite refuses an iterator older than IteratorShards keeps one */
     if (shard === undefined) return;
+    // kinesalite gives no ChildShards.
     if (typeof answer.NextShardIterator === 'string') {
       this.#iterators.remember(answer.NextShardIterator, shard);
-    } else if (!Array.isArray(answer.ChildShards) || answer.ChildShards.length === 0) {
+    } else {
       answer.ChildShards = await this.#childrenOf(shard);
     }
   }
 
   async #childrenOf({ streamName, shardId }: StreamShard): Promise<Body[]> {
+    // A stream deleted since its GetRecords lists no Shards: a failure, which the reader retries.
     const answer = await call(this.#backend, 'ListShards', { StreamName: streamName });
-    return ((answer.body as { Shards?: Body[] }).Shards ?? [])
-      .filter((shard) => shard.ParentShardId === shardId || shard.AdjacentParentShardId === shardId)
-      .map((child) => ({
-        ShardId: child.ShardId,
-        ParentShards: [child.ParentShardId, child.AdjacentParentShardId].filter(Boolean),
-        HashKeyRange: child.HashKeyRange,
-      }));
+    return (answer.body as { Shards: Body[] }).Shards.filter(
+      (shard) => shard.ParentShardId === shardId || shard.AdjacentParentShardId === shardId,
+    ).map((child) => ({
+      ShardId: child.ShardId,
+      ParentShards: [child.ParentShardId, child.AdjacentParentShardId].filter(Boolean),
+      HashKeyRange: child.HashKeyRange,
+    }));
   }
 
   /** Records written without a partition key come back without one, as from Kinesis. */
   #dropServiceKeys(body: Body): void {
-    for (const record of (body.Records as Array<Body> | undefined) ?? []) {
+    for (const record of body.Records as Body[]) {
       if (record.PartitionKey === NO_PARTITION_KEY) delete record.PartitionKey;
     }
   }
@@ -269,21 +275,6 @@ const CBOR_REFUSED = {
   message:
     'This local Kinesis speaks JSON, not CBOR: set CBOR_ENABLED=false (AWS SDK for Java 2.x, KCL 2 and 3) or AWS_CBOR_DISABLE=true (1.x, KCL 1)',
 };
-
-/**
- * What kinesalite stores for a record written without a partition key (it needs one): no key a
- * producer sends, since Kinesis keys are text a producer chooses and this one starts with NUL.
- */
-const NO_PARTITION_KEY = '\u0000no partition key';
-
-/** A service-managed stream ignores the keys given: the record lands on any shard. */
-function placedByService(entry: PutEntry): PutEntry {
-  return {
-    ...entry,
-    PartitionKey: entry.PartitionKey ?? NO_PARTITION_KEY,
-    ExplicitHashKey: BigInt(`0x${randomBytes(16).toString('hex')}`).toString(),
-  };
-}
 
 function throttled(): PutResult {
   return {

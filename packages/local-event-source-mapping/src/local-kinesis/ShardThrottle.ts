@@ -16,10 +16,13 @@ export class ShardThrottle {
     this.#limits = limits;
   }
 
-  /** Takes a record of `bytes` from the shard's allowance at `now`; false when it is refused. */
-  public take(shardId: string, bytes: number, now: number): boolean {
+  /**
+   * Takes a record of `bytes` from the allowance of `shard` (one shard of one stream) at `now`;
+   * false when it is refused.
+   */
+  public take(shard: string, bytes: number, now: number): boolean {
     const { bytesPerSecond, recordsPerSecond } = this.#limits;
-    const bucket = this.#buckets.get(shardId) ?? {
+    const bucket = this.#buckets.get(shard) ?? {
       bytes: bytesPerSecond,
       records: recordsPerSecond,
       at: now,
@@ -28,7 +31,7 @@ export class ShardThrottle {
     bucket.bytes = Math.min(bytesPerSecond, bucket.bytes + elapsed * bytesPerSecond);
     bucket.records = Math.min(recordsPerSecond, bucket.records + elapsed * recordsPerSecond);
     bucket.at = now;
-    this.#buckets.set(shardId, bucket);
+    this.#buckets.set(shard, bucket);
     if (bucket.bytes < bytes || bucket.records < 1) return false;
     bucket.bytes -= bytes;
     bucket.records -= 1;

@@ -22,7 +22,6 @@
 import type { AddressInfo } from 'node:net';
 import {
   CreateStreamCommand,
-  DescribeStreamSummaryCommand,
   type KinesisClient,
   ListShardsCommand,
   SplitShardCommand,
@@ -160,13 +159,7 @@ export async function startLocalKinesis(options: LocalKinesisOptions = {}): Prom
           NewStartingHashKey: ((starting + ending + 1n) / 2n).toString(),
         }),
       );
-      for (;;) {
-        const { StreamDescriptionSummary } = await client.send(
-          new DescribeStreamSummaryCommand({ StreamName }),
-        );
-        if (StreamDescriptionSummary?.StreamStatus === 'ACTIVE') return;
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
+      await waitUntilStreamExists({ client, maxWaitTime: 10, minDelay: 0.01 }, { StreamName });
     },
     async stop() {
       client.destroy();

@@ -61,7 +61,7 @@ export function call(
       },
       async (incoming) => {
         const raw = (await readAll(incoming)).toString('utf8');
-        resolve({ status: incoming.statusCode ?? 500, body: raw === '' ? {} : JSON.parse(raw) });
+        resolve({ status: incoming.statusCode!, body: raw === '' ? {} : JSON.parse(raw) });
       },
     );
     outgoing.on('error', reject);
