@@ -8,7 +8,7 @@ import { GCProfiler, getHeapStatistics } from 'node:v8';
 import { Bench } from 'tinybench';
 
 /**
- * `npm run bench -- --quick` (under a minute in all): one process per case, fewer and shorter
+ * `npm run bench -- --quick` (about two minutes in all): one process per case, fewer and shorter
  * rounds, smaller batches where a case is long, and no peak-RSS processes (each is a second of
  * start-up for one figure). Figures for READMEs come from the full mode only.
  */
