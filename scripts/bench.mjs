@@ -103,8 +103,9 @@ export async function runCasesInProcesses(cases, url, processes, { rssTasksOf = 
   return runs;
 }
 
-/** In a child: the case named on its command line. */
-const runsOneCase = () => process.argv.slice(2).find((argument) => !argument.startsWith('--'));
+/** In a child: the case named on its command line; undefined in the process that starts them. */
+export const runsOneCase = () =>
+  process.argv.slice(2).find((argument) => !argument.startsWith('--'));
 
 async function runCase(cases) {
   process.stdout.write(JSON.stringify(await cases[runsOneCase()]()));
@@ -144,7 +145,9 @@ export const LAMBDA_SETTINGS = [
   { label: '3 GB', semiSpaceMb: 150 },
   { label: '1 GB, Node.js 20', semiSpaceMb: 51, node: '20' },
 ];
-const QUICK_SETTINGS = LAMBDA_SETTINGS.filter(({ label }) => label === '1 GB');
+/** The size the floors are compared at, and the one size of the quick mode. */
+export const FLOOR_SETTING = '1 GB';
+const QUICK_SETTINGS = LAMBDA_SETTINGS.filter(({ label }) => label === FLOOR_SETTING);
 
 /** In a process that measures memory (not timed): see {@link runCasesAtLambdaSizes}. */
 export const MEASURING_MEMORY = process.env.KPL_BENCH_MEMORY === '1';
@@ -154,16 +157,18 @@ export const MEASURING_MEMORY = process.env.KPL_BENCH_MEMORY === '1';
  * processes per setting of {@link LAMBDA_SETTINGS}, with that young generation and no way to force
  * a collection (`times`: case name to setting label to the runs), and once more with V8's default
  * heap and `--expose-gc`, with {@link MEASURING_MEMORY} set, for what it allocates and keeps
- * (`memory`: case name to that run, whose `rss` holds the peak RSS growths of `rssTasksOf`).
+ * (`memory`: case name to that run, whose `rss` holds the peak RSS growths of `rssTasksOf`), and
+ * the labels of the settings run (`settings`, in order).
  */
 export async function runCasesAtLambdaSizes(cases, url, processes, { rssTasksOf = () => [] } = {}) {
   if (QUICK) processes = 1;
   if (runsOneCase() !== undefined) return runCase(cases);
   const times = new Map();
   const memory = new Map();
+  const settings = QUICK ? QUICK_SETTINGS : LAMBDA_SETTINGS;
   for (const name of Object.keys(cases)) {
     const bySetting = new Map();
-    for (const setting of QUICK ? QUICK_SETTINGS : LAMBDA_SETTINGS) {
+    for (const setting of settings) {
       const flags = [`--max-semi-space-size=${setting.semiSpaceMb}`];
       const node = setting.node === undefined ? process.execPath : nodeOf(setting.node);
       bySetting.set(
@@ -176,7 +181,7 @@ export async function runCasesAtLambdaSizes(cases, url, processes, { rssTasksOf 
     memoryRun.rss = peakRssOf(url, name, rssTasksOf(name), Math.min(processes, 3));
     memory.set(name, memoryRun);
   }
-  return { times, memory };
+  return { times, memory, settings: settings.map(({ label }) => label) };
 }
 
 const nodes = new Map();

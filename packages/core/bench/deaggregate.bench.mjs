@@ -18,6 +18,7 @@ import { aggregatedRecord, kinesisStreamEvent } from '@kpl-lambda/core/testing';
 import awsKinesisAgg from 'aws-kinesis-agg';
 import {
   copyIntoBuffersOf,
+  FLOOR_SETTING,
   kilobytes,
   MEASURING_MEMORY,
   medianMilliseconds,
@@ -287,9 +288,9 @@ const rssTasksOf = (name) =>
 
 const runs = await runCasesAtLambdaSizes(cases, import.meta.url, 3, { rssTasksOf });
 if (runs !== undefined) {
-  const settings = [...runs.times.values().next().value.keys()];
+  const { settings } = runs;
   const lines = [
-    `| case | implementation | ${settings.map((label) => `${label}: median time, faster than`).join(' | ')} | x its floor, ${settings[1] ?? settings[0]} | memory allocated / retained per call | peak RSS growth, first call |`,
+    `| case | implementation | ${settings.map((label) => `${label}: median time, faster than`).join(' | ')} | x its floor, ${FLOOR_SETTING} | memory allocated / retained per call | peak RSS growth, first call |`,
     `| --- | --- |${' --- |'.repeat(settings.length)} --- | --- | --- |`,
   ];
   let processes = 0;
@@ -312,7 +313,7 @@ if (runs !== undefined) {
           ? `${ms.toFixed(2)} ms`
           : `${ms.toFixed(2)} ms, ${(msOf(other) / ms).toFixed(2)}x ${by}`;
       });
-    const floorAt = bySetting.get(settings[1] ?? settings[0]);
+    const floorAt = bySetting.get(FLOOR_SETTING);
     for (const [i, task] of names.entries()) {
       const floor = floorOf(task, names);
       const msAt = (of) => medianOf(floorAt.map((run) => run.ms[names.indexOf(of)]));

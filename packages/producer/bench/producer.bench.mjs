@@ -14,6 +14,7 @@ import { KinesisProducer, PUT_PAYLOAD_UNIT_BYTES } from '@kpl-lambda/producer';
 import awsKinesisAgg from 'aws-kinesis-agg';
 import {
   copyIntoBuffersOf,
+  FLOOR_SETTING,
   freshCopyOf,
   kilobytes,
   MEASURING_MEMORY,
@@ -27,6 +28,7 @@ import {
   rssTask,
   runCasesAtLambdaSizes,
   runCasesInProcesses,
+  runsOneCase,
   updateResults,
 } from '../../../scripts/bench.mjs';
 import { acknowledgingClient, hashKeyOf, shardIndexOf } from './inMemoryKinesis.mjs';
@@ -279,7 +281,7 @@ const waysCases = Object.fromEntries(
 const comparedCases = Object.fromEntries(
   Object.entries(cases).filter(([name]) => !name.startsWith(WAYS)),
 );
-const child = process.argv.slice(2).find((argument) => !argument.startsWith('--'));
+const child = runsOneCase();
 const waysRuns =
   child === undefined || child.startsWith(WAYS)
     ? await runCasesInProcesses(waysCases, import.meta.url, 3)
@@ -310,8 +312,8 @@ if (waysRuns !== undefined) {
   updateResults(new URL('../BENCHMARKS.md', import.meta.url), 'producer-ways', table);
 }
 if (runs !== undefined) {
-  const settings = [...runs.times.values().next().value.keys()];
-  const at = settings[1] ?? settings[0];
+  const { settings } = runs;
+  const at = FLOOR_SETTING;
   const lines = [
     `| case | implementation | ${settings.map((label) => `${label}: median time, x aws-kinesis-agg`).join(' | ')} | x floor, ${at} | x second floor, ${at} | Kinesis records | PUT payload units | user records off their shard | memory allocated per run | peak RSS growth, first run |`,
     `| --- | --- |${' --- |'.repeat(settings.length)} --- | --- | --- | --- | --- | --- | --- |`,
