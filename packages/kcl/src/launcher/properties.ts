@@ -37,6 +37,17 @@ const LOCAL_RUN_PROPERTIES: Readonly<Record<string, PropertyValue>> = {
 /** The properties file of an application on local services, as KCL 3 reads it (the tests run 3.1.3). */
 export function kclProperties(application: KclApplication): string {
   return propertiesText({
+    ...applicationProperties(application),
+    ...LOCAL_RUN_PROPERTIES,
+    ...application.settings,
+  });
+}
+
+/** What names an application and where it runs, as every KCL's properties file says it. */
+export function applicationProperties(
+  application: KclApplication,
+): Readonly<Record<string, PropertyValue>> {
+  return {
     executableName: application.executableName,
     streamName: application.streamName,
     applicationName: application.applicationName,
@@ -46,9 +57,7 @@ export function kclProperties(application: KclApplication): string {
     regionName: application.regionName,
     kinesisEndpoint: application.kinesisEndpoint,
     dynamoDBEndpoint: application.dynamoDBEndpoint,
-    ...LOCAL_RUN_PROPERTIES,
-    ...application.settings,
-  });
+  };
 }
 
 /** Properties as the file has them, one `name = value` a line. */

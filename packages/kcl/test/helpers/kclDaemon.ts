@@ -7,6 +7,7 @@ import {
   kclDaemonEnvironment as launcherEnvironment,
 } from '../../src/launcher/daemon.js';
 import {
+  applicationProperties,
   type KclApplication,
   kclProperties as launcherProperties,
   propertiesText,
@@ -47,15 +48,7 @@ export const QUICK_TIMINGS: Readonly<Record<KclMajor, Readonly<Record<string, nu
 export function kclProperties(kcl: KclMajor, application: KclApplication): string {
   if (kcl === 3) return launcherProperties(application);
   return propertiesText({
-    executableName: application.executableName,
-    streamName: application.streamName,
-    applicationName: application.applicationName,
-    ...(application.workerId === undefined ? {} : { workerId: application.workerId }),
-    processingLanguage: 'nodejs',
-    initialPositionInStream: 'TRIM_HORIZON',
-    regionName: application.regionName,
-    kinesisEndpoint: application.kinesisEndpoint,
-    dynamoDBEndpoint: application.dynamoDBEndpoint,
+    ...applicationProperties(application),
     metricsLevel: 'NONE',
     AWSCredentialsProvider: 'DefaultAWSCredentialsProviderChain',
     ...application.settings,
