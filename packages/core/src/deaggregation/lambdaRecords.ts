@@ -4,6 +4,7 @@ import { KplInvalidRecordError } from '../errors.js';
 import { AggregateColumns } from '../format/decoder.js';
 import type { DeaggregateOptions, KinesisStreamUserRecord, UserRecord } from '../types.js';
 import { assertDeaggregateOptions, readParentBytes } from './deaggregate.js';
+import { LambdaUserRecord } from './LambdaUserRecord.js';
 import { LambdaUserRecordPayload } from './LambdaUserRecordPayload.js';
 
 /** Every aggregate's base64 starts with this: the magic bytes F3 89 9A C2. */
@@ -151,10 +152,10 @@ const PAYLOAD_KEYS = new Set([
 ]);
 
 /**
- * Makes the Lambda user records of one parent. Most parents have exactly Lambda's fields:
- * building those from one object literal lets V8 allocate each in one step with a known shape,
- * where spreading the parent copies it property by property for each of thousands of user records. Any other parent is copied field by field, so that no
- * envelope field is ever lost.
+ * Makes the Lambda user records of one parent. Most parents have exactly Lambda's fields: those
+ * are built by constructors, each object allocated in one step with a known shape, where spreading
+ * the parent copies it property by property for each of thousands of user records. Any other
+ * parent is copied field by field, so that no envelope field is ever lost.
  */
 function lambdaUserRecordFactory(
   record: KinesisStreamRecord,
@@ -175,25 +176,8 @@ function lambdaUserRecordFactory(
       return { ...record, kinesis: payload };
     };
   }
-  const {
-    eventSource,
-    eventVersion,
-    eventID,
-    eventName,
-    invokeIdentityArn,
-    awsRegion,
-    eventSourceARN,
-  } = record;
-  return (index) => ({
-    kinesis: new LambdaUserRecordPayload(kinesis, columns, index),
-    eventSource,
-    eventVersion,
-    eventID,
-    eventName,
-    invokeIdentityArn,
-    awsRegion,
-    eventSourceARN,
-  });
+  return (index) =>
+    new LambdaUserRecord(record, new LambdaUserRecordPayload(kinesis, columns, index));
 }
 
 function hasExactly(object: object, keys: ReadonlySet<string>): boolean {
