@@ -1,4 +1,5 @@
 import { Buffer } from 'node:buffer';
+import { allocateUnsafe } from './bytes.js';
 
 /**
  * Writes the protobuf wire format into one buffer, for the aggregator: varints of values below
@@ -11,7 +12,7 @@ export class WireWriter {
   public pos = 0;
 
   public constructor(capacity = 0) {
-    this.bytes = Buffer.allocUnsafe(capacity);
+    this.bytes = allocateUnsafe(capacity);
   }
 
   /** Room for `count` more bytes: a buffer twice as large, at least, when it is short. */
