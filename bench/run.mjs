@@ -9,6 +9,7 @@ const BENCHMARKS = [
   '../packages/core/bench/deaggregate.bench.mjs',
   '../packages/core/bench/decode.bench.mjs',
   '../packages/powertools/bench/parser.bench.mjs',
+  '../packages/powertools/bench/adapter.bench.mjs',
   '../packages/producer/bench/producer.bench.mjs',
   '../packages/producer/bench/hotShard.bench.mjs',
   '../packages/producer/bench/orderedGroups.bench.mjs',

@@ -58,15 +58,6 @@ for (const userRecords of QUICK ? [1_000] : [1_000, 20_000]) {
         new BatchProcessor(EventType.KinesisDataStreams),
         options,
       ),
-    // What KplBatchProcessor without a parser is measured against: Powertools' own processor on
-    // the same user records, with the deaggregation they need done in the same run.
-    'deaggregateRecords, then BatchProcessor, no parser': () =>
-      processPartialResponse(
-        { Records: deaggregateRecords(event.Records) },
-        recordHandler,
-        new BatchProcessor(EventType.KinesisDataStreams),
-        options,
-      ),
     'floor: Order.parse(JSON.parse(text)) of each record': () => {
       for (const text of texts) Order.parse(JSON.parse(text));
     },
