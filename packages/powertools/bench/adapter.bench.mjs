@@ -5,7 +5,6 @@
 // Run by `npm run bench`.
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { deaggregateRecords } from '@kpl-lambda/core';
-import { aggregatedRecord, kinesisStreamEvent } from '@kpl-lambda/core/testing';
 import { KplBatchProcessor } from '@kpl-lambda/powertools';
 import {
   kilobytes,
@@ -16,6 +15,7 @@ import {
   runCasesAtLambdaSizes,
   updateResults,
 } from '../../../scripts/bench.mjs';
+import { orderEventOf } from './orderEvent.mjs';
 
 const options = {
   context: { getRemainingTimeInMillis: () => 900_000, functionName: 'bench' },
@@ -29,20 +29,8 @@ const recordHandler = async () => {
 const OURS = 'KplBatchProcessor';
 const STOCK = 'deaggregateRecords, then BatchProcessor';
 
-const eventOf = (userRecords) =>
-  kinesisStreamEvent(
-    Array.from({ length: userRecords / 1_000 }, (_, p) =>
-      aggregatedRecord(
-        Array.from({ length: 1_000 }, (_, i) => ({
-          partitionKey: `customer-${i % 100}`,
-          data: JSON.stringify({ orderId: `o-${p}-${i}`, quantity: i }),
-        })),
-      ),
-    ),
-  );
-
 async function compare(userRecords) {
-  const event = eventOf(userRecords);
+  const event = orderEventOf(userRecords);
   const tasks = {
     [OURS]: () => processPartialResponse(event, recordHandler, new KplBatchProcessor(), options),
     [STOCK]: () =>

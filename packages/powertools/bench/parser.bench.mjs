@@ -6,10 +6,10 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { parser } from '@aws-lambda-powertools/batch/parser';
 import { deaggregateRecords } from '@kpl-lambda/core';
-import { aggregatedRecord, kinesisStreamEvent } from '@kpl-lambda/core/testing';
 import { KplBatchProcessor } from '@kpl-lambda/powertools';
 import { z } from 'zod';
 import { medianMilliseconds, QUICK, updateResults } from '../../../scripts/bench.mjs';
+import { orderEventOf } from './orderEvent.mjs';
 
 const Order = z.object({ orderId: z.string(), quantity: z.number().int().nonnegative() });
 const config = { parser, innerSchema: Order, transformer: 'base64' };
@@ -20,21 +20,9 @@ const recordHandler = async () => {
   handled++;
 };
 
-const eventOf = (userRecords) =>
-  kinesisStreamEvent(
-    Array.from({ length: userRecords / 1_000 }, (_, p) =>
-      aggregatedRecord(
-        Array.from({ length: 1_000 }, (_, i) => ({
-          partitionKey: `customer-${i % 100}`,
-          data: JSON.stringify({ orderId: `o-${p}-${i}`, quantity: i }),
-        })),
-      ),
-    ),
-  );
-
 const rows = [];
 for (const userRecords of QUICK ? [1_000] : [1_000, 20_000]) {
-  const event = eventOf(userRecords);
+  const event = orderEventOf(userRecords);
   const userRecordEvent = { Records: deaggregateRecords(event.Records) };
   const texts = userRecordEvent.Records.map((record) =>
     Buffer.from(record.kinesis.data, 'base64').toString('utf8'),
