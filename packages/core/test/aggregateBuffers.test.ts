@@ -1,7 +1,8 @@
 import { aggregate, deaggregateBytes, RecordAggregator } from '@kpl-lambda/core';
 
-// Aggregates up to 64 KiB are carved from shared slabs: none may share bytes with another, and
-// none may change once handed out, however many follow it.
+// Aggregates of 16 to 64 KiB are carved from shared slabs: none may share bytes with another,
+// none may change once handed out, however many follow it, and none may keep alive more than 16
+// times its size (or Node's own pool, for the smallest).
 describe('the buffers of aggregates', () => {
   const userRecords = (first: number, count: number, bytes: number) =>
     Array.from({ length: count }, (_, i) => ({
@@ -30,8 +31,8 @@ describe('the buffers of aggregates', () => {
     }
   });
 
-  it('gives no two aggregates overlapping bytes, small or past a slab piece', () => {
-    const sizes = [10, 4_000, 60_000, 70_000, 300_000, 100, 65_000];
+  it('gives no two aggregates overlapping bytes, and none a buffer past 16 times its size', () => {
+    const sizes = [10, 4_000, 16_500, 60_000, 70_000, 300_000, 100, 20_000, 65_000];
     const aggregates = sizes.flatMap((bytes, i) =>
       aggregate(userRecords(i * 2, 2, bytes / 2), { aggregateSingleRecord: true }),
     );
@@ -50,6 +51,9 @@ describe('the buffers of aggregates', () => {
     }
     for (const { data } of aggregates) {
       expect(deaggregateBytes(data, { partitionKey: 'p', sequenceNumber: '1' })).toHaveLength(2);
+      expect(data.buffer.byteLength).toBeLessThanOrEqual(
+        Math.max(Buffer.poolSize, 16 * data.length),
+      );
     }
   });
 });
