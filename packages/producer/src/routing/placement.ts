@@ -47,14 +47,14 @@ export function placementOf(
   options: { aggregate: boolean; given: ReadonlySet<string> },
   groups: OrderedGroups | undefined,
 ): Placement {
-  // Every user record may go as an aggregate of one under its group's key: room is kept for it.
-  if (groups !== undefined && distribution !== 'AUTO') {
-    bounds.maxRecordBytes = groups.largestUserRecordBytes(bounds.maxRecordBytes);
-  }
   const auto = distribution === 'AUTO';
   return {
     mode: auto ? 'auto' : options.aggregate ? 'aggregate' : 'plain',
-    bounds,
+    // Every user record may go as an aggregate of one under its group's key: room is kept for it.
+    bounds:
+      groups === undefined || auto
+        ? bounds
+        : { ...bounds, maxRecordBytes: groups.largestUserRecordBytes(bounds.maxRecordBytes) },
     omitPartitionKeys: distribution !== 'USER_PARTITION_KEY',
     refused: auto && options.given.has('aggregate') && options.aggregate,
   };
