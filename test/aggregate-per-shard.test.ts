@@ -11,11 +11,7 @@ import {
   type Shard,
 } from '@aws-sdk/client-kinesis';
 import { type AggregatedRecord, aggregate, type UserRecordInput } from '@kpl-lambda/core';
-import {
-  type LocalKinesis,
-  startLocalKinesis,
-} from '@kpl-lambda/local-event-source-mapping/local-kinesis';
-import { resolveJars, whyNoJava } from '@kpl-lambda/testing-utils';
+import { resolveJars, useLocalKinesis, whyNoJava } from '@kpl-lambda/testing-utils';
 import { KCL3_DIRECTORY, type KclShardRecord, kclDeaggregate } from './helpers/kclDeaggregate.js';
 
 const noKcl = whyNoJava() ?? resolveJars(KCL3_DIRECTORY);
@@ -28,19 +24,15 @@ const records: UserRecordInput[] = Array.from({ length: 400 }, (_, i) => ({
   ...(i % 10 === 0 ? { explicitHashKey: String(BigInt(i) * 10n ** 35n) } : {}),
 }));
 
-let kinesis: LocalKinesis;
-beforeAll(async () => {
-  kinesis = await startLocalKinesis();
-});
-afterAll(() => kinesis.stop());
+const kinesis = useLocalKinesis();
 
 async function shardsOf(StreamName: string): Promise<Shard[]> {
-  return (await kinesis.client.send(new ListShardsCommand({ StreamName }))).Shards ?? [];
+  return (await kinesis().client.send(new ListShardsCommand({ StreamName }))).Shards ?? [];
 }
 
 /** Puts the aggregates in one request: the shard each landed on, in order. */
 async function put(StreamName: string, aggregated: AggregatedRecord[]): Promise<string[]> {
-  const { Records = [], FailedRecordCount } = await kinesis.client.send(
+  const { Records = [], FailedRecordCount } = await kinesis().client.send(
     new PutRecordsCommand({
       StreamName,
       Records: aggregated.map(({ partitionKey, explicitHashKey, data }) => ({
@@ -58,14 +50,14 @@ async function put(StreamName: string, aggregated: AggregatedRecord[]): Promise<
 async function readAsTheKcl(StreamName: string): Promise<string[]> {
   const read: KclShardRecord[] = [];
   for (const shard of await shardsOf(StreamName)) {
-    const { ShardIterator } = await kinesis.client.send(
+    const { ShardIterator } = await kinesis().client.send(
       new GetShardIteratorCommand({
         StreamName,
         ShardId: shard.ShardId,
         ShardIteratorType: 'TRIM_HORIZON',
       }),
     );
-    const { Records = [] } = await kinesis.client.send(new GetRecordsCommand({ ShardIterator }));
+    const { Records = [] } = await kinesis().client.send(new GetRecordsCommand({ ShardIterator }));
     for (const record of Records) {
       read.push({
         data: record.Data!,
@@ -86,7 +78,7 @@ const everyRecord = records.map(({ data }) => data).sort();
 
 describeWithJava('aggregate() read by the KCL from a stream of four shards', () => {
   it('plain aggregate() loses whole aggregates to the KCL', async () => {
-    await kinesis.createStream('mixed', 4);
+    await kinesis().createStream('mixed', 4);
     await put('mixed', aggregate(records, { aggregationMaxCount: 40 }));
 
     const handed = await readAsTheKcl('mixed');
@@ -94,13 +86,13 @@ describeWithJava('aggregate() read by the KCL from a stream of four shards', () 
   });
 
   it('aggregate() with the shards loses nothing: each aggregate lands on the shard it says', async () => {
-    await kinesis.createStream('per-shard', 4);
+    await kinesis().createStream('per-shard', 4);
     const aggregated = aggregate(records, { shards: await shardsOf('per-shard') });
     expect(await put('per-shard', aggregated)).toEqual(aggregated.map(({ shardId }) => shardId));
     expect(aggregated).toHaveLength(4);
 
     // After a reshard, a map read again routes to the children, and the KCL reads them all.
-    await kinesis.splitShard('per-shard');
+    await kinesis().splitShard('per-shard');
     const after = aggregate(records, { shards: await shardsOf('per-shard') });
     expect(await put('per-shard', after)).toEqual(after.map(({ shardId }) => shardId));
     expect(after).toHaveLength(5);

@@ -8,12 +8,9 @@ import {
   userRecordText,
 } from '@kpl-lambda/core';
 import { cloudWatchLogsData } from '@kpl-lambda/core/testing';
-import {
-  type LocalKinesis,
-  startLocalKinesis,
-} from '@kpl-lambda/local-event-source-mapping/local-kinesis';
 import kplDeagg, { type KplDeaggResponse } from '@kpl-lambda/middy';
 import { KplBatchProcessor, processTumblingWindow } from '@kpl-lambda/powertools';
+import { useLocalKinesis } from '@kpl-lambda/testing-utils';
 import middy from '@middy/core';
 import type { Context, KinesisStreamEvent, KinesisStreamStateResponse } from 'aws-lambda';
 import { lambdaMapping } from './helpers/lambdaMapping.js';
@@ -31,11 +28,7 @@ const decode = { envelope: 'cloudwatch-logs' } as const;
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 const groupOf = (u: number) => `/aws/lambda/fn-${u % 5}`;
 
-let kinesis: LocalKinesis;
-beforeAll(async () => {
-  kinesis = await startLocalKinesis();
-});
-afterAll(() => kinesis.stop());
+const kinesis = useLocalKinesis();
 
 /** The flaky log event fails its first run; `runs` counts every event's. */
 function logEvents() {
@@ -98,7 +91,7 @@ describe.each(Object.entries(consumers))(
   (name, consumer) => {
     it('counts every log event once in the final totals, the failed envelope after its retry', async () => {
       const streamName = `log-windows-${name}`;
-      await kinesis.createStream(streamName, 2);
+      await kinesis().createStream(streamName, 2);
       const records = Array.from({ length: ENVELOPES }, (_, u) => ({
         PartitionKey: groupOf(u),
         Data: cloudWatchLogsData(
@@ -106,12 +99,12 @@ describe.each(Object.entries(consumers))(
           { logGroup: groupOf(u) },
         ),
       }));
-      await putRecords(kinesis, streamName, records);
+      await putRecords(kinesis(), streamName, records);
 
       const { runs, handle } = logEvents();
       const finals: Totals[] = [];
       let now = Date.now();
-      const { mapping } = lambdaMapping(kinesis, {
+      const { mapping } = lambdaMapping(kinesis(), {
         streamName,
         handler: consumer(handle, finals),
         batchSize: 6,

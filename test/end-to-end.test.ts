@@ -4,33 +4,25 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { SplitShardCommand } from '@aws-sdk/client-kinesis';
-import {
-  type LocalKinesis,
-  startLocalKinesis,
-} from '@kpl-lambda/local-event-source-mapping/local-kinesis';
+import { useLocalKinesis } from '@kpl-lambda/testing-utils';
 import { runPipeline } from '../examples/demo/pipeline.mjs';
 import { createHandler as createMiddyHandler } from '../examples/sam-app/src/consumer-middy.js';
 import { createHandler as createPowertoolsHandler } from '../examples/sam-app/src/consumer-powertools.js';
 
 const consumers = { middy: createMiddyHandler, powertools: createPowertoolsHandler };
-let kinesis: LocalKinesis;
+const kinesis = useLocalKinesis();
 let streams = 0;
-
-beforeAll(async () => {
-  kinesis = await startLocalKinesis();
-});
-afterAll(() => kinesis.stop());
 
 const newStream = async (shards: number) => {
   const streamName = `orders-${++streams}`;
-  await kinesis.createStream(streamName, shards);
+  await kinesis().createStream(streamName, shards);
   return streamName;
 };
 
 describe('end to end', () => {
   it('delivers every order to both consumers, and the poison order to the on-failure destination', async () => {
     const report = await runPipeline({
-      client: kinesis.client,
+      client: kinesis().client,
       streamName: await newStream(2),
       consumers,
       orders: 2_000,
@@ -57,12 +49,12 @@ describe('end to end', () => {
     const streamName = await newStream(2);
 
     const report = await runPipeline({
-      client: kinesis.client,
+      client: kinesis().client,
       streamName,
       consumers,
       orders: 3_000,
       midway: async () => {
-        await kinesis.client.send(
+        await kinesis().client.send(
           new SplitShardCommand({
             StreamName: streamName,
             ShardToSplit: 'shardId-000000000000',
@@ -81,7 +73,7 @@ describe('end to end', () => {
 
   it('processes every order at least once when the consumers fail intermittently', async () => {
     const report = await runPipeline({
-      client: kinesis.client,
+      client: kinesis().client,
       streamName: await newStream(2),
       consumers,
       orders: 2_000,

@@ -14,12 +14,9 @@ import {
   userRecordData,
 } from '@kpl-lambda/core';
 import { KinesisEventSourceMapping } from '@kpl-lambda/local-event-source-mapping';
-import {
-  type LocalKinesis,
-  startLocalKinesis,
-} from '@kpl-lambda/local-event-source-mapping/local-kinesis';
 import kplDeagg from '@kpl-lambda/middy';
 import { KplBatchProcessor } from '@kpl-lambda/powertools';
+import { useLocalKinesis } from '@kpl-lambda/testing-utils';
 import middy from '@middy/core';
 import type { Context, KinesisStreamEvent } from 'aws-lambda';
 import {
@@ -44,15 +41,13 @@ const quiet = { debug() {}, warn() {}, error() {} };
 const noKpl = whyNoKpl();
 if (noKpl !== undefined) console.warn(`${noKpl}: the real KPL interop tests are SKIPPED.`);
 
-let kinesis: LocalKinesis;
+const kinesis = useLocalKinesis();
 /** The same records written by our producer, read back. */
 let ours: ReadShard[];
 beforeAll(async () => {
-  kinesis = await startLocalKinesis();
-  await kinesis.createStream('ours', SHARDS);
-  ours = await writeWithOurProducer(kinesis.client, 'ours', records);
+  await kinesis().createStream('ours', SHARDS);
+  ours = await writeWithOurProducer(kinesis().client, 'ours', records);
 });
-afterAll(() => kinesis.stop());
 
 const hashKeyOf = (record: InteropRecord) =>
   BigInt(record.explicitHashKey ?? computeHashKey(record.partitionKey));
@@ -86,16 +81,16 @@ const fromLambda = (record: KinesisStreamUserRecord): DeliveredUserRecord => ({
   let shards: ReadShard[];
 
   beforeAll(async () => {
-    await kinesis.createStream('kpl', SHARDS);
+    await kinesis().createStream('kpl', SHARDS);
     [tls, sts] = await Promise.all([
-      startTlsFront(Number(new URL(kinesis.endpoint).port)),
+      startTlsFront(Number(new URL(kinesis().endpoint).port)),
       startStsStub(),
     ]);
     ({ results, log } = await writeWithKpl(
       { streamName: 'kpl', kinesisPort: tls.port, stsPort: sts.port },
       records,
     ));
-    shards = await readStream(kinesis.client, 'kpl');
+    shards = await readStream(kinesis().client, 'kpl');
   }, 200_000);
   afterAll(async () => {
     await Promise.all([tls?.stop(), sts?.stop()]);
@@ -183,7 +178,7 @@ const fromLambda = (record: KinesisStreamUserRecord): DeliveredUserRecord => ({
         delivered.push(...(event as unknown as KinesisStreamUserEvent).Records.map(fromLambda));
       });
     await new KinesisEventSourceMapping({
-      client: kinesis.client,
+      client: kinesis().client,
       streamName: 'kpl',
       handler: handler as never,
     }).drain();
@@ -196,7 +191,7 @@ const fromLambda = (record: KinesisStreamUserRecord): DeliveredUserRecord => ({
       delivered.push(fromLambda(record));
     };
     await new KinesisEventSourceMapping({
-      client: kinesis.client,
+      client: kinesis().client,
       streamName: 'kpl',
       functionResponseTypes: ['ReportBatchItemFailures'],
       handler: (event: KinesisStreamEvent, context: Context) =>

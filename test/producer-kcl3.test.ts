@@ -4,11 +4,7 @@
 // as by default, and with orderedGroupsPerShard (aggregates under their group's partition key,
 // routed by an explicit hash key). Needs Java 17 and Maven; without them it is skipped, saying why.
 import { isAggregated } from '@kpl-lambda/core';
-import {
-  type LocalKinesis,
-  startLocalKinesis,
-} from '@kpl-lambda/local-event-source-mapping/local-kinesis';
-import { resolveJars, whyNoJava } from '@kpl-lambda/testing-utils';
+import { resolveJars, useLocalKinesis, whyNoJava } from '@kpl-lambda/testing-utils';
 import {
   account,
   type DeliveredUserRecord,
@@ -22,19 +18,17 @@ const records = interopRecords(5_000);
 const noKcl = whyNoJava() ?? resolveJars(KCL3_DIRECTORY);
 if (noKcl !== undefined) console.warn(`${noKcl}: the KCL 3 reading our producer is SKIPPED.`);
 
-let kinesis: LocalKinesis;
+const kinesis = useLocalKinesis();
 let ours: ReadShard[];
 let ordered: ReadShard[];
 beforeAll(async () => {
-  kinesis = await startLocalKinesis();
-  await kinesis.createStream('ours', 4);
-  ours = await writeWithOurProducer(kinesis.client, 'ours', records);
-  await kinesis.createStream('ordered', 4);
-  ordered = await writeWithOurProducer(kinesis.client, 'ordered', records, {
+  await kinesis().createStream('ours', 4);
+  ours = await writeWithOurProducer(kinesis().client, 'ours', records);
+  await kinesis().createStream('ordered', 4);
+  ordered = await writeWithOurProducer(kinesis().client, 'ordered', records, {
     orderedGroupsPerShard: 4,
   });
 });
-afterAll(() => kinesis.stop());
 
 (noKcl === undefined ? describe : describe.skip)('our producer, read by the real KCL 3.1.3', () => {
   it.each([

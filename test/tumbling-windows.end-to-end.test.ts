@@ -7,12 +7,9 @@ import {
   type KinesisTumblingWindow,
   userRecordJson,
 } from '@kpl-lambda/core';
-import {
-  type LocalKinesis,
-  startLocalKinesis,
-} from '@kpl-lambda/local-event-source-mapping/local-kinesis';
 import kplDeagg, { type KplDeaggResponse } from '@kpl-lambda/middy';
 import { KplBatchProcessor, processTumblingWindow } from '@kpl-lambda/powertools';
+import { useLocalKinesis } from '@kpl-lambda/testing-utils';
 import middy from '@middy/core';
 import type { Context, KinesisStreamEvent, KinesisStreamStateResponse } from 'aws-lambda';
 import { lambdaMapping } from './helpers/lambdaMapping.js';
@@ -28,11 +25,7 @@ const SALES = 600;
 const FLAKY = 321;
 const quiet = { debug() {}, warn() {}, error() {} };
 
-let kinesis: LocalKinesis;
-beforeAll(async () => {
-  kinesis = await startLocalKinesis();
-});
-afterAll(() => kinesis.stop());
+const kinesis = useLocalKinesis();
 
 const saleOf = (i: number): Sale => ({ i, user: `user-${i % 13}`, amount: (i % 7) + 1 });
 
@@ -98,17 +91,17 @@ describe.each(Object.entries(consumers))(
   (name, consumer) => {
     it('counts every sale once in the final totals, the failed one after its retry', async () => {
       const streamName = `windows-${name}`;
-      await kinesis.createStream(streamName, 2);
+      await kinesis().createStream(streamName, 2);
       const records = Array.from({ length: SALES }, (_, i) => ({
         data: saleOf(i),
         partitionKey: saleOf(i).user,
       }));
-      await produce(kinesis, streamName, records, 25);
+      await produce(kinesis(), streamName, records, 25);
 
       const { runs, handle } = sales();
       const finals: Totals[] = [];
       let now = Date.now();
-      const { mapping } = lambdaMapping(kinesis, {
+      const { mapping } = lambdaMapping(kinesis(), {
         streamName,
         handler: consumer(handle, finals),
         batchSize: 5,

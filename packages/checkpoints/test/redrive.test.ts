@@ -4,20 +4,13 @@ import { PutRecordsCommand, SplitShardCommand } from '@aws-sdk/client-kinesis';
 import { InMemoryCheckpointStore } from '@kpl-lambda/checkpoints';
 import { type RedriveOptions, redrive } from '@kpl-lambda/checkpoints/redrive';
 import { aggregate, type ParentRecordId, SubSequenceSet } from '@kpl-lambda/core';
-import {
-  type LocalKinesis,
-  startLocalKinesis,
-} from '@kpl-lambda/local-event-source-mapping/local-kinesis';
+import { useLocalKinesis } from '@kpl-lambda/testing-utils';
 import { batchInfoOf } from './helpers/batchInfoOf.js';
 import { keepingTexts } from './helpers/keepingTexts.js';
 import { refusal } from './helpers/refusal.js';
 
-let kinesis: LocalKinesis;
+const kinesis = useLocalKinesis();
 let streams = 0;
-beforeAll(async () => {
-  kinesis = await startLocalKinesis();
-});
-afterAll(() => kinesis.stop());
 
 /**
  * A one-shard stream holding three aggregates of four user records `p<parent>-<i>`, and a batch of
@@ -25,7 +18,7 @@ afterAll(() => kinesis.stop());
  */
 async function streamOfThreeParents() {
   const streamName = `redrive-${++streams}`;
-  await kinesis.createStream(streamName, 1);
+  await kinesis().createStream(streamName, 1);
   const Records = [0, 1, 2].map((p) => {
     const [aggregated] = aggregate(
       [0, 1, 2, 3].map((i) => ({ partitionKey: 'k', data: `p${p}-${i}` })),
@@ -33,7 +26,7 @@ async function streamOfThreeParents() {
     );
     return { PartitionKey: 'k', Data: aggregated!.data };
   });
-  const { Records: written = [] } = await kinesis.client.send(
+  const { Records: written = [] } = await kinesis().client.send(
     new PutRecordsCommand({ StreamName: streamName, Records }),
   );
   const batchInfo = batchInfoOf(streamName, written[0]!, written[1]!);
@@ -55,7 +48,7 @@ describe('redrive', () => {
     const ran: string[] = [];
 
     const report = await redrive({
-      kinesis: kinesis.client,
+      kinesis: kinesis().client,
       checkpoints,
       batchInfo,
       handler: (userRecord) => {
@@ -78,7 +71,7 @@ describe('redrive', () => {
 
     const second: string[] = [];
     await redrive({
-      kinesis: kinesis.client,
+      kinesis: kinesis().client,
       checkpoints,
       batchInfo,
       handler: keepingTexts(second),
@@ -88,7 +81,7 @@ describe('redrive', () => {
 
   it('reads a shard that a reshard has closed', async () => {
     const { streamName, batchInfo } = await streamOfThreeParents();
-    await kinesis.client.send(
+    await kinesis().client.send(
       new SplitShardCommand({
         StreamName: streamName,
         ShardToSplit: batchInfo.shardId,
@@ -98,7 +91,7 @@ describe('redrive', () => {
     const ran: string[] = [];
 
     const report = await redrive({
-      kinesis: kinesis.client,
+      kinesis: kinesis().client,
       checkpoints: new InMemoryCheckpointStore(),
       batchInfo,
       handler: keepingTexts(ran),
@@ -111,12 +104,12 @@ describe('redrive', () => {
 
 describe('redrive on a service-managed stream', () => {
   it('runs records written without a partition key, and records them as done', async () => {
-    await kinesis.createStream('redrive-auto', 1, { recordDistribution: 'AUTO' });
+    await kinesis().createStream('redrive-auto', 1, { recordDistribution: 'AUTO' });
     const [aggregated] = aggregate(
       ['a', 'b'].map((key) => ({ partitionKey: key, data: `in ${key}` })),
       { aggregateSingleRecord: true },
     );
-    const { Records: written = [] } = await kinesis.client.send(
+    const { Records: written = [] } = await kinesis().client.send(
       new PutRecordsCommand({
         StreamName: 'redrive-auto',
         Records: [{ Data: Buffer.from('no key') }, { Data: aggregated!.data }],
@@ -129,7 +122,7 @@ describe('redrive on a service-managed stream', () => {
       ran.push([userRecord.partitionKey, Buffer.from(userRecord.data).toString()]);
     };
 
-    expect(await redrive({ kinesis: kinesis.client, checkpoints, batchInfo, handler })).toEqual({
+    expect(await redrive({ kinesis: kinesis().client, checkpoints, batchInfo, handler })).toEqual({
       ran: 3,
       skipped: 0,
       failed: [],
@@ -140,7 +133,7 @@ describe('redrive on a service-managed stream', () => {
       ['a', 'in a'],
       ['b', 'in b'],
     ]);
-    expect(await redrive({ kinesis: kinesis.client, checkpoints, batchInfo, handler })).toEqual({
+    expect(await redrive({ kinesis: kinesis().client, checkpoints, batchInfo, handler })).toEqual({
       ran: 0,
       skipped: 3,
       failed: [],
@@ -158,7 +151,7 @@ describe('redrive without recording', () => {
     const shown: string[] = [];
 
     const dryRun = await redrive({
-      kinesis: kinesis.client,
+      kinesis: kinesis().client,
       checkpoints,
       batchInfo,
       recordDone: false,
@@ -170,7 +163,12 @@ describe('redrive without recording', () => {
     expect(checkpoints.counters.writes).toBe(writesBefore);
     // What was only shown is run by the real redrive.
     const ran: string[] = [];
-    await redrive({ kinesis: kinesis.client, checkpoints, batchInfo, handler: keepingTexts(ran) });
+    await redrive({
+      kinesis: kinesis().client,
+      checkpoints,
+      batchInfo,
+      handler: keepingTexts(ran),
+    });
     expect(ran).toEqual(shown);
   });
 });
@@ -183,7 +181,7 @@ describe('redrive stopped by its signal', () => {
     const first: string[] = [];
 
     const stopped = await redrive({
-      kinesis: kinesis.client,
+      kinesis: kinesis().client,
       checkpoints,
       batchInfo,
       signal: controller.signal,
@@ -196,7 +194,7 @@ describe('redrive stopped by its signal', () => {
     expect(stopped).toMatchObject({ ran: 3, skipped: 0, failed: [], complete: false });
     const rest: string[] = [];
     const again = await redrive({
-      kinesis: kinesis.client,
+      kinesis: kinesis().client,
       checkpoints,
       batchInfo,
       handler: keepingTexts(rest),
@@ -216,7 +214,7 @@ describe('redrive options', () => {
     streamArn: 'arn:aws:kinesis:us-east-1:000000000000:stream/orders',
   };
   const valid = (): RedriveOptions => ({
-    kinesis: kinesis.client,
+    kinesis: kinesis().client,
     checkpoints: new InMemoryCheckpointStore(),
     batchInfo,
     handler: () => undefined,

@@ -19,20 +19,16 @@ import {
   KinesisEventSourceMapping,
   type KinesisOnFailureRecord,
 } from '@kpl-lambda/local-event-source-mapping';
-import {
-  type LocalKinesis,
-  startLocalKinesis,
-} from '@kpl-lambda/local-event-source-mapping/local-kinesis';
-import { type LocalDynamoDB, startLocalDynamoDB } from '@kpl-lambda/testing-utils';
+import { type LocalDynamoDB, startLocalDynamoDB, useLocalKinesis } from '@kpl-lambda/testing-utils';
 import type { KinesisStreamEvent } from 'aws-lambda';
 import { refusal } from './helpers/refusal.js';
 
-let kinesis: LocalKinesis;
+const kinesis = useLocalKinesis();
 let dynamodb: LocalDynamoDB;
 beforeAll(async () => {
-  [kinesis, dynamodb] = await Promise.all([startLocalKinesis(), startLocalDynamoDB()]);
+  dynamodb = await startLocalDynamoDB();
 });
-afterAll(() => Promise.all([kinesis.stop(), dynamodb.stop()]));
+afterAll(() => dynamodb.stop());
 
 /** What Lambda writes to an S3 on-failure destination: the metadata, and the event it gave up. */
 type OnFailureObject = KinesisOnFailureRecord & { payload: KinesisStreamEvent };
@@ -42,8 +38,8 @@ type OnFailureObject = KinesisOnFailureRecord & { payload: KinesisStreamEvent };
  * consumer records in the store what it did, and `p1-2` always fails, so Lambda gives the batch up.
  */
 async function givenUpBatch(streamName: string, checkpoints: DynamoDBCheckpointStore) {
-  await kinesis.createStream(streamName, 1);
-  await kinesis.client.send(
+  await kinesis().createStream(streamName, 1);
+  await kinesis().client.send(
     new PutRecordsCommand({
       StreamName: streamName,
       Records: [0, 1].map((p) => ({
@@ -58,7 +54,7 @@ async function givenUpBatch(streamName: string, checkpoints: DynamoDBCheckpointS
   let lastEvent: KinesisStreamEvent | undefined;
   const objects: OnFailureObject[] = [];
   const mapping = new KinesisEventSourceMapping({
-    client: kinesis.client,
+    client: kinesis().client,
     streamName,
     maximumRetryAttempts: 0,
     handler: async (event) => {
@@ -95,7 +91,7 @@ describe('redrive from an S3 on-failure object', () => {
   it("runs the payload's records not done, after the stream is gone, and records them", async () => {
     const checkpoints = await dynamodb.checkpointStore({ consumerName: 'orders' });
     const object = await givenUpBatch('from-payload', checkpoints);
-    await kinesis.client.send(new DeleteStreamCommand({ StreamName: 'from-payload' }));
+    await kinesis().client.send(new DeleteStreamCommand({ StreamName: 'from-payload' }));
     const ran: string[] = [];
     const run = (payload: RedriveOptions['payload']) =>
       redrive({

@@ -3,25 +3,18 @@
 import { PutRecordsCommand, SplitShardCommand } from '@aws-sdk/client-kinesis';
 import { InMemoryCheckpointStore, KplRedriveRecordsMissingError } from '@kpl-lambda/checkpoints';
 import { redrive } from '@kpl-lambda/checkpoints/redrive';
-import {
-  type LocalKinesis,
-  startLocalKinesis,
-} from '@kpl-lambda/local-event-source-mapping/local-kinesis';
+import { useLocalKinesis } from '@kpl-lambda/testing-utils';
 import { batchInfoOf } from './helpers/batchInfoOf.js';
 import { keepingTexts } from './helpers/keepingTexts.js';
 
-let kinesis: LocalKinesis;
+const kinesis = useLocalKinesis();
 let streams = 0;
-beforeAll(async () => {
-  kinesis = await startLocalKinesis();
-});
-afterAll(() => kinesis.stop());
 
 /** A one-shard stream holding `a` and `b`, and a batch from `a` to past the shard's last record. */
 async function batchPastTheShard() {
   const streamName = `redrive-ends-${++streams}`;
-  await kinesis.createStream(streamName, 1);
-  const { Records: written = [] } = await kinesis.client.send(
+  await kinesis().createStream(streamName, 1);
+  const { Records: written = [] } = await kinesis().client.send(
     new PutRecordsCommand({
       StreamName: streamName,
       Records: ['a', 'b'].map((text) => ({ PartitionKey: 'k', Data: Buffer.from(text) })),
@@ -39,7 +32,7 @@ async function redriveOf(batchInfo: Awaited<ReturnType<typeof batchPastTheShard>
   const checkpoints = new InMemoryCheckpointStore();
   const ran: string[] = [];
   const error = await redrive({
-    kinesis: kinesis.client,
+    kinesis: kinesis().client,
     checkpoints,
     batchInfo,
     handler: keepingTexts(ran),
@@ -62,7 +55,7 @@ describe('redrive of a batch its shard ends before', () => {
 
   it('fails closed at the end of a shard a reshard has closed', async () => {
     const { streamName, batchInfo, pastEnd } = await batchPastTheShard();
-    await kinesis.client.send(
+    await kinesis().client.send(
       new SplitShardCommand({
         StreamName: streamName,
         ShardToSplit: batchInfo.shardId,
@@ -84,7 +77,7 @@ describe('redrive given a signal already aborted', () => {
     const ran: string[] = [];
 
     const report = await redrive({
-      kinesis: kinesis.client,
+      kinesis: kinesis().client,
       checkpoints: new InMemoryCheckpointStore(),
       batchInfo,
       signal: AbortSignal.abort(),

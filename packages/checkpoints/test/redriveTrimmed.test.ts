@@ -3,25 +3,18 @@
 import { PutRecordsCommand, type PutRecordsResultEntry } from '@aws-sdk/client-kinesis';
 import { InMemoryCheckpointStore, KplRedriveRecordsMissingError } from '@kpl-lambda/checkpoints';
 import { redrive } from '@kpl-lambda/checkpoints/redrive';
-import {
-  type LocalKinesis,
-  startLocalKinesis,
-} from '@kpl-lambda/local-event-source-mapping/local-kinesis';
+import { useLocalKinesis } from '@kpl-lambda/testing-utils';
 import { batchInfoOf } from './helpers/batchInfoOf.js';
 import { keepingTexts } from './helpers/keepingTexts.js';
 
 /** Past the 24 hours a new stream keeps its records. */
 const PAST_RETENTION_MS = 25 * 60 * 60 * 1000;
 
-let kinesis: LocalKinesis;
-beforeAll(async () => {
-  kinesis = await startLocalKinesis();
-});
-afterAll(() => kinesis.stop());
+const kinesis = useLocalKinesis();
 afterEach(() => jest.restoreAllMocks());
 
 async function put(streamName: string, texts: string[]) {
-  const { Records = [] } = await kinesis.client.send(
+  const { Records = [] } = await kinesis().client.send(
     new PutRecordsCommand({
       StreamName: streamName,
       Records: texts.map((text) => ({ PartitionKey: 'k', Data: Buffer.from(text) })),
@@ -44,7 +37,7 @@ async function redriveBetween(
 ) {
   const ran: string[] = [];
   const error = await redrive({
-    kinesis: kinesis.client,
+    kinesis: kinesis().client,
     checkpoints: new InMemoryCheckpointStore(),
     batchInfo: batchInfoOf(streamName, first, last),
     handler: keepingTexts(ran),
@@ -54,7 +47,7 @@ async function redriveBetween(
 
 describe('redrive of records the stream no longer has', () => {
   it('fails closed when the batch was trimmed, having run nothing', async () => {
-    await kinesis.createStream('trimmed-all', 1);
+    await kinesis().createStream('trimmed-all', 1);
     const [first, last] = await put('trimmed-all', ['a', 'b']);
     afterRetention();
 
@@ -66,7 +59,7 @@ describe('redrive of records the stream no longer has', () => {
   });
 
   it('fails closed when the head of the batch was trimmed and later records are there', async () => {
-    await kinesis.createStream('trimmed-head', 1);
+    await kinesis().createStream('trimmed-head', 1);
     const [first] = await put('trimmed-head', ['old']);
     afterRetention();
     // Written "a day later": still retained, after the trimmed first record of the batch.

@@ -8,7 +8,7 @@ import {
   kinesisStreamEvent,
   plainRecord,
 } from '@kpl-lambda/core/testing';
-import { useLocalKinesis } from './helpers/localKinesis.js';
+import { useLocalKinesis } from '@kpl-lambda/testing-utils';
 import { kpl } from './helpers/run.js';
 
 const logs = kinesisStreamEvent([

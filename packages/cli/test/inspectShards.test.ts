@@ -13,8 +13,8 @@ import {
 } from '@aws-sdk/client-kinesis';
 import { type AggregatedRecord, aggregate } from '@kpl-lambda/core';
 import { kinesisStreamEvent } from '@kpl-lambda/core/testing';
+import { useLocalKinesis } from '@kpl-lambda/testing-utils';
 import { mockClient } from 'aws-sdk-client-mock';
-import { useLocalKinesis } from './helpers/localKinesis.js';
 import { kpl } from './helpers/run.js';
 
 const records = Array.from({ length: 40 }, (_, i) => ({

@@ -3,8 +3,7 @@
 import { type AddressInfo, createServer } from 'node:net';
 import { PassThrough, Readable } from 'node:stream';
 import { localKinesisClient } from '@kpl-lambda/local-event-source-mapping/client';
-import { withConsoleLines } from '@kpl-lambda/testing-utils';
-import { useLocalKinesis } from './helpers/localKinesis.js';
+import { useLocalKinesis, withConsoleLines } from '@kpl-lambda/testing-utils';
 import { kpl } from './helpers/run.js';
 import { userRecordsOf } from './helpers/userRecordsOf.js';
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { InMemoryCheckpointStore } from '@kpl-lambda/checkpoints';
 import { startLocalKinesis } from '@kpl-lambda/local-event-source-mapping/local-kinesis';
-import { useLocalKinesis } from './helpers/localKinesis.js';
+import { useLocalKinesis } from '@kpl-lambda/testing-utils';
 import { kpl } from './helpers/run.js';
 
 // kpl put, tail and redrive against a local Kinesis (kinesalite), and the binary itself.

@@ -1,7 +1,7 @@
 // kpl tail --from TIME against a local Kinesis (kinesalite), across a reshard.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
-import { useLocalKinesis } from './helpers/localKinesis.js';
+import { useLocalKinesis } from '@kpl-lambda/testing-utils';
 import { kpl } from './helpers/run.js';
 
 const kinesis = useLocalKinesis();

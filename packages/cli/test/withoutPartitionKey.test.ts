@@ -6,7 +6,7 @@ import {
   PutRecordsCommand,
 } from '@aws-sdk/client-kinesis';
 import { aggregatedRecord, kinesisStreamEvent, plainRecord } from '@kpl-lambda/core/testing';
-import { useLocalKinesis } from './helpers/localKinesis.js';
+import { useLocalKinesis } from '@kpl-lambda/testing-utils';
 import { kpl } from './helpers/run.js';
 
 const kinesis = useLocalKinesis();

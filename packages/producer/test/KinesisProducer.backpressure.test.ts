@@ -1,26 +1,19 @@
 // A producer that reaches its buffer bound, as the README's whenWritable() loop does, must not send its aggregates part-full each time: PUT payload units are what
 // Kinesis bills, and aggregation is there to save them.
-import {
-  type LocalKinesis,
-  startLocalKinesis,
-} from '@kpl-lambda/local-event-source-mapping/local-kinesis';
 import { KinesisProducer } from '@kpl-lambda/producer';
+import { useLocalKinesis } from '@kpl-lambda/testing-utils';
 
-let kinesis: LocalKinesis;
+const kinesis = useLocalKinesis();
 let streams = 0;
-beforeAll(async () => {
-  kinesis = await startLocalKinesis();
-});
-afterAll(() => kinesis.stop());
 
 /** Puts 100-byte records of 1,000 keys as fast as the producer takes them. */
 async function putAll(records: number, maxBufferedRecords: number) {
   const streamName = `backpressure-${++streams}`;
-  await kinesis.createStream(streamName, 4);
+  await kinesis().createStream(streamName, 4);
   // No timer: what sends an aggregate here is its size or the bound alone, however busy the
   // machine that runs the test (a timer would send part-full aggregates of its own).
   const producer = new KinesisProducer({
-    client: kinesis.client,
+    client: kinesis().client,
     streamName,
     maxBufferedRecords,
     maxBufferedMs: Number.POSITIVE_INFINITY,

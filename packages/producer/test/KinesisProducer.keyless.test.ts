@@ -1,22 +1,15 @@
 // Records put without a partition key on a stream placed by key, against the local Kinesis: each
 // gets a key of its own, whether it is put once the stream is known or before.
-import {
-  type LocalKinesis,
-  startLocalKinesis,
-} from '@kpl-lambda/local-event-source-mapping/local-kinesis';
 import { KinesisProducer } from '@kpl-lambda/producer';
+import { useLocalKinesis } from '@kpl-lambda/testing-utils';
 import { readStream } from './helpers/readStream.js';
 
-let kinesis: LocalKinesis;
+const kinesis = useLocalKinesis();
 let streams = 0;
-beforeAll(async () => {
-  kinesis = await startLocalKinesis();
-});
-afterAll(() => kinesis.stop());
 
 const newStream = async (shards: number) => {
   const name = `keyless-${++streams}`;
-  await kinesis.createStream(name, shards);
+  await kinesis().createStream(name, shards);
   return name;
 };
 
@@ -25,13 +18,13 @@ const MAX_HASH_KEY = (2n ** 128n - 1n).toString();
 describe('a record put without a partition key, on a stream placed by key', () => {
   it('gets a random key of its own once the stream is known, so that keyless records spread', async () => {
     const streamName = await newStream(2);
-    const producer = new KinesisProducer({ client: kinesis.client, streamName });
+    const producer = new KinesisProducer({ client: kinesis().client, streamName });
     await producer.ready();
 
     for (let i = 0; i < 20; i++) producer.put({ data: `keyless-${i}` });
     expect((await producer.flush()).undeliverable).toEqual([]);
 
-    const written = (await readStream(kinesis.client, streamName)).flatMap(
+    const written = (await readStream(kinesis().client, streamName)).flatMap(
       ({ userRecords }) => userRecords,
     );
     expect(written).toHaveLength(20);
@@ -42,13 +35,13 @@ describe('a record put without a partition key, on a stream placed by key', () =
 
   it('goes to the shard its explicit hash key names, when put before the stream is known', async () => {
     const streamName = await newStream(2);
-    const producer = new KinesisProducer({ client: kinesis.client, streamName });
+    const producer = new KinesisProducer({ client: kinesis().client, streamName });
 
     producer.put({ data: 'low', explicitHashKey: '0' });
     producer.put({ data: 'high', explicitHashKey: MAX_HASH_KEY });
     expect((await producer.flush()).undeliverable).toEqual([]);
 
-    const contents = await readStream(kinesis.client, streamName);
+    const contents = await readStream(kinesis().client, streamName);
     const text = (data: Uint8Array) => Buffer.from(data).toString();
     expect(contents.map(({ userRecords }) => userRecords.map(({ data }) => text(data)))).toEqual([
       ['low'],

@@ -1,26 +1,16 @@
 import { SplitShardCommand } from '@aws-sdk/client-kinesis';
 import { computeHashKey } from '@kpl-lambda/core';
 import { localKinesisClient } from '@kpl-lambda/local-event-source-mapping/client';
-import {
-  type LocalKinesis,
-  startLocalKinesis,
-} from '@kpl-lambda/local-event-source-mapping/local-kinesis';
 import { KinesisProducer, type PutResult } from '@kpl-lambda/producer';
+import { useLocalKinesis } from '@kpl-lambda/testing-utils';
 import { readStream, type ShardContent } from './helpers/readStream.js';
 
-let kinesis: LocalKinesis;
+const kinesis = useLocalKinesis();
 let streams = 0;
-
-beforeAll(async () => {
-  kinesis = await startLocalKinesis();
-});
-afterAll(async () => {
-  await kinesis.stop();
-});
 
 const newStream = async (shards: number) => {
   const name = `stream-${++streams}`;
-  await kinesis.createStream(name, shards);
+  await kinesis().createStream(name, shards);
   return name;
 };
 
@@ -82,13 +72,13 @@ describe('KinesisProducer against a local Kinesis', () => {
     'writes 50,000 user records to %i shards, each once, on its shard, in order per key',
     async (shards) => {
       const streamName = await newStream(shards);
-      const producer = new KinesisProducer({ client: kinesis.client, streamName });
+      const producer = new KinesisProducer({ client: kinesis().client, streamName });
 
       for (let i = 0; i < 50_000; i++) producer.put(userRecord(i));
       const { undeliverable } = await producer.flush();
 
       expect(undeliverable).toEqual([]);
-      expectDelivered(await readStream(kinesis.client, streamName), 0, 50_000);
+      expectDelivered(await readStream(kinesis().client, streamName), 0, 50_000);
       expect(producer.counters).toMatchObject({
         userRecordsPut: 50_000,
         userRecordsWritten: 50_000,
@@ -104,12 +94,16 @@ describe('KinesisProducer against a local Kinesis', () => {
 
   it('writes plain records, in order per key, with aggregation off', async () => {
     const streamName = await newStream(2);
-    const producer = new KinesisProducer({ client: kinesis.client, streamName, aggregate: false });
+    const producer = new KinesisProducer({
+      client: kinesis().client,
+      streamName,
+      aggregate: false,
+    });
 
     for (let i = 0; i < 3_000; i++) producer.put(userRecord(i));
     await producer.flush();
 
-    const contents = await readStream(kinesis.client, streamName);
+    const contents = await readStream(kinesis().client, streamName);
     expectDelivered(contents, 0, 3_000);
     expect(
       contents.flatMap((shard) => shard.userRecords).every((record) => !record.aggregated),
@@ -120,17 +114,17 @@ describe('KinesisProducer against a local Kinesis', () => {
   it('learns the new shards after SplitShard once its map is older than shardMapMaxAgeMs', async () => {
     const streamName = await newStream(2);
     const producer = new KinesisProducer({
-      client: kinesis.client,
+      client: kinesis().client,
       streamName,
       shardMapMaxAgeMs: 50,
     });
     for (let i = 0; i < 25_000; i++) producer.put(userRecord(i));
     await producer.flush();
 
-    const [first] = await readStream(kinesis.client, streamName);
+    const [first] = await readStream(kinesis().client, streamName);
     const { StartingHashKey, EndingHashKey } = first!.shard.HashKeyRange!;
     const middle = (BigInt(StartingHashKey!) + BigInt(EndingHashKey!)) / 2n;
-    await kinesis.client.send(
+    await kinesis().client.send(
       new SplitShardCommand({
         StreamName: streamName,
         ShardToSplit: first!.shard.ShardId!,
@@ -141,7 +135,7 @@ describe('KinesisProducer against a local Kinesis', () => {
     for (let i = 25_000; i < 50_000; i++) producer.put(userRecord(i));
     await producer.flush();
 
-    const contents = await readStream(kinesis.client, streamName);
+    const contents = await readStream(kinesis().client, streamName);
     expect(contents).toHaveLength(4);
     expectDelivered(contents, 0, 50_000);
     expect(producer.counters.misroutedKinesisRecords).toBe(0);
@@ -152,7 +146,7 @@ describe('KinesisProducer against a local Kinesis', () => {
     // land in aggregates the flush had already closed, and must still be written.
     const streamName = await newStream(2);
     const producer = new KinesisProducer({
-      client: kinesis.client,
+      client: kinesis().client,
       streamName,
       shardMapMaxAgeMs: 1,
     });
@@ -162,20 +156,20 @@ describe('KinesisProducer against a local Kinesis', () => {
 
     expect(undeliverable).toEqual([]);
     expect(producer.counters.userRecordsWritten).toBe(20_000);
-    expectDelivered(await readStream(kinesis.client, streamName), 0, 20_000);
+    expectDelivered(await readStream(kinesis().client, streamName), 0, 20_000);
   }, 60_000);
 
   it('notices a write that lands on an unexpected shard, and aggregates anew for the new shards', async () => {
     const streamName = await newStream(1);
     const producer = new KinesisProducer({
-      client: kinesis.client,
+      client: kinesis().client,
       streamName,
       maxRecordBytes: 64 * 1024,
     });
     producer.put(userRecord(0));
     await producer.flush();
-    const [only] = await readStream(kinesis.client, streamName);
-    await kinesis.client.send(
+    const [only] = await readStream(kinesis().client, streamName);
+    await kinesis().client.send(
       new SplitShardCommand({
         StreamName: streamName,
         ShardToSplit: only!.shard.ShardId!,
@@ -189,7 +183,7 @@ describe('KinesisProducer against a local Kinesis', () => {
     for (let i = 20_000; i < 30_000; i++) producer.put(userRecord(i));
     await producer.flush();
 
-    const contents = await readStream(kinesis.client, streamName);
+    const contents = await readStream(kinesis().client, streamName);
     expect(producer.counters.misroutedKinesisRecords).toBeGreaterThan(0);
     // Nothing lost or doubled, order kept; once the shards were learnt again, every record is
     // on the shard its key belongs to.
@@ -204,7 +198,7 @@ describe('putWithResult against a local Kinesis', () => {
     'resolves with the shard, sequence number and position each user record was read back with (aggregate: %s)',
     async (aggregate) => {
       const streamName = await newStream(2);
-      const producer = new KinesisProducer({ client: kinesis.client, streamName, aggregate });
+      const producer = new KinesisProducer({ client: kinesis().client, streamName, aggregate });
       const data = (i: number) => `${aggregate}-${i}`;
 
       const results = Array.from({ length: 30 }, (_, i) =>
@@ -213,7 +207,7 @@ describe('putWithResult against a local Kinesis', () => {
       const written = await Promise.all(results);
 
       const readBack = new Map(
-        (await readStream(kinesis.client, streamName)).flatMap(({ shard, userRecords }) =>
+        (await readStream(kinesis().client, streamName)).flatMap(({ shard, userRecords }) =>
           userRecords.map((record): [string, PutResult] => [
             Buffer.from(record.data).toString(),
             {
@@ -237,7 +231,7 @@ describe('ready() against a local Kinesis', () => {
   const recordingClient = () => {
     const commands: string[] = [];
     const client = localKinesisClient({
-      endpoint: kinesis.endpoint,
+      endpoint: kinesis().endpoint,
       region: 'us-east-1',
       credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     });
@@ -264,7 +258,7 @@ describe('ready() against a local Kinesis', () => {
     expect(learnt).toEqual(['DescribeStreamSummaryCommand', 'ListShardsCommand']);
     expect(commands.slice(learnt.length).every((name) => name === 'PutRecordsCommand')).toBe(true);
     expect(undeliverable).toEqual([]);
-    expectDelivered(await readStream(kinesis.client, streamName), 0, 2_000);
+    expectDelivered(await readStream(kinesis().client, streamName), 0, 2_000);
     await producer.ready();
     expect(commands.filter((name) => name !== 'PutRecordsCommand')).toEqual(learnt);
     client.destroy();

@@ -9,22 +9,15 @@ import {
   ListShardsCommand,
 } from '@aws-sdk/client-kinesis';
 import { aggregate, computeHashKey, deaggregateBytes, isAggregated } from '@kpl-lambda/core';
-import {
-  type LocalKinesis,
-  startLocalKinesis,
-} from '@kpl-lambda/local-event-source-mapping/local-kinesis';
 import { KinesisProducer, type KinesisProducerOptions } from '@kpl-lambda/producer';
+import { useLocalKinesis } from '@kpl-lambda/testing-utils';
 
-let kinesis: LocalKinesis;
+const kinesis = useLocalKinesis();
 let streams = 0;
-beforeAll(async () => {
-  kinesis = await startLocalKinesis();
-});
-afterAll(() => kinesis.stop());
 
 const newStream = async (shards: number) => {
   const name = `ordered-${++streams}`;
-  await kinesis.createStream(name, shards);
+  await kinesis().createStream(name, shards);
   return name;
 };
 
@@ -170,7 +163,7 @@ async function put(producer: KinesisProducer, from: number, to: number) {
 
 const ordered = (streamName: string, options: Partial<KinesisProducerOptions> = {}) =>
   new KinesisProducer({
-    client: kinesis.client,
+    client: kinesis().client,
     streamName,
     orderedGroupsPerShard: 4,
     aggregationMaxBytes: AGGREGATION_MAX_BYTES,
@@ -184,7 +177,7 @@ describe('orderedGroupsPerShard against a local Kinesis', () => {
 
     await put(producer, 0, 10_000);
 
-    const shards = await readShards(kinesis.client, streamName);
+    const shards = await readShards(kinesis().client, streamName);
     expectEachOnce(shards, 10_000);
     expect(orderBrokenUnderParallelization(shards)).toEqual({
       keysUnderSeveralParents: [],
@@ -214,7 +207,7 @@ describe('orderedGroupsPerShard against a local Kinesis', () => {
 
     await put(producer, 0, 3_000);
 
-    const shards = await readShards(kinesis.client, streamName);
+    const shards = await readShards(kinesis().client, streamName);
     expectEachOnce(shards, 3_000);
     expect(orderBrokenUnderParallelization(shards).keysUnderSeveralParents).not.toEqual([]);
   }, 60_000);
@@ -223,17 +216,17 @@ describe('orderedGroupsPerShard against a local Kinesis', () => {
     const streamName = await newStream(4);
     const producer = ordered(streamName, { shardMapMaxAgeMs: 50 });
     await put(producer, 0, 3_000);
-    await kinesis.splitShard(streamName);
+    await kinesis().splitShard(streamName);
     await new Promise((resolve) => setTimeout(resolve, 100));
     await put(producer, 3_000, 6_000);
     // The map is fresh, and wrong: aggregates built for the split shard land on its children.
     const fresh = ordered(streamName, { shardMapMaxAgeMs: 60_000 });
     await put(fresh, 6_000, 6_100);
-    await kinesis.splitShard(streamName);
+    await kinesis().splitShard(streamName);
     await put(fresh, 6_100, 7_000);
     await put(fresh, 7_000, 9_000);
 
-    const shards = await readShards(kinesis.client, streamName);
+    const shards = await readShards(kinesis().client, streamName);
     expect(shards).toHaveLength(8);
     expect(fresh.counters.misroutedKinesisRecords).toBeGreaterThan(0);
     expect(orderBrokenUnderParallelization(shards)).toEqual({
@@ -248,7 +241,7 @@ describe('orderedGroupsPerShard against a local Kinesis', () => {
 
   it('does nothing on a service-managed stream, and says so once', async () => {
     const streamName = `auto-${++streams}`;
-    await kinesis.createStream(streamName, 2, { recordDistribution: 'AUTO' });
+    await kinesis().createStream(streamName, 2, { recordDistribution: 'AUTO' });
     const warnings: string[] = [];
     const producer = ordered(streamName, {
       logger: { info: () => {}, warn: (message) => warnings.push(message), error: () => {} },
@@ -256,7 +249,7 @@ describe('orderedGroupsPerShard against a local Kinesis', () => {
 
     await put(producer, 0, 2_000);
 
-    const parents = (await readShards(kinesis.client, streamName)).flatMap(
+    const parents = (await readShards(kinesis().client, streamName)).flatMap(
       (shard) => shard.parents,
     );
     expect(parents).toHaveLength(2_000);

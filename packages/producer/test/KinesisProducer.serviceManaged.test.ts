@@ -10,28 +10,21 @@ import {
   UpdateStreamRecordDistributionStrategyCommand,
 } from '@aws-sdk/client-kinesis';
 import { isAggregated } from '@kpl-lambda/core';
-import {
-  type LocalKinesis,
-  startLocalKinesis,
-} from '@kpl-lambda/local-event-source-mapping/local-kinesis';
 import { KinesisProducer, type ProducerRecord } from '@kpl-lambda/producer';
+import { useLocalKinesis } from '@kpl-lambda/testing-utils';
 
-let kinesis: LocalKinesis;
+const kinesis = useLocalKinesis();
 let streams = 0;
-beforeAll(async () => {
-  kinesis = await startLocalKinesis();
-});
-afterAll(() => kinesis.stop());
 
 const newStream = async (shards: number, recordDistribution: 'AUTO' | 'USER_PARTITION_KEY') => {
   const name = `stream-${++streams}`;
-  await kinesis.createStream(name, shards, { recordDistribution });
+  await kinesis().createStream(name, shards, { recordDistribution });
   return name;
 };
 
 /** Every Kinesis record of the stream as GetRecords gives it, not deaggregated. */
 async function kinesisRecordsOf(StreamName: string): Promise<KinesisRecord[]> {
-  const { client } = kinesis;
+  const { client } = kinesis();
   const { Shards = [] } = await client.send(new ListShardsCommand({ StreamName }));
   const records: KinesisRecord[] = [];
   for (const { ShardId } of Shards) {
@@ -48,7 +41,7 @@ async function kinesisRecordsOf(StreamName: string): Promise<KinesisRecord[]> {
 async function callsDuring(run: () => Promise<void>): Promise<Set<string>> {
   const called = new Set<string>();
   const name = `calls-${streams}`;
-  kinesis.client.middlewareStack.add(
+  kinesis().client.middlewareStack.add(
     (next, context) => (args) => {
       called.add(context.commandName as string);
       return next(args);
@@ -58,7 +51,7 @@ async function callsDuring(run: () => Promise<void>): Promise<Set<string>> {
   try {
     await run();
   } finally {
-    kinesis.client.middlewareStack.remove(name);
+    kinesis().client.middlewareStack.remove(name);
   }
   return called;
 }
@@ -83,10 +76,10 @@ async function switchTo(
   StreamName: string,
   RecordDistributionStrategy: 'AUTO' | 'USER_PARTITION_KEY',
 ) {
-  const { StreamDescriptionSummary } = await kinesis.client.send(
+  const { StreamDescriptionSummary } = await kinesis().client.send(
     new DescribeStreamSummaryCommand({ StreamName }),
   );
-  await kinesis.client.send(
+  await kinesis().client.send(
     new UpdateStreamRecordDistributionStrategyCommand({
       StreamARN: StreamDescriptionSummary!.StreamARN!,
       RecordDistributionStrategy,
@@ -103,7 +96,7 @@ describe('a producer on a service-managed stream', () => {
     let producer!: KinesisProducer;
 
     const called = await callsDuring(async () => {
-      producer = new KinesisProducer({ client: kinesis.client, streamName });
+      producer = new KinesisProducer({ client: kinesis().client, streamName });
       // Half put before the stream answered (they wait for it), half after.
       producer.putMany(records.slice(0, 150));
       expect((await producer.flush()).undeliverable).toEqual([]);
@@ -135,7 +128,7 @@ describe('a producer on a service-managed stream', () => {
     const streamName = await newStream(2, 'USER_PARTITION_KEY');
     const { logger, changed } = noticing();
     const producer = new KinesisProducer({
-      client: kinesis.client,
+      client: kinesis().client,
       streamName,
       shardMapMaxAgeMs: 50,
       maxBufferedMs: 60_000,
@@ -164,7 +157,7 @@ describe('a producer on a service-managed stream', () => {
     const streamName = await newStream(2, 'AUTO');
     const { logger, changed } = noticing();
     const producer = new KinesisProducer({
-      client: kinesis.client,
+      client: kinesis().client,
       streamName,
       shardMapMaxAgeMs: 50,
       maxBufferedMs: 60_000,

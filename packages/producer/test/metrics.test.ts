@@ -1,16 +1,11 @@
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import {
-  type LocalKinesis,
-  startLocalKinesis,
-} from '@kpl-lambda/local-event-source-mapping/local-kinesis';
 import { KinesisProducer, PRODUCER_METRIC_NAMES } from '@kpl-lambda/producer';
+import { useLocalKinesis } from '@kpl-lambda/testing-utils';
 
-let kinesis: LocalKinesis;
+const kinesis = useLocalKinesis();
 beforeAll(async () => {
-  kinesis = await startLocalKinesis();
-  await kinesis.createStream('metrics', 2);
+  await kinesis().createStream('metrics', 2);
 });
-afterAll(() => kinesis.stop());
 
 /** Each metric's total in the EMF document: one value per flush that added it. */
 const emitted = (metrics: Metrics) => {
@@ -26,7 +21,7 @@ describe('a producer with a Powertools Metrics', () => {
   it('adds at each flush what changed since the last, each change once across concurrent flushes', async () => {
     const metrics = new Metrics({ namespace: 'orders', serviceName: 'producer' });
     const producer = new KinesisProducer({
-      client: kinesis.client,
+      client: kinesis().client,
       streamName: 'metrics',
       metrics,
     });
@@ -51,7 +46,7 @@ describe('a producer with a Powertools Metrics', () => {
 
   it('writes the same when the metrics instance throws, and refuses one without addMetric', async () => {
     const producer = new KinesisProducer({
-      client: kinesis.client,
+      client: kinesis().client,
       streamName: 'metrics',
       metrics: {
         addMetric: () => {
@@ -66,7 +61,7 @@ describe('a producer with a Powertools Metrics', () => {
     expect(
       () =>
         new KinesisProducer({
-          client: kinesis.client,
+          client: kinesis().client,
           streamName: 'metrics',
           metrics: {} as never,
         }),

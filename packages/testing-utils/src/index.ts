@@ -112,6 +112,7 @@ export {
   type LocalDynamoDB,
   startLocalDynamoDB,
 } from './localDynamoDB.js';
+export { useLocalKinesis } from './localKinesis.js';
 export { classpathOf, mavenClasspath, resolveJars, whyNoJava } from './maven.js';
 export {
   README_PORTS_LOCK,
